@@ -1,0 +1,68 @@
+import { statSync } from 'node:fs';
+import type { Digest } from './digest.js';
+import { hashFile } from './file-hasher.js';
+
+/** What the cache remembers of a file: enough of its stat to know it is untouched, and its digest. */
+export interface StatEntry {
+  size: number;
+  mtimeNs: string;
+  ino: number;
+  hash: string;
+}
+
+/** Files modified this recently are hashed but not remembered: their mtime could still repeat ("racy git"). */
+const RACY_WINDOW_NS = 50_000_000n;
+
+/**
+ * Maps workspace files to digests without re-reading untouched files. A file whose stat changed
+ * but whose content did not gets the same digest, so nothing downstream runs.
+ */
+export class StatCache {
+  private readonly entries: Map<string, StatEntry>;
+  private dirty = false;
+  /** How many files were actually read and hashed (for summaries and tests). */
+  hashed = 0;
+
+  constructor(entries?: Record<string, StatEntry>) {
+    this.entries = new Map(entries ? Object.entries(entries) : []);
+  }
+
+  /** Digest of the file at `absPath`, or undefined when it does not exist (or is not a file). */
+  digest(absPath: string): Digest | undefined {
+    const stat = statSync(absPath, { bigint: true, throwIfNoEntry: false });
+    if (!stat || !stat.isFile()) {
+      if (this.entries.delete(absPath)) this.dirty = true;
+      return undefined;
+    }
+    const size = Number(stat.size);
+    const mtimeNs = stat.mtimeNs.toString();
+    const ino = Number(stat.ino);
+    const known = this.entries.get(absPath);
+    if (known && known.size === size && known.mtimeNs === mtimeNs && known.ino === ino) {
+      return { hash: known.hash, size };
+    }
+    const digest = hashFile(absPath);
+    this.hashed++;
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    if (nowNs - stat.mtimeNs > RACY_WINDOW_NS) {
+      this.entries.set(absPath, { size: digest.size, mtimeNs, ino, hash: digest.hash });
+      this.dirty = true;
+    } else if (this.entries.delete(absPath)) {
+      this.dirty = true;
+    }
+    return digest;
+  }
+
+  /** Forget a path (the watcher calls this when it sees a change). */
+  invalidate(absPath: string): void {
+    if (this.entries.delete(absPath)) this.dirty = true;
+  }
+
+  get changed(): boolean {
+    return this.dirty;
+  }
+
+  toJSON(): Record<string, StatEntry> {
+    return Object.fromEntries(this.entries);
+  }
+}

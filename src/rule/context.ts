@@ -1,0 +1,75 @@
+import type { Digest } from '../hash/digest.js';
+import type { AssetType, LoadPriority } from './asset-type.js';
+import type { OutputMeta, OutputRecord } from './output.js';
+
+/** A source file declared in YAML (`srcs`, `glob`). Paths are workspace-relative, `/`-separated. */
+export interface SourceRef {
+  path: string;
+  digest: Digest;
+}
+
+/** What a rule can see of a dependency: its identity and its cooked outputs. */
+export interface DepInfo {
+  label: string;
+  rule: string;
+  type: AssetType;
+  assetId: string;
+  priority: LoadPriority;
+  outputs: readonly OutputRecord[];
+  /** Labels of this dependency's own direct dependencies. */
+  deps: readonly string[];
+}
+
+export interface Location {
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Diagnostic extends Location {
+  severity: 'warning' | 'error';
+  message: string;
+}
+
+/**
+ * Everything a rule may touch while it cooks. All input goes through here so the engine can
+ * record it (Parcel's RequestTracker idea): a file a rule reads that was not declared becomes a
+ * discovered input and joins the action key from then on.
+ */
+export interface RuleContext<A extends object = object, P extends object = object> {
+  readonly label: string;
+  /** Package path without slashes at either end: `levels/forest`. */
+  readonly pkg: string;
+  /** Target name inside the package: `bark`, `rocks/rock_01`. */
+  readonly name: string;
+  /** Stable 64-bit id (16 hex chars) derived from the label. */
+  readonly assetId: string;
+  readonly priority: LoadPriority;
+  /** Attributes after merging rule defaults, package defaults, the target and its platform overrides. */
+  readonly attrs: Readonly<A>;
+  /** The platform profile's settings for this rule (root `assets.yaml`). */
+  readonly platform: { readonly name: string; readonly settings: Readonly<P> };
+  readonly srcs: readonly SourceRef[];
+  /** Direct dependencies, in declaration order. */
+  readonly deps: readonly DepInfo[];
+  /** Every transitive dependency, dependencies before dependents (only for rules with `transitiveDeps`). */
+  readonly closure: readonly DepInfo[];
+  readonly signal: AbortSignal;
+
+  /** Bytes of a declared source. */
+  readSource(src: SourceRef | string): Promise<Uint8Array>;
+  /**
+   * Read any workspace file (workspace-relative path), recording it as a discovered input.
+   * A file that does not exist is recorded too, so creating it later re-runs the rule.
+   */
+  readFile(path: string): Promise<Uint8Array | undefined>;
+  /** Bytes of a dependency's output, from the store. */
+  readOutput(output: OutputRecord): Promise<Uint8Array>;
+  /** Store an output in the CAS. The first output is the target's main output. */
+  output(name: string, bytes: Uint8Array, meta?: OutputMeta): Promise<OutputRecord>;
+  warn(message: string, where?: Location): void;
+  /** Per-target numbers for the summary JSON (sizes, PSNR, triangle counts…). */
+  stat(name: string, value: number | string | boolean): void;
+  /** A private scratch folder for tools that need real files; removed after the cook. */
+  tempDir(): Promise<string>;
+}

@@ -1,0 +1,41 @@
+import type { AssetType } from './asset-type.js';
+import type { RuleContext } from './context.js';
+import type { ObjectSchema } from './schema.js';
+
+/**
+ * The contract every rule in `rules/` implements (glTF-Transform's one-shape-per-transform idea):
+ * a name, a version to bump when output bytes change, a typed attribute schema with defaults,
+ * and one async `cook`. Rules must be deterministic: same inputs, same bytes, on any machine.
+ */
+export interface Rule<A extends object = object, P extends object = object> {
+  /** What users write as `rule:` in assets.yaml. */
+  readonly name: string;
+  /** Bump whenever the rule's output for the same inputs changes; invalidates only this rule's cache. */
+  readonly version: number;
+  /** The asset type of the main output (bundle index, runtime decoders, reload handlers). */
+  readonly type: AssetType;
+  /** One line for `kiln rules` and the README. */
+  readonly description: string;
+  /** Attributes a target may set (after `rule`, `srcs`, `glob`, `deps`, `priority`, `platforms`). */
+  readonly attributes: ObjectSchema<A>;
+  /** Attribute values used when neither the package `defaults:` nor the target sets them. */
+  readonly defaults: Partial<A>;
+  /** Settings this rule reads from a platform profile in the root assets.yaml. */
+  readonly platformSettings?: ObjectSchema<P>;
+  /** Whether the rule reads its whole dependency closure (bundles do); widens the action key. */
+  readonly transitiveDeps?: boolean;
+  /** Sources are required unless this is false (bundles and groups take only deps). */
+  readonly needsSources?: boolean;
+  cook(ctx: RuleContext<A, P>): Promise<void>;
+  /** Run validators only, without producing outputs (`kiln validate`). Defaults to a full cook. */
+  validate?(ctx: RuleContext<A, P>): Promise<void>;
+}
+
+/** A rule with its generic parameters erased, as the registry stores it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any, any>;
+
+/** Identity helper that keeps a rule's attribute types checked against its schema. */
+export function defineRule<A extends object, P extends object = object>(rule: Rule<A, P>): Rule<A, P> {
+  return rule;
+}
