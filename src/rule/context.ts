@@ -16,6 +16,8 @@ export interface DepInfo {
   assetId: string;
   priority: LoadPriority;
   outputs: readonly OutputRecord[];
+  /** Its declared sources (workspace-relative), so e.g. a model can find the texture target for an image. */
+  srcs: readonly string[];
   /** Labels of this dependency's own direct dependencies. */
   deps: readonly string[];
 }
