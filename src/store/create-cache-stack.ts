@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { CacheStack } from './cache-stack.js';
+import { DiskActionCache } from './disk-action-cache.js';
+import { DiskBlobStore } from './disk-blob-store.js';
+import { HmacSigner } from './hmac-signer.js';
+import { RemoteActionCache } from './remote-action-cache.js';
+import { type RemoteAuthEnv, remoteAuthHeaders } from './remote-auth.js';
+import { RemoteBlobStore } from './remote-blob-store.js';
+import { RemoteHealth } from './remote-health.js';
+import { RemoteHttpClient } from './remote-http-client.js';
+import { createRemoteMetrics, type RemoteMetrics } from './remote-metrics.js';
+import { parseRemoteUrl } from './remote-url.js';
+import { RemoteWarnings } from './remote-warnings.js';
+import { type RemoteCacheMode, TieredCacheStack } from './tiered-cache-stack.js';
+
+export interface RemoteCacheOptions {
+  /** Base URL of a Bazel-layout HTTP cache; may carry `user:password@` (never printed). */
+  url: string;
+  mode: RemoteCacheMode;
+  /** Per-request timeout. Default 5000 ms. */
+  timeoutMs?: number;
+  /** HMAC-SHA256 key for action entries. Default: `KILN_CACHE_HMAC_KEY` from `env`. */
+  hmacKey?: string;
+  /** Extra headers for every request (e.g. an API key a proxy wants). Never printed. */
+  headers?: Record<string, string>;
+  /** How long `flush()` waits for uploads. Default 15 000 ms. */
+  flushTimeoutMs?: number;
+  /** Uploads in flight at once. Default 8. */
+  uploadConcurrency?: number;
+  /** Consecutive failed requests before the remote is skipped for the rest of the build. Default 3. */
+  maxFailures?: number;
+}
+
+export interface CacheStackOptions {
+  /** The local cache folder (`.kiln`); blobs in `<localRoot>/cas`, entries in `<localRoot>/ac`. */
+  localRoot: string;
+  remote?: RemoteCacheOptions;
+  /** Where auth secrets and the HMAC key are read from. Default `process.env`. */
+  env?: RemoteAuthEnv & { KILN_CACHE_HMAC_KEY?: string | undefined };
+  /** Print warnings as they happen; without it, `flush()` returns them. */
+  onWarning?: (message: string) => void;
+}
+
+/** A stack plus, when a remote is configured, its counters for the build summary. */
+export type ConfiguredCacheStack = CacheStack & { readonly metrics?: RemoteMetrics };
+
+/** The one place the engine and CLI get their cache from. Throws only on an invalid URL. */
+export function createCacheStack(options: CacheStackOptions): ConfiguredCacheStack {
+  const local: CacheStack = {
+    blobs: new DiskBlobStore(join(options.localRoot, 'cas')),
+    actions: new DiskActionCache(join(options.localRoot, 'ac')),
+  };
+  const remote = options.remote;
+  if (!remote) return local;
+  const env = options.env ?? process.env;
+  const url = parseRemoteUrl(remote.url);
+  const metrics = createRemoteMetrics();
+  const warnings = new RemoteWarnings(options.onWarning);
+  const health = new RemoteHealth({
+    display: url.display,
+    onWarning: (message) => warnings.emit(message),
+    ...(remote.maxFailures !== undefined ? { maxFailures: remote.maxFailures } : {}),
+  });
+  const client = new RemoteHttpClient({
+    base: url.base,
+    timeoutMs: remote.timeoutMs ?? 5000,
+    headers: { ...remote.headers, ...remoteAuthHeaders(url, env) },
+    health,
+    metrics,
+  });
+  const hmacKey = remote.hmacKey ?? env.KILN_CACHE_HMAC_KEY;
+  const signer = hmacKey ? new HmacSigner(hmacKey) : undefined;
+  return new TieredCacheStack({
+    local,
+    remoteBlobs: new RemoteBlobStore(client, metrics),
+    remoteActions: new RemoteActionCache(client, metrics, signer),
+    mode: remote.mode,
+    health,
+    metrics,
+    warnings,
+    ...(remote.flushTimeoutMs !== undefined ? { flushTimeoutMs: remote.flushTimeoutMs } : {}),
+    ...(remote.uploadConcurrency !== undefined ? { uploadConcurrency: remote.uploadConcurrency } : {}),
+  });
+}
