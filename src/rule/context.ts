@@ -42,6 +42,8 @@ export interface RuleContext<A extends object = object, P extends object = objec
   readonly label: string;
   /** Package path without slashes at either end: `levels/forest`. */
   readonly pkg: string;
+  /** The package's folder, workspace-relative: `sample-project/levels/forest`. Sources live under it. */
+  readonly pkgDir: string;
   /** Target name inside the package: `bark`, `rocks/rock_01`. */
   readonly name: string;
   /** Stable 64-bit id (16 hex chars) derived from the label. */

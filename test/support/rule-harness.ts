@@ -25,6 +25,8 @@ export interface HarnessInput {
   /** Blobs already in the store (dependency outputs), keyed by digest key. */
   blobs?: Map<string, Uint8Array>;
   priority?: LoadPriority;
+  /** Workspace-relative package folder; defaults to the label's package path. */
+  pkgDir?: string;
 }
 
 export interface HarnessResult {
@@ -55,6 +57,7 @@ export async function runRule(rule: AnyRule, input: HarnessInput, mode: 'cook' |
   const ctx: RuleContext<object, object> = {
     label,
     pkg: pkgPart ?? '',
+    pkgDir: input.pkgDir ?? (pkgPart ?? ''),
     name,
     assetId: assetIdOf(label),
     priority: input.priority ?? 'normal',

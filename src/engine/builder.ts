@@ -1,0 +1,348 @@
+import { availableParallelism } from 'node:os';
+import { digestKey } from '../hash/digest.js';
+import { hashString } from '../hash/xxhash.js';
+import { canonicalJson } from '../hash/canonical-json.js';
+import { TargetGraph } from '../graph/target-graph.js';
+import type { DepInfo, SourceRef } from '../rule/context.js';
+import type { OutputRecord } from '../rule/output.js';
+import type { AnyRule } from '../rule/rule.js';
+import type { ResultEntry } from '../store/action-entry.js';
+import type { CacheStack } from '../store/cache-stack.js';
+import { assetIdOf } from '../workspace/label.js';
+import { LocatedError } from '../workspace/located-error.js';
+import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
+import { issuesToError, platformSettingsFor } from '../workspace/workspace-config.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { ActionContext } from './action-context.js';
+import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
+import { BuildState, type TargetState } from './build-state.js';
+import { explainChange } from './explain.js';
+import { failureMessage } from './failure-message.js';
+import { type KeyInputs, primaryKey, resultKey } from './key-inputs.js';
+import { materialize } from './materialize.js';
+import { runDag } from './run-dag.js';
+import { SourceDigester } from './source-digester.js';
+import { TraceRecorder } from './trace-recorder.js';
+
+export interface BuildRequest {
+  patterns: readonly string[];
+  keepGoing?: boolean;
+  /** Run validators only for the requested targets (their dependencies still build). */
+  validateOnly?: boolean;
+  /** Copy requested outputs to kiln-out (default true). */
+  materialize?: boolean;
+  profilePath?: string;
+  reporter?: BuildReporter;
+  signal?: AbortSignal;
+}
+
+export interface BuilderOptions {
+  workspace: Workspace;
+  cache: CacheStack;
+  platform?: string;
+  jobs?: number;
+}
+
+/** A finished target this build can hand to its dependents. */
+interface Built {
+  decl: TargetDecl;
+  rule: AnyRule;
+  outputs: OutputRecord[];
+}
+
+/**
+ * Builds targets of one workspace for one platform. Long-lived in watch mode: the stat cache,
+ * build state and parsed packages stay warm between builds.
+ */
+export class Builder {
+  readonly workspace: Workspace;
+  readonly cache: CacheStack;
+  readonly platform: string;
+  readonly jobs: number;
+  readonly digester: SourceDigester;
+  private readonly state: BuildState;
+  private platformSettingsCache = new Map<string, Record<string, unknown> | Error>();
+
+  constructor(options: BuilderOptions) {
+    this.workspace = options.workspace;
+    this.cache = options.cache;
+    const config = options.workspace.config;
+    this.platform = options.platform ?? config.defaultPlatform;
+    const known = Object.keys(config.platforms);
+    if (known.length > 0 && !known.includes(this.platform)) {
+      throw new LocatedError(`unknown platform "${this.platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' });
+    }
+    this.jobs = Math.max(1, options.jobs ?? availableParallelism());
+    this.state = BuildState.load(config.cacheDir, this.platform);
+    this.digester = new SourceDigester(config.root, this.state.statEntries);
+  }
+
+  /** Forget cached platform settings (the root assets.yaml changed). */
+  resetSettings(): void {
+    this.platformSettingsCache = new Map();
+  }
+
+  /** The last known outputs of a target on this platform (watch server, `kiln query`). */
+  lastOutputs(label: string): readonly OutputRecord[] | undefined {
+    return this.state.targets.get(label)?.outputs;
+  }
+
+  async build(request: BuildRequest): Promise<BuildSummary & { graph: TargetGraph }> {
+    const started = performance.now();
+    const reporter = request.reporter ?? silentReporter;
+    const trace = new TraceRecorder();
+    const graph = TargetGraph.build(this.workspace, request.patterns);
+    const nodes = graph.topologicalOrder();
+    const requested = new Set(graph.requested);
+    const built = new Map<string, Built>();
+    const reports = new Map<string, TargetReport>();
+    const hashedBefore = this.digester.statCache.hashed;
+    let stateChanged = false;
+    reporter.started(nodes.length);
+
+    const finish = (report: TargetReport): 'ok' | 'failed' => {
+      reports.set(report.label, report);
+      reporter.actionFinished(report);
+      return report.status === 'failed' ? 'failed' : 'ok';
+    };
+
+    const runTarget = async (label: string, slot: number): Promise<'ok' | 'failed'> => {
+      const begin = trace.now();
+      const decl = graph.target(label);
+      reporter.actionStarted(label, decl.rule);
+      const base: TargetReport = { label, rule: decl.rule, status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {} };
+      try {
+        const broken = graph.broken.get(label);
+        if (broken) throw new LocatedErrorList(broken);
+        const rule = this.workspace.rules.get(decl.rule);
+        if (!rule) throw new LocatedError(`unknown rule "${decl.rule}"`, positionIn(decl, ['rule']), label);
+        const settings = this.platformSettings(rule);
+        const attrs = { ...rule.defaults, ...decl.packageDefaults, ...decl.attrs, ...(decl.platformAttrs[this.platform] ?? {}) };
+        const srcs = this.sources(decl);
+        const depLabels = graph.depsOf(label);
+        const keyLabels = rule.transitiveDeps ? graph.closure(label).slice(0, -1) : depLabels;
+        const depInfo = (dep: string): DepInfo => this.depInfo(built.get(dep)!, graph.depsOf(dep));
+        const deps = depLabels.map(depInfo);
+        const closure = rule.transitiveDeps ? keyLabels.map(depInfo) : deps;
+        const inputs: KeyInputs = {
+          label,
+          rule: `${rule.name}@${rule.version}`,
+          priority: decl.priority,
+          attrs,
+          platform: settings,
+          srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
+          deps: Object.fromEntries(keyLabels.map((dep) => [dep, depFingerprint(depInfo(dep))])),
+        };
+        const primary = primaryKey(inputs);
+        const previous = this.state.targets.get(label);
+        const validating = request.validateOnly === true && requested.has(label);
+
+        if (!validating) {
+          const hit = await this.lookup(primary, previous);
+          if (hit) {
+            built.set(label, { decl, rule, outputs: hit.outputs });
+            if (hit.state !== previous) {
+              this.state.targets.set(label, { ...hit.state, inputs });
+              stateChanged = true;
+            }
+            const end = trace.now();
+            trace.span(label, 'cached', slot, begin, end);
+            return finish({ ...base, status: 'cached', durationMs: end - begin, outputs: outputSummary(hit.outputs), diagnostics: hit.state.diagnostics, stats: hit.state.stats });
+          }
+        }
+
+        const reasons = explainChange(
+          previous && { inputs: previous.inputs, discovered: previous.discovered },
+          inputs,
+          previous && this.digester.discovered(Object.keys(previous.discovered)),
+        );
+        const ctx = new ActionContext({
+          root: this.workspace.root,
+          label,
+          pkg: decl.pkg,
+          pkgDir: [this.workspace.config.packagesPath, decl.pkg].filter(Boolean).join('/'),
+          name: decl.name,
+          assetId: assetIdOf(label),
+          priority: decl.priority,
+          attrs,
+          platform: { name: this.platform, settings },
+          srcs,
+          deps,
+          closure,
+          blobs: this.cache.blobs,
+          signal: request.signal ?? new AbortController().signal,
+        });
+        const cookStart = performance.now();
+        try {
+          if (validating) await (rule.validate ?? rule.cook).call(rule, ctx);
+          else await rule.cook(ctx);
+        } finally {
+          await ctx.dispose();
+        }
+        const durationMs = performance.now() - cookStart;
+        if (!validating) {
+          if (ctx.outputs.length === 0) throw new Error('the rule produced no output');
+          const discovered = Object.fromEntries(Object.entries(ctx.discovered).sort(([a], [b]) => (a < b ? -1 : 1)));
+          const result = resultKey(primary, discovered);
+          const entry: ResultEntry = { kind: 'result', outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: Math.round(durationMs) };
+          // The result goes in before the manifest that leads to it: a reader never follows a
+          // manifest to nothing.
+          await this.cache.actions.put(result, entry);
+          await this.cache.actions.put(primary, { kind: 'manifest', discovered: Object.keys(discovered) });
+          this.state.targets.set(label, { primary, result, inputs, discovered, outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: entry.durationMs });
+          stateChanged = true;
+          built.set(label, { decl, rule, outputs: ctx.outputs });
+        }
+        const end = trace.now();
+        trace.span(label, 'executed', slot, begin, end, { reasons });
+        return finish({ ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats });
+      } catch (error) {
+        const { message, stack } = failureMessage(error instanceof LocatedErrorList ? error.errors : error, decl);
+        const end = trace.now();
+        trace.span(label, 'failed', slot, begin, end);
+        return finish({ ...base, status: 'failed', durationMs: end - begin, error: message, stack });
+      }
+    };
+
+    const outcomes = await runDag({
+      nodes,
+      depsOf: (label) => graph.depsOf(label),
+      run: runTarget,
+      onSkip: (label, cause) => {
+        const decl = graph.target(label);
+        const report: TargetReport = { label, rule: decl.rule, status: 'skipped', durationMs: 0, outputs: [], diagnostics: [], stats: {}, error: `not built: dependency ${cause} failed` };
+        reports.set(label, report);
+        reporter.actionFinished(report);
+      },
+      jobs: this.jobs,
+      keepGoing: request.keepGoing ?? false,
+      signal: request.signal,
+    });
+
+    const materialized: string[] = [];
+    if (request.materialize !== false && !request.validateOnly) {
+      const before = new Map(this.state.materialized);
+      for (const label of graph.requested) {
+        const target = built.get(label);
+        if (!target || outcomes.get(label) !== 'ok') continue;
+        materialized.push(...(await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized)));
+      }
+      for (const [path, file] of this.state.materialized) if (before.get(path) !== file) stateChanged = true;
+    }
+
+    const remoteWarnings = (await this.cache.flush?.()) ?? [];
+    for (const warning of remoteWarnings) reporter.warning(warning);
+    if (stateChanged || this.digester.statCache.changed) {
+      await this.state.save(this.digester.statCache.changed ? this.digester.statCache.toJSON() : undefined);
+    }
+    const targets = nodes.map((label) => reports.get(label)).filter((r): r is TargetReport => r !== undefined);
+    const count = (status: TargetReport['status']) => targets.filter((t) => t.status === status).length;
+    const summary: BuildSummary & { graph: TargetGraph } = {
+      platform: this.platform,
+      executed: count('executed'),
+      cached: count('cached'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      durationMs: Math.round(performance.now() - started),
+      filesHashed: this.digester.statCache.hashed - hashedBefore,
+      warnings: targets.reduce((n, t) => n + t.diagnostics.filter((d) => d.severity === 'warning').length, 0),
+      targets,
+      materialized,
+      graph,
+    };
+    if (request.profilePath) await trace.write(request.profilePath, this.jobs);
+    reporter.finished(summary);
+    return summary;
+  }
+
+  /** Local state first (no I/O beyond stats), then the action cache's two-level lookup. */
+  private async lookup(primary: string, previous: TargetState | undefined): Promise<{ outputs: OutputRecord[]; state: TargetState } | undefined> {
+    if (previous && previous.primary === primary) {
+      const discovered = this.digester.discovered(Object.keys(previous.discovered));
+      if (resultKey(primary, discovered) === previous.result && (await this.present(previous.outputs))) {
+        return { outputs: previous.outputs, state: previous };
+      }
+    }
+    const manifest = await this.cache.actions.get(primary);
+    if (manifest?.kind !== 'manifest') return undefined;
+    const discovered = this.digester.discovered(manifest.discovered);
+    const result = resultKey(primary, discovered);
+    const entry = await this.cache.actions.get(result);
+    if (entry?.kind !== 'result' || !(await this.present(entry.outputs))) return undefined;
+    const state: TargetState = {
+      primary,
+      result,
+      inputs: previous?.inputs ?? ({} as KeyInputs),
+      discovered,
+      outputs: entry.outputs,
+      diagnostics: entry.diagnostics,
+      stats: entry.stats,
+      durationMs: entry.durationMs,
+    };
+    return { outputs: entry.outputs, state };
+  }
+
+  private async present(outputs: readonly OutputRecord[]): Promise<boolean> {
+    const found = await Promise.all(outputs.map((output) => this.cache.blobs.has(output.digest)));
+    return found.every(Boolean);
+  }
+
+  private sources(decl: TargetDecl): SourceRef[] {
+    return decl.srcs.map((path, index) => {
+      const digest = this.digester.digest(path);
+      if (!digest) {
+        const srcIndex = decl.group ? undefined : index;
+        throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label);
+      }
+      return { path, digest };
+    });
+  }
+
+  private depInfo(target: Built, deps: string[]): DepInfo {
+    return {
+      label: target.decl.label,
+      rule: target.rule.name,
+      type: target.rule.type,
+      assetId: assetIdOf(target.decl.label),
+      priority: target.decl.priority,
+      outputs: target.outputs,
+      srcs: target.decl.srcs,
+      deps,
+    };
+  }
+
+  private platformSettings(rule: AnyRule): Record<string, unknown> {
+    let settings = this.platformSettingsCache.get(rule.name);
+    if (!settings) {
+      const config = this.workspace.config;
+      const merged = platformSettingsFor(config, this.platform, rule.name);
+      settings = merged;
+      if (rule.platformSettings) {
+        const shared = rule.platformSettings.parse(config.ruleSettings[rule.name] ?? {});
+        const own = rule.platformSettings.parse(config.platforms[this.platform]?.[rule.name] ?? {});
+        if (!shared.value) settings = issuesToError(config.file, shared.issues, ['rules', rule.name]);
+        else if (!own.value) settings = issuesToError(config.file, own.issues, ['platforms', this.platform, rule.name]);
+      }
+      this.platformSettingsCache.set(rule.name, settings);
+    }
+    if (settings instanceof Error) throw settings;
+    return settings;
+  }
+}
+
+/** Wraps a broken target's declaration errors so they are reported together. */
+class LocatedErrorList extends Error {
+  constructor(readonly errors: LocatedError[]) {
+    super(errors.map((e) => e.format()).join('\n'));
+  }
+}
+
+/** What of a dependency can influence a dependent: output digests plus everything else DepInfo shows. */
+function depFingerprint(dep: DepInfo): string[] {
+  const rest = hashString(canonicalJson({ type: dep.type, priority: dep.priority, srcs: dep.srcs, deps: dep.deps, meta: dep.outputs.map((o) => [o.name, o.meta]) }));
+  return [...dep.outputs.map((o) => digestKey(o.digest)), `info:${rest}`];
+}
+
+function outputSummary(outputs: readonly OutputRecord[]): TargetReport['outputs'] {
+  return outputs.map((o) => ({ name: o.name, digest: digestKey(o.digest), size: o.digest.size }));
+}

@@ -1,0 +1,38 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { digestKey } from '../hash/digest.js';
+import type { OutputRecord } from '../rule/output.js';
+import { atomicWrite } from '../store/atomic-write.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { MaterializedFile } from './build-state.js';
+
+/**
+ * Copy a target's outputs from the CAS to `kiln-out/<package>/<name>`. A file that still has the
+ * size and mtime we gave it last time is left alone, so no-op builds write nothing.
+ */
+export async function materialize(
+  outDir: string,
+  pkg: string,
+  outputs: readonly OutputRecord[],
+  blobs: BlobStore,
+  written: Map<string, MaterializedFile>,
+): Promise<string[]> {
+  const paths: string[] = [];
+  for (const output of outputs) {
+    const rel = pkg ? `${pkg}/${output.name}` : output.name;
+    const abs = join(outDir, rel);
+    paths.push(rel);
+    const key = digestKey(output.digest);
+    const known = written.get(rel);
+    if (known && known.digest === key) {
+      const stat = statSync(abs, { throwIfNoEntry: false });
+      if (stat && stat.size === known.size && stat.mtimeMs === known.mtimeMs) continue;
+    }
+    const bytes = await blobs.get(output.digest);
+    if (!bytes) throw new Error(`output ${output.name} (${key}) is missing from the cache`);
+    await atomicWrite(abs, bytes);
+    const stat = statSync(abs);
+    written.set(rel, { digest: key, size: stat.size, mtimeMs: stat.mtimeMs });
+  }
+  return paths;
+}

@@ -1,0 +1,102 @@
+/**
+ * Runs a task per node, each after all of its dependencies, at most `jobs` at once. Among ready
+ * nodes the ones with the most transitive dependents go first, so the critical path starts early.
+ * A node whose dependency failed is skipped. Without `keepGoing`, the first failure stops new
+ * work from starting (running tasks finish).
+ */
+export type NodeOutcome = 'ok' | 'failed' | 'skipped';
+
+export interface DagRunOptions {
+  nodes: readonly string[];
+  depsOf: (node: string) => readonly string[];
+  run: (node: string, slot: number) => Promise<'ok' | 'failed'>;
+  onSkip?: (node: string, failedDep: string) => void;
+  jobs: number;
+  keepGoing: boolean;
+  signal?: AbortSignal;
+}
+
+export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOutcome>> {
+  const { nodes, depsOf, run, jobs, keepGoing, signal } = options;
+  const outcome = new Map<string, NodeOutcome>();
+  const waiting = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const node of nodes) {
+    const deps = depsOf(node);
+    waiting.set(node, deps.length);
+    for (const dep of deps) {
+      let list = dependents.get(dep);
+      if (!list) dependents.set(dep, (list = []));
+      list.push(node);
+    }
+  }
+  const weight = criticalWeights(nodes, dependents);
+  const ready: string[] = nodes.filter((node) => waiting.get(node) === 0);
+  const freeSlots = Array.from({ length: Math.max(1, jobs) }, (_, i) => i).reverse();
+  let running = 0;
+  let stopped = false;
+
+  return new Promise((resolve, reject) => {
+    const skip = (node: string, cause: string): void => {
+      if (outcome.has(node)) return;
+      outcome.set(node, 'skipped');
+      options.onSkip?.(node, cause);
+      for (const parent of dependents.get(node) ?? []) skip(parent, cause);
+    };
+    const settle = (node: string, result: 'ok' | 'failed'): void => {
+      outcome.set(node, result);
+      if (result === 'failed') {
+        if (!keepGoing) stopped = true;
+        for (const parent of dependents.get(node) ?? []) skip(parent, node);
+        return;
+      }
+      for (const parent of dependents.get(node) ?? []) {
+        const left = (waiting.get(parent) ?? 0) - 1;
+        waiting.set(parent, left);
+        if (left === 0 && !outcome.has(parent)) ready.push(parent);
+      }
+    };
+    const pump = (): void => {
+      if (signal?.aborted) stopped = true;
+      if (!stopped) {
+        ready.sort((a, b) => (weight.get(a) ?? 0) - (weight.get(b) ?? 0) || (a < b ? 1 : -1));
+        while (running < jobs && ready.length > 0) {
+          const node = ready.pop()!;
+          if (outcome.has(node)) continue;
+          const slot = freeSlots.pop() ?? 0;
+          running++;
+          run(node, slot).then(
+            (result) => {
+              running--;
+              freeSlots.push(slot);
+              settle(node, result);
+              pump();
+            },
+            (error: unknown) => {
+              running--;
+              reject(error);
+            },
+          );
+        }
+      }
+      if (running === 0) resolve(outcome);
+    };
+    pump();
+  });
+}
+
+/** Number of transitive dependents of each node (how much work waits on it). */
+function criticalWeights(nodes: readonly string[], dependents: Map<string, string[]>): Map<string, number> {
+  const weight = new Map<string, number>();
+  const visit = (node: string): number => {
+    const known = weight.get(node);
+    if (known !== undefined) return known;
+    weight.set(node, 0);
+    let total = 0;
+    for (const parent of dependents.get(node) ?? []) total += 1 + visit(parent);
+    weight.set(node, total);
+    return total;
+  };
+  for (const node of nodes) visit(node);
+  return weight;
+}
