@@ -1,0 +1,106 @@
+/**
+ * audio — WAV/FLAC/Ogg Vorbis/MP3 sources cooked per platform into Ogg Vorbis, Ogg Opus or PCM
+ * WAV: decoded, down-mixed and resampled to the platform profile, optionally loudness-normalised,
+ * and cut into independently decodable chunks for streaming. All codecs are wasm and load lazily.
+ */
+import { defineRule } from '../../src/rule/rule.js';
+import type { Rule } from '../../src/rule/rule.js';
+import { s } from '../../src/rule/schema.js';
+import { cookAudio, type AudioCodecs } from './cook-audio.js';
+import type { AudioCodec } from './resolve-profile.js';
+
+export const NAME = 'audio';
+/** Name of the runtime's hot-reload hook for cooked audio. */
+export const RELOAD_HANDLER = 'audio';
+export type { AudioCodecs } from './cook-audio.js';
+export type { AudioCodec } from './resolve-profile.js';
+
+export interface AudioOptions {
+  /** Output codec; overrides the platform's. `wav` is 16-bit PCM. */
+  codec?: AudioCodec;
+  /** Output sample rate in Hz; 0 keeps the source rate. Ignored by Opus, which is always 48 kHz. */
+  sample_rate?: number;
+  /** Output channels (1 or 2); 0 keeps the source's, capped at stereo. */
+  channels?: number;
+  /** Vorbis VBR quality from -1 (smallest) to 10 (best). */
+  quality?: number;
+  /** Opus target bitrate in kbit/s. */
+  bitrate_kbps?: number;
+  /** Clips no longer than this (seconds) are stored as PCM WAV whatever the codec: no decode cost for short effects. */
+  pcm_below_seconds?: number;
+  /** Cut audio longer than this into chunks of this many seconds, each decodable alone; 0 = one stream. */
+  chunk_seconds?: number;
+  /** Normalise integrated loudness (BS.1770) to `target_lufs`, never pushing the peak above `peak_ceiling_db`. */
+  normalize?: boolean;
+  /** Loudness target for `normalize`, in LUFS. */
+  target_lufs?: number;
+  /** Highest sample peak normalisation may produce, in dBFS. */
+  peak_ceiling_db?: number;
+}
+
+export const DEFAULTS: Partial<AudioOptions> = {
+  normalize: false,
+  peak_ceiling_db: -1,
+};
+
+/** `rules.audio` / `platforms.<name>.audio` in the root assets.yaml. */
+export interface AudioPlatformSettings {
+  /** Default codec on this platform. */
+  codec?: AudioCodec;
+  /** Default output sample rate; 0 keeps the source rate. */
+  sample_rate?: number;
+  /** Default output channel count; 0 keeps the source's. */
+  channels?: number;
+  /** Default Vorbis quality. */
+  quality?: number;
+  /** Default Opus bitrate in kbit/s. */
+  bitrate_kbps?: number;
+  /** Default PCM threshold for short effects, in seconds. */
+  pcm_below_seconds?: number;
+  /** Default chunk length for streaming, in seconds (0 = off). */
+  chunk_seconds?: number;
+  /** Default loudness target in LUFS. */
+  target_lufs?: number;
+  /** Validator: longest allowed clip in seconds (0 = no limit). An error when exceeded. */
+  max_duration_seconds?: number;
+  /** Validator: largest allowed cooked output in KiB (0 = no limit). An error when exceeded. */
+  max_size_kb?: number;
+}
+
+const codec = s.enum(['vorbis', 'opus', 'wav'] as const);
+
+export function audioRule(codecs: Partial<AudioCodecs> = {}): Rule<AudioOptions, AudioPlatformSettings> {
+  return defineRule<AudioOptions, AudioPlatformSettings>({
+    name: NAME,
+    version: 1,
+    type: 'audio',
+    description: 'WAV/FLAC/Ogg/MP3 → Ogg Vorbis, Ogg Opus or PCM WAV per platform, normalised, chunked for streaming',
+    attributes: s.object<AudioOptions>({
+      codec: codec.describe('output codec (overrides the platform)'),
+      sample_rate: s.integer({ min: 0, max: 192000 }).describe('output sample rate in Hz, 0 = source rate'),
+      channels: s.integer({ min: 0, max: 2 }).describe('output channels, 0 = source'),
+      quality: s.number({ min: -1, max: 10 }).describe('Vorbis VBR quality, -1..10'),
+      bitrate_kbps: s.integer({ min: 6, max: 510 }).describe('Opus bitrate in kbit/s'),
+      pcm_below_seconds: s.number({ min: 0 }).describe('store clips this short as PCM WAV'),
+      chunk_seconds: s.number({ min: 0 }).describe('chunk length for streaming, 0 = off'),
+      normalize: s.boolean().describe('normalise loudness to target_lufs'),
+      target_lufs: s.number({ min: -70, max: 0 }).describe('loudness target in LUFS'),
+      peak_ceiling_db: s.number({ max: 0 }).describe('highest peak after normalisation, dBFS'),
+    }),
+    defaults: DEFAULTS,
+    platformSettings: s.object<AudioPlatformSettings>({
+      codec,
+      sample_rate: s.integer({ min: 0, max: 192000 }),
+      channels: s.integer({ min: 0, max: 2 }),
+      quality: s.number({ min: -1, max: 10 }),
+      bitrate_kbps: s.integer({ min: 6, max: 510 }),
+      pcm_below_seconds: s.number({ min: 0 }),
+      chunk_seconds: s.number({ min: 0 }),
+      target_lufs: s.number({ min: -70, max: 0 }),
+      max_duration_seconds: s.number({ min: 0 }),
+      max_size_kb: s.number({ min: 0 }),
+    }),
+    cook: (ctx) => cookAudio(ctx, codecs, 'cook'),
+    validate: (ctx) => cookAudio(ctx, codecs, 'validate'),
+  });
+}

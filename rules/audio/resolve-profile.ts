@@ -1,0 +1,43 @@
+/**
+ * The effective encoding settings for one target on one platform. Precedence, most specific first:
+ * the target's attributes (including its `platforms:` overrides), then the platform profile in the
+ * root assets.yaml, then built-in fallbacks.
+ */
+import type { AudioOptions, AudioPlatformSettings } from './index.js';
+
+export type AudioCodec = 'vorbis' | 'opus' | 'wav';
+
+export interface AudioProfile {
+  codec: AudioCodec;
+  /** 0 keeps the source rate. Opus always encodes at 48 kHz regardless. */
+  sampleRate: number;
+  /** 0 keeps the source channel count (capped at 2). */
+  channels: number;
+  quality: number;
+  bitrateKbps: number;
+  /** Clips at most this long become PCM WAV whatever the codec says. */
+  pcmBelowSeconds: number;
+  chunkSeconds: number;
+  normalize: boolean;
+  targetLufs: number;
+  peakCeilingDb: number;
+  maxDurationSeconds: number;
+  maxSizeKb: number;
+}
+
+export function resolveProfile(attrs: Readonly<AudioOptions>, platform: Readonly<AudioPlatformSettings>): AudioProfile {
+  return {
+    codec: attrs.codec ?? platform.codec ?? 'vorbis',
+    sampleRate: attrs.sample_rate ?? platform.sample_rate ?? 0,
+    channels: attrs.channels ?? platform.channels ?? 0,
+    quality: attrs.quality ?? platform.quality ?? 4,
+    bitrateKbps: attrs.bitrate_kbps ?? platform.bitrate_kbps ?? 96,
+    pcmBelowSeconds: attrs.pcm_below_seconds ?? platform.pcm_below_seconds ?? 0,
+    chunkSeconds: attrs.chunk_seconds ?? platform.chunk_seconds ?? 0,
+    normalize: attrs.normalize ?? false,
+    targetLufs: attrs.target_lufs ?? platform.target_lufs ?? -16,
+    peakCeilingDb: attrs.peak_ceiling_db ?? -1,
+    maxDurationSeconds: platform.max_duration_seconds ?? 0,
+    maxSizeKb: platform.max_size_kb ?? 0,
+  };
+}
