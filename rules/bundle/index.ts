@@ -1,0 +1,1 @@
+export { bundleRule, DEFAULTS, NAME, type BundleOptions } from './bundle-rule.js';

@@ -1,0 +1,167 @@
+/**
+ * Builds one bundle tar from assets in load order: compresses what is worth compressing, lays
+ * out the entries (index first), fixes the index's own size by iterating until the offsets it
+ * records no longer move it, packs with tar-stream and checks every recorded offset against the
+ * headers actually written.
+ */
+import { digestOf } from '../hash/digest.js';
+import { hashBytes } from '../hash/xxhash.js';
+import type { AssetType, LoadPriority } from '../rule/asset-type.js';
+import type { StreamPart } from '../rule/output.js';
+import { compressEntry } from './entry-compression.js';
+import { encodeEnvelope } from './envelope-writer.js';
+import {
+  INDEX_ENTRY_NAME,
+  INDEX_KIND,
+  INDEX_VERSION,
+  type BundleIndex,
+  type Compression,
+  type IndexAsset,
+  type IndexEntry,
+  type IndexPart,
+} from './index-format.js';
+import { streamOrder } from './load-order.js';
+import { planTar, writeTar } from './tar-writer.js';
+import { walkTar } from './tar-walk.js';
+
+export interface BundleOutputInput {
+  name: string;
+  bytes: Uint8Array;
+  meta: Record<string, unknown>;
+}
+
+export interface BundleAssetInput {
+  id: string;
+  label: string;
+  type: AssetType;
+  priority: LoadPriority;
+  deps: string[];
+  /** Main output first. */
+  outputs: BundleOutputInput[];
+}
+
+export interface BuildBundleOptions {
+  /** Label of the bundle target. */
+  bundle: string;
+  /** File name of this tar. */
+  file: string;
+  /** Entry data alignment (power of two). */
+  alignment: number;
+  compression: Compression;
+}
+
+export interface BuiltBundle {
+  bytes: Uint8Array;
+  index: BundleIndex;
+}
+
+interface Prepared {
+  path: string;
+  asset: string;
+  output: string;
+  stored: Uint8Array;
+  compression: Compression;
+  raw: { hash: string; size: number };
+  parts: (StreamPart & { hash: string })[];
+  meta: Record<string, unknown>;
+}
+
+export async function buildBundle(assets: readonly BundleAssetInput[], options: BuildBundleOptions): Promise<BuiltBundle> {
+  const prepared: Prepared[] = [];
+  const indexAssets: IndexAsset[] = [];
+  for (const asset of assets) {
+    const paths: string[] = [];
+    for (const output of asset.outputs) {
+      const path = `assets/${asset.id}/${output.name}`;
+      paths.push(path);
+      prepared.push(await prepare(path, asset.id, output, options.compression));
+    }
+    indexAssets.push({ id: asset.id, label: asset.label, type: asset.type, priority: asset.priority, deps: asset.deps, entries: paths });
+  }
+
+  let indexLength = 0;
+  let indexBytes = new Uint8Array(0);
+  let plan = planTar([]);
+  for (let attempt = 0; ; attempt++) {
+    plan = planTar([
+      { name: INDEX_ENTRY_NAME, size: indexLength, align: 1 },
+      ...prepared.map((p) => ({ name: p.path, size: p.stored.byteLength, align: options.alignment })),
+    ]);
+    const index: BundleIndex = {
+      bundle: options.bundle,
+      file: options.file,
+      alignment: options.alignment,
+      assets: indexAssets,
+      entries: prepared.map((p, i) => indexEntry(p, plan.entries[i + 1]!.dataOffset)),
+    };
+    indexBytes = new TextEncoder().encode(encodeEnvelope(INDEX_KIND, INDEX_VERSION, index, indexLength));
+    if (indexBytes.byteLength === indexLength) break;
+    if (attempt > 16) throw new Error('bundle index size did not settle');
+    indexLength = Math.max(indexLength, indexBytes.byteLength);
+  }
+  const bytes = await writeTar([
+    { name: INDEX_ENTRY_NAME, data: indexBytes },
+    ...prepared.map((p, i) => ({ name: p.path, data: p.stored, padding: plan.entries[i + 1]!.padding })),
+  ]);
+  const walked = walkTar(bytes);
+  const index: BundleIndex = {
+    bundle: options.bundle,
+    file: options.file,
+    alignment: options.alignment,
+    assets: indexAssets,
+    entries: prepared.map((p, i) => indexEntry(p, plan.entries[i + 1]!.dataOffset)),
+  };
+  if (walked.length !== prepared.length + 1 || walked[0]!.name !== INDEX_ENTRY_NAME) throw new Error('packed tar does not match its plan');
+  index.entries.forEach((entry, i) => {
+    const at = walked[i + 1]!;
+    if (at.name !== entry.path || at.dataOffset !== entry.offset || at.size !== entry.size) {
+      throw new Error(`packed tar puts ${at.name} at ${at.dataOffset}, index says ${entry.offset}`);
+    }
+    if (entry.offset % options.alignment !== 0) throw new Error(`${entry.path} is not aligned to ${options.alignment}`);
+  });
+  return { bytes, index };
+}
+
+async function prepare(path: string, asset: string, output: BundleOutputInput, mode: Compression): Promise<Prepared> {
+  const { parts: rawParts, ...meta } = output.meta;
+  const parts = readParts(rawParts, output.bytes.byteLength, path).map((part) => ({
+    ...part,
+    hash: hashBytes(output.bytes.subarray(part.offset, part.offset + part.size)),
+  }));
+  // Streamed entries stay uncompressed so each part is one plain byte range (see README.md).
+  const { stored, compression } = parts.length > 0 ? { stored: output.bytes, compression: 'none' as const } : await compressEntry(output.bytes, mode);
+  return { path, asset, output: output.name, stored, compression, raw: digestOf(output.bytes), parts, meta };
+}
+
+function readParts(value: unknown, size: number, path: string): StreamPart[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new Error(`${path}: meta.parts is not a list`);
+  return value.map((p: StreamPart) => {
+    if (!Number.isSafeInteger(p.offset) || !Number.isSafeInteger(p.size) || p.offset < 0 || p.size < 0 || p.offset + p.size > size) {
+      throw new Error(`${path}: part ${p.kind} ${p.index} (${p.offset}+${p.size}) lies outside the ${size}-byte output`);
+    }
+    return { kind: p.kind, index: p.index, offset: p.offset, size: p.size };
+  });
+}
+
+function indexEntry(p: Prepared, offset: number): IndexEntry {
+  const parts: IndexPart[] = streamOrder(p.parts).map((part) => ({
+    kind: part.kind,
+    index: part.index,
+    offset: offset + part.offset,
+    size: part.size,
+    hash: part.hash,
+  }));
+  return {
+    path: p.path,
+    asset: p.asset,
+    output: p.output,
+    offset,
+    size: p.stored.byteLength,
+    stored: digestOf(p.stored),
+    compression: p.compression,
+    raw: p.raw,
+    parts,
+    meta: p.meta,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * The bundle index: the first entry of every bundle tar (`kiln-index.json`). It is the only
+ * cooker-side format the runtime reads, so this file is browser-safe (no Node imports, no hashing)
+ * and holds just the types, the entry name and a structural parser. Offsets are absolute byte
+ * positions inside the tar, so a reader fetches any entry or streaming part with one range read.
+ */
+import { ASSET_TYPES, LOAD_PRIORITIES, type AssetType, type LoadPriority } from '../rule/asset-type.js';
+import { parseEnvelope } from './envelope.js';
+import { FormatError } from './format-error.js';
+import { arrayOf, digestOf, intOf, objectOf, oneOf, recordOf, stringOf } from './json-reader.js';
+
+export const INDEX_ENTRY_NAME = 'kiln-index.json';
+export const INDEX_KIND = 'kiln-bundle-index';
+export const INDEX_VERSION = 1;
+
+export type Compression = 'none' | 'zstd' | 'gzip';
+export const COMPRESSIONS: readonly Compression[] = ['none', 'zstd', 'gzip'];
+
+export type PartKind = 'header' | 'mip' | 'lod' | 'chunk';
+export const PART_KINDS: readonly PartKind[] = ['header', 'mip', 'lod', 'chunk'];
+
+/** `{ hash, size }`: xxh64 (16 lowercase hex chars) and byte count. */
+export interface IndexDigest {
+  hash: string;
+  size: number;
+}
+
+/** One independently usable piece of an entry (mip level, LOD, audio chunk), listed in stream order. */
+export interface IndexPart {
+  kind: PartKind;
+  /** Mip level (0 = full size), LOD (0 = finest) or chunk number. */
+  index: number;
+  /** Absolute byte offset in the tar. */
+  offset: number;
+  size: number;
+  /** xxh64 of exactly these bytes, so each part is verified as it arrives. */
+  hash: string;
+}
+
+/** One file in the tar: one output of one asset. */
+export interface IndexEntry {
+  /** Path inside the tar: `assets/<asset id>/<output name>`. */
+  path: string;
+  /** Asset id this entry belongs to. */
+  asset: string;
+  /** The output's name as the rule produced it (`bark.ktx2`). */
+  output: string;
+  /** Absolute offset of the entry's data in the tar, and its stored (maybe compressed) size. */
+  offset: number;
+  size: number;
+  /** Digest of the stored bytes. */
+  stored: IndexDigest;
+  compression: Compression;
+  /** Digest of the decoded bytes: the rule's output digest in the CAS. */
+  raw: IndexDigest;
+  /** Streaming parts in the order a reader should fetch them (smallest mip / coarsest LOD first). */
+  parts: IndexPart[];
+  /** Facts the rule attached (width, height, format, gpuBytes, …) without `parts`. */
+  meta: Record<string, unknown>;
+}
+
+export interface IndexAsset {
+  id: string;
+  label: string;
+  type: AssetType;
+  /** Load priority inside this bundle: its own, raised to the most urgent asset that needs it. */
+  priority: LoadPriority;
+  /** Asset ids of direct dependencies. */
+  deps: string[];
+  /** Entry paths, main output first. Empty for assets held by another bundle. */
+  entries: string[];
+  /** For an asset held by another bundle (a bundle dependency): that bundle's file name. */
+  external?: string;
+}
+
+export interface BundleIndex {
+  /** Label of the bundle target. */
+  bundle: string;
+  /** This tar's file name (`bundle.tar`, `bundle.textures.tar`). */
+  file: string;
+  /** Data alignment in bytes that every entry's offset honours. */
+  alignment: number;
+  /** Assets in load order. */
+  assets: IndexAsset[];
+  /** Entries in tar order. */
+  entries: IndexEntry[];
+}
+
+/** Parses and structurally checks an index; returns it with the checksum the envelope claims. */
+export function parseBundleIndex(text: string): { index: BundleIndex; hash: string } {
+  const { body, hash } = parseEnvelope(text, INDEX_KIND, INDEX_VERSION);
+  return { index: readIndex(body), hash };
+}
+
+function readIndex(value: unknown): BundleIndex {
+  const o = objectOf(value, 'index');
+  const entries = arrayOf(o.entries, 'entries').map((e, i) => readEntry(e, `entries[${i}]`));
+  const assets = arrayOf(o.assets, 'assets').map((a, i) => readAsset(a, `assets[${i}]`));
+  const paths = new Set(entries.map((e) => e.path));
+  for (const asset of assets) {
+    for (const path of asset.entries) {
+      if (!paths.has(path)) throw new FormatError(`asset ${asset.label} names missing entry ${path}`);
+    }
+  }
+  return {
+    bundle: stringOf(o.bundle, 'bundle'),
+    file: stringOf(o.file, 'file'),
+    alignment: intOf(o.alignment, 'alignment'),
+    assets,
+    entries,
+  };
+}
+
+function readAsset(value: unknown, where: string): IndexAsset {
+  const o = objectOf(value, where);
+  const asset: IndexAsset = {
+    id: stringOf(o.id, `${where}.id`),
+    label: stringOf(o.label, `${where}.label`),
+    type: oneOf(o.type, ASSET_TYPES, `${where}.type`),
+    priority: oneOf(o.priority, LOAD_PRIORITIES, `${where}.priority`),
+    deps: arrayOf(o.deps, `${where}.deps`).map((d, i) => stringOf(d, `${where}.deps[${i}]`)),
+    entries: arrayOf(o.entries, `${where}.entries`).map((d, i) => stringOf(d, `${where}.entries[${i}]`)),
+  };
+  if (o.external !== undefined) asset.external = stringOf(o.external, `${where}.external`);
+  return asset;
+}
+
+function readEntry(value: unknown, where: string): IndexEntry {
+  const o = objectOf(value, where);
+  const entry: IndexEntry = {
+    path: stringOf(o.path, `${where}.path`),
+    asset: stringOf(o.asset, `${where}.asset`),
+    output: stringOf(o.output, `${where}.output`),
+    offset: intOf(o.offset, `${where}.offset`),
+    size: intOf(o.size, `${where}.size`),
+    stored: digestOf(o.stored, `${where}.stored`),
+    compression: oneOf(o.compression, COMPRESSIONS, `${where}.compression`),
+    raw: digestOf(o.raw, `${where}.raw`),
+    parts: arrayOf(o.parts, `${where}.parts`).map((p, i) => readPart(p, `${where}.parts[${i}]`)),
+    meta: recordOf(o.meta, `${where}.meta`),
+  };
+  if (entry.stored.size !== entry.size) throw new FormatError(`${where}: stored size ${entry.stored.size} ≠ size ${entry.size}`);
+  if (entry.parts.length > 0 && entry.compression !== 'none') throw new FormatError(`${where}: streamed entries are stored uncompressed`);
+  for (const part of entry.parts) {
+    if (part.offset < entry.offset || part.offset + part.size > entry.offset + entry.size) {
+      throw new FormatError(`${where}: part ${part.kind} ${part.index} lies outside its entry`);
+    }
+  }
+  return entry;
+}
+
+function readPart(value: unknown, where: string): IndexPart {
+  const o = objectOf(value, where);
+  return {
+    kind: oneOf(o.kind, PART_KINDS, `${where}.kind`),
+    index: intOf(o.index, `${where}.index`),
+    offset: intOf(o.offset, `${where}.offset`),
+    size: intOf(o.size, `${where}.size`),
+    hash: stringOf(o.hash, `${where}.hash`, /^[0-9a-f]{16}$/),
+  };
+}

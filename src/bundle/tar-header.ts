@@ -1,0 +1,69 @@
+/**
+ * Reads one 512-byte ustar header (browser-safe). Used to walk a packed tar for the real data
+ * offsets (tar-stream does not report them) and by the runtime to find the index entry.
+ */
+import { FormatError } from './format-error.js';
+
+export const BLOCK = 512;
+
+export interface TarHeader {
+  name: string;
+  size: number;
+  /** '0' file, 'x' PAX extended header for the next entry, 'g' global PAX, '5' directory, … */
+  type: string;
+}
+
+/** Rounds up to whole 512-byte blocks. */
+export function blocks(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+/** Returns undefined for an all-zero block (end of archive); throws on a bad checksum. */
+export function readTarHeader(block: Uint8Array): TarHeader | undefined {
+  if (block.byteLength < BLOCK) throw new FormatError(`tar header truncated: ${block.byteLength} of 512 bytes`);
+  let sum = 0;
+  let zero = true;
+  for (let i = 0; i < BLOCK; i++) {
+    const byte = i >= 148 && i < 156 ? 32 : block[i]!;
+    sum += byte;
+    if (block[i] !== 0) zero = false;
+  }
+  if (zero) return undefined;
+  const claimed = octal(block, 148, 8);
+  if (claimed !== sum) throw new FormatError(`tar header checksum mismatch (${claimed} ≠ ${sum})`);
+  const name = text(block, 0, 100);
+  const prefix = text(block, 345, 155);
+  return {
+    name: prefix ? `${prefix}/${name}` : name,
+    size: octal(block, 124, 12),
+    type: String.fromCharCode(block[156] || 48),
+  };
+}
+
+/** Reads `path=` from a PAX extended header's records. */
+export function paxPath(data: Uint8Array): string | undefined {
+  const records = new TextDecoder().decode(data);
+  let at = 0;
+  while (at < records.length) {
+    const space = records.indexOf(' ', at);
+    const length = Number(records.slice(at, space));
+    if (!(length > 0)) return undefined;
+    const record = records.slice(space + 1, at + length - 1);
+    if (record.startsWith('path=')) return record.slice(5);
+    at += length;
+  }
+  return undefined;
+}
+
+function text(block: Uint8Array, start: number, length: number): string {
+  let end = start;
+  while (end < start + length && block[end] !== 0) end++;
+  return new TextDecoder().decode(block.subarray(start, end));
+}
+
+function octal(block: Uint8Array, start: number, length: number): number {
+  const raw = text(block, start, length).trim();
+  if (raw === '') return 0;
+  if (!/^[0-7]+$/.test(raw)) throw new FormatError(`tar header field "${raw}" is not octal`);
+  return parseInt(raw, 8);
+}
