@@ -1,0 +1,69 @@
+/**
+ * Runs the Khronos glTF validator and turns its report into messages a game developer can act
+ * on. Used twice per cook: on the input (a corrupt or non-conforming file fails with the
+ * validator's own diagnosis) and on every output before meshopt compression (which the
+ * validator cannot read), so a cooked model is known to be valid glTF.
+ */
+import type { GltfValidator, ValidatorMessage, ValidatorReport } from './gltf-validator-types.js';
+
+const SEVERITY = ['error', 'warning', 'info', 'hint'] as const;
+
+/**
+ * Input issues the cook itself repairs, so they are reported as warnings rather than failing
+ * the target: glTF-Transform lays buffer views out anew (no byteStride on animation/IBM data)
+ * and quantization renormalizes skin weights. The output is validated again, so a repair that
+ * did not happen still fails the target.
+ */
+export const REPAIRED_BY_COOK = [
+  'ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE',
+  'SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE',
+  'ACCESSOR_WEIGHTS_NON_NORMALIZED',
+];
+
+export interface ValidationInput {
+  /** Codes to report as warnings instead of errors. */
+  demote?: readonly string[];
+  bytes: Uint8Array;
+  /** File name the report refers to; its extension tells glTF from GLB. */
+  uri: string;
+  /** External resources by the URI the glTF JSON uses. */
+  resources?: ReadonlyMap<string, Uint8Array>;
+}
+
+export async function validateGltf(validator: GltfValidator, input: ValidationInput): Promise<ValidatorReport> {
+  return validator.validateBytes(input.bytes, {
+    uri: input.uri,
+    maxIssues: 50,
+    writeTimestamp: false,
+    severityOverrides: Object.fromEntries((input.demote ?? []).map((code) => [code, 1])),
+    // A cooked file may reference textures through KILN_texture_ref, which the validator cannot
+    // know; it only ever reports that as UNSUPPORTED_EXTENSION (a warning).
+    externalResourceFunction: async (uri: string) => {
+      const bytes = input.resources?.get(uri) ?? input.resources?.get(safeDecode(uri));
+      if (!bytes) throw new Error(`${uri} not found`);
+      return bytes;
+    },
+  });
+}
+
+function safeDecode(uri: string): string {
+  try {
+    return decodeURIComponent(uri);
+  } catch {
+    return uri;
+  }
+}
+
+export function formatIssue(m: ValidatorMessage): string {
+  const where = m.pointer ? ` at ${m.pointer}` : m.offset !== undefined ? ` at byte ${m.offset}` : '';
+  return `${m.code}${where}: ${m.message}`;
+}
+
+/** The first `max` issues of one severity (0 = error, 1 = warning), one per line. */
+export function listIssues(report: ValidatorReport, severity: number, max = 5): string[] {
+  const matching = report.issues.messages.filter((m) => m.severity === severity);
+  const lines = matching.slice(0, max).map(formatIssue);
+  const total = severity === 0 ? report.issues.numErrors : severity === 1 ? report.issues.numWarnings : matching.length;
+  if (total > lines.length) lines.push(`… and ${total - lines.length} more ${SEVERITY[severity]}(s)`);
+  return lines;
+}
