@@ -1,0 +1,75 @@
+/**
+ * `texture`: turns a source image (PNG, JPEG, WebP) or a pre-compressed DDS/KTX2 into what the
+ * platform's GPU samples — BC7/BC5/BC4 on desktop, ASTC or ETC2 on mobile, Basis Universal on the
+ * web, or RGBA8/PNG/WebP — with a linear-light, alpha-correct, renormalized-for-normals mip chain.
+ * Encoders are injected (`textureRule(codecs)`); nothing heavy loads until the first cook.
+ */
+import { defineRule } from '../../src/rule/rule.js';
+import { s } from '../../src/rule/schema.js';
+import type { TextureCodecs } from './codecs.js';
+import { cookTexture } from './cook-texture.js';
+import { defaultTextureCodecs } from './default-codecs.js';
+import type { MipKernel } from './mip-chain.js';
+import { platformSettingsSchema, TEXTURE_FORMATS, type TextureFormat, type TexturePlatformSettings } from './platform-settings.js';
+
+export const NAME = 'texture';
+/** Bump when the bytes this rule writes for the same inputs change. */
+export const VERSION = 2;
+
+export interface TextureOptions {
+  /** How the texel values are read: `srgb` colour, `linear` data, or `auto` (normal maps and `linear_patterns` → linear, else sRGB). */
+  color_space: 'auto' | 'srgb' | 'linear';
+  /** Tangent-space normal map: linear, renormalized per mip, two-channel formats where the platform has them. Unset: decided by `normal_patterns`. */
+  normal_map?: boolean;
+  /** Largest width/height for this target; the smaller of this and the platform's `max_size` applies. */
+  max_size?: number;
+  /** Generate the full mip chain down to 1×1. */
+  mips: boolean;
+  /** Scale textures above the size limit down; when false an oversized texture fails the cook. */
+  resize: boolean;
+  /** Override the platform's output format for this target (e.g. `png` for UI art). */
+  format?: TextureFormat;
+  /** Resampling kernel for resizing and mip generation. */
+  mip_filter: MipKernel;
+  /** Override the platform's encoder effort. */
+  effort?: 'fast' | 'normal' | 'high';
+}
+
+export const DEFAULTS: TextureOptions = {
+  color_space: 'auto',
+  mips: true,
+  resize: true,
+  mip_filter: 'lanczos3',
+};
+
+export type { TexturePlatformSettings, TextureFormat } from './platform-settings.js';
+export { PLATFORM_DEFAULTS } from './platform-settings.js';
+export type { TextureCodecs, BlockEncoder, BasisEncoder, BlockEncodeJob, BasisEncodeJob } from './codecs.js';
+export { defaultTextureCodecs } from './default-codecs.js';
+
+export function textureRule(codecs: Partial<TextureCodecs> = {}) {
+  let resolved: TextureCodecs | undefined;
+  const getCodecs = (): TextureCodecs => (resolved ??= { ...defaultTextureCodecs(), ...codecs });
+  const writer = `kiln texture v${VERSION}`;
+  return defineRule<TextureOptions, TexturePlatformSettings>({
+    name: NAME,
+    version: VERSION,
+    type: 'texture',
+    description: 'Image or DDS/KTX2 → platform GPU texture (BC7/ASTC/ETC2/Basis KTX2, RGBA8, PNG, WebP) with linear-light mips',
+    needsSources: false,
+    attributes: s.object<TextureOptions>({
+      color_space: s.enum(['auto', 'srgb', 'linear'] as const).describe('sRGB colour or linear data'),
+      normal_map: s.boolean().describe('tangent-space normal map'),
+      max_size: s.integer({ min: 1, max: 16384 }).describe('largest width/height'),
+      mips: s.boolean().describe('generate mip levels'),
+      resize: s.boolean().describe('scale down oversized textures instead of failing'),
+      format: s.enum(TEXTURE_FORMATS).describe('output format override'),
+      mip_filter: s.enum(['lanczos3', 'mitchell', 'cubic', 'linear', 'nearest'] as const).describe('resampling kernel'),
+      effort: s.enum(['fast', 'normal', 'high'] as const).describe('encoder effort override'),
+    }),
+    defaults: DEFAULTS,
+    platformSettings: platformSettingsSchema,
+    cook: (ctx) => cookTexture(ctx, { codecs: getCodecs(), writer, validateOnly: false }),
+    validate: (ctx) => cookTexture(ctx, { codecs: getCodecs(), writer, validateOnly: true }),
+  });
+}
