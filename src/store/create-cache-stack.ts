@@ -63,6 +63,7 @@ export function createCacheStack(options: CacheStackOptions): ConfiguredCacheSta
   });
   const client = new RemoteHttpClient({
     base: url.base,
+    query: url.query,
     timeoutMs: remote.timeoutMs ?? 5000,
     headers: { ...remote.headers, ...remoteAuthHeaders(url, env) },
     health,

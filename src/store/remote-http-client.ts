@@ -4,6 +4,8 @@ import type { RemoteMetrics } from './remote-metrics.js';
 export interface RemoteHttpClientOptions {
   /** Base URL without credentials, ending in `/` (see `parseRemoteUrl`). */
   base: string;
+  /** Query string (with `?`) to append to every request, or ''. Some proxies want `?token=`. */
+  query?: string;
   /** Per-request timeout. Transfers of known size get one extra second per MiB. */
   timeoutMs: number;
   /** Sent with every request (Authorization, custom headers). Never printed. */
@@ -93,10 +95,7 @@ export class RemoteHttpClient {
     size: number | undefined,
     cancel?: AbortSignal,
   ): Promise<Response | undefined> {
-    if (!this.#options.health.available || cancel?.aborted) {
-      this.#options.metrics.requestErrors += 1;
-      return undefined;
-    }
+    if (!this.#options.health.available || cancel?.aborted) return undefined;
     const timeoutMs = this.#timeoutFor(size);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
@@ -104,13 +103,10 @@ export class RemoteHttpClient {
       const init: RequestInit = { method, headers: this.#options.headers, signal, redirect: 'follow' };
       // Blobs never live in SharedArrayBuffers; the DOM typing just cannot know that.
       if (body !== undefined) init.body = body as Uint8Array<ArrayBuffer>;
-      return await fetch(`${this.#options.base}${path}`, init);
+      return await fetch(`${this.#options.base}${path}${this.#options.query ?? ''}`, init);
     } catch (error) {
       // Abandoned at the flush deadline: not the server's fault, so no warning and no breaker.
-      if (cancel?.aborted && !timeout.aborted) {
-        this.#options.metrics.requestErrors += 1;
-        return undefined;
-      }
+      if (cancel?.aborted && !timeout.aborted) return undefined;
       this.#fail(describeError(error, timeoutMs, ''));
       return undefined;
     }

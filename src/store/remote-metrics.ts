@@ -12,7 +12,7 @@ export interface RemoteMetrics {
   bytesUp: number;
   /** Action entries with a missing/bad HMAC signature, blobs whose digest did not match. */
   verificationFailures: number;
-  /** Requests that failed (timeout, refused, 5xx, truncated) or were skipped by the breaker. */
+  /** Requests that failed (timeout, refused, 5xx, truncated); skipped ones (breaker open) are not counted. */
   requestErrors: number;
 }
 

@@ -4,8 +4,10 @@
  * lifted out once, here, and every later message uses `display`.
  */
 export interface RemoteUrl {
-  /** Base URL without userinfo, always ending in `/`: `<base>ac/<key>`, `<base>cas/<digest>`. */
+  /** Base URL without userinfo or query, ending in `/`: `<base>ac/<key>`, `<base>cas/<digest>`. */
   readonly base: string;
+  /** The base URL's query string (`?…`, or ''), appended to every request path. */
+  readonly query: string;
   /** Safe to print: no userinfo, no query string (presigned tokens live there). */
   readonly display: string;
   /** Credentials found in the URL, if any (percent-decoded). */
@@ -28,8 +30,11 @@ export function parseRemoteUrl(raw: string): RemoteUrl {
   url.username = '';
   url.password = '';
   url.hash = '';
+  const query = url.search;
+  const display = redactUrl(url.toString());
+  url.search = '';
   if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
-  const result: RemoteUrl = { base: url.toString(), display: redactUrl(url.toString()) };
+  const result: RemoteUrl = { base: url.toString(), query, display };
   return {
     ...result,
     ...(user !== undefined ? { user } : {}),
