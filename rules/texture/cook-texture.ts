@@ -20,7 +20,7 @@ import { buildMipChain, type MipKernel } from './mip-chain.js';
 import { passThrough } from './pass-through.js';
 import { resolvePlatformSettings, type TextureFormat, type TexturePlatformSettings } from './platform-settings.js';
 import { psnrStat } from './psnr.js';
-import { sniffInput } from './sniff.js';
+import { looksLikeDds, sniffInput } from './sniff.js';
 import { chooseTargetFormat } from './target-format.js';
 import { readTextureInput } from './texture-input.js';
 import { chainGpuBytes, hasTransparency, textureMeta } from './texture-meta.js';
@@ -47,8 +47,10 @@ export interface CookOptions {
 
 type Ctx = RuleContext<CookAttributes, TexturePlatformSettings>;
 
-async function readAsImage(bytes: Uint8Array, maxPixels: number): Promise<{ image: DecodedImage; containerSrgb?: boolean } | { gpu: GpuImage }> {
-  const kind = sniffInput(bytes);
+async function readAsImage(bytes: Uint8Array, path: string, maxPixels: number): Promise<{ image: DecodedImage; containerSrgb?: boolean } | { gpu: GpuImage }> {
+  let kind = sniffInput(bytes);
+  // A file named .dds that is not one gets the DDS reader's precise complaint.
+  if (kind === 'unknown' && looksLikeDds(path)) kind = 'dds';
   if (kind === 'dds' || kind === 'ktx2' || kind === 'ktx1') {
     const gpu = kind === 'dds' ? readDds(bytes) : await readKtx2(bytes);
     checkPixelLimit(gpu.width, gpu.height, maxPixels);
@@ -69,7 +71,7 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
   const input = await readTextureInput(ctx as RuleContext<object, object>);
   ctx.stat('source_bytes', input.bytes.byteLength);
 
-  const read = await readAsImage(input.bytes, settings.max_pixels);
+  const read = await readAsImage(input.bytes, input.path, settings.max_pixels);
   if ('gpu' in read) {
     await passThrough(ctx as RuleContext<object, object>, read.gpu, input.bytes, { target: format, maxSize, writer: options.writer, validateOnly: options.validateOnly });
     return;

@@ -39,7 +39,8 @@ export async function decodeImage(bytes: Uint8Array, kind: string, maxPixels: nu
   const options = { limitInputPixels: maxPixels, failOn: 'warning' as const, sequentialRead: true };
   let meta: Awaited<ReturnType<ReturnType<SharpModule>['metadata']>>;
   try {
-    meta = await sharp(bytes, options).metadata();
+    // Header only, without the limit, so an oversized image gets kiln's message rather than libvips'.
+    meta = await sharp(bytes, { ...options, limitInputPixels: false }).metadata();
   } catch (error) {
     throw new RuleError(`cannot read ${kind} header: ${sharpMessage(error)}`);
   }
