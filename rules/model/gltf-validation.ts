@@ -20,7 +20,12 @@ export const REPAIRED_BY_COOK = [
   'ACCESSOR_WEIGHTS_NON_NORMALIZED',
 ];
 
+/** Input issues the validator only warns about but that leave the cook nothing usable to ship. */
+export const FATAL_FOR_COOK = ['IMAGE_UNRECOGNIZED_FORMAT'];
+
 export interface ValidationInput {
+  /** Codes to report as errors. */
+  promote?: readonly string[];
   /** Codes to report as warnings instead of errors. */
   demote?: readonly string[];
   bytes: Uint8Array;
@@ -35,7 +40,10 @@ export async function validateGltf(validator: GltfValidator, input: ValidationIn
     uri: input.uri,
     maxIssues: 50,
     writeTimestamp: false,
-    severityOverrides: Object.fromEntries((input.demote ?? []).map((code) => [code, 1])),
+    severityOverrides: Object.fromEntries([
+      ...(input.demote ?? []).map((code) => [code, 1] as const),
+      ...(input.promote ?? []).map((code) => [code, 0] as const),
+    ]),
     // A cooked file may reference textures through KILN_texture_ref, which the validator cannot
     // know; it only ever reports that as UNSUPPORTED_EXTENSION (a warning).
     externalResourceFunction: async (uri: string) => {

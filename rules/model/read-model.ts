@@ -10,7 +10,7 @@ import { RuleError } from '../../src/rule/rule-error.js';
 import type { ModelCodecs } from './codecs.js';
 import { isGlb, splitGlb } from './glb-container.js';
 import type { ValidatorReport } from './gltf-validator-types.js';
-import { listIssues, REPAIRED_BY_COOK, validateGltf } from './gltf-validation.js';
+import { FATAL_FOR_COOK, listIssues, REPAIRED_BY_COOK, validateGltf } from './gltf-validation.js';
 import { resourcePath } from './resource-path.js';
 
 /** What to do with validator errors in the input. */
@@ -74,7 +74,7 @@ export async function readModel(
 
   let inputReport: ValidatorReport | undefined;
   if (inputValidation !== 'off') {
-    inputReport = await validateGltf(codecs.validator, { bytes, uri: path.split('/').pop()!, resources, demote: REPAIRED_BY_COOK });
+    inputReport = await validateGltf(codecs.validator, { bytes, uri: path.split('/').pop()!, resources, demote: REPAIRED_BY_COOK, promote: FATAL_FOR_COOK });
     if (inputReport.issues.numErrors > 0) {
       const lines = listIssues(inputReport, 0);
       const message = `glTF validator found ${inputReport.issues.numErrors} error(s) in the input:\n  ${lines.join('\n  ')}`;
