@@ -9,7 +9,7 @@ import type { AnyRule } from '../rule/rule.js';
 import type { ResultEntry } from '../store/action-entry.js';
 import type { CacheStack } from '../store/cache-stack.js';
 import { assetIdOf } from '../workspace/label.js';
-import { LocatedError } from '../workspace/located-error.js';
+import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
 import { issuesToError, platformSettingsFor } from '../workspace/workspace-config.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -197,7 +197,7 @@ export class Builder {
         trace.span(label, 'executed', slot, begin, end, { reasons });
         return finish({ ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats });
       } catch (error) {
-        const { message, stack } = failureMessage(error instanceof LocatedErrorList ? error.errors : error, decl);
+        const { message, stack } = failureMessage(error instanceof LocatedErrorList ? new LocatedErrors(error.errors) : error, decl);
         const end = trace.now();
         trace.span(label, 'failed', slot, begin, end);
         return finish({ ...base, status: 'failed', durationMs: end - begin, error: message, stack });

@@ -200,11 +200,14 @@ export type Shape<T> = { [K in keyof T]-?: Schema<NonNullable<T[K]>> };
 
 export class ObjectSchema<T extends object> extends Schema<T> {
   readonly typeName = 'mapping';
-  constructor(
-    readonly shape: Shape<T>,
-    private readonly required: readonly (keyof T & string)[] = [],
-  ) {
+  /** Field name → schema (untyped view, so rules with different options share one registry type). */
+  readonly shape: Readonly<Record<string, Schema<unknown>>>;
+  private readonly required: readonly string[];
+
+  constructor(shape: Shape<T>, required: readonly (keyof T & string)[] = []) {
     super();
+    this.shape = shape as Record<string, Schema<unknown>>;
+    this.required = required;
   }
 
   get keys(): string[] {
@@ -217,7 +220,7 @@ export class ObjectSchema<T extends object> extends Schema<T> {
       return undefined;
     }
     const before = issues.length;
-    const shape = this.shape as Record<string, Schema<unknown>>;
+    const shape = this.shape;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       const field = shape[key];

@@ -23,11 +23,11 @@ export class YamlFile {
 
   static parse(text: string, displayPath: string): YamlFile {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     const first = doc.errors[0];
     if (first) {
       const pos = first.linePos?.[0];
-      const message = first.message.split('\n')[0] ?? first.message;
+      const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') ?? first.message;
       throw new LocatedError(`invalid YAML: ${message}`, { file: displayPath, line: pos?.line, column: pos?.col });
     }
     return new YamlFile(displayPath, doc, lines);

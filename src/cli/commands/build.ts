@@ -1,0 +1,47 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { BuildSummary } from '../../engine/build-result.js';
+import type { Command, CommandIO, ParsedArgs } from '../command.js';
+import { EXIT_BUILD_FAILED, EXIT_OK } from '../exit-codes.js';
+import { openBuilder } from '../open-builder.js';
+import { ProgressReporter } from '../progress-reporter.js';
+
+export const buildOptions = {
+  platform: { type: 'string', short: 'p' },
+  jobs: { type: 'string', short: 'j' },
+  'keep-going': { type: 'boolean', short: 'k' },
+  explain: { type: 'boolean' },
+  'summary-json': { type: 'string' },
+  profile: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const;
+
+/** Shared by build, validate and explain: they differ only in what they ask the builder for. */
+export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validateOnly: boolean; explain: boolean }): Promise<number> {
+  const patterns = args.positionals.length > 0 ? args.positionals : ['//...'];
+  const builder = openBuilder(args, io);
+  const reporter = new ProgressReporter(io, {
+    explain: mode.explain || args.values.explain === true,
+    verbose: args.values.verbose === true,
+    live: io.isTTY && io.env.CI !== 'true',
+  });
+  const { graph: _graph, ...summary } = await builder.build({
+    patterns,
+    keepGoing: args.values['keep-going'] === true,
+    validateOnly: mode.validateOnly,
+    profilePath: typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined,
+    reporter,
+  });
+  if (typeof args.values['summary-json'] === 'string') {
+    await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary satisfies BuildSummary, null, 2)}\n`);
+  }
+  return summary.failed > 0 || summary.skipped > 0 ? EXIT_BUILD_FAILED : EXIT_OK;
+}
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'cook targets and everything they need; outputs land in kiln-out/',
+  usage: 'kiln build [patterns…] [--platform P] [--jobs N] [--keep-going] [--explain] [--summary-json F] [--profile F]',
+  options: buildOptions,
+  run: (args, io) => runBuild(args, io, { validateOnly: false, explain: false }),
+};

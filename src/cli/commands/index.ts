@@ -1,0 +1,20 @@
+import type { Command } from '../command.js';
+import { buildCommand } from './build.js';
+import { cleanCommand } from './clean.js';
+import { explainCommand } from './explain.js';
+import { gcCommand } from './gc.js';
+import { graphCommand } from './graph.js';
+import { queryCommand } from './query.js';
+import { rulesCommand } from './rules.js';
+import { validateCommand } from './validate.js';
+
+export const commands: readonly Command[] = [
+  buildCommand,
+  validateCommand,
+  explainCommand,
+  queryCommand,
+  graphCommand,
+  cleanCommand,
+  gcCommand,
+  rulesCommand,
+];
