@@ -1,4 +1,5 @@
 import type { RemoteHealth } from './remote-health.js';
+import { RemoteHttpTransport, TransportError, type TransportResponse } from './remote-http-transport.js';
 import type { RemoteMetrics } from './remote-metrics.js';
 
 export interface RemoteHttpClientOptions {
@@ -12,6 +13,8 @@ export interface RemoteHttpClientOptions {
   headers: Record<string, string>;
   health: RemoteHealth;
   metrics: RemoteMetrics;
+  /** Shared keep-alive connection pools; one per stack by default. */
+  transport?: RemoteHttpTransport;
 }
 
 export type RemoteGet = { kind: 'hit'; body: Uint8Array } | { kind: 'miss' } | { kind: 'failed' };
@@ -19,13 +22,15 @@ export type RemoteGet = { kind: 'hit'; body: Uint8Array } | { kind: 'miss' } | {
 /**
  * GET/PUT/HEAD against the Bazel HTTP cache layout. Never throws: every failure is reported to
  * the breaker (which prints the one warning) and comes back as `failed`, which callers treat as
- * a miss. Node's global fetch already pools keep-alive connections per origin.
+ * a miss.
  */
 export class RemoteHttpClient {
   readonly #options: RemoteHttpClientOptions;
+  readonly #transport: RemoteHttpTransport;
 
   constructor(options: RemoteHttpClientOptions) {
     this.#options = options;
+    this.#transport = options.transport ?? new RemoteHttpTransport();
   }
 
   get available(): boolean {
@@ -36,40 +41,28 @@ export class RemoteHttpClient {
     const response = await this.#request('GET', path, undefined, expectedSize);
     if (response === undefined) return { kind: 'failed' };
     if (response.status === 404) {
-      await response.body?.cancel().catch(() => undefined);
       this.#options.health.succeeded();
       return { kind: 'miss' };
     }
     if (response.status !== 200) return this.#failStatus(response);
-    let body: Uint8Array;
-    try {
-      body = new Uint8Array(await response.arrayBuffer());
-    } catch (error) {
-      this.#fail(describeError(error, this.#timeoutFor(expectedSize), 'while reading the body'));
+    const declared = response.headers['content-length'];
+    if (declared !== undefined && Number(declared) !== response.body.byteLength) {
+      this.#fail(`sent a truncated body (${response.body.byteLength} of ${declared} bytes)`);
       return { kind: 'failed' };
     }
-    const declared = response.headers.get('content-length');
-    if (declared !== null && Number(declared) !== body.byteLength) {
-      this.#fail(`sent a truncated body (${body.byteLength} of ${declared} bytes)`);
-      return { kind: 'failed' };
-    }
-    this.#options.metrics.bytesDown += body.byteLength;
+    this.#options.metrics.bytesDown += response.body.byteLength;
     this.#options.health.succeeded();
-    return { kind: 'hit', body };
+    const body = response.body;
+    return { kind: 'hit', body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) };
   }
 
   /** `undefined` means "could not tell" (failure); callers treat it as absent. */
   async head(path: string): Promise<boolean | undefined> {
     const response = await this.#request('HEAD', path, undefined, undefined);
     if (response === undefined) return undefined;
-    await response.body?.cancel().catch(() => undefined);
-    if (response.status === 200) {
+    if (response.status === 200 || response.status === 404) {
       this.#options.health.succeeded();
-      return true;
-    }
-    if (response.status === 404) {
-      this.#options.health.succeeded();
-      return false;
+      return response.status === 200;
     }
     this.#failStatus(response);
     return undefined;
@@ -78,7 +71,6 @@ export class RemoteHttpClient {
   async put(path: string, body: Uint8Array, signal?: AbortSignal): Promise<boolean> {
     const response = await this.#request('PUT', path, body, body.byteLength, signal);
     if (response === undefined) return false;
-    await response.body?.cancel().catch(() => undefined);
     if (response.status < 200 || response.status > 299) {
       this.#failStatus(response);
       return false;
@@ -94,30 +86,22 @@ export class RemoteHttpClient {
     body: Uint8Array | undefined,
     size: number | undefined,
     cancel?: AbortSignal,
-  ): Promise<Response | undefined> {
+  ): Promise<TransportResponse | undefined> {
     if (!this.#options.health.available || cancel?.aborted) return undefined;
-    const timeoutMs = this.#timeoutFor(size);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
+    const url = `${this.#options.base}${path}${this.#options.query ?? ''}`;
+    // Transfers of known size get one extra second per MiB, so big blobs on slow links finish.
+    const timeoutMs = this.#options.timeoutMs + Math.ceil((size ?? 0) / (1 << 20)) * 1000;
     try {
-      const init: RequestInit = { method, headers: this.#options.headers, signal, redirect: 'follow' };
-      // Blobs never live in SharedArrayBuffers; the DOM typing just cannot know that.
-      if (body !== undefined) init.body = body as Uint8Array<ArrayBuffer>;
-      return await fetch(`${this.#options.base}${path}${this.#options.query ?? ''}`, init);
+      return await this.#transport.send(method, url, this.#options.headers, body, timeoutMs, cancel);
     } catch (error) {
       // Abandoned at the flush deadline: not the server's fault, so no warning and no breaker.
-      if (cancel?.aborted && !timeout.aborted) return undefined;
-      this.#fail(describeError(error, timeoutMs, ''));
+      if (!(error instanceof TransportError) && cancel?.aborted) return undefined;
+      this.#fail(error instanceof Error ? error.message : String(error));
       return undefined;
     }
   }
 
-  #timeoutFor(size: number | undefined): number {
-    return this.#options.timeoutMs + Math.ceil((size ?? 0) / (1 << 20)) * 1000;
-  }
-
-  #failStatus(response: Response): { kind: 'failed' } {
-    void response.body?.cancel().catch(() => undefined);
+  #failStatus(response: TransportResponse): { kind: 'failed' } {
     const reason =
       response.status === 401 || response.status === 403
         ? `rejected the credentials (HTTP ${response.status})`
@@ -130,28 +114,4 @@ export class RemoteHttpClient {
     this.#options.metrics.requestErrors += 1;
     this.#options.health.failed(reason);
   }
-}
-
-/** Turn fetch's layered errors into "unreachable (ECONNREFUSED)" and friends. */
-function describeError(error: unknown, timeoutMs: number, context: string): string {
-  const suffix = context ? ` ${context}` : '';
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `timed out after ${timeoutMs} ms${suffix}`;
-  }
-  const code = errorCode(error);
-  if (code === 'UND_ERR_SOCKET' || (error instanceof Error && error.message === 'terminated')) {
-    return `closed the connection early${suffix} (truncated body)`;
-  }
-  if (code) return `unreachable (${code})`;
-  return `failed (${error instanceof Error ? error.message : String(error)})${suffix}`;
-}
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth += 1) {
-    const { code, cause } = current as { code?: unknown; cause?: unknown };
-    if (typeof code === 'string') return code;
-    current = cause;
-  }
-  return undefined;
 }
