@@ -1,0 +1,52 @@
+/**
+ * `animation`: clips extracted from a glTF/GLB into their own GLB (skeleton + animations, no
+ * meshes), resampled with glTF-Transform and with rotations quantized to normalized int16.
+ * One target per clip (`clip: Walk`) or every clip in one output (no `clip`).
+ */
+import { defineRule } from '../../src/rule/rule.js';
+import { s } from '../../src/rule/schema.js';
+import type { ModelCodecs } from '../model/codecs.js';
+
+export const NAME = 'animation';
+
+export interface AnimationOptions {
+  /** Name of the one clip to extract; all clips when unset. */
+  clip?: string;
+  /** Resampling tolerance (glTF-Transform `resample`); 0 keeps every keyframe. */
+  resample_tolerance?: number;
+  /** Store rotation keyframes as normalized int16 instead of float. */
+  quantize?: boolean;
+  /** What validator errors in the source do: fail the target, warn, or skip validating the input. */
+  input_validation?: 'error' | 'warn' | 'off';
+}
+
+export const DEFAULTS: AnimationOptions = {
+  resample_tolerance: 1e-4,
+  quantize: true,
+  input_validation: 'error',
+};
+
+export function animationRule(codecs?: ModelCodecs) {
+  const getCodecs = async () => codecs ?? (await import('../model/codecs.js')).loadModelCodecs();
+  return defineRule<AnimationOptions>({
+    name: NAME,
+    version: 1,
+    type: 'animation',
+    description: 'glTF/GLB animation clips → skeleton + clips GLB, resampled, rotations quantized',
+    attributes: s.object<AnimationOptions>({
+      clip: s.string().describe('one clip by name; all clips when unset'),
+      resample_tolerance: s.number({ min: 0, max: 1 }).describe('keyframe resampling tolerance'),
+      quantize: s.boolean().describe('int16 rotation keyframes'),
+      input_validation: s.enum(['error', 'warn', 'off'] as const).describe('validator errors in the source'),
+    }),
+    defaults: DEFAULTS,
+    async cook(ctx) {
+      const { cookAnimation } = await import('./cook-animation.js');
+      await cookAnimation(ctx, await getCodecs(), true);
+    },
+    async validate(ctx) {
+      const { cookAnimation } = await import('./cook-animation.js');
+      await cookAnimation(ctx, await getCodecs(), false);
+    },
+  });
+}
