@@ -1,0 +1,163 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dataRule } from '../../rules/data/index.js';
+import { Builder } from '../../src/engine/builder.js';
+import { createRegistry } from '../../src/rule/registry.js';
+import type { AnyRule } from '../../src/rule/rule.js';
+import { DiskActionCache } from '../../src/store/disk-action-cache.js';
+import { DiskBlobStore } from '../../src/store/disk-blob-store.js';
+import { Workspace } from '../../src/workspace/workspace.js';
+import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace.js';
+import { concatRule, includeRule, slowRule } from '../support/test-rules.js';
+
+let ws: TempWorkspace;
+afterEach(() => ws?.cleanup());
+
+function builderFor(rules: AnyRule[] = [concatRule(), dataRule(), includeRule()], jobs = 2): Builder {
+  const workspace = Workspace.at(ws.root, createRegistry(rules));
+  const cacheDir = workspace.config.cacheDir;
+  return new Builder({ workspace, jobs, cache: { blobs: new DiskBlobStore(join(cacheDir, 'cas')), actions: new DiskActionCache(join(cacheDir, 'ac')) } });
+}
+
+const executed = (summary: { targets: { label: string; status: string }[] }) =>
+  summary.targets.filter((t) => t.status === 'executed').map((t) => t.label).sort();
+
+const LEVEL = {
+  'pkgs/lvl/assets.yaml': `targets:
+  a: { rule: concat, srcs: [a.txt] }
+  b: { rule: concat, srcs: [b.txt] }
+  stats: { rule: data, srcs: [stats.json] }
+  mid: { rule: concat, srcs: [mid.txt], deps: [":a", ":stats"] }
+  top: { rule: concat, deps: [":mid", ":b"] }
+`,
+  'pkgs/lvl/a.txt': 'A',
+  'pkgs/lvl/b.txt': 'B',
+  'pkgs/lvl/mid.txt': 'M',
+  'pkgs/lvl/stats.json': '{"hp": 3, "speed": 2}',
+};
+
+describe('Builder', () => {
+  it('does no work on a second build, nor after a touch that leaves content unchanged', async () => {
+    ws = tempWorkspace(LEVEL);
+    const first = await builderFor().build({ patterns: ['//lvl:top'] });
+    expect(first.executed).toBe(5);
+    const second = await builderFor().build({ patterns: ['//lvl:top'] });
+    expect(second.executed).toBe(0);
+    expect(second.cached).toBe(5);
+    expect(second.filesHashed).toBe(0);
+    ws.touch('pkgs/lvl/a.txt');
+    const third = await builderFor().build({ patterns: ['//lvl:top'] });
+    expect(third.executed).toBe(0);
+    expect(third.filesHashed).toBe(1);
+  });
+
+  it('re-runs only the edited target and what depends on it', async () => {
+    ws = tempWorkspace(LEVEL);
+    await builderFor().build({ patterns: ['//lvl:top'] });
+    ws.write('pkgs/lvl/a.txt', 'A2');
+    const summary = await builderFor().build({ patterns: ['//lvl:top'] });
+    expect(executed(summary)).toEqual(['//lvl:a', '//lvl:mid', '//lvl:top']);
+    expect(ws.read('kiln-out/lvl/top.txt').toString()).toBe('A2|{"hp":3,"speed":2}|M|B');
+  });
+
+  it('stops at an edit whose output is unchanged (early cutoff)', async () => {
+    ws = tempWorkspace(LEVEL);
+    await builderFor().build({ patterns: ['//lvl:top'] });
+    ws.write('pkgs/lvl/stats.json', '{\n  "speed": 2,\n  "hp": 3\n}\n');
+    const summary = await builderFor().build({ patterns: ['//lvl:top'] });
+    expect(executed(summary)).toEqual(['//lvl:stats']);
+  });
+
+  it('re-runs a target whose attribute changed and explains why', async () => {
+    ws = tempWorkspace(LEVEL);
+    await builderFor().build({ patterns: ['//lvl:top'] });
+    ws.write('pkgs/lvl/assets.yaml', LEVEL['pkgs/lvl/assets.yaml'].replace('top: { rule: concat,', 'top: { rule: concat, separator: "+",'));
+    const summary = await builderFor().build({ patterns: ['//lvl:top'] });
+    expect(executed(summary)).toEqual(['//lvl:top']);
+    const top = summary.targets.find((t) => t.label === '//lvl:top');
+    expect(top?.reasons).toEqual(['attribute separator changed: "|" → "+"']);
+  });
+
+  it('re-runs exactly the targets of a rule whose version was bumped', async () => {
+    ws = tempWorkspace(LEVEL);
+    await builderFor().build({ patterns: ['//lvl:top'] });
+    const summary = await builderFor([concatRule(), { ...dataRule(), version: 99 }, includeRule()]).build({ patterns: ['//lvl:top'] });
+    expect(executed(summary)).toEqual(['//lvl:stats']);
+    expect(summary.targets.find((t) => t.label === '//lvl:stats')?.reasons?.[0]).toMatch(/rule changed: data@1 → data@99/);
+  });
+
+  it('tracks discovered inputs: editing or creating an included file re-runs the includer only', async () => {
+    ws = tempWorkspace({
+      'pkgs/sh/assets.yaml': 'targets:\n  lit: { rule: include, srcs: [lit.frag] }\n  flat: { rule: include, srcs: [flat.frag] }\n',
+      'pkgs/sh/lit.frag': 'main\n#include common.glsl\n#include later.glsl\n',
+      'pkgs/sh/flat.frag': 'flat\n',
+      'pkgs/sh/common.glsl': 'v1',
+    });
+    await builderFor().build({ patterns: ['//sh:all'] });
+    ws.write('pkgs/sh/common.glsl', 'v2');
+    let summary = await builderFor().build({ patterns: ['//sh:all'] });
+    expect(executed(summary)).toEqual(['//sh:lit']);
+    expect(summary.targets.find((t) => t.label === '//sh:lit')?.reasons).toEqual(['discovered input changed: pkgs/sh/common.glsl']);
+    ws.write('pkgs/sh/later.glsl', 'late');
+    summary = await builderFor().build({ patterns: ['//sh:all'] });
+    expect(executed(summary)).toEqual(['//sh:lit']);
+    expect(ws.read('kiln-out/sh/lit.out').toString()).toBe('main\nv2\nlate\n');
+  });
+
+  it('finds results in the action cache when the local build state is lost', async () => {
+    ws = tempWorkspace(LEVEL);
+    await builderFor().build({ patterns: ['//lvl:top'] });
+    rmSync(join(ws.root, '.kiln/state'), { recursive: true });
+    const summary = await builderFor().build({ patterns: ['//lvl:top'] });
+    expect(summary.executed).toBe(0);
+    expect(summary.cached).toBe(5);
+  });
+
+  it('never caches a crashed action and retries it on the next build', async () => {
+    ws = tempWorkspace(LEVEL);
+    ws.write('pkgs/lvl/b.txt', 'crash');
+    const countAc = () => readdirSync(join(ws.root, '.kiln/ac'), { recursive: true }).filter((f) => String(f).length > 10).length;
+    const first = await builderFor().build({ patterns: ['//lvl:top'], keepGoing: true });
+    expect(first.failed).toBe(1);
+    expect(first.targets.find((t) => t.label === '//lvl:b')?.error).toMatch(/pkgs\/lvl\/b\.txt: \/\/lvl:b: rule "concat" failed: boom/);
+    expect(first.targets.find((t) => t.label === '//lvl:top')?.status).toBe('skipped');
+    const entries = countAc();
+    const again = await builderFor().build({ patterns: ['//lvl:top'], keepGoing: true });
+    expect(executed(again)).toEqual([]);
+    expect(again.failed).toBe(1);
+    expect(countAc()).toBe(entries);
+    ws.write('pkgs/lvl/b.txt', 'B');
+    const fixed = await builderFor().build({ patterns: ['//lvl:top'] });
+    expect(executed(fixed)).toEqual(['//lvl:b', '//lvl:top']);
+  });
+
+  it('builds unrelated targets with keepGoing and reports a RuleError at file:line:column', async () => {
+    ws = tempWorkspace(LEVEL);
+    ws.write('pkgs/lvl/a.txt', 'bad');
+    const summary = await builderFor().build({ patterns: ['//lvl:all'], keepGoing: true });
+    expect(summary.targets.find((t) => t.label === '//lvl:a')?.error).toBe('pkgs/lvl/a.txt:1:1: //lvl:a: this source is bad');
+    expect(executed(summary)).toEqual(['//lvl:b', '//lvl:stats']);
+    expect(summary.skipped).toBe(2);
+  });
+
+  it('runs up to --jobs actions at once', async () => {
+    const files: Record<string, string> = { 'pkgs/p/assets.yaml': `targets:\n${[1, 2, 3, 4].map((i) => `  t${i}: { rule: slow, srcs: [f${i}.txt] }`).join('\n')}\n` };
+    for (const i of [1, 2, 3, 4]) files[`pkgs/p/f${i}.txt`] = `${i}`;
+    ws = tempWorkspace(files);
+    const one = { now: 0, max: 0 };
+    await builderFor([slowRule(one)], 1).build({ patterns: ['//p:all'] });
+    expect(one.max).toBe(1);
+    rmSync(join(ws.root, '.kiln'), { recursive: true });
+    const two = { now: 0, max: 0 };
+    await builderFor([slowRule(two)], 2).build({ patterns: ['//p:all'] });
+    expect(two.max).toBe(2);
+  });
+
+  it('fails a target whose source is missing, naming the YAML position', async () => {
+    ws = tempWorkspace(LEVEL);
+    ws.remove('pkgs/lvl/mid.txt');
+    const summary = await builderFor().build({ patterns: ['//lvl:top'], keepGoing: true });
+    expect(summary.targets.find((t) => t.label === '//lvl:mid')?.error).toBe('pkgs/lvl/assets.yaml:5:31: //lvl:mid: source file not found: pkgs/lvl/mid.txt');
+  });
+});
