@@ -1,5 +1,8 @@
-/** Counters the build summary prints; one live object per stack, mutated as requests finish. */
-export interface RemoteMetrics {
+/**
+ * Counters the build summary prints; one live object per stack, mutated as requests finish.
+ * A type alias (not an interface) so `{ ...metrics }` fits `BuildSummary.remote`'s index type.
+ */
+export type RemoteMetrics = {
   actionHits: number;
   actionMisses: number;
   blobHits: number;
@@ -14,7 +17,7 @@ export interface RemoteMetrics {
   verificationFailures: number;
   /** Requests that failed (timeout, refused, 5xx, truncated); skipped ones (breaker open) are not counted. */
   requestErrors: number;
-}
+};
 
 export function createRemoteMetrics(): RemoteMetrics {
   return {
