@@ -1,0 +1,144 @@
+/**
+ * The shader rule's cook: flatten includes/imports (discovered inputs) → for each variant, add its
+ * defines → compile (GLSL: glslangValidator) or parse (WGSL: wgsl_reflect) → output SPIR-V or
+ * source text with reflection in the meta.
+ */
+import { posix } from 'node:path';
+import type { RuleContext } from '../../src/rule/context.js';
+import type { MetaValue } from '../../src/rule/output.js';
+import { RuleError } from '../../src/rule/rule-error.js';
+import { checkWgsl, loadWgslReflect, type WgslReflector } from './check-wgsl.js';
+import { flattenSource, type SourceLine } from './flatten-source.js';
+import { parseGlslReflection } from './glsl-reflection.js';
+import { injectDefines, type Defines } from './inject-defines.js';
+import type { DefineValue, ShaderOptions, ShaderPlatformSettings } from './index.js';
+import { buildLineMap } from './line-map.js';
+import { preprocessWgsl } from './preprocess-wgsl.js';
+import type { ShaderReflection } from './reflection.js';
+import { runGlslang } from './run-glslang.js';
+import { shaderKind } from './shader-language.js';
+
+/** Injectable tools: the glslangValidator executable and the WGSL parser (lazy by default). */
+export interface ShaderTools {
+  glslangValidator: string;
+  wgsl(): Promise<WgslReflector>;
+}
+
+export async function cookShader(
+  ctx: RuleContext<ShaderOptions, ShaderPlatformSettings>,
+  tools: Partial<ShaderTools>,
+  mode: 'cook' | 'validate',
+): Promise<void> {
+  if (ctx.srcs.length !== 1) throw new RuleError(`shader takes exactly one source file, got ${ctx.srcs.length}`);
+  const src = ctx.srcs[0]!;
+  const kind = shaderKind(src.path, ctx.attrs.stage);
+  const settings = ctx.platform.settings;
+  const text = new TextDecoder().decode(await ctx.readSource(src));
+  const packageDir = packageFolder(src.path, ctx.pkg);
+  const flat = await flattenSource(src.path, text, {
+    directive: kind.language === 'glsl' ? 'include' : 'import',
+    searchDirs: (ctx.attrs.include_dirs ?? []).map((dir) => posix.join(packageDir, dir)),
+    readFile: (path) => ctx.readFile(path),
+  });
+
+  const variants = Object.entries(ctx.attrs.variants ?? {});
+  const named = variants.length > 0;
+  if (!named) variants.push(['default', {}]);
+  if (settings.max_variants !== undefined && variants.length > settings.max_variants) {
+    throw new RuleError(`${variants.length} variants declared; platform ${ctx.platform.name} allows at most ${settings.max_variants}`, { file: src.path });
+  }
+  const format = kind.language === 'wgsl' ? 'wgsl' : (settings.glsl_output ?? 'spirv');
+  const targetEnv = settings.target_env ?? 'vulkan1.0';
+  const reflector = kind.language === 'wgsl' ? await (tools.wgsl ?? loadWgslReflect)() : undefined;
+  const dir = kind.language === 'glsl' ? await ctx.tempDir() : '';
+  const base = ctx.name;
+  let totalBytes = 0;
+  let reflection: ShaderReflection | undefined;
+
+  for (const [variant, own] of variants) {
+    try {
+      await cookVariant(variant, own);
+    } catch (error) {
+      // Say which variant broke: the same line may compile under one set of defines and not another.
+      if (named && error instanceof RuleError) throw new RuleError(`variant "${variant}": ${error.message}`, error);
+      throw error;
+    }
+  }
+
+  async function cookVariant(variant: string, own: Record<string, DefineValue>): Promise<void> {
+    const defines = toStrings({ ...settings.defines, ...ctx.attrs.defines, ...own });
+    let lines: SourceLine[];
+    let bytes: Uint8Array;
+    if (kind.language === 'glsl') {
+      lines = injectDefines(flat.lines, defines);
+      const result = await runGlslang({
+        executable: tools.glslangValidator ?? 'glslangValidator',
+        dir,
+        stage: kind.glslangStage!,
+        lines,
+        targetEnv,
+        spirv: format === 'spirv',
+        signal: ctx.signal,
+      });
+      for (const w of result.warnings) ctx.warn(`[${variant}] ${w.message}`, { file: w.file, line: w.line });
+      reflection = parseGlslReflection(result.reflectionDump, lines.map((l) => l.text).join('\n'), kind.stage!);
+      bytes = result.spirv ?? new TextEncoder().encode(lines.map((l) => l.text).join('\n') + '\n');
+    } else {
+      lines = preprocessWgsl(flat.lines, defines);
+      reflection = checkWgsl(reflector!, lines);
+      bytes = new TextEncoder().encode(lines.map((l) => l.text).join('\n') + '\n');
+    }
+    totalBytes += bytes.length;
+    if (settings.max_size_kb !== undefined && bytes.length > settings.max_size_kb * 1024) {
+      throw new RuleError(`variant ${variant} is ${(bytes.length / 1024).toFixed(1)} KiB; platform ${ctx.platform.name} allows at most ${settings.max_size_kb} KiB`, { file: src.path });
+    }
+    if (mode === 'validate') return;
+    const ext = format === 'spirv' ? 'spv' : format === 'glsl' ? `${kind.glslangStage}.glsl` : 'wgsl';
+    await ctx.output(named ? `${base}.${variant}.${ext}` : `${base}.${ext}`, bytes, {
+      language: kind.language,
+      format,
+      ...(kind.stage ? { stage: kind.stage } : {}),
+      ...(format === 'spirv' ? { targetEnv } : {}),
+      variant,
+      defines: { ...defines },
+      includes: flat.included,
+      reflection: toMeta(reflection),
+      ...(format === 'spirv' ? {} : { lineMap: buildLineMap(lines) }),
+    });
+  }
+  ctx.stat('language', kind.language);
+  ctx.stat('format', format);
+  ctx.stat('variants', variants.length);
+  ctx.stat('includes', flat.included.length);
+  ctx.stat('source_lines', flat.lines.length);
+  ctx.stat('output_bytes', totalBytes);
+  if (reflection) {
+    ctx.stat('uniforms', reflection.uniforms.length);
+    ctx.stat('textures', reflection.textures.length);
+  }
+}
+
+/**
+ * The package's folder, workspace-relative. Labels omit the workspace's packages root
+ * (`//common/shaders` lives in `sample-project/common/shaders`), so it is found in the source path.
+ */
+function packageFolder(srcPath: string, pkg: string): string {
+  if (!pkg) return posix.dirname(srcPath);
+  if (srcPath.startsWith(`${pkg}/`)) return pkg;
+  const at = srcPath.indexOf(`/${pkg}/`);
+  return at >= 0 ? srcPath.slice(0, at + 1 + pkg.length) : posix.dirname(srcPath);
+}
+
+function toStrings(defines: Record<string, DefineValue | undefined>): Defines {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(defines)) {
+    if (value === undefined || value === false) continue;
+    out[name] = value === true ? '1' : String(value);
+  }
+  return out;
+}
+
+/** Drops undefined optionals so the reflection is plain JSON, as output meta must be. */
+function toMeta(reflection: ShaderReflection): MetaValue {
+  return JSON.parse(JSON.stringify(reflection)) as MetaValue;
+}
