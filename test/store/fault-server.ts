@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type Fault = 'stall' | 'error-503' | 'truncate' | 'record';
+export type Fault = 'stall' | 'stall-body' | 'error-503' | 'truncate' | 'record';
 
 export interface FaultServer {
   url: string;
@@ -24,6 +24,12 @@ export async function startFaultServer(fault: Fault): Promise<FaultServer> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (fault === 'stall') return; // never answer; the client's timeout has to fire
+      if (fault === 'stall-body') {
+        // Headers and a first chunk arrive promptly, the rest never does.
+        response.writeHead(200, { 'content-length': '1000' });
+        response.write(Buffer.alloc(10, 7));
+        return;
+      }
       if (fault === 'error-503') {
         response.writeHead(503, { 'content-type': 'text/plain' }).end('overloaded');
         return;

@@ -32,6 +32,7 @@ describe('a sick remote cache never breaks or slows the build', () => {
 
   const faults: { fault: Fault; warning: RegExp }[] = [
     { fault: 'stall', warning: /^remote cache http:\/\/127\.0\.0\.1:\d+ timed out after 200 ms; building locally$/ },
+    { fault: 'stall-body', warning: /^remote cache http:\/\/127\.0\.0\.1:\d+ timed out after 200 ms; building locally$/ },
     { fault: 'error-503', warning: /^remote cache http:\/\/127\.0\.0\.1:\d+ answered HTTP 503; building locally$/ },
     { fault: 'truncate', warning: /^remote cache http:\/\/127\.0\.0\.1:\d+ (closed the connection early|sent a truncated body).*; building locally$/ },
   ];
