@@ -1,10 +1,8 @@
-import { join } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import { Builder } from '../engine/builder.js';
 import { createRegistry, type RuleRegistry } from '../rule/registry.js';
-import type { CacheStack } from '../store/cache-stack.js';
-import { DiskActionCache } from '../store/disk-action-cache.js';
-import { DiskBlobStore } from '../store/disk-blob-store.js';
+import { createCacheStack, type ConfiguredCacheStack } from '../store/create-cache-stack.js';
+import { resolveRemoteCacheOptions } from '../store/remote-cache-config.js';
 import { Workspace } from '../workspace/workspace.js';
 import type { CommandIO, ParsedArgs } from './command.js';
 
@@ -19,21 +17,29 @@ export function openWorkspace(io: CommandIO): Workspace {
   return Workspace.open(io.cwd, rules());
 }
 
-/** The local disk cache under the workspace's cache folder. */
-export function localCache(cacheDir: string): CacheStack {
-  return { blobs: new DiskBlobStore(join(cacheDir, 'cas')), actions: new DiskActionCache(join(cacheDir, 'ac')) };
+/** The cache stack for a command: local disk, plus the team's remote cache when configured (flag > env > assets.yaml). */
+export function openCache(args: ParsedArgs, io: CommandIO, workspace: Workspace): ConfiguredCacheStack {
+  let remote;
+  try {
+    remote = resolveRemoteCacheOptions({
+      flagUrl: args.values['remote-cache'] as string | undefined,
+      flagMode: args.values['remote-cache-mode'] as string | undefined,
+      env: io.env,
+      yaml: workspace.config.remoteCache,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return createCacheStack({ localRoot: workspace.config.cacheDir, remote, env: io.env });
 }
 
-export function openBuilder(args: ParsedArgs, io: CommandIO): Builder {
+export function openBuilder(args: ParsedArgs, io: CommandIO): { builder: Builder; cache: ConfiguredCacheStack } {
   const workspace = openWorkspace(io);
   const jobs = args.values.jobs === undefined ? undefined : Number(args.values.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs must be a positive integer, got ${String(args.values.jobs)}`);
-  return new Builder({
-    workspace,
-    cache: localCache(workspace.config.cacheDir),
-    platform: args.values.platform as string | undefined,
-    jobs,
-  });
+  const cache = openCache(args, io, workspace);
+  const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs });
+  return { builder, cache };
 }
 
 /** A mistake on the command line: printed without a stack, exit code 2. */

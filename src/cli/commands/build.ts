@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { BuildSummary } from '../../engine/build-result.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { EXIT_BUILD_FAILED, EXIT_OK } from '../exit-codes.js';
+import { formatRemoteMetrics } from '../../store/remote-metrics.js';
 import { openBuilder } from '../open-builder.js';
 import { ProgressReporter } from '../progress-reporter.js';
 
@@ -14,12 +15,14 @@ export const buildOptions = {
   'summary-json': { type: 'string' },
   profile: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
+  'remote-cache': { type: 'string' },
+  'remote-cache-mode': { type: 'string' },
 } as const;
 
 /** Shared by build, validate and explain: they differ only in what they ask the builder for. */
 export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validateOnly: boolean; explain: boolean }): Promise<number> {
   const patterns = args.positionals.length > 0 ? args.positionals : ['//...'];
-  const builder = openBuilder(args, io);
+  const { builder, cache } = openBuilder(args, io);
   const reporter = new ProgressReporter(io, {
     explain: mode.explain || args.values.explain === true,
     verbose: args.values.verbose === true,
@@ -32,6 +35,10 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
     profilePath: typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined,
     reporter,
   });
+  if (cache.metrics) {
+    summary.remote = { ...cache.metrics };
+    if (args.values.verbose === true) io.stdout(`remote cache: ${formatRemoteMetrics(cache.metrics)}\n`);
+  }
   if (typeof args.values['summary-json'] === 'string') {
     await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary satisfies BuildSummary, null, 2)}\n`);
   }
@@ -41,7 +48,7 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
 export const buildCommand: Command = {
   name: 'build',
   summary: 'cook targets and everything they need; outputs land in kiln-out/',
-  usage: 'kiln build [patterns…] [--platform P] [--jobs N] [--keep-going] [--explain] [--summary-json F] [--profile F]',
+  usage: 'kiln build [patterns…] [--platform P] [--jobs N] [--keep-going] [--explain] [--summary-json F] [--profile F] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
   options: buildOptions,
   run: (args, io) => runBuild(args, io, { validateOnly: false, explain: false }),
 };
