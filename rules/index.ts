@@ -31,6 +31,7 @@ export function builtinRules(): AnyRule[] {
     particleRule(),
     fontRule(),
     uiRule(),
+    scriptRule(),
     bundleRule(),
   ] as AnyRule[];
 }
