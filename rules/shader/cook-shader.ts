@@ -18,6 +18,38 @@ import type { ShaderReflection } from './reflection.js';
 import { runGlslang } from './run-glslang.js';
 import { shaderKind } from './shader-language.js';
 
+const CONCURRENCY = 2;
+
+interface Compiled {
+  defines: Defines;
+  lines: SourceLine[];
+  reflection: ShaderReflection;
+  bytes: Uint8Array;
+  warnings: { message: string; file: string; line: number }[];
+}
+
+/** Runs tasks with at most `limit` in flight; every task settles, so the first failure in order can be reported. */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<PromiseSettledResult<T>[]> {
+  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      try {
+        results[index] = { status: 'fulfilled', value: await tasks[index]!() };
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+function encodeText(lines: readonly SourceLine[]): Uint8Array {
+  return new TextEncoder().encode(lines.map((l) => l.text).join('\n') + '\n');
+}
+
 /** Injectable tools: the glslangValidator executable and the WGSL parser (lazy by default). */
 export interface ShaderTools {
   glslangValidator: string;
@@ -55,44 +87,46 @@ export async function cookShader(
   let totalBytes = 0;
   let reflection: ShaderReflection | undefined;
 
-  for (const [variant, own] of variants) {
-    try {
-      await cookVariant(variant, own);
-    } catch (error) {
+  const compileVariant = async (index: number, own: Record<string, DefineValue>): Promise<Compiled> => {
+    const defines = toStrings({ ...settings.defines, ...ctx.attrs.defines, ...own });
+    if (kind.language === 'wgsl') {
+      const lines = preprocessWgsl(flat.lines, defines);
+      return { defines, lines, reflection: checkWgsl(reflector!, lines), bytes: encodeText(lines), warnings: [] };
+    }
+    const lines = injectDefines(flat.lines, defines);
+    const result = await runGlslang({
+      executable: tools.glslangValidator ?? 'glslangValidator',
+      dir,
+      name: `v${index}`,
+      stage: kind.glslangStage!,
+      lines,
+      targetEnv,
+      spirv: format === 'spirv',
+      signal: ctx.signal,
+    });
+    const reflected = parseGlslReflection(result.reflectionDump, lines.map((l) => l.text).join('\n'), kind.stage!);
+    return { defines, lines, reflection: reflected, bytes: result.spirv ?? encodeText(lines), warnings: result.warnings };
+  };
+
+  // glslangValidator spends most of its ~70 ms building symbol tables, so two variants compile
+  // at once; results are then used in declaration order so outputs and errors stay deterministic.
+  const settled = await pool(variants.map(([, own], index) => () => compileVariant(index, own)), CONCURRENCY);
+  for (const [index, [variant]] of variants.entries()) {
+    const outcome = settled[index]!;
+    if (outcome.status === 'rejected') {
+      const error = outcome.reason as unknown;
       // Say which variant broke: the same line may compile under one set of defines and not another.
       if (named && error instanceof RuleError) throw new RuleError(`variant "${variant}": ${error.message}`, error);
       throw error;
     }
-  }
-
-  async function cookVariant(variant: string, own: Record<string, DefineValue>): Promise<void> {
-    const defines = toStrings({ ...settings.defines, ...ctx.attrs.defines, ...own });
-    let lines: SourceLine[];
-    let bytes: Uint8Array;
-    if (kind.language === 'glsl') {
-      lines = injectDefines(flat.lines, defines);
-      const result = await runGlslang({
-        executable: tools.glslangValidator ?? 'glslangValidator',
-        dir,
-        stage: kind.glslangStage!,
-        lines,
-        targetEnv,
-        spirv: format === 'spirv',
-        signal: ctx.signal,
-      });
-      for (const w of result.warnings) ctx.warn(`[${variant}] ${w.message}`, { file: w.file, line: w.line });
-      reflection = parseGlslReflection(result.reflectionDump, lines.map((l) => l.text).join('\n'), kind.stage!);
-      bytes = result.spirv ?? new TextEncoder().encode(lines.map((l) => l.text).join('\n') + '\n');
-    } else {
-      lines = preprocessWgsl(flat.lines, defines);
-      reflection = checkWgsl(reflector!, lines);
-      bytes = new TextEncoder().encode(lines.map((l) => l.text).join('\n') + '\n');
-    }
+    const { defines, lines, bytes, warnings } = outcome.value;
+    reflection = outcome.value.reflection;
+    for (const w of warnings) ctx.warn(named ? `variant "${variant}": ${w.message}` : w.message, { file: w.file, line: w.line });
     totalBytes += bytes.length;
     if (settings.max_size_kb !== undefined && bytes.length > settings.max_size_kb * 1024) {
       throw new RuleError(`variant ${variant} is ${(bytes.length / 1024).toFixed(1)} KiB; platform ${ctx.platform.name} allows at most ${settings.max_size_kb} KiB`, { file: src.path });
     }
-    if (mode === 'validate') return;
+    if (mode === 'validate') continue;
     const ext = format === 'spirv' ? 'spv' : format === 'glsl' ? `${kind.glslangStage}.glsl` : 'wgsl';
     await ctx.output(named ? `${base}.${variant}.${ext}` : `${base}.${ext}`, bytes, {
       language: kind.language,

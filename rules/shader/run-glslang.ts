@@ -19,8 +19,10 @@ export interface GlslangResult {
 
 export interface GlslangJob {
   executable: string;
-  /** A private folder; the file name inside it is fixed so nothing machine-specific reaches the output. */
+  /** A private folder shared by the variants of one cook. */
   dir: string;
+  /** File base name inside `dir`, unique per variant; never a path, so nothing machine-specific reaches the output. */
+  name: string;
   /** File extension glslang derives the stage from: vert, frag, comp, … */
   stage: string;
   lines: readonly SourceLine[];
@@ -31,10 +33,11 @@ export interface GlslangJob {
 }
 
 export async function runGlslang(job: GlslangJob): Promise<GlslangResult> {
-  const name = `variant.${job.stage}`;
+  const name = `${job.name}.${job.stage}`;
+  const output = `${job.name}.spv`;
   await writeFile(join(job.dir, name), job.lines.map((l) => l.text).join('\n') + '\n');
   const args = ['-q', '--reflect-all-block-variables', '--reflect-intermediate-io'];
-  if (job.spirv) args.push('--target-env', job.targetEnv, '-o', 'variant.spv');
+  if (job.spirv) args.push('--target-env', job.targetEnv, '-o', output);
   else args.push('-l');
   args.push(name);
   const { code, stdout } = await exec(job.executable, args, job.dir, job.signal);
@@ -47,7 +50,7 @@ export async function runGlslang(job: GlslangJob): Promise<GlslangResult> {
     throw new RuleError(`${first.message}${more}`, { file: first.file, line: first.line });
   }
   return {
-    spirv: job.spirv ? new Uint8Array(await readFile(join(job.dir, 'variant.spv'))) : undefined,
+    spirv: job.spirv ? new Uint8Array(await readFile(join(job.dir, output))) : undefined,
     reflectionDump: stdout,
     warnings: messages.filter((m) => m.severity === 'WARNING'),
   };

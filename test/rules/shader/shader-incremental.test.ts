@@ -1,14 +1,19 @@
 /**
- * Through the real engine (in-process CLI): an include file is a discovered input, so editing it
- * re-cooks exactly the shaders that include it.
+ * Through the real engine (Builder on a disk workspace, with only this rule registered so other
+ * rules cannot break it): an include file is a discovered input, so editing it re-cooks exactly
+ * the shaders that include it.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/run-cli.js';
+import { shaderRule } from '../../../rules/shader/index.js';
+import { Builder } from '../../../src/engine/builder.js';
+import { createRegistry } from '../../../src/rule/registry.js';
+import { createCacheStack } from '../../../src/store/create-cache-stack.js';
+import { Workspace } from '../../../src/workspace/workspace.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const hasGlslang = (() => {
@@ -27,16 +32,11 @@ describe.skipIf(skip)('shader rule in a build', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   async function build(): Promise<{ label: string; status: string }[]> {
-    let log = '';
-    const code = await runCli(['build', '//shaders:all', '--summary-json', 'summary.json'], {
-      cwd: root,
-      stdout: (t) => (log += t),
-      stderr: (t) => (log += t),
-      env: {},
-      isTTY: false,
-    });
-    expect(code, log).toBe(0);
-    return JSON.parse(readFileSync(join(root, 'summary.json'), 'utf8')).targets;
+    const workspace = Workspace.open(root, createRegistry([shaderRule()]));
+    const builder = new Builder({ workspace, cache: createCacheStack({ localRoot: workspace.config.cacheDir }) });
+    const summary = await builder.build({ patterns: ['//shaders:all'] });
+    expect(summary.failed).toBe(0);
+    return summary.targets;
   }
   const executed = (targets: { label: string; status: string }[]) =>
     targets.filter((t) => t.status === 'executed').map((t) => t.label).sort();
