@@ -29,7 +29,7 @@ interface Prepared {
 }
 
 /** Read, check and optimize: everything `kiln validate` needs, and the start of every cook. */
-async function prepare(ctx: Ctx, codecs: ModelCodecs): Promise<Prepared> {
+async function prepare(ctx: Ctx, codecs: ModelCodecs, checkBudget: boolean): Promise<Prepared> {
   const attrs = ctx.attrs;
   const logger = gltfLogger((m) => ctx.warn(m));
   const model = await readModel(ctx, codecs, logger, attrs.input_validation ?? 'error');
@@ -46,7 +46,7 @@ async function prepare(ctx: Ctx, codecs: ModelCodecs): Promise<Prepared> {
     resampleTolerance: attrs.resample_tolerance ?? 1e-4,
   });
   const stats = meshStats(doc);
-  checkBudgets(ctx, stats, ctx.platform.settings, file);
+  if (checkBudget) checkBudgets(ctx, stats, ctx.platform.settings, file);
 
   ctx.stat('input_bytes', model.inputBytes);
   ctx.stat('input_format', model.format);
@@ -66,12 +66,13 @@ async function prepare(ctx: Ctx, codecs: ModelCodecs): Promise<Prepared> {
   return { model, stats };
 }
 
+/** Validators only. Budgets are checked against the full mesh here (conservative when `lods` starts below 1). */
 export async function validateModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
-  await prepare(ctx, codecs);
+  await prepare(ctx, codecs, true);
 }
 
 export async function cookModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
-  const { model } = await prepare(ctx, codecs);
+  const { model } = await prepare(ctx, codecs, false);
   const attrs = ctx.attrs;
   const settings = ctx.platform.settings;
   const file = model.path;
@@ -130,6 +131,8 @@ export async function cookModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
     built.push({ doc, bytes, stats, ratio: level.ratio, error: level.error });
   }
   if (built.length === 0) throw new RuleError('no LOD left after simplification', { file });
+  // The budget applies to what ships as the finest LOD (a platform may start its chain below 1.0).
+  checkBudgets(ctx, built[0]!.stats, settings, file);
 
   const bounds = sceneBounds(built[0]!.doc, codecs);
   const names = built.map((_, i) => (i === 0 ? `${ctx.name}.glb` : `${ctx.name}.lod${i}.glb`));

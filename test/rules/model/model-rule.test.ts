@@ -146,6 +146,12 @@ describe('model rule on small fixtures', () => {
     expect(r.diagnostics.map((d) => d.message).join('\n')).toMatch(/vertices exceed the web budget of 10/);
   });
 
+  it('checks the budget against the LOD that ships as finest', async () => {
+    const tight = { name: 'mobile', settings: { max_triangles: 400, budget: 'error' } };
+    const r = await runRule(rule, { files, srcs: ['Fox/glTF-Binary/Fox.glb'], attrs: { lods: [0.5, 0.25] }, platform: tight });
+    expect(r.outputs[0]!.meta.triangles as number).toBeLessThanOrEqual(400);
+  });
+
   it('warns about primitives without normals or UVs', async () => {
     const fox = await runRule(rule, { files, srcs: ['Fox/glTF-Binary/Fox.glb'], platform: desktop });
     expect(fox.diagnostics.map((d) => d.message).join('\n')).toMatch(/have no normals/);
