@@ -16,7 +16,14 @@ export function selectClips(doc: Document, clip: string | undefined, file: strin
     const hint = nearest(clip, names);
     throw new RuleError(`no clip named "${clip}"${hint ? ` (did you mean "${hint}"?)` : ''}; clips: ${names.join(', ')}`, { file });
   }
-  for (const animation of animations) if (animation.getName() !== clip) animation.dispose();
+  for (const animation of animations) {
+    if (animation.getName() === clip) continue;
+    // Disposing the animation alone leaves its samplers holding their keyframe accessors, and
+    // prune() keeps anything with a parent: take the samplers and channels down explicitly.
+    for (const channel of animation.listChannels()) channel.dispose();
+    for (const sampler of animation.listSamplers()) sampler.dispose();
+    animation.dispose();
+  }
 }
 
 export function stripToSkeleton(doc: Document): void {

@@ -30,7 +30,7 @@ export function animationRule(codecs?: ModelCodecs) {
   const getCodecs = async () => codecs ?? (await import('../model/codecs.js')).loadModelCodecs();
   return defineRule<AnimationOptions>({
     name: NAME,
-    version: 1,
+    version: 2,
     type: 'animation',
     description: 'glTF/GLB animation clips → skeleton + clips GLB, resampled, rotations quantized',
     attributes: s.object<AnimationOptions>({

@@ -34,6 +34,10 @@ describe('animation rule', () => {
     expect(r.stats.duration).toBeCloseTo(0.7083, 3);
     expect(r.stats.keyframes_after as number).toBeLessThanOrEqual(r.stats.keyframes_before as number);
     expect(r.stats.keyframes_after as number).toBeGreaterThan(0);
+    // Only Walk's keyframes are stored: every accessor belongs to it, and the file is smaller than all clips.
+    const all = await runRule(rule, { files, srcs: [fox] });
+    expect(r.bytes('fox_walk.glb').byteLength).toBeLessThan(all.bytes('target.glb').byteLength / 2);
+    expect(Math.max(...json.accessors.filter((a: { max?: number[] }) => a.max?.length === 1).map((a: { max: number[] }) => a.max[0]!))).toBeCloseTo(0.7083, 3);
   });
 
   it('quantizes rotation keyframes to normalized int16, and the output gets smaller', async () => {
