@@ -7,13 +7,16 @@ import type { DepInfo, SourceRef } from '../rule/context.js';
 import type { OutputRecord } from '../rule/output.js';
 import type { AnyRule } from '../rule/rule.js';
 import type { ResultEntry } from '../store/action-entry.js';
+import type { BlobStore } from '../store/blob-store.js';
+import { OverlayBlobStore } from '../store/overlay-blob-store.js';
+import { RuleError } from '../rule/rule-error.js';
 import type { CacheStack } from '../store/cache-stack.js';
 import { assetIdOf } from '../workspace/label.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
 import { issuesToError, platformSettingsFor } from '../workspace/workspace-config.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { ActionContext } from './action-context.js';
+import { ActionContext, type ActionContextInit } from './action-context.js';
 import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { BuildState, type TargetState } from './build-state.js';
 import { explainChange } from './explain.js';
@@ -32,6 +35,11 @@ export interface BuildRequest {
   /** Copy requested outputs to kiln-out (default true). */
   materialize?: boolean;
   profilePath?: string;
+  /**
+   * Cook every action twice (cached ones are cooked again too) and compare output digests. A
+   * rule that is not deterministic fails its target and nothing of it is cached or uploaded.
+   */
+  checkDeterminism?: boolean;
   reporter?: BuildReporter;
   signal?: AbortSignal;
 }
@@ -137,8 +145,28 @@ export class Builder {
         const previous = this.state.targets.get(label);
         const validating = request.validateOnly === true && requested.has(label);
 
+        const ctxInit = (): ActionContextInit => ({
+          root: this.workspace.root,
+          label,
+          pkg: decl.pkg,
+          pkgDir: [this.workspace.config.packagesPath, decl.pkg].filter(Boolean).join('/'),
+          name: decl.name,
+          assetId: assetIdOf(label),
+          priority: decl.priority,
+          attrs,
+          platform: { name: this.platform, settings },
+          srcs,
+          deps,
+          closure,
+          blobs: this.cache.blobs,
+          signal: request.signal ?? new AbortController().signal,
+        });
         if (!validating) {
           const hit = await this.lookup(primary, previous);
+          if (hit && request.checkDeterminism) {
+            const again = await this.cookInto(new OverlayBlobStore(this.cache.blobs), rule, ctxInit(), false);
+            assertSameOutputs(rule.name, hit.outputs, again.outputs, 'the cached result');
+          }
           if (hit) {
             built.set(label, { decl, rule, outputs: hit.outputs });
             if (hit.state !== previous) {
@@ -156,28 +184,16 @@ export class Builder {
           inputs,
           previous && this.digester.discovered(Object.keys(previous.discovered)),
         );
-        const ctx = new ActionContext({
-          root: this.workspace.root,
-          label,
-          pkg: decl.pkg,
-          pkgDir: [this.workspace.config.packagesPath, decl.pkg].filter(Boolean).join('/'),
-          name: decl.name,
-          assetId: assetIdOf(label),
-          priority: decl.priority,
-          attrs,
-          platform: { name: this.platform, settings },
-          srcs,
-          deps,
-          closure,
-          blobs: this.cache.blobs,
-          signal: request.signal ?? new AbortController().signal,
-        });
         const cookStart = performance.now();
-        try {
-          if (validating) await (rule.validate ?? rule.cook).call(rule, ctx);
-          else await rule.cook(ctx);
-        } finally {
-          await ctx.dispose();
+        let ctx: ActionContext;
+        if (request.checkDeterminism && !validating) {
+          const overlay = new OverlayBlobStore(this.cache.blobs);
+          ctx = await this.cookInto(overlay, rule, ctxInit(), false);
+          const again = await this.cookInto(new OverlayBlobStore(this.cache.blobs), rule, ctxInit(), false);
+          assertSameOutputs(rule.name, ctx.outputs, again.outputs, 'the first run');
+          await overlay.commit();
+        } else {
+          ctx = await this.cookInto(this.cache.blobs, rule, ctxInit(), validating);
         }
         const durationMs = performance.now() - cookStart;
         if (!validating) {
@@ -253,6 +269,18 @@ export class Builder {
     if (request.profilePath) await trace.write(request.profilePath, this.jobs);
     reporter.finished(summary);
     return summary;
+  }
+
+  /** Run a rule's cook (or validators) with its outputs going to `blobs`. */
+  private async cookInto(blobs: BlobStore, rule: AnyRule, init: ActionContextInit, validating: boolean): Promise<ActionContext> {
+    const ctx = new ActionContext({ ...init, blobs });
+    try {
+      if (validating) await (rule.validate ?? rule.cook).call(rule, ctx);
+      else await rule.cook(ctx);
+    } finally {
+      await ctx.dispose();
+    }
+    return ctx;
   }
 
   /** Local state first (no I/O beyond stats), then the action cache's two-level lookup. */
@@ -341,6 +369,17 @@ class LocatedErrorList extends Error {
 function depFingerprint(dep: DepInfo): string[] {
   const rest = hashString(canonicalJson({ type: dep.type, priority: dep.priority, srcs: dep.srcs, deps: dep.deps, meta: dep.outputs.map((o) => [o.name, o.meta]) }));
   return [...dep.outputs.map((o) => digestKey(o.digest)), `info:${rest}`];
+}
+
+/** Fail the target when two cooks of the same inputs disagree; names the rule and the output. */
+function assertSameOutputs(rule: string, expected: readonly OutputRecord[], actual: readonly OutputRecord[], what: string): void {
+  const render = (outputs: readonly OutputRecord[]) => outputs.map((o) => `${o.name}=${digestKey(o.digest)}`).sort();
+  const a = render(expected);
+  const b = render(actual);
+  const differing = b.filter((entry) => !a.includes(entry)).map((entry) => entry.split('=')[0]);
+  if (a.length !== b.length || differing.length > 0) {
+    throw new RuleError(`rule "${rule}" is not deterministic: ${differing.length > 0 ? `output ${differing.join(', ')} differs from ${what}` : `it wrote ${b.length} outputs, ${what} ${a.length}`}; its outputs were not cached or uploaded`);
+  }
 }
 
 function outputSummary(outputs: readonly OutputRecord[]): TargetReport['outputs'] {

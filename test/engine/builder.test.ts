@@ -9,7 +9,7 @@ import { DiskActionCache } from '../../src/store/disk-action-cache.js';
 import { DiskBlobStore } from '../../src/store/disk-blob-store.js';
 import { Workspace } from '../../src/workspace/workspace.js';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace.js';
-import { concatRule, includeRule, slowRule } from '../support/test-rules.js';
+import { concatRule, flakyRule, includeRule, slowRule } from '../support/test-rules.js';
 
 let ws: TempWorkspace;
 afterEach(() => ws?.cleanup());
@@ -159,5 +159,20 @@ describe('Builder', () => {
     ws.remove('pkgs/lvl/mid.txt');
     const summary = await builderFor().build({ patterns: ['//lvl:top'], keepGoing: true });
     expect(summary.targets.find((t) => t.label === '//lvl:mid')?.error).toBe('pkgs/lvl/assets.yaml:5:31: //lvl:mid: source file not found: pkgs/lvl/mid.txt');
+  });
+
+  it('names a rule that is not deterministic and caches none of its outputs (--check-determinism)', async () => {
+    ws = tempWorkspace({ ...LEVEL, 'pkgs/f/assets.yaml': 'targets:\n  noise: { rule: flaky, srcs: [x.txt] }\n', 'pkgs/f/x.txt': 'x' });
+    const rules = [concatRule(), dataRule(), includeRule(), flakyRule()];
+    const summary = await builderFor(rules).build({ patterns: ['//f:noise', '//lvl:top'], checkDeterminism: true, keepGoing: true });
+    const noise = summary.targets.find((t) => t.label === '//f:noise');
+    expect(noise?.status).toBe('failed');
+    expect(noise?.error).toMatch(/pkgs\/f\/x\.txt: \/\/f:noise: rule "flaky" is not deterministic: output noise\.bin differs/);
+    expect(summary.executed).toBe(5);
+    const cas = readdirSync(join(ws.root, '.kiln/cas'), { recursive: true }).map(String);
+    expect(cas.some((f) => f.endsWith('-5'))).toBe(false);
+    const recheck = await builderFor(rules).build({ patterns: ['//lvl:top'], checkDeterminism: true });
+    expect(recheck.cached).toBe(5);
+    expect(recheck.failed).toBe(0);
   });
 });

@@ -79,3 +79,20 @@ export function slowRule(gauge: { now: number; max: number }): AnyRule {
     },
   });
 }
+
+/** Writes a different byte every time it runs: what --check-determinism must catch. */
+export function flakyRule(): AnyRule {
+  let runs = 0;
+  return defineRule<object>({
+    name: 'flaky',
+    version: 1,
+    type: 'files',
+    description: 'test: not deterministic',
+    attributes: s.object<object>({}),
+    defaults: {},
+    async cook(ctx) {
+      runs++;
+      await ctx.output(`${ctx.name}.bin`, bytes(`run ${runs}`));
+    },
+  });
+}

@@ -15,6 +15,7 @@ export const buildOptions = {
   'summary-json': { type: 'string' },
   profile: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
+  'check-determinism': { type: 'boolean' },
   'remote-cache': { type: 'string' },
   'remote-cache-mode': { type: 'string' },
 } as const;
@@ -32,6 +33,7 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
     patterns,
     keepGoing: args.values['keep-going'] === true,
     validateOnly: mode.validateOnly,
+    checkDeterminism: args.values['check-determinism'] === true,
     profilePath: typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined,
     reporter,
   });
@@ -48,7 +50,7 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
 export const buildCommand: Command = {
   name: 'build',
   summary: 'cook targets and everything they need; outputs land in kiln-out/',
-  usage: 'kiln build [patterns…] [--platform P] [--jobs N] [--keep-going] [--explain] [--summary-json F] [--profile F] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
+  usage: 'kiln build [patterns…] [--platform P] [--jobs N] [--keep-going] [--explain] [--summary-json F] [--profile F] [--check-determinism] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
   options: buildOptions,
   run: (args, io) => runBuild(args, io, { validateOnly: false, explain: false }),
 };
