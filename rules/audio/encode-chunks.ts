@@ -40,7 +40,11 @@ export async function encodeChunks(encoders: AudioEncoders, channels: readonly F
   const pieces: Uint8Array[] = [];
   const parts: StreamPart[] = [];
   const chunkFrames: number[] = [];
-  const vorbis = settings.codec === 'vorbis' ? await encoders.vorbis() : undefined;
+  const vorbisFactory = settings.codec === 'vorbis' ? await encoders.vorbis() : undefined;
+  // One libvorbis instance serves every chunk: configure() after finalize() starts a fresh stream
+  // (bytes identical to a new instance) and skips re-instantiating the wasm module per chunk.
+  const shared = vorbisFactory ? await vorbisFactory() : undefined;
+  const vorbis = shared ? async () => shared : undefined;
   const opus = settings.codec === 'opus' ? await encoders.opus() : undefined;
   let offset = 0;
   for (let start = 0, index = 0; start < frames; start += size, index++) {
