@@ -45,12 +45,15 @@ export class BuildState {
     readonly targets: Map<string, TargetState>,
     readonly materialized: Map<string, MaterializedFile>,
     readonly statEntries: Record<string, StatEntry>,
+    /** label → files under kiln-out it owns, shared by all platforms so stale files can be removed. */
+    readonly outputOwners: Map<string, string[]>,
   ) {}
 
   static load(cacheDir: string, platform: string): BuildState {
     const dir = join(cacheDir, 'state');
     const state = readJson<StateFile>(join(dir, `${platform}.json`));
     const stat = readJson<{ version: 1; entries: Record<string, StatEntry> }>(join(dir, 'stat-cache.json'));
+    const owners = readJson<{ version: 1; owners: Record<string, string[]> }>(join(dir, 'out-manifest.json'));
     const valid = state?.version === VERSION;
     return new BuildState(
       dir,
@@ -58,6 +61,7 @@ export class BuildState {
       new Map(valid ? Object.entries(state.targets) : []),
       new Map(valid ? Object.entries(state.materialized ?? {}) : []),
       stat?.version === VERSION ? stat.entries : {},
+      new Map(owners?.version === VERSION ? Object.entries(owners.owners) : []),
     );
   }
 
@@ -69,6 +73,10 @@ export class BuildState {
     };
     await atomicWrite(join(this.dir, `${this.platform}.json`), JSON.stringify(file));
     if (statEntries) await atomicWrite(join(this.dir, 'stat-cache.json'), JSON.stringify({ version: VERSION, entries: statEntries }));
+  }
+
+  async saveOutputOwners(): Promise<void> {
+    await atomicWrite(join(this.dir, 'out-manifest.json'), JSON.stringify({ version: VERSION, owners: Object.fromEntries(this.outputOwners) }));
   }
 }
 

@@ -22,7 +22,7 @@ import { BuildState, type TargetState } from './build-state.js';
 import { explainChange } from './explain.js';
 import { failureMessage } from './failure-message.js';
 import { type KeyInputs, primaryKey, resultKey } from './key-inputs.js';
-import { materialize } from './materialize.js';
+import { materialize, removeStale } from './materialize.js';
 import { runDag } from './run-dag.js';
 import { SourceDigester } from './source-digester.js';
 import { TraceRecorder } from './trace-recorder.js';
@@ -236,18 +236,26 @@ export class Builder {
     });
 
     const materialized: string[] = [];
+    let ownersChanged = false;
     if (request.materialize !== false && !request.validateOnly) {
       const before = new Map(this.state.materialized);
       for (const label of graph.requested) {
         const target = built.get(label);
         if (!target || outcomes.get(label) !== 'ok') continue;
-        materialized.push(...(await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized)));
+        const paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized);
+        const previous = this.state.outputOwners.get(label);
+        if (removeStale(this.workspace.config.outDir, previous, paths) || previous?.join('\n') !== paths.join('\n')) {
+          this.state.outputOwners.set(label, paths);
+          ownersChanged = true;
+        }
+        materialized.push(...paths);
       }
       for (const [path, file] of this.state.materialized) if (before.get(path) !== file) stateChanged = true;
     }
 
     const remoteWarnings = (await this.cache.flush?.()) ?? [];
     for (const warning of remoteWarnings) reporter.warning(warning);
+    if (ownersChanged) await this.state.saveOutputOwners();
     if (stateChanged || this.digester.statCache.changed) {
       await this.state.save(this.digester.statCache.changed ? this.digester.statCache.toJSON() : undefined);
     }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { digestKey } from '../hash/digest.js';
 import type { OutputRecord } from '../rule/output.js';
@@ -35,4 +35,20 @@ export async function materialize(
     written.set(rel, { digest: key, size: stat.size, mtimeMs: stat.mtimeMs });
   }
   return paths;
+}
+
+/**
+ * Remove files a target wrote under kiln-out in an earlier build (any platform) that its current
+ * outputs no longer include, e.g. a third LOD that the mobile profile does not make.
+ */
+export function removeStale(outDir: string, previous: readonly string[] | undefined, current: readonly string[]): boolean {
+  if (!previous) return false;
+  const keep = new Set(current);
+  let removed = false;
+  for (const rel of previous) {
+    if (keep.has(rel) || rel.split('/').includes('..')) continue;
+    rmSync(join(outDir, rel), { force: true });
+    removed = true;
+  }
+  return removed;
 }

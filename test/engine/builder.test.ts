@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataRule } from '../../rules/data/index.js';
+import { filesRule } from '../../rules/files/index.js';
 import { Builder } from '../../src/engine/builder.js';
 import { createRegistry } from '../../src/rule/registry.js';
 import type { AnyRule } from '../../src/rule/rule.js';
@@ -174,5 +175,15 @@ describe('Builder', () => {
     const recheck = await builderFor(rules).build({ patterns: ['//lvl:top'], checkDeterminism: true });
     expect(recheck.cached).toBe(5);
     expect(recheck.failed).toBe(0);
+  });
+
+  it('removes files a target no longer produces from kiln-out, across platforms', async () => {
+    ws = tempWorkspace({ 'pkgs/p/assets.yaml': 'targets:\n  many: { rule: concat, srcs: [a.txt] }\n', 'pkgs/p/a.txt': 'a' });
+    await builderFor().build({ patterns: ['//p:many'] });
+    expect(ws.read('kiln-out/p/many.txt').toString()).toBe('a');
+    ws.write('pkgs/p/assets.yaml', 'targets:\n  many: { rule: files, srcs: [a.txt], out_dir: copies }\n');
+    await builderFor([concatRule(), filesRule()]).build({ patterns: ['//p:many'] });
+    expect(() => ws.read('kiln-out/p/many.txt')).toThrow();
+    expect(ws.read('kiln-out/p/copies/a.txt').toString()).toBe('a');
   });
 });
