@@ -76,7 +76,8 @@ describe('levels', () => {
 });
 
 describe('corpus audio', () => {
-  const files = hasCorpus ? readdirSync(corpus).sort() : [];
+  // A placeholder row keeps the skipped test visible when the corpus is absent.
+  const files = hasCorpus ? readdirSync(corpus).sort() : ['(corpus absent)'];
   it.skipIf(!hasCorpus).each(files)('cooks corpus %s to Vorbis that decodes back', async (name) => {
     const path = `corpus/${name}`;
     const bytes = new Uint8Array(readFileSync(join(corpus, name)));
