@@ -47,8 +47,9 @@ export interface Catalog {
   assets: CatalogAsset[];
 }
 
-export function parseCatalog(text: string): { catalog: Catalog; hash: string } {
-  const { body, hash } = parseEnvelope(text, CATALOG_KIND, CATALOG_VERSION);
+/** Parses and checks a catalog's structure; the caller verifies `hash` against `canonical`. */
+export function parseCatalog(text: string): { catalog: Catalog; hash: string; canonical: string } {
+  const { body, hash, canonical } = parseEnvelope(text, CATALOG_KIND, CATALOG_VERSION);
   const o = objectOf(body, 'catalog');
   const bundles = arrayOf(o.bundles, 'bundles').map((b, i) => {
     const where = `bundles[${i}]`;
@@ -74,5 +75,5 @@ export function parseCatalog(text: string): { catalog: Catalog; hash: string } {
     if (!files.has(asset.bundle)) throw new FormatError(`${where}: bundle ${asset.bundle} is not listed`);
     return asset;
   });
-  return { catalog: { target: stringOf(o.target, 'target'), bundles, assets }, hash };
+  return { catalog: { target: stringOf(o.target, 'target'), bundles, assets }, hash, canonical };
 }

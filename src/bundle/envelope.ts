@@ -13,6 +13,8 @@ export interface Envelope {
   version: number;
   hash: string;
   body: unknown;
+  /** Canonical JSON of `body`: the text `hash` must be the xxh64 of. */
+  canonical: string;
 }
 
 export function parseEnvelope(text: string, kind: string, version: number): Envelope {
@@ -27,7 +29,7 @@ export function parseEnvelope(text: string, kind: string, version: number): Enve
   if (actualKind !== kind) throw new FormatError(`expected a ${kind}, got a ${actualKind}`);
   const actualVersion = intOf(o.version, `${kind}.version`);
   if (actualVersion !== version) throw new FormatError(`${kind} version ${actualVersion} is not supported (expected ${version})`);
-  return { kind, version, hash: stringOf(o.hash, `${kind}.hash`, /^[0-9a-f]{16}$/), body: o.body };
+  return { kind, version, hash: stringOf(o.hash, `${kind}.hash`, /^[0-9a-f]{16}$/), body: o.body, canonical: canonicalJson(o.body) };
 }
 
 /** The exact text whose xxh64 is the envelope hash: canonical JSON (sorted keys, no spaces). */

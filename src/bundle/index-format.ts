@@ -86,10 +86,13 @@ export interface BundleIndex {
   entries: IndexEntry[];
 }
 
-/** Parses and structurally checks an index; returns it with the checksum the envelope claims. */
-export function parseBundleIndex(text: string): { index: BundleIndex; hash: string } {
-  const { body, hash } = parseEnvelope(text, INDEX_KIND, INDEX_VERSION);
-  return { index: readIndex(body), hash };
+/**
+ * Parses and structurally checks an index; returns it with the checksum the envelope claims and
+ * the canonical text that checksum must match (the caller hashes: this file stays hash-free).
+ */
+export function parseBundleIndex(text: string): { index: BundleIndex; hash: string; canonical: string } {
+  const { body, hash, canonical } = parseEnvelope(text, INDEX_KIND, INDEX_VERSION);
+  return { index: readIndex(body), hash, canonical };
 }
 
 function readIndex(value: unknown): BundleIndex {

@@ -1,0 +1,127 @@
+/**
+ * Turns verified bytes into typed assets. A streamed asset starts empty (`emptyAsset`) and gains
+ * one part at a time (`applyPart`); a whole load applies all parts of the entry at once. Only
+ * bytes that passed their digest check ever reach this file.
+ */
+import type { IndexAsset, IndexEntry, IndexPart } from '../bundle/index-format.js';
+import type { LoadedAsset, LoadedTexture } from './loaded-asset.js';
+import { RuntimeError } from './runtime-error.js';
+
+function num(meta: Record<string, unknown>, key: string, fallback: number): number {
+  const value = meta[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function countOf(entry: IndexEntry, kind: IndexPart['kind']): number {
+  return entry.parts.filter((p) => p.kind === kind).reduce((n, p) => Math.max(n, p.index + 1), 0);
+}
+
+/** An asset with none of its parts yet (only meaningful for entries with parts). */
+export function emptyAsset(asset: IndexAsset, entry: IndexEntry | undefined): LoadedAsset {
+  const base = { id: asset.id, label: asset.label, priority: asset.priority, meta: entry?.meta ?? {} };
+  const meta = base.meta;
+  switch (asset.type) {
+    case 'texture': {
+      const mipCount = entry && entry.parts.length > 0 ? countOf(entry, 'mip') : 1;
+      return {
+        ...base,
+        type: 'texture',
+        width: num(meta, 'width', 0),
+        height: num(meta, 'height', 0),
+        format: typeof meta.format === 'string' ? meta.format : 'unknown',
+        vkFormat: num(meta, 'vkFormat', 0),
+        mipCount: num(meta, 'mipCount', mipCount),
+        gpuBytes: num(meta, 'gpuBytes', 0),
+        mips: new Array(mipCount).fill(undefined),
+        baseLevel: mipCount,
+      };
+    }
+    case 'model': {
+      const lods = entry && entry.parts.length > 0 ? countOf(entry, 'lod') : 1;
+      return { ...base, type: 'model', lods: new Array(lods).fill(undefined), bestLod: lods };
+    }
+    case 'audio': {
+      const chunks = entry && entry.parts.length > 0 ? countOf(entry, 'chunk') : 1;
+      return { ...base, type: 'audio', chunks: new Array(chunks).fill(undefined), playableChunks: 0 };
+    }
+    case 'data':
+      return { ...base, type: 'data', value: undefined };
+    default:
+      return { ...base, type: asset.type, bytes: new Uint8Array(0) };
+  }
+}
+
+/** Adds one verified part; returns the updated asset (a new object, so handles can compare). */
+export function applyPart(asset: LoadedAsset, part: IndexPart, bytes: Uint8Array): LoadedAsset {
+  switch (asset.type) {
+    case 'texture': {
+      if (part.kind !== 'mip') return asset;
+      const mips = asset.mips.slice();
+      mips[part.index] = { level: part.index, width: Math.max(1, asset.width >> part.index), height: Math.max(1, asset.height >> part.index), bytes };
+      return { ...asset, mips, baseLevel: Math.min(asset.baseLevel, part.index) };
+    }
+    case 'model': {
+      if (part.kind !== 'lod') return asset;
+      const lods = asset.lods.slice();
+      lods[part.index] = bytes;
+      return { ...asset, lods, bestLod: Math.min(asset.bestLod, part.index) };
+    }
+    case 'audio': {
+      if (part.kind !== 'chunk') return asset;
+      const chunks = asset.chunks.slice();
+      chunks[part.index] = bytes;
+      let playable = 0;
+      while (playable < chunks.length && chunks[playable]) playable++;
+      return { ...asset, chunks, playableChunks: playable };
+    }
+    default:
+      return asset;
+  }
+}
+
+/** Decodes a whole verified entry (raw, decompressed bytes). */
+export function decodeWhole(asset: IndexAsset, entry: IndexEntry | undefined, raw: Uint8Array): LoadedAsset {
+  let out = emptyAsset(asset, entry);
+  if (entry && entry.parts.length > 0) {
+    for (const part of entry.parts) out = applyPart(out, part, raw.subarray(part.offset - entry.offset, part.offset - entry.offset + part.size));
+    return out;
+  }
+  switch (out.type) {
+    case 'texture':
+      return { ...out, mips: [{ level: 0, width: out.width, height: out.height, bytes: raw }], mipCount: 1, baseLevel: 0 };
+    case 'model':
+      return { ...out, lods: [raw], bestLod: 0 };
+    case 'audio':
+      return { ...out, chunks: [raw], playableChunks: 1 };
+    case 'data': {
+      if (!entry?.output.endsWith('.json')) return { ...out, value: raw };
+      try {
+        return { ...out, value: JSON.parse(new TextDecoder().decode(raw)) };
+      } catch (error) {
+        throw new RuntimeError('corrupt', `${asset.label}: data is not JSON: ${(error as Error).message}`);
+      }
+    }
+    default:
+      return { ...out, bytes: raw };
+  }
+}
+
+/** Bytes the decoded asset holds in memory. */
+export function memoryBytes(asset: LoadedAsset): number {
+  switch (asset.type) {
+    case 'texture':
+      return asset.mips.reduce((n, m) => n + (m?.bytes.byteLength ?? 0), 0);
+    case 'model':
+      return asset.lods.reduce((n, l) => n + (l?.byteLength ?? 0), 0);
+    case 'audio':
+      return asset.chunks.reduce((n, c) => n + (c?.byteLength ?? 0), 0);
+    case 'data':
+      return asset.value instanceof Uint8Array ? asset.value.byteLength : JSON.stringify(asset.value ?? null).length;
+    default:
+      return asset.bytes.byteLength;
+  }
+}
+
+export function isTexture(asset: LoadedAsset): asset is LoadedTexture {
+  return asset.type === 'texture';
+}

@@ -1,0 +1,203 @@
+/**
+ * An open bundle: its verified index, and typed loads and progressive streams of its assets by
+ * label or id. Reads go through the shared loader (priority queue, bandwidth, cache); every byte
+ * handed out has matched its digest from the index.
+ */
+import { FormatError } from '../bundle/format-error.js';
+import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type IndexAsset, type IndexEntry } from '../bundle/index-format.js';
+import { BLOCK, readTarHeader } from '../bundle/tar-header.js';
+import type { LoadPriority } from '../rule/asset-type.js';
+import { applyPart, decodeWhole, emptyAsset, memoryBytes } from './asset-decoder.js';
+import { AssetLoader, type LoadOptions, type LoaderOptions } from './asset-loader.js';
+import type { ByteSource } from './byte-source.js';
+import { decompress } from './decompress.js';
+import { checkDigest, xxh64Text } from './digest-check.js';
+import type { LoadedAsset } from './loaded-asset.js';
+import { categoryOf } from './memory-cache.js';
+import type { RuntimeMetrics } from './metrics.js';
+import type { ReadUrgency } from './read-scheduler.js';
+import { RuntimeError } from './runtime-error.js';
+import { StreamHandle } from './stream-handle.js';
+
+export interface OpenOptions extends LoaderOptions {
+  /** Share scheduling, bandwidth, cache and metrics with other bundles. Other options are then ignored. */
+  loader?: AssetLoader;
+}
+
+const UNTIL_READY: ReadUrgency = { rank: () => 0, deadline: () => -Infinity };
+
+export class BundleReader {
+  private readonly byKey = new Map<string, IndexAsset>();
+  private readonly entries: Map<string, IndexEntry>;
+
+  constructor(
+    readonly source: ByteSource,
+    readonly index: BundleIndex,
+    readonly loader: AssetLoader,
+  ) {
+    for (const asset of index.assets) {
+      this.byKey.set(asset.id, asset);
+      this.byKey.set(asset.label, asset);
+    }
+    this.entries = new Map(index.entries.map((e) => [e.path, e]));
+  }
+
+  /** Assets in load order. */
+  assets(): readonly IndexAsset[] {
+    return this.index.assets;
+  }
+
+  info(labelOrId: string): IndexAsset | undefined {
+    return this.byKey.get(labelOrId);
+  }
+
+  /** Loads and decodes an asset (all mips / LODs / chunks). */
+  load<T extends LoadedAsset = LoadedAsset>(labelOrId: string, options: LoadOptions = {}): Promise<T> {
+    let asset: IndexAsset;
+    try {
+      asset = this.resolve(labelOrId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const entry = this.mainEntry(asset);
+    return this.loader.load(asset.id, asset.priority, options, async (urgency, signal) => {
+      const raw = entry ? await this.readVerified(entry, urgency, signal) : new Uint8Array(0);
+      const decoded = decodeWhole(asset, entry, raw);
+      this.remember(decoded);
+      return decoded;
+    }) as Promise<T>;
+  }
+
+  /** Streams an asset part by part; see StreamHandle. */
+  stream(labelOrId: string, options: LoadOptions = {}): StreamHandle {
+    const asset = this.byKey.get(labelOrId);
+    const handle = new StreamHandle(labelOrId, options.priority ?? asset?.priority ?? 'normal', options.deadline ?? Infinity, options.signal);
+    void this.runStream(handle);
+    return handle;
+  }
+
+  /** Runs a stream handle created elsewhere (the catalog creates handles before the bundle is open). */
+  async runStream(handle: StreamHandle): Promise<void> {
+    const started = this.loader.clock.now();
+    try {
+      const asset = this.resolve(handle.key);
+      const entry = this.mainEntry(asset);
+      const cached = this.loader.cache.get(asset.id) ?? (await this.loader.inflightLoad(asset.id));
+      if (cached) {
+        handle.totalBytes = memoryBytes(cached);
+        handle.finish(cached);
+        return;
+      }
+      if (!entry || entry.parts.length === 0) {
+        handle.totalBytes = entry?.raw.size ?? 0;
+        const raw = entry ? await this.readVerified(entry, handle, handle.signal) : new Uint8Array(0);
+        const decoded = decodeWhole(asset, entry, raw);
+        handle.progress(decoded, undefined, raw.byteLength);
+        this.finishStream(handle, decoded, started);
+        return;
+      }
+      handle.totalBytes = entry.parts.reduce((n, p) => n + p.size, 0);
+      let current = emptyAsset(asset, entry);
+      for (const part of entry.parts) {
+        const bytes = await this.loader.read(this.source, part.offset, part.size, handle, handle.signal);
+        await checkDigest(bytes, part.hash, `${asset.label} ${part.kind} ${part.index}`, part.size);
+        if (handle.state !== 'streaming') return;
+        current = applyPart(current, part, bytes);
+        handle.progress(current, part, part.size);
+      }
+      this.finishStream(handle, current, started);
+    } catch (error) {
+      handle.fail(error as Error);
+    }
+  }
+
+  /** Verified, decompressed bytes of any entry (`assets/<id>/<output>`). */
+  async readEntry(path: string, options: LoadOptions = {}): Promise<Uint8Array> {
+    const entry = this.entries.get(path);
+    if (!entry) throw new RuntimeError('not-found', `${this.source.name}: no entry ${path}`);
+    const rank = ['critical', 'high', 'normal', 'low', 'on_demand'].indexOf(options.priority ?? 'normal');
+    return this.readVerified(entry, { rank: () => rank, deadline: () => options.deadline ?? Infinity }, options.signal);
+  }
+
+  /** Keeps an asset in memory regardless of LRU pressure (a pin before it loads applies when it arrives). */
+  pin(labelOrId: string): void {
+    this.loader.cache.pin(this.resolve(labelOrId).id);
+  }
+
+  unpin(labelOrId: string): void {
+    this.loader.cache.unpin(this.resolve(labelOrId).id);
+  }
+
+  /** GPU bytes the given textures (default: every texture in the bundle) would take once uploaded. */
+  estimateGpuBytes(filter: (asset: IndexAsset) => boolean = () => true): number {
+    let total = 0;
+    for (const asset of this.index.assets) {
+      if (asset.type !== 'texture' || !filter(asset)) continue;
+      const gpu = this.mainEntry(asset)?.meta.gpuBytes;
+      if (typeof gpu === 'number') total += gpu;
+    }
+    return total;
+  }
+
+  metrics(): RuntimeMetrics {
+    return this.loader.metrics();
+  }
+
+  private resolve(labelOrId: string): IndexAsset {
+    const asset = this.byKey.get(labelOrId);
+    if (!asset) throw new RuntimeError('not-found', `${this.source.name}: no asset ${labelOrId}`);
+    if (asset.external) throw new RuntimeError('external', `${asset.label} is in bundle ${asset.external}: open the catalog`);
+    return asset;
+  }
+
+  private mainEntry(asset: IndexAsset): IndexEntry | undefined {
+    const path = asset.entries[0];
+    return path === undefined ? undefined : this.entries.get(path);
+  }
+
+  private async readVerified(entry: IndexEntry, urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array> {
+    const stored = await this.loader.read(this.source, entry.offset, entry.size, urgency, signal);
+    await checkDigest(stored, entry.stored.hash, `${this.source.name}: ${entry.path}`, entry.size);
+    if (entry.compression === 'none') return stored;
+    const raw = await decompress(stored, entry.compression, entry.path);
+    await checkDigest(raw, entry.raw.hash, `${this.source.name}: ${entry.path} (decoded)`, entry.raw.size);
+    return raw;
+  }
+
+  private remember(asset: LoadedAsset): void {
+    const gpu = asset.type === 'texture' ? asset.gpuBytes : 0;
+    this.loader.cache.put(asset.id, categoryOf(asset.type), memoryBytes(asset), gpu, asset);
+  }
+
+  private finishStream(handle: StreamHandle, asset: LoadedAsset, started: number): void {
+    if (handle.state !== 'streaming') return;
+    this.remember(asset);
+    this.loader.recordStreamed(this.loader.clock.now() - started);
+    handle.finish(asset);
+  }
+}
+
+/** Reads a bundle's index (first tar entry) and verifies its checksum. */
+export async function openBundle(source: ByteSource, options: OpenOptions = {}): Promise<BundleReader> {
+  const loader = options.loader ?? new AssetLoader(options);
+  try {
+    const header = readTarHeader(await loader.read(source, 0, BLOCK, UNTIL_READY));
+    if (!header || header.name !== INDEX_ENTRY_NAME) throw new FormatError(`first entry is ${header?.name ?? 'missing'}, not ${INDEX_ENTRY_NAME}`);
+    if (header.size > 256 << 20) throw new FormatError(`index of ${header.size} bytes is implausible`);
+    const bytes = await loader.read(source, BLOCK, header.size, UNTIL_READY);
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const { index, hash, canonical } = parseBundleIndex(text);
+    const actual = await xxh64Text(canonical);
+    if (actual !== hash) throw new FormatError(`index checksum ${actual} does not match ${hash}`);
+    const size = await source.size();
+    for (const entry of index.entries) {
+      if (entry.offset + entry.size > size) throw new FormatError(`${entry.path} ends at ${entry.offset + entry.size}, past the ${size}-byte file: truncated`);
+    }
+    return new BundleReader(source, index, loader);
+  } catch (error) {
+    if (error instanceof RuntimeError) throw error;
+    throw new RuntimeError('corrupt', `${source.name}: not a readable kiln bundle: ${(error as Error).message}`);
+  }
+}
+
+export type { LoadPriority };

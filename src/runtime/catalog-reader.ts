@@ -1,0 +1,139 @@
+/**
+ * A catalog over many bundles (Addressables style): find any asset by label or id, open the bundle
+ * that holds it on first use (one shared loader, so budgets and bandwidth span all bundles), and
+ * answer "how much VRAM would this level take" from the catalog alone.
+ */
+import { parseCatalog, type Catalog, type CatalogAsset } from '../bundle/catalog-format.js';
+import { AssetLoader, type LoadOptions } from './asset-loader.js';
+import { openBundle, type BundleReader, type OpenOptions } from './bundle-reader.js';
+import type { ByteSource } from './byte-source.js';
+import { xxh64Text } from './digest-check.js';
+import type { LoadedAsset } from './loaded-asset.js';
+import type { RuntimeMetrics } from './metrics.js';
+import { RuntimeError } from './runtime-error.js';
+import { StreamHandle } from './stream-handle.js';
+
+export interface CatalogOptions extends OpenOptions {
+  /** Byte source for a bundle path listed in the catalog. Default: `source.sibling(path)`. */
+  resolve?: (file: string) => ByteSource;
+}
+
+export class CatalogReader {
+  private readonly byKey = new Map<string, CatalogAsset>();
+  private readonly bundles = new Map<string, Promise<BundleReader>>();
+
+  constructor(
+    readonly catalog: Catalog,
+    readonly loader: AssetLoader,
+    private readonly resolveSource: (file: string) => ByteSource,
+  ) {
+    for (const asset of catalog.assets) {
+      this.byKey.set(asset.id, asset);
+      this.byKey.set(asset.label, asset);
+    }
+  }
+
+  assets(): readonly CatalogAsset[] {
+    return this.catalog.assets;
+  }
+
+  info(labelOrId: string): CatalogAsset | undefined {
+    return this.byKey.get(labelOrId);
+  }
+
+  /** The open bundle holding an asset (opened once, on first use). */
+  async bundleOf(labelOrId: string): Promise<BundleReader> {
+    const asset = this.resolve(labelOrId);
+    let bundle = this.bundles.get(asset.bundle);
+    if (!bundle) {
+      bundle = openBundle(this.resolveSource(asset.bundle), { loader: this.loader });
+      bundle.catch(() => this.bundles.delete(asset.bundle));
+      this.bundles.set(asset.bundle, bundle);
+    }
+    const reader = await bundle;
+    if (!reader.info(asset.id)) throw new RuntimeError('corrupt', `${asset.bundle} does not hold ${asset.label} as the catalog says`);
+    return reader;
+  }
+
+  async load<T extends LoadedAsset = LoadedAsset>(labelOrId: string, options: LoadOptions = {}): Promise<T> {
+    const asset = this.resolve(labelOrId);
+    return (await this.bundleOf(asset.id)).load<T>(asset.id, options);
+  }
+
+  /** Loads an asset and, first, everything it depends on (deps before dependents). */
+  async loadWithDeps(labelOrId: string, options: LoadOptions = {}): Promise<Map<string, LoadedAsset>> {
+    const out = new Map<string, LoadedAsset>();
+    const visit = async (id: string, seen: Set<string>): Promise<void> => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const asset = this.resolve(id);
+      await Promise.all(asset.deps.filter((d) => this.byKey.has(d)).map((d) => visit(d, seen)));
+      out.set(asset.label, await this.load(asset.id, options));
+    };
+    await visit(this.resolve(labelOrId).id, new Set());
+    return out;
+  }
+
+  stream(labelOrId: string, options: LoadOptions = {}): StreamHandle {
+    const asset = this.byKey.get(labelOrId);
+    const handle = new StreamHandle(asset?.id ?? labelOrId, options.priority ?? asset?.priority ?? 'normal', options.deadline ?? Infinity, options.signal);
+    this.bundleOf(labelOrId).then(
+      (bundle) => bundle.runStream(handle),
+      (error: Error) => handle.fail(error),
+    );
+    return handle;
+  }
+
+  /** GPU bytes of the textures matching `filter` (e.g. one level's package), from the catalog alone. */
+  estimateGpuBytes(filter: (asset: CatalogAsset) => boolean = () => true): number {
+    return this.catalog.assets.filter((a) => a.type === 'texture' && filter(a)).reduce((n, a) => n + a.gpuBytes, 0);
+  }
+
+  pin(labelOrId: string): void {
+    this.loader.cache.pin(this.resolve(labelOrId).id);
+  }
+
+  unpin(labelOrId: string): void {
+    this.loader.cache.unpin(this.resolve(labelOrId).id);
+  }
+
+  metrics(): RuntimeMetrics {
+    return this.loader.metrics();
+  }
+
+  private resolve(labelOrId: string): CatalogAsset {
+    const asset = this.byKey.get(labelOrId);
+    if (!asset) throw new RuntimeError('not-found', `no asset ${labelOrId} in the catalog`);
+    return asset;
+  }
+}
+
+/** Reads a whole catalog file (they are small) and verifies its checksum. */
+export async function openCatalog(source: ByteSource, options: CatalogOptions = {}): Promise<CatalogReader> {
+  const loader = options.loader ?? new AssetLoader(options);
+  const resolve =
+    options.resolve ??
+    ((file: string) => {
+      if (!source.sibling) throw new RuntimeError('not-found', `${source.name} cannot locate ${file}: pass options.resolve`);
+      return source.sibling(file);
+    });
+  const text = await readAll(source);
+  try {
+    const { catalog, hash, canonical } = parseCatalog(text);
+    const actual = await xxh64Text(canonical);
+    if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
+    return new CatalogReader(catalog, loader, resolve);
+  } catch (error) {
+    throw new RuntimeError('corrupt', `${source.name}: not a readable kiln catalog: ${(error as Error).message}`);
+  }
+}
+
+/** Catalogs are small: read whole. */
+async function readAll(source: ByteSource): Promise<string> {
+  const bytes = await source.read(0, await source.size());
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new RuntimeError('corrupt', `${source.name}: catalog is not UTF-8`);
+  }
+}

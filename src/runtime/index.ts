@@ -1,0 +1,22 @@
+/**
+ * `kiln/runtime`: the game-side reader for kiln bundles and catalogs. Browser-safe: the only
+ * Node-specific code (`fileSource`) loads `node:fs` lazily, on first use.
+ */
+export { openBundle, BundleReader, type OpenOptions } from './bundle-reader.js';
+export { openCatalog, CatalogReader, type CatalogOptions } from './catalog-reader.js';
+export { AssetLoader, createLoader, type LoaderOptions, type LoadOptions } from './asset-loader.js';
+export type { ByteSource } from './byte-source.js';
+export { memorySource } from './memory-source.js';
+export { httpSource, type HttpSourceOptions } from './http-source.js';
+export { fileSource } from './file-source.js';
+export { StreamHandle, type StreamEvents, type StreamState } from './stream-handle.js';
+export type { LoadedAsset, LoadedTexture, LoadedModel, LoadedAudio, LoadedData, LoadedBytes, TextureMip } from './loaded-asset.js';
+export { MemoryCache, type CacheBudgets, type CacheCategory, type MemoryUsage } from './memory-cache.js';
+export type { RuntimeMetrics } from './metrics.js';
+export { systemClock, type Clock } from './clock.js';
+export { RuntimeError, type RuntimeErrorCode } from './runtime-error.js';
+export { ReadScheduler, type ReadUrgency } from './read-scheduler.js';
+export { BandwidthLimiter } from './bandwidth-limiter.js';
+export type { BundleIndex, IndexAsset, IndexEntry, IndexPart } from '../bundle/index-format.js';
+export type { Catalog, CatalogAsset, CatalogBundle } from '../bundle/catalog-format.js';
+export type { AssetType, LoadPriority } from '../rule/asset-type.js';
