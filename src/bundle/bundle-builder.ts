@@ -70,11 +70,9 @@ export async function buildBundle(assets: readonly BundleAssetInput[], options: 
   const prepared: Prepared[] = [];
   const indexAssets: IndexAsset[] = [];
   for (const asset of assets) {
-    const paths: string[] = [];
-    for (const output of asset.outputs) {
-      const path = `assets/${asset.id}/${output.name}`;
-      paths.push(path);
-      prepared.push(await prepare(path, asset.id, output, options.compression));
+    const paths = asset.outputs.map((output) => `assets/${asset.id}/${output.name}`);
+    for (const output of tarOrder(asset.outputs)) {
+      prepared.push(await prepare(`assets/${asset.id}/${output.name}`, asset.id, output, options.compression));
     }
     indexAssets.push({ id: asset.id, label: asset.label, type: asset.type, priority: asset.priority, deps: asset.deps, entries: paths });
   }
@@ -120,6 +118,23 @@ export async function buildBundle(assets: readonly BundleAssetInput[], options: 
     if (entry.offset % options.alignment !== 0) throw new Error(`${entry.path} is not aligned to ${options.alignment}`);
   });
   return { bytes, index };
+}
+
+/**
+ * Outputs of one asset in the order they go into the tar: outputs that are whole LODs
+ * (`oak.lod2.glb`, parts of kind `lod`, as the model rule writes them) coarsest first, then
+ * the other outputs as produced.
+ */
+function tarOrder(outputs: readonly BundleOutputInput[]): BundleOutputInput[] {
+  const lodOf = (o: BundleOutputInput): number => {
+    const parts = o.meta.parts;
+    if (!Array.isArray(parts) || parts.length === 0 || !parts.every((p: StreamPart) => p.kind === 'lod')) return -1;
+    return Math.min(...parts.map((p: StreamPart) => p.index));
+  };
+  return outputs
+    .map((output, n) => ({ output, n, lod: lodOf(output) }))
+    .sort((a, b) => (a.lod === b.lod ? a.n - b.n : b.lod - a.lod))
+    .map((x) => x.output);
 }
 
 async function prepare(path: string, asset: string, output: BundleOutputInput, mode: Compression): Promise<Prepared> {

@@ -12,17 +12,38 @@ function num(meta: Record<string, unknown>, key: string, fallback: number): numb
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
-function countOf(entry: IndexEntry, kind: IndexPart['kind']): number {
-  return entry.parts.filter((p) => p.kind === kind).reduce((n, p) => Math.max(n, p.index + 1), 0);
+/** A streaming part together with the entry it lies in. */
+export interface AssetPart {
+  entry: IndexEntry;
+  part: IndexPart;
 }
 
-/** An asset with none of its parts yet (only meaningful for entries with parts). */
-export function emptyAsset(asset: IndexAsset, entry: IndexEntry | undefined): LoadedAsset {
+/**
+ * Every streaming part of an asset across all its entries, in stream order: a texture's mips
+ * smallest first, a model's LODs coarsest first whether they share one output or have one
+ * output each (`oak.glb`, `oak.lod1.glb`, …), audio chunks in order.
+ */
+export function assetParts(entries: readonly IndexEntry[]): AssetPart[] {
+  const all = entries.flatMap((entry) => entry.parts.map((part) => ({ entry, part })));
+  return all.sort((a, b) => streamRank(a.part) - streamRank(b.part));
+}
+
+function streamRank(part: IndexPart): number {
+  if (part.kind === 'header') return -1e9 + part.index;
+  return part.kind === 'chunk' ? part.index : -part.index;
+}
+
+function countOf(parts: readonly AssetPart[], kind: IndexPart['kind']): number {
+  return parts.filter((p) => p.part.kind === kind).reduce((n, p) => Math.max(n, p.part.index + 1), 0);
+}
+
+/** An asset with none of its parts yet. */
+export function emptyAsset(asset: IndexAsset, entry: IndexEntry | undefined, parts: readonly AssetPart[] = []): LoadedAsset {
   const base = { id: asset.id, label: asset.label, priority: asset.priority, meta: entry?.meta ?? {} };
   const meta = base.meta;
   switch (asset.type) {
     case 'texture': {
-      const mipCount = entry && entry.parts.length > 0 ? countOf(entry, 'mip') : 1;
+      const mipCount = countOf(parts, 'mip') || 1;
       return {
         ...base,
         type: 'texture',
@@ -37,11 +58,11 @@ export function emptyAsset(asset: IndexAsset, entry: IndexEntry | undefined): Lo
       };
     }
     case 'model': {
-      const lods = entry && entry.parts.length > 0 ? countOf(entry, 'lod') : 1;
+      const lods = countOf(parts, 'lod') || 1;
       return { ...base, type: 'model', lods: new Array(lods).fill(undefined), bestLod: lods };
     }
     case 'audio': {
-      const chunks = entry && entry.parts.length > 0 ? countOf(entry, 'chunk') : 1;
+      const chunks = countOf(parts, 'chunk') || 1;
       return { ...base, type: 'audio', chunks: new Array(chunks).fill(undefined), playableChunks: 0 };
     }
     case 'data':
@@ -79,13 +100,21 @@ export function applyPart(asset: LoadedAsset, part: IndexPart, bytes: Uint8Array
   }
 }
 
-/** Decodes a whole verified entry (raw, decompressed bytes). */
-export function decodeWhole(asset: IndexAsset, entry: IndexEntry | undefined, raw: Uint8Array): LoadedAsset {
-  let out = emptyAsset(asset, entry);
-  if (entry && entry.parts.length > 0) {
-    for (const part of entry.parts) out = applyPart(out, part, raw.subarray(part.offset - entry.offset, part.offset - entry.offset + part.size));
-    return out;
+/** Decodes an asset from its verified streamed entries (raw bytes of each entry that has parts). */
+export function decodeParts(asset: IndexAsset, main: IndexEntry | undefined, parted: readonly { entry: IndexEntry; raw: Uint8Array }[]): LoadedAsset {
+  const raws = new Map(parted.map((p) => [p.entry, p.raw]));
+  const parts = assetParts(parted.map((p) => p.entry));
+  let out = emptyAsset(asset, main, parts);
+  for (const { entry, part } of parts) {
+    const start = part.offset - entry.offset;
+    out = applyPart(out, part, raws.get(entry)!.subarray(start, start + part.size));
   }
+  return out;
+}
+
+/** Decodes an asset whose main entry has no streaming parts (raw, decompressed bytes). */
+export function decodeWhole(asset: IndexAsset, entry: IndexEntry | undefined, raw: Uint8Array): LoadedAsset {
+  const out = emptyAsset(asset, entry);
   switch (out.type) {
     case 'texture':
       return { ...out, mips: [{ level: 0, width: out.width, height: out.height, bytes: raw }], mipCount: 1, baseLevel: 0 };

@@ -7,7 +7,7 @@ import { FormatError } from '../bundle/format-error.js';
 import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type IndexAsset, type IndexEntry } from '../bundle/index-format.js';
 import { BLOCK, readTarHeader } from '../bundle/tar-header.js';
 import type { LoadPriority } from '../rule/asset-type.js';
-import { applyPart, decodeWhole, emptyAsset, memoryBytes } from './asset-decoder.js';
+import { applyPart, assetParts, decodeParts, decodeWhole, emptyAsset, memoryBytes } from './asset-decoder.js';
 import { AssetLoader, type LoadOptions, type LoaderOptions } from './asset-loader.js';
 import type { ByteSource } from './byte-source.js';
 import { decompress } from './decompress.js';
@@ -60,9 +60,15 @@ export class BundleReader {
       return Promise.reject(error);
     }
     const entry = this.mainEntry(asset);
+    const parted = this.entriesOf(asset).filter((e) => e.parts.length > 0);
     return this.loader.load(asset.id, asset.priority, options, async (urgency, signal) => {
-      const raw = entry ? await this.readVerified(entry, urgency, signal) : new Uint8Array(0);
-      const decoded = decodeWhole(asset, entry, raw);
+      let decoded: LoadedAsset;
+      if (parted.length > 0) {
+        const raws = await Promise.all(parted.map(async (e) => ({ entry: e, raw: await this.readVerified(e, urgency, signal) })));
+        decoded = decodeParts(asset, entry, raws);
+      } else {
+        decoded = decodeWhole(asset, entry, entry ? await this.readVerified(entry, urgency, signal) : new Uint8Array(0));
+      }
       this.remember(decoded);
       return decoded;
     }) as Promise<T>;
@@ -88,7 +94,8 @@ export class BundleReader {
         handle.finish(cached);
         return;
       }
-      if (!entry || entry.parts.length === 0) {
+      const parts = assetParts(this.entriesOf(asset));
+      if (parts.length === 0) {
         handle.totalBytes = entry?.raw.size ?? 0;
         const raw = entry ? await this.readVerified(entry, handle, handle.signal) : new Uint8Array(0);
         const decoded = decodeWhole(asset, entry, raw);
@@ -96,9 +103,9 @@ export class BundleReader {
         this.finishStream(handle, decoded, started);
         return;
       }
-      handle.totalBytes = entry.parts.reduce((n, p) => n + p.size, 0);
-      let current = emptyAsset(asset, entry);
-      for (const part of entry.parts) {
+      handle.totalBytes = parts.reduce((n, p) => n + p.part.size, 0);
+      let current = emptyAsset(asset, entry, parts);
+      for (const { part } of parts) {
         const bytes = await this.loader.read(this.source, part.offset, part.size, handle, handle.signal);
         await checkDigest(bytes, part.hash, `${asset.label} ${part.kind} ${part.index}`, part.size);
         if (handle.state !== 'streaming') return;
@@ -148,6 +155,10 @@ export class BundleReader {
     if (!asset) throw new RuntimeError('not-found', `${this.source.name}: no asset ${labelOrId}`);
     if (asset.external) throw new RuntimeError('external', `${asset.label} is in bundle ${asset.external}: open the catalog`);
     return asset;
+  }
+
+  private entriesOf(asset: IndexAsset): IndexEntry[] {
+    return asset.entries.map((path) => this.entries.get(path)!);
   }
 
   private mainEntry(asset: IndexAsset): IndexEntry | undefined {

@@ -38,6 +38,8 @@ describe('bundle reader: loads', () => {
     }
     const oak = await bundle.load<LoadedModel>('//levels/forest:oak');
     expect(oak.lods.map((l) => new TextDecoder().decode(l!).split('.')[0])).toEqual([0, 1, 2].map((i) => `glTF//levels/forest:oak#LOD${i}`));
+    const duck = await bundle.load<LoadedModel>('//levels/forest:duck');
+    expect(duck.lods.map((l) => new TextDecoder().decode(l!).split('~')[0])).toEqual([0, 1, 2].map((i) => `glTF//levels/forest:duck#LOD${i}`));
     const level = await bundle.load<LoadedData>('//levels/forest:level');
     expect(level.value).toMatchObject({ name: 'forest', spawn: [1, 2, 3] });
     const wind = await bundle.load<LoadedAudio>(bundle.info('//levels/forest:wind')!.id);

@@ -57,6 +57,12 @@ describe('stream handles', () => {
     oak.on('part', (_, part) => lods.push(part!.index));
     await oak.done;
     expect(lods).toEqual([2, 1, 0]);
+    const duckLods: number[] = [];
+    const duck = bundle.stream('//levels/forest:duck');
+    duck.on('part', (asset) => duckLods.push(asset.type === 'model' ? asset.bestLod : -1));
+    const duckDone = await duck.done;
+    expect(duckLods).toEqual([2, 1, 0]);
+    expect(duckDone.type === 'model' && duckDone.lods.length).toBe(3);
     const chunks: number[] = [];
     const wind = bundle.stream('//levels/forest:wind');
     wind.on('part', (asset) => chunks.push(asset.type === 'audio' ? asset.playableChunks : -1));

@@ -99,6 +99,17 @@ export function model(label: string, options: { lods?: number; priority?: LoadPr
   return dep(label, 'model', 'model', options.priority ?? 'normal', [{ name, bytes, meta: { lodCount: lods, parts } }], options.deps);
 }
 
+/** A model as the model rule writes it: one GLB output per LOD (`duck.glb`, `duck.lod1.glb`, …), each one `lod` part. */
+export function lodModel(label: string, options: { lods?: number; priority?: LoadPriority; deps?: string[] } = {}): Synthetic {
+  const base = label.slice(label.indexOf(':') + 1);
+  const outputs = Array.from({ length: options.lods ?? 3 }, (_, lod) => {
+    const bytes = new TextEncoder().encode(`glTF${label}#LOD${lod}`.padEnd(3000 >> lod, '~'));
+    const parts: StreamPart[] = [{ kind: 'lod', index: lod, offset: 0, size: bytes.byteLength }];
+    return { name: lod === 0 ? `${base}.glb` : `${base}.lod${lod}.glb`, bytes, meta: { lod, lodCount: options.lods ?? 3, parts } };
+  });
+  return dep(label, 'model', 'model', options.priority ?? 'normal', outputs, options.deps);
+}
+
 /** Canonical JSON data (compresses well). */
 export function data(label: string, value: unknown, options: { priority?: LoadPriority; deps?: string[] } = {}): Synthetic {
   const bytes = new TextEncoder().encode(JSON.stringify(value));
@@ -144,5 +155,6 @@ export function forestLevel(): Synthetic[] {
     model('//levels/forest:oak', { priority: 'normal', deps: ['//levels/forest:bark', '//levels/forest:leaves'] }),
     data('//levels/forest:level', { name: 'forest', spawn: [1, 2, 3], trees: Array.from({ length: 200 }, (_, i) => ({ i, kind: 'oak' })) }, { priority: 'critical' }),
     audio('//levels/forest:wind', { chunks: 4, priority: 'low' }),
+    lodModel('//levels/forest:duck', { deps: ['//levels/forest:leaves'] }),
   ];
 }
