@@ -161,7 +161,7 @@ export function loadPackage(config: WorkspaceConfig, pkg: string, file: YamlFile
     };
 
     if (globs.length === 0) {
-      if (srcs.length === 0 && rule.needsSources !== false) fail(`rule "${ruleName}" needs sources: add srcs: [...] or glob: "..."`);
+      if (srcsRaw.length === 0 && rule.needsSources !== false) fail(`rule "${ruleName}" needs sources: add srcs: [...] or glob: "..."`);
       if (targetErrors.length > 0) markBroken();
       else result.targets.set(name, { ...base, label, pkg, name, srcs, deps });
       continue;
