@@ -95,6 +95,16 @@ export class Builder {
     return this.state.targets.get(label)?.outputs;
   }
 
+  /**
+   * Workspace-relative files the last successful build of a target read: its declared sources
+   * and the inputs its rule discovered (watch mode maps a changed file back to targets with it).
+   */
+  inputsOf(label: string): string[] | undefined {
+    const state = this.state.targets.get(label);
+    if (!state) return undefined;
+    return [...new Set([...Object.keys(state.inputs.srcs ?? {}), ...Object.keys(state.discovered)])].sort();
+  }
+
   async build(request: BuildRequest): Promise<BuildSummary & { graph: TargetGraph }> {
     const started = performance.now();
     const reporter = request.reporter ?? silentReporter;

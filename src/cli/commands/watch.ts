@@ -1,0 +1,61 @@
+import { startWatch } from '../../watch/watch-session.js';
+import type { Command, CommandIO, ParsedArgs } from '../command.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { openBuilder, UsageError } from '../open-builder.js';
+
+export const watchOptions = {
+  platform: { type: 'string', short: 'p' },
+  jobs: { type: 'string', short: 'j' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'remote-cache': { type: 'string' },
+  'remote-cache-mode': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Resolves when the process is asked to stop (Ctrl-C, kill). */
+function untilStopped(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
+  const patterns = args.positionals.length > 0 ? args.positionals : ['//...'];
+  const port = args.values.port === undefined ? 0 : Number(args.values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0…65535, got ${String(args.values.port)}`);
+  const host = typeof args.values.host === 'string' ? args.values.host : '127.0.0.1';
+  const verbose = args.values.verbose === true;
+  const { builder } = openBuilder(args, io);
+  io.stdout(`kiln watch: first build of ${patterns.join(' ')} (${builder.platform})…\n`);
+  const session = await startWatch({
+    builder,
+    patterns,
+    host,
+    port,
+    log: (line) => (line.startsWith('ERROR') || line.startsWith('watch') ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`)),
+    onMessage: verbose ? (message) => io.stdout(`${JSON.stringify(message).slice(0, 300)}\n`) : undefined,
+  });
+  if (!LOOPBACK.has(host)) io.stderr(`WARNING: serving on ${host}: other machines on the network can fetch cooked assets\n`);
+  io.stdout(`kiln watch: serving ${session.url} (events: ${session.url.replace(/^http/, 'ws')}/ws, blobs: ${session.url}/cas/<digest>)\n`);
+  const signal = await untilStopped();
+  io.stdout(`kiln watch: ${signal}, stopping\n`);
+  await session.close();
+  return EXIT_OK;
+}
+
+export const watchCommand: Command = {
+  name: 'watch',
+  summary: 'cook, then re-cook on every save and push changes to running games (hot reload)',
+  usage: 'kiln watch [patterns…] [--port N] [--host 127.0.0.1] [--platform P] [--jobs N] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
+  options: watchOptions,
+  run: runWatch,
+};
