@@ -1,0 +1,321 @@
+/**
+ * Scheduler benchmark: kiln against ninja on the same synthetic graph (bench/generate-workspace.ts:
+ * N trivial copies in 100 packages, one bundle per package). Side by side in one run, each tool
+ * as a user runs it — kiln through the compiled CLI in a fresh process (start-up included),
+ * ninja as `/usr/bin/ninja` — for a cold build, a no-op build and a one-file change. At the
+ * largest size, a phase probe and CPU profiles show what dominates kiln's no-op and change.
+ *
+ * Environment: KILN_BENCH_SIZES (default "1000,10000"), KILN_BENCH_RUNS (default 3, median taken).
+ * Run alone with `npm run build && node dist/bench/run.js scheduler`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summariseCpuProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary.js';
+import { assetContent, generateWorkspace, type GeneratedWorkspace } from './generate-workspace.js';
+import { KILN_PHASE_RULES } from './kiln-phase-rules.js';
+import type { PhaseTimes } from './phase-probe.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(REPO, 'dist/src/cli/main.js');
+const PROBE = join(REPO, 'dist/bench/phase-probe.js');
+const ASSET_BYTES = 256;
+/** Longer than the stat cache's 50 ms racy window: a user saves, then builds. */
+const EDIT_GAP_MS = 100;
+
+interface Run {
+  ms: number;
+  /** Actions that ran (kiln: summary.executed; ninja: edges in its last `[n/N]` line). */
+  work: number;
+}
+
+interface ToolResult {
+  cold: Run;
+  noop: Run[];
+  change: Run[];
+}
+
+interface SizeResult {
+  assets: number;
+  targets: number;
+  kiln: ToolResult;
+  ninja?: ToolResult;
+}
+
+const log = (text: string): void => void process.stderr.write(`[scheduler] ${text}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (runs: Run[]): number => {
+  const sorted = runs.map((r) => r.ms).sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function kilnBuild(root: string, extraNodeArgs: string[] = []): Run {
+  const summaryPath = join(root, '.bench-summary.json');
+  rmSync(summaryPath, { force: true });
+  const start = performance.now();
+  const result = spawnSync(process.execPath, [...extraNodeArgs, CLI, 'build', '//...', '--summary-json', summaryPath], {
+    cwd: root,
+    env: { ...process.env, CI: 'true' },
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
+  const ms = performance.now() - start;
+  if (result.status !== 0 || !existsSync(summaryPath)) {
+    throw new Error(`kiln build failed (exit ${result.status}): ${result.stderr.slice(-2000)}${result.stdout.slice(-2000)}`);
+  }
+  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { executed: number; failed: number };
+  return { ms, work: summary.executed };
+}
+
+function findNinja(): string | undefined {
+  for (const candidate of ['/usr/bin/ninja', 'ninja']) {
+    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (probe.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+function ninjaBuild(ninja: string, root: string): Run {
+  const start = performance.now();
+  const result = spawnSync(ninja, [], { cwd: root, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const ms = performance.now() - start;
+  if (result.status !== 0) throw new Error(`ninja failed (exit ${result.status}): ${result.stdout.slice(-2000)}${result.stderr.slice(-1000)}`);
+  const steps = [...result.stdout.matchAll(/^\[(\d+)\/(\d+)\]/gm)];
+  const last = steps[steps.length - 1];
+  return { ms, work: last ? Number(last[2]) : 0 };
+}
+
+function expect(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+
+/** Rewrite one asset with new bytes (a new revision), as an editor save would. */
+function editAsset(ws: GeneratedWorkspace, index: number, revision: number): void {
+  writeFileSync(join(ws.root, ws.assetPaths[index]!), assetContent(index, ASSET_BYTES, revision));
+}
+
+async function measureSize(assets: number, runs: number, ninja: string | undefined, revision: { next: number }): Promise<{ result: SizeResult; ws: GeneratedWorkspace }> {
+  const root = mkdtempSync(join(tmpdir(), `kiln-bench-${assets}-`));
+  const ws = generateWorkspace(root, { assets, assetBytes: ASSET_BYTES });
+  log(`${assets} assets: workspace in ${root}`);
+
+  const kilnCold = kilnBuild(root);
+  expect(kilnCold.work === ws.targets, `kiln cold build ran ${kilnCold.work} actions, expected ${ws.targets}`);
+  log(`kiln cold ${kilnCold.ms.toFixed(0)} ms`);
+  let ninjaCold: Run | undefined;
+  if (ninja) {
+    ninjaCold = ninjaBuild(ninja, root);
+    expect(ninjaCold.work === ws.targets, `ninja cold build ran ${ninjaCold.work} edges, expected ${ws.targets}`);
+    log(`ninja cold ${ninjaCold.ms.toFixed(0)} ms`);
+  }
+
+  // Interleaved, so both tools see the same machine load.
+  const kilnNoop: Run[] = [];
+  const ninjaNoop: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    kilnNoop.push(kilnBuild(root));
+    expect(kilnNoop[i]!.work === 0, `kiln no-op ran ${kilnNoop[i]!.work} actions`);
+    if (ninja) {
+      ninjaNoop.push(ninjaBuild(ninja, root));
+      expect(ninjaNoop[i]!.work === 0, `ninja no-op ran ${ninjaNoop[i]!.work} edges`);
+    }
+  }
+  log(`no-op: kiln ${median(kilnNoop).toFixed(0)} ms${ninja ? `, ninja ${median(ninjaNoop).toFixed(0)} ms` : ''}`);
+
+  const kilnChange: Run[] = [];
+  const ninjaChange: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    editAsset(ws, (i * 7919 + assets / 2) % assets, revision.next++);
+    await sleep(EDIT_GAP_MS);
+    kilnChange.push(kilnBuild(root));
+    expect(kilnChange[i]!.work === 2, `kiln one-file change ran ${kilnChange[i]!.work} actions, expected 2 (copy + bundle)`);
+    if (ninja) {
+      ninjaChange.push(ninjaBuild(ninja, root));
+      expect(ninjaChange[i]!.work === 2, `ninja one-file change ran ${ninjaChange[i]!.work} edges, expected 2`);
+    }
+  }
+  log(`change: kiln ${median(kilnChange).toFixed(0)} ms${ninja ? `, ninja ${median(ninjaChange).toFixed(0)} ms` : ''}`);
+
+  return {
+    ws,
+    result: {
+      assets,
+      targets: ws.targets,
+      kiln: { cold: kilnCold, noop: kilnNoop, change: kilnChange },
+      ninja: ninjaCold && { cold: ninjaCold, noop: ninjaNoop, change: ninjaChange },
+    },
+  };
+}
+
+function probe(root: string): PhaseTimes {
+  const result = spawnSync(process.execPath, [PROBE, root], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  if (result.status !== 0) throw new Error(`phase probe failed: ${result.stderr.slice(-2000)}`);
+  return JSON.parse(result.stdout) as PhaseTimes;
+}
+
+function profile(root: string): { run: Run; summary: ProfileSummary } {
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-cpuprof-'));
+  try {
+    const run = kilnBuild(root, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+    if (!file) throw new Error('node --cpu-prof wrote no profile');
+    const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    return { run, summary: summariseCpuProfile(data, KILN_PHASE_RULES, 12) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Breakdown {
+  noopProbe: PhaseTimes;
+  changeProbe: PhaseTimes;
+  noopProfile: { run: Run; summary: ProfileSummary };
+  changeProfile: { run: Run; summary: ProfileSummary };
+  nodeStartMs: number;
+}
+
+async function breakdown(ws: GeneratedWorkspace, revision: { next: number }): Promise<Breakdown> {
+  const start = performance.now();
+  spawnSync(process.execPath, ['-e', '0']);
+  const nodeStartMs = performance.now() - start;
+  const noopProbe = probe(ws.root);
+  expect(noopProbe.executed === 0, `probe no-op ran ${noopProbe.executed} actions`);
+  const noopProfile = profile(ws.root);
+  editAsset(ws, 1, revision.next++);
+  await sleep(EDIT_GAP_MS);
+  const changeProbe = probe(ws.root);
+  expect(changeProbe.executed === 2, `probe change ran ${changeProbe.executed} actions`);
+  editAsset(ws, 2, revision.next++);
+  await sleep(EDIT_GAP_MS);
+  const changeProfile = profile(ws.root);
+  expect(changeProfile.run.work === 2, `profiled change ran ${changeProfile.run.work} actions`);
+  return { noopProbe, changeProbe, noopProfile, changeProfile, nodeStartMs };
+}
+
+const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtRatio = (r: number): string => (r >= 10 ? `${r.toFixed(0)}×` : `${r.toFixed(2)}×`);
+
+function figuresTable(results: SizeResult[], runs: number): string[] {
+  const rows = ['| assets (targets) | scenario | kiln | ninja | kiln ÷ ninja | target | met |', '|---|---|---|---|---|---|---|'];
+  for (const r of results) {
+    const scenarios: [string, number, number | undefined, string, (ratio: number) => boolean][] = [
+      ['cold build', r.kiln.cold.ms, r.ninja?.cold.ms, 'kiln ≥ 10× faster (ratio ≤ 0.10)', (x) => x <= 0.1],
+      [`no-op (median of ${runs})`, median(r.kiln.noop), r.ninja && median(r.ninja.noop), 'ratio ≤ 2', (x) => x <= 2],
+      [`one-file change (median of ${runs})`, median(r.kiln.change), r.ninja && median(r.ninja.change), 'ratio ≤ 2', (x) => x <= 2],
+    ];
+    for (const [name, kiln, ninja, target, ok] of scenarios) {
+      const ratio = ninja === undefined ? undefined : kiln / ninja;
+      const applies = r.assets >= 10_000 || name === 'cold build';
+      const met = ratio === undefined ? 'n/a' : !applies ? '(10k only)' : ok(ratio) ? 'yes' : '**no**';
+      rows.push(`| ${r.assets} (${r.targets}) | ${name} | ${fmtMs(kiln)} | ${ninja === undefined ? 'skipped' : fmtMs(ninja)} | ${ratio === undefined ? '—' : fmtRatio(ratio)} | ${target} | ${met} |`);
+    }
+  }
+  return rows;
+}
+
+function probeTable(noop: PhaseTimes, change: PhaseTimes, nodeStartMs: number, wallNoop: number, wallChange: number): string[] {
+  const rows: [string, keyof PhaseTimes][] = [
+    ['node start-up to first line of script', 'bootMs'],
+    ['import CLI modules (all commands, all rules)', 'importMs'],
+    ['find root + root assets.yaml', 'workspaceMs'],
+    ['read + parse + validate 100 package assets.yaml', 'yamlMs'],
+    ['build TargetGraph (parsed packages)', 'graphMs'],
+    ['load build state + stat cache JSON (Builder constructor)', 'stateLoadMs'],
+    ['Builder.build minus graph: stat, keys, lookups, runDag, materialize, save', 'scheduleMs'],
+    ['total in-process', 'totalMs'],
+  ];
+  return [
+    '| phase | no-op | one-file change |',
+    '|---|---|---|',
+    ...rows.map(([name, key]) => `| ${name} | ${fmtMs(noop[key])} | ${fmtMs(change[key])} |`),
+    `| (for scale: \`node -e 0\` wall time) | ${fmtMs(nodeStartMs)} | |`,
+    `| (for scale: CLI wall time in the timed runs, median) | ${fmtMs(wallNoop)} | ${fmtMs(wallChange)} |`,
+  ];
+}
+
+function profileTables(noop: ProfileSummary, change: ProfileSummary): string[] {
+  const phases = new Map<string, [number, number]>();
+  for (const p of noop.phases) phases.set(p.phase, [p.ms, 0]);
+  for (const p of change.phases) phases.set(p.phase, [phases.get(p.phase)?.[0] ?? 0, p.ms]);
+  const pct = (ms: number, total: number) => `${((100 * ms) / total).toFixed(0)}%`;
+  return [
+    `CPU profile (\`node --cpu-prof\`, one fresh CLI process each; profiling adds overhead). Each sample is charged to the innermost frame matching a phase (bench/kiln-phase-rules.ts):`,
+    '',
+    '| phase | no-op | | one-file change | |',
+    '|---|---|---|---|---|',
+    ...[...phases]
+      .sort((a, b) => b[1][0] - a[1][0])
+      .map(([phase, [n, c]]) => `| ${phase} | ${fmtMs(n)} | ${pct(n, noop.totalMs)} | ${fmtMs(c)} | ${pct(c, change.totalMs)} |`),
+    `| **total sampled** | ${fmtMs(noop.totalMs)} | | ${fmtMs(change.totalMs)} | |`,
+    '',
+    'Top self time, no-op:',
+    '',
+    '| self | function |',
+    '|---|---|',
+    ...noop.top.map((t) => `| ${fmtMs(t.selfMs)} | \`${t.name}\` |`),
+    '',
+    'Top self time, one-file change:',
+    '',
+    '| self | function |',
+    '|---|---|',
+    ...change.top.map((t) => `| ${fmtMs(t.selfMs)} | \`${t.name}\` |`),
+  ];
+}
+
+export async function bench(): Promise<string> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
+  const sizes = (process.env.KILN_BENCH_SIZES ?? '1000,10000').split(',').map(Number).filter((n) => n > 0);
+  const runs = Math.max(1, Number(process.env.KILN_BENCH_RUNS ?? 3));
+  const ninja = findNinja();
+  const ninjaVersion = ninja ? spawnSync(ninja, ['--version'], { encoding: 'utf8' }).stdout.trim() : undefined;
+  const began = performance.now();
+  const results: SizeResult[] = [];
+  const revision = { next: 1 };
+  let detail: { ws: GeneratedWorkspace; breakdown: Breakdown; result: SizeResult } | undefined;
+  const workspaces: GeneratedWorkspace[] = [];
+  try {
+    for (const [i, assets] of sizes.entries()) {
+      const { result, ws } = await measureSize(assets, runs, ninja, revision);
+      workspaces.push(ws);
+      results.push(result);
+      if (i === sizes.length - 1) {
+        log(`breakdown at ${assets}`);
+        detail = { ws, result, breakdown: await breakdown(ws, revision) };
+      }
+    }
+  } finally {
+    for (const ws of workspaces) rmSync(ws.root, { recursive: true, force: true });
+  }
+
+  const out: string[] = [
+    '## Scheduler: kiln vs ninja on trivial copies',
+    '',
+    `Workspaces from \`bench/generate-workspace.ts\`: N assets of ${ASSET_BYTES} bytes in 100 packages, one \`files\` target per asset, one \`bundle\` (compression none) per package. ` +
+      'The `build.ninja` beside it does the same copies with `cp` and packs each package with `tar -cf`. ' +
+      `kiln runs as \`node dist/src/cli/main.js build //... --summary-json …\` in a fresh process each time (start-up included, CI=true, default --jobs = ${availableParallelism()}); ` +
+      `ninja ${ninjaVersion ? `${ninjaVersion} as \`${ninja}\` with its default -j` : '**not installed: its columns are skipped** (Debian package `ninja-build`)'}. ` +
+      `Both tools build the same source tree into their own output folders, runs interleaved (kiln, ninja, kiln, ninja …); a one-file change rewrites one asset ${EDIT_GAP_MS} ms before the build, ` +
+      'and is checked to run exactly 2 actions in each tool (the copy and its package bundle). Cold = empty cache and outputs, warm OS page cache.',
+    '',
+    ...figuresTable(results, runs),
+    '',
+  ];
+  if (detail) {
+    const { breakdown: b, result } = detail;
+    out.push(
+      `### Where kiln's time goes at ${result.assets} assets`,
+      '',
+      'Wall-clock phases, measured in a fresh process by `bench/phase-probe.ts` (the same engine calls the CLI makes, timed from outside `src/`):',
+      '',
+      ...probeTable(b.noopProbe, b.changeProbe, b.nodeStartMs, median(result.kiln.noop), median(result.kiln.change)),
+      '',
+      ...profileTables(b.noopProfile.summary, b.changeProfile.summary),
+      '',
+    );
+  }
+  out.push(`_Scheduler benchmark wall time: ${fmtMs(performance.now() - began)}._`, '');
+  return out.join('\n');
+}
