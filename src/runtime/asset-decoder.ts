@@ -66,7 +66,7 @@ export function emptyAsset(asset: IndexAsset, entry: IndexEntry | undefined, par
       return { ...base, type: 'audio', chunks: new Array(chunks).fill(undefined), playableChunks: 0 };
     }
     case 'data':
-      return { ...base, type: 'data', value: undefined };
+      return { ...base, type: 'data', value: undefined, byteLength: 0 };
     default:
       return { ...base, type: asset.type, bytes: new Uint8Array(0) };
   }
@@ -123,9 +123,9 @@ export function decodeWhole(asset: IndexAsset, entry: IndexEntry | undefined, ra
     case 'audio':
       return { ...out, chunks: [raw], playableChunks: 1 };
     case 'data': {
-      if (!entry?.output.endsWith('.json')) return { ...out, value: raw };
+      if (!entry?.output.endsWith('.json')) return { ...out, value: raw, byteLength: raw.byteLength };
       try {
-        return { ...out, value: JSON.parse(new TextDecoder().decode(raw)) };
+        return { ...out, value: JSON.parse(new TextDecoder().decode(raw)), byteLength: raw.byteLength };
       } catch (error) {
         throw new RuntimeError('corrupt', `${asset.label}: data is not JSON: ${(error as Error).message}`);
       }
@@ -145,7 +145,7 @@ export function memoryBytes(asset: LoadedAsset): number {
     case 'audio':
       return asset.chunks.reduce((n, c) => n + (c?.byteLength ?? 0), 0);
     case 'data':
-      return asset.value instanceof Uint8Array ? asset.value.byteLength : JSON.stringify(asset.value ?? null).length;
+      return asset.byteLength;
     default:
       return asset.bytes.byteLength;
   }

@@ -8,6 +8,7 @@ import { LOAD_PRIORITIES, type LoadPriority } from '../rule/asset-type.js';
 import { BandwidthLimiter } from './bandwidth-limiter.js';
 import type { ByteSource } from './byte-source.js';
 import { systemClock, type Clock } from './clock.js';
+import type { Decoders } from './decompress.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { MemoryCache, type CacheBudgets } from './memory-cache.js';
 import { MetricsRecorder, type RuntimeMetrics } from './metrics.js';
@@ -23,6 +24,8 @@ export interface LoaderOptions {
   maxConcurrentReads?: number;
   /** Memory budgets in bytes (default: unlimited). */
   memory?: CacheBudgets;
+  /** Replacement decoders (native zstd/zlib in Node…); default fzstd and DecompressionStream. */
+  decoders?: Decoders;
 }
 
 export interface LoadOptions {
@@ -63,6 +66,7 @@ export class AssetLoader {
   readonly scheduler: ReadScheduler;
   readonly limiter: BandwidthLimiter;
   readonly cache: MemoryCache<LoadedAsset>;
+  readonly decoders: Decoders;
   private readonly recorder: MetricsRecorder;
   private readonly inflight = new Map<string, SharedLoad>();
 
@@ -71,6 +75,7 @@ export class AssetLoader {
     this.scheduler = new ReadScheduler(options.maxConcurrentReads ?? 4);
     this.limiter = new BandwidthLimiter(this.clock, options.bandwidth ?? 0);
     this.cache = new MemoryCache<LoadedAsset>(options.memory);
+    this.decoders = options.decoders ?? {};
     this.recorder = new MetricsRecorder(() => this.clock.now());
   }
 

@@ -150,6 +150,11 @@ export class BundleReader {
     return this.loader.metrics();
   }
 
+  /** Releases the byte source (closes a file). */
+  async close(): Promise<void> {
+    await this.source.close?.();
+  }
+
   private resolve(labelOrId: string): IndexAsset {
     const asset = this.byKey.get(labelOrId);
     if (!asset) throw new RuntimeError('not-found', `${this.source.name}: no asset ${labelOrId}`);
@@ -170,7 +175,7 @@ export class BundleReader {
     const stored = await this.loader.read(this.source, entry.offset, entry.size, urgency, signal);
     await checkDigest(stored, entry.stored.hash, `${this.source.name}: ${entry.path}`, entry.size);
     if (entry.compression === 'none') return stored;
-    const raw = await decompress(stored, entry.compression, entry.path);
+    const raw = await decompress(stored, entry.compression, entry.path, this.loader.decoders);
     await checkDigest(raw, entry.raw.hash, `${this.source.name}: ${entry.path} (decoded)`, entry.raw.size);
     return raw;
   }

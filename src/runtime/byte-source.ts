@@ -9,6 +9,8 @@ export interface ByteSource {
   /** Total size in bytes. */
   size(signal?: AbortSignal): Promise<number>;
   read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Releases what the source holds open (a file handle). */
+  close?(): Promise<void>;
   /** A source for a file next to this one (bundles named by a catalog). */
   sibling?(relativePath: string): ByteSource;
 }

@@ -101,6 +101,13 @@ export class CatalogReader {
     return this.loader.metrics();
   }
 
+  /** Closes every bundle opened through this catalog. */
+  async close(): Promise<void> {
+    const open = [...this.bundles.values()];
+    this.bundles.clear();
+    await Promise.all(open.map((b) => b.then((reader) => reader.close(), () => undefined)));
+  }
+
   private resolve(labelOrId: string): CatalogAsset {
     const asset = this.byKey.get(labelOrId);
     if (!asset) throw new RuntimeError('not-found', `no asset ${labelOrId} in the catalog`);

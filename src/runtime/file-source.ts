@@ -32,7 +32,8 @@ export function fileSource(path: string): ByteSource {
     async read(offset, length, signal) {
       if (signal?.aborted) throw abortError(signal);
       const file = await opened();
-      const out = new Uint8Array(length);
+      // not zero-filled: every byte is overwritten or the read fails
+      const out: Uint8Array = Buffer.allocUnsafe(length);
       let done = 0;
       while (done < length) {
         const { bytesRead } = await file.read(out, done, length - done, offset + done);
@@ -40,6 +41,11 @@ export function fileSource(path: string): ByteSource {
         done += bytesRead;
       }
       return out;
+    },
+    async close() {
+      const current = handle;
+      handle = undefined;
+      if (current) await (await current).close();
     },
     sibling(relativePath) {
       const base = path.slice(0, path.lastIndexOf('/') + 1);

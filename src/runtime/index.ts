@@ -17,6 +17,7 @@ export { systemClock, type Clock } from './clock.js';
 export { RuntimeError, type RuntimeErrorCode } from './runtime-error.js';
 export { ReadScheduler, type ReadUrgency } from './read-scheduler.js';
 export { BandwidthLimiter } from './bandwidth-limiter.js';
+export type { Decoders } from './decompress.js';
 export type { BundleIndex, IndexAsset, IndexEntry, IndexPart } from '../bundle/index-format.js';
 export type { Catalog, CatalogAsset, CatalogBundle } from '../bundle/catalog-format.js';
 export type { AssetType, LoadPriority } from '../rule/asset-type.js';

@@ -53,7 +53,10 @@ export interface LoadedAudio extends AssetBase {
 
 export interface LoadedData extends AssetBase {
   type: 'data';
+  /** Parsed JSON for `.json` outputs, else the raw bytes. */
   value: unknown;
+  /** Size of the encoded data (what the memory cache charges for it). */
+  byteLength: number;
 }
 
 export interface LoadedBytes extends AssetBase {

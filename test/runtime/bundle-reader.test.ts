@@ -138,6 +138,22 @@ describe('bundle reader: loads', () => {
     expect([cached(1), cached(2), cached(3)]).toEqual([false, true, false]);
   });
 
+  it('decodes gzip entries with the platform DecompressionStream and uses injected decoders', async () => {
+    const gz = await sampleBundle(undefined, { compression: 'gzip' });
+    const level = gz.assets.find((a) => a.dep.label === '//levels/forest:level')!;
+    const plain = await openBundle(memorySource(gz.tar));
+    expect(plain.index.entries.find((e) => e.path.endsWith('level.json'))!.compression).toBe('gzip');
+    expect((await plain.load<LoadedData>(level.dep.label)).value).toEqual(JSON.parse(new TextDecoder().decode(originalBytes(level))));
+    const used: string[] = [];
+    const { gunzipSync } = await import('node:zlib');
+    const custom = await openBundle(memorySource(gz.tar), { decoders: { gzip: (b) => (used.push('gzip'), gunzipSync(b)) } });
+    expect((await custom.load<LoadedData>(level.dep.label)).value).toMatchObject({ name: 'forest' });
+    expect(used).toEqual(['gzip']);
+    // a decoder that lies is caught by the raw digest
+    const lying = await openBundle(memorySource(gz.tar), { decoders: { gzip: () => new TextEncoder().encode('{"name":"desert"}') } });
+    await expect(lying.load(level.dep.label)).rejects.toMatchObject({ code: 'corrupt' });
+  });
+
   it('rejects unknown assets with not-found', async () => {
     const bundle = await openBundle(memorySource(sample.tar));
     await expect(bundle.load('//nope:x')).rejects.toMatchObject({ code: 'not-found' });
