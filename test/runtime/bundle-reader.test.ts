@@ -173,7 +173,8 @@ describe('bundle reader: integrity', () => {
     await expect(handle.done).rejects.toMatchObject({ code: 'corrupt' });
     expect(handle.state).toBe('failed');
     expect(handle.partsLoaded).toBe(3);
-    expect(handle.current!.type === 'texture' && handle.current.mips.filter(Boolean).length).toBe(3);
+    const partial = handle.current!;
+    expect(partial.type === 'texture' && partial.mips.filter(Boolean).length).toBe(3);
   });
 
   it('refuses a truncated bundle at open time', async () => {
