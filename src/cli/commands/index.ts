@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { buildCommand } from './build.js';
 import { cleanCommand } from './clean.js';
+import { diffCommand } from './diff.js';
 import { explainCommand } from './explain.js';
 import { gcCommand } from './gc.js';
 import { graphCommand } from './graph.js';
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   explainCommand,
   queryCommand,
   graphCommand,
+  diffCommand,
   cleanCommand,
   gcCommand,
   rulesCommand,
