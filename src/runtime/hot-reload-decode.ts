@@ -4,7 +4,7 @@
  * parts as they are in the blob), so hot-reloaded assets are exactly what a bundle would give.
  */
 import type { IndexAsset, IndexEntry } from '../bundle/index-format.js';
-import { applyPart, decodeWhole } from './asset-decoder.js';
+import { applyPart, decodeParts, decodeWhole } from './asset-decoder.js';
 import type { AssetVersion, OutputVersion } from './hot-reload-protocol.js';
 import type { LoadedAsset } from './loaded-asset.js';
 
@@ -27,7 +27,7 @@ export function decodeVersion(version: AssetVersion, bytes: Uint8Array): LoadedA
   const main = version.outputs[0];
   if (!main) throw new Error(`${version.label} has no outputs`);
   const { asset, entry } = entryOf(version, main);
-  return decodeWhole(asset, entry, bytes);
+  return entry.parts.length > 0 ? decodeParts(asset, entry, [{ entry, raw: bytes }]) : decodeWhole(asset, entry, bytes);
 }
 
 /**

@@ -17,6 +17,8 @@ export interface ChangeImpact {
   packageFiles: Set<string>;
   /** Packages where an unknown file appeared or vanished (globs may now match differently). */
   globPackages: Set<string>;
+  /** Re-globbing those packages changed their targets (set by the rebuild loop). */
+  globChanged: boolean;
   /** Targets whose inputs changed. */
   labels: Set<string>;
   /** Known inputs touched by the batch (to drop from the stat cache). */
@@ -26,7 +28,7 @@ export interface ChangeImpact {
 }
 
 export function changeImpact(paths: Iterable<string>, index: InputIndex, root: string, packagesPath: string): ChangeImpact {
-  const impact: ChangeImpact = { rootConfig: false, everything: false, packageFiles: new Set(), globPackages: new Set(), labels: new Set(), inputs: new Set(), missing: [] };
+  const impact: ChangeImpact = { rootConfig: false, everything: false, packageFiles: new Set(), globPackages: new Set(), globChanged: false, labels: new Set(), inputs: new Set(), missing: [] };
   for (const path of paths) {
     if (path === '') {
       impact.everything = true;

@@ -165,6 +165,13 @@ export class RebuildLoop {
       this.builder.workspace.invalidate();
     }
     for (const pkg of impact.packageFiles) this.builder.workspace.invalidate(pkg);
+    // Re-glob packages where files appeared or vanished; note whether their targets changed.
+    for (const pkg of impact.globPackages) {
+      if (impact.packageFiles.has(pkg)) continue;
+      const before = this.signature(pkg);
+      this.builder.workspace.invalidate(pkg);
+      if (this.signature(pkg) !== before) (into ?? impact).globChanged = true;
+    }
     if (impact.rootConfig) this.reopenWorkspace();
     return into ?? impact;
   }
@@ -185,14 +192,7 @@ export class RebuildLoop {
   private relevant(impact: ChangeImpact): boolean {
     if (impact.rootConfig || impact.everything || impact.packageFiles.size > 0 || impact.labels.size > 0) return true;
     // While something fails, any change may be its fix (a failed cook records no discovered inputs).
-    if (this.failing.size > 0 || this.workspaceError) return true;
-    let changed = false;
-    for (const pkg of impact.globPackages) {
-      const before = this.signature(pkg);
-      this.builder.workspace.invalidate(pkg);
-      if (this.signature(pkg) !== before) changed = true;
-    }
-    return changed;
+    return impact.globChanged || this.failing.size > 0 || this.workspaceError !== undefined;
   }
 
   /** Targets and sources of a package, to tell whether a new or deleted file changed its globs. */
