@@ -332,8 +332,9 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
       this.lives.get(label)?.swap(asset, main.digest);
       const event: ReloadEvent = { label, assetId: version.assetId, assetType: version.assetType, asset, previous, version, digest: main.digest, ...(change ? { change } : {}) };
       for (const handler of [...(this.handlers.get(version.assetType) ?? []), ...(this.handlers.get('*') ?? [])]) await handler(event);
-      this.emit('reload', event);
+      // Latency ends when the game's handlers are done with the new version.
       if (change) this.recorder.reloaded(this.now() - change.savedAt);
+      this.emit('reload', event);
     } catch (error) {
       this.recorder.failures++;
       this.emit('failure', label, error as Error);
