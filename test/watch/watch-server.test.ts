@@ -13,7 +13,7 @@ import type { LiveAsset } from '../../src/runtime/hot-reload-live-asset.js';
 import { httpSource } from '../../src/runtime/http-source.js';
 import type { LoadedData, LoadedTexture } from '../../src/runtime/loaded-asset.js';
 import type { WatchSession } from '../../src/watch/watch-session.js';
-import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace.js';
+import { ROOT_YAML, tempWorkspace, type TempWorkspace } from '../support/temp-workspace.js';
 import { atomicSave, is, MessageLog, nodeClient, pngOf, startTestWatch } from './support/watch-fixture.js';
 
 const GAME = `targets:
@@ -259,5 +259,25 @@ describe('kiln watch with a Node client', () => {
     expect(metrics.reloadsPerMinute).toBeGreaterThan(3);
     expect(metrics.latency.count).toBeGreaterThan(0);
     expect(metrics.latency.buckets.reduce((n, b) => n + b.count, 0)).toBe(metrics.latency.count);
+  });
+
+  it('editing the root assets.yaml re-reads platform settings and re-cooks what they affect', async () => {
+    const from = log.all.length;
+    writeFileSync(join(ws.root, 'assets.yaml'), ROOT_YAML.replace('desktop: {}', 'desktop: { texture: { max_size: 16 } }'));
+    const changed = await log.next(is('changed', '//game:hero'), from);
+    expect(changed.outputs[0]!.meta.width).toBe(16);
+    await log.next(is('build-finished'), from);
+    // (//game:more still fails — its source was deleted above — but that is a removal, not an error.)
+    expect(log.since(from).filter(is('error'))).toEqual([]);
+    expect(log.since(from).some(is('changed', '//game:rocks/d'))).toBe(false);
+    expect(session.loop.builder.platform).toBe('desktop');
+
+    const from2 = log.all.length;
+    writeFileSync(join(ws.root, 'assets.yaml'), 'workspace: [broken');
+    const error = await log.next(is('error', 'assets.yaml'), from2);
+    expect(error.file).toBe('assets.yaml');
+    writeFileSync(join(ws.root, 'assets.yaml'), ROOT_YAML);
+    const back = await log.next(is('changed', '//game:hero'), from2);
+    expect(back.outputs[0]!.meta.width).toBe(64);
   });
 });
