@@ -222,7 +222,10 @@ export class RebuildLoop {
     }
     const builtAt = now();
     if (summary) {
-      if (this.workspaceError && this.workspaceError.label !== 'assets.yaml') this.workspaceError = undefined;
+      if (this.workspaceError && this.workspaceError.label !== 'assets.yaml') {
+        this.options.send({ type: 'recovered', build, label: this.workspaceError.label, assetId: '' });
+        this.workspaceError = undefined;
+      }
       await this.report(summary, build, savedAt);
       this.index = InputIndex.of(summary.graph, this.builder);
     }
@@ -271,13 +274,23 @@ export class RebuildLoop {
       }
     }
     if (stale) return;
+    // A package that could not be read (broken assets.yaml) drops its targets from the graph:
+    // that is an error to fix, not a deletion, so nothing is removed until it reads again.
+    if (summary.targets.some((t) => t.status === 'failed' && !graph.has(t.label))) {
+      this.forceNext = true;
+      return;
+    }
     for (const label of [...this.current.keys()]) {
       if (graph.has(label)) continue;
       this.current.delete(label);
       this.failing.delete(label);
       this.options.send({ type: 'removed', build, label, assetId: assetIdOf(label), reason: 'no longer declared (its file or declaration was deleted)', savedAt });
     }
-    for (const label of [...this.failing.keys()]) if (!graph.has(label)) this.failing.delete(label);
+    for (const label of [...this.failing.keys()]) {
+      if (graph.has(label)) continue;
+      this.failing.delete(label);
+      this.options.send({ type: 'recovered', build, label, assetId: '' });
+    }
   }
 
   private fail(target: TargetReport, build: number, savedAt: number): void {

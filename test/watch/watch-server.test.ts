@@ -162,6 +162,24 @@ describe('kiln watch with a Node client', () => {
     expect(((await client.load('//game:more')) as LoadedData).value).toEqual({ level: 2 });
   });
 
+  it('a broken package assets.yaml is an error, not a deletion; fixing it recovers', async () => {
+    const from = log.all.length;
+    writeFileSync(path('assets.yaml'), `${GAME}  more: { rule: data, srcs: [more.json]\n`);
+    const error = await log.next(is('error'), from);
+    expect(error.file).toBe('pkgs/game/assets.yaml');
+    await log.next(is('build-finished'), from);
+    await session.loop.idle();
+    expect(log.since(from).filter(is('removed'))).toEqual([]);
+    expect(session.loop.current.has('//game:hero')).toBe(true);
+    const from2 = log.all.length;
+    writeFileSync(path('assets.yaml'), `${GAME}  more: { rule: data, srcs: [more.json] }\n`);
+    await log.next(is('recovered'), from2);
+    await log.next(is('build-finished'), from2);
+    await session.loop.idle();
+    expect(log.since(from2).filter(is('removed'))).toEqual([]);
+    await expect.poll(() => client.errors.size).toBe(0);
+  });
+
   it('deleting sources removes their targets (glob member and explicit source)', async () => {
     const from = log.all.length;
     rmSync(path('rocks/b.txt'));
