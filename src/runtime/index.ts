@@ -21,3 +21,7 @@ export type { Decoders } from './decompress.js';
 export type { BundleIndex, IndexAsset, IndexEntry, IndexPart } from '../bundle/index-format.js';
 export type { Catalog, CatalogAsset, CatalogBundle } from '../bundle/catalog-format.js';
 export type { AssetType, LoadPriority } from '../rule/asset-type.js';
+export { HotReloadClient, type HotReloadClientOptions, type ReloadEvent, type ReloadHandler, type HotReloadEvents } from './hot-reload-client.js';
+export { LiveAsset } from './hot-reload-live-asset.js';
+export { HotReloadMetrics, type HotReloadMetricsSnapshot } from './hot-reload-metrics.js';
+export * from './hot-reload-protocol.js';

@@ -8,11 +8,13 @@ import { graphCommand } from './graph.js';
 import { queryCommand } from './query.js';
 import { rulesCommand } from './rules.js';
 import { validateCommand } from './validate.js';
+import { watchCommand } from './watch.js';
 
 export const commands: readonly Command[] = [
   buildCommand,
   validateCommand,
   explainCommand,
+  watchCommand,
   queryCommand,
   graphCommand,
   diffCommand,
