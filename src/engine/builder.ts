@@ -17,6 +17,7 @@ import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
 import { issuesToError, platformSettingsFor } from '../workspace/workspace-config.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { ActionContext, type ActionContextInit } from './action-context.js';
+import { analyze } from './analyze.js';
 import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { BuildState, type TargetState } from './build-state.js';
 import { explainChange } from './explain.js';
@@ -109,14 +110,17 @@ export class Builder {
     const started = performance.now();
     const reporter = request.reporter ?? silentReporter;
     const trace = new TraceRecorder();
-    const graph = TargetGraph.build(this.workspace, request.patterns);
+    const { graph, failures: unanalysable } = analyze(this.workspace, request.patterns, request.keepGoing ?? false);
     const nodes = graph.topologicalOrder();
     const requested = new Set(graph.requested);
     const built = new Map<string, Built>();
     const reports = new Map<string, TargetReport>();
     const hashedBefore = this.digester.statCache.hashed;
     let stateChanged = false;
-    reporter.started(nodes.length);
+    reporter.started(nodes.length + unanalysable.length);
+    // With keepGoing, what could not be analysed (broken assets.yaml, cycles) fails like a target.
+    const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {}, error: f.message }));
+    for (const report of notAnalysed) reporter.actionFinished(report);
 
     const finish = (report: TargetReport): 'ok' | 'failed' => {
       reports.set(report.label, report);
@@ -269,7 +273,7 @@ export class Builder {
     if (stateChanged || this.digester.statCache.changed) {
       await this.state.save(this.digester.statCache.changed ? this.digester.statCache.toJSON() : undefined);
     }
-    const targets = nodes.map((label) => reports.get(label)).filter((r): r is TargetReport => r !== undefined);
+    const targets = [...notAnalysed, ...nodes.map((label) => reports.get(label)).filter((r): r is TargetReport => r !== undefined)];
     const count = (status: TargetReport['status']) => targets.filter((t) => t.status === status).length;
     const summary: BuildSummary & { graph: TargetGraph } = {
       platform: this.platform,
