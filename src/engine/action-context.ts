@@ -97,7 +97,7 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
 
   async readOutput(output: OutputRecord): Promise<Uint8Array> {
     const bytes = await this.blobs.get(output.digest);
-    if (!bytes) throw new Error(`output ${output.name} (${digestKey(output.digest)}) is missing from the store`);
+    if (!bytes) throw new Error(`output ${output.name} (${digestKey(output.digest)}) is missing from the store (deleted, or found corrupt and removed); build again to re-cook it`);
     return bytes;
   }
 

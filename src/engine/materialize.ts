@@ -1,5 +1,5 @@
-import { rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { digestKey } from '../hash/digest.js';
 import type { OutputRecord } from '../rule/output.js';
 import { atomicWrite } from '../store/atomic-write.js';
@@ -29,12 +29,47 @@ export async function materialize(
       if (stat && stat.size === known.size && stat.mtimeMs === known.mtimeMs) continue;
     }
     const bytes = await blobs.get(output.digest);
-    if (!bytes) throw new Error(`output ${output.name} (${key}) is missing from the cache`);
+    if (!bytes) throw new Error(`output ${output.name} (${key}) is missing from the cache (deleted, or found corrupt and removed); build again to re-cook it`);
     await atomicWrite(abs, bytes);
     const stat = statSync(abs);
     written.set(rel, { digest: key, size: stat.size, mtimeMs: stat.mtimeMs });
+    removeOrphanTemps(dirname(abs));
   }
   return paths;
+}
+
+/** Folders of kiln-out this process has already swept for orphan temp files. */
+const swept = new Set<string>();
+
+/**
+ * Remove `<name>.tmp-<pid>-<hex>` files that a killed build left in a kiln-out folder (its write
+ * never reached the rename). A temp file of a process that is still running is left alone: it
+ * may be another build writing right now. Once per folder per process.
+ */
+function removeOrphanTemps(dir: string): void {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
+    if (!match || isRunning(Number(match[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

@@ -63,7 +63,11 @@ export async function collectGarbage(options: GcOptions): Promise<GcResult> {
   let bytes = bytesBefore;
   let removed = 0;
   const evict = async (entry: Entry): Promise<void> => {
-    await rm(entry.path, { force: true });
+    // A build beside us may have used the entry since the scan (reads, writes and cache hits
+    // refresh the mtime): look again right before removing it.
+    const now = await stat(entry.path).catch(() => undefined);
+    if (now && now.mtimeMs !== entry.mtimeMs) return;
+    if (now) await rm(entry.path, { force: true });
     bytes -= entry.size;
     removed++;
   };

@@ -1,10 +1,17 @@
-import { readFile, stat, utimes } from 'node:fs/promises';
+import { readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Digest, digestKey, digestOf, sameDigest } from '../hash/digest.js';
 import { atomicWrite } from './atomic-write.js';
 import type { BlobStore } from './blob-store.js';
 
-/** `.kiln/cas/<first two hex>/<hash>-<size>`; fan-out keeps directories small on big projects. */
+/**
+ * `.kiln/cas/<first two hex>/<hash>-<size>`; fan-out keeps directories small on big projects.
+ *
+ * Writes are temp file + rename, so a killed build never leaves a torn blob under its final name.
+ * Reads verify the digest anyway (a disk error or a power loss without fsync can still leave a
+ * bad file): a blob that does not match its name is deleted and reported missing, so the next
+ * cook rewrites it instead of the store serving or keeping it.
+ */
 export class DiskBlobStore implements BlobStore {
   constructor(readonly root: string) {}
 
@@ -13,15 +20,28 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async has(digest: Digest): Promise<boolean> {
-    const info = await stat(this.pathOf(digest)).catch(() => undefined);
-    return info !== undefined && info.size === digest.size;
+    const path = this.pathOf(digest);
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined || info.size !== digest.size) return false;
+    // A cache hit is a use: refresh the mtime, so `kiln gc` (least recently used first, nothing
+    // used within its grace period) neither evicts a blob a running build is about to read nor
+    // ranks a blob every no-op build relies on as unused.
+    const now = new Date();
+    return utimes(path, now, now).then(
+      () => true,
+      // Removed since the stat (a GC beside us): it is not there to be used.
+      (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+    );
   }
 
   async get(digest: Digest): Promise<Uint8Array | undefined> {
     const path = this.pathOf(digest);
     const bytes = await readFile(path).catch(() => undefined);
     if (!bytes) return undefined;
-    if (!sameDigest(digestOf(bytes), digest)) return undefined;
+    if (!sameDigest(digestOf(bytes), digest)) {
+      await rm(path, { force: true });
+      return undefined;
+    }
     // Reads refresh the mtime, which is what `kiln gc` orders by (least recently used first).
     const now = new Date();
     await utimes(path, now, now).catch(() => undefined);
@@ -32,10 +52,15 @@ export class DiskBlobStore implements BlobStore {
     const digest = known ?? digestOf(bytes);
     const path = this.pathOf(digest);
     const existing = await stat(path).catch(() => undefined);
-    if (existing && existing.size === digest.size) {
+    // Same size is not proof of same content: compare (a read is cheaper than the cook that got
+    // here), so a corrupt file is replaced rather than kept forever.
+    if (existing && existing.size === digest.size && (await readFile(path).catch(() => undefined))?.equals(bytes)) {
       const now = new Date();
-      await utimes(path, now, now).catch(() => undefined);
-      return digest;
+      const touched = await utimes(path, now, now).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+      );
+      if (touched) return digest;
     }
     await atomicWrite(path, bytes);
     return digest;
