@@ -6,12 +6,13 @@
  */
 import { LOAD_PRIORITIES, type LoadPriority } from '../rule/asset-type.js';
 import { BandwidthLimiter } from './bandwidth-limiter.js';
-import type { ByteSource } from './byte-source.js';
+import type { ByteRange, ByteSource } from './byte-source.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Decoders } from './decompress.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { MemoryCache, type CacheBudgets } from './memory-cache.js';
 import { MetricsRecorder, type RuntimeMetrics } from './metrics.js';
+import { MAX_RUN_BYTES, ReadCoalescer } from './read-coalescer.js';
 import { ReadScheduler, type ReadUrgency } from './read-scheduler.js';
 import { abortError } from './runtime-error.js';
 
@@ -69,6 +70,7 @@ export class AssetLoader {
   readonly decoders: Decoders;
   private readonly recorder: MetricsRecorder;
   private readonly inflight = new Map<string, SharedLoad>();
+  private readonly coalescer: ReadCoalescer;
 
   constructor(options: LoaderOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -77,20 +79,35 @@ export class AssetLoader {
     this.cache = new MemoryCache<LoadedAsset>(options.memory);
     this.decoders = options.decoders ?? {};
     this.recorder = new MetricsRecorder(() => this.clock.now());
+    // under a bandwidth limit a run reserves at most ~100 ms of it, so urgent reads queue behind little
+    this.coalescer = new ReadCoalescer(
+      (source, ranges, urgency, signal) => this.execute(source, ranges, urgency, signal),
+      () => (this.limiter.bytesPerSecond > 0 && Number.isFinite(this.limiter.bytesPerSecond) ? Math.min(MAX_RUN_BYTES, this.limiter.bytesPerSecond / 10) : MAX_RUN_BYTES),
+    );
   }
 
-  /** A scheduled, rate-limited, measured read. */
+  /**
+   * A scheduled, rate-limited, measured read. Reads issued together for neighbouring ranges of a
+   * source that supports `readRanges` are merged into one (see ReadCoalescer).
+   */
   read(source: ByteSource, offset: number, length: number, urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.coalescer.read(source, offset, length, urgency, signal);
+  }
+
+  private execute(source: ByteSource, ranges: readonly ByteRange[], urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array[]> {
+    const first = ranges[0]!;
+    const last = ranges[ranges.length - 1]!;
     return this.scheduler.run(
       urgency,
       async () => {
-        await this.limiter.acquire(length, signal);
+        // a merged run moves its gaps too, so it reserves the whole span
+        await this.limiter.acquire(last.offset + last.length - first.offset, signal);
         this.recorder.readStarted();
         let got = 0;
         try {
-          const bytes = await source.read(offset, length, signal);
-          got = bytes.byteLength;
-          return bytes;
+          const parts = ranges.length === 1 ? [await source.read(first.offset, first.length, signal)] : await source.readRanges!(ranges, signal);
+          for (const p of parts) got += p.byteLength;
+          return parts;
         } finally {
           this.recorder.readEnded(got);
         }

@@ -31,7 +31,7 @@ export function httpSource(url: string | URL, options: HttpSourceOptions = {}): 
       throw new RuntimeError('io', `${href}: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message}`);
     }
   };
-  return {
+  const source: ByteSource = {
     name: href,
     async size(signal) {
       const { response, body } = await get(0, 1, signal);
@@ -55,8 +55,18 @@ export function httpSource(url: string | URL, options: HttpSourceOptions = {}): 
       if (response.status === 416) throw new RuntimeError('corrupt', `${href}: range ${offset}+${length} is past the end: truncated?`);
       throw new RuntimeError('io', `${href}: HTTP ${response.status}`);
     },
+    // One range request for the whole run; each range is copied out so that a cached asset does
+    // not keep the rest of the response alive (the network, not the copy, is what costs here).
+    async readRanges(ranges, signal) {
+      const first = ranges[0];
+      const last = ranges[ranges.length - 1];
+      if (!first || !last) return [];
+      const span = await source.read(first.offset, last.offset + last.length - first.offset, signal);
+      return ranges.map((r) => span.slice(r.offset - first.offset, r.offset - first.offset + r.length));
+    },
     sibling(relativePath) {
       return httpSource(new URL(relativePath, href), options);
     },
   };
+  return source;
 }

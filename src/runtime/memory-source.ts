@@ -3,7 +3,7 @@ import type { ByteSource } from './byte-source.js';
 import { abortError, RuntimeError } from './runtime-error.js';
 
 export function memorySource(bytes: Uint8Array, name = 'memory'): ByteSource {
-  return {
+  const source: ByteSource = {
     name,
     async size() {
       return bytes.byteLength;
@@ -15,5 +15,10 @@ export function memorySource(bytes: Uint8Array, name = 'memory'): ByteSource {
       }
       return bytes.subarray(offset, offset + length);
     },
+    // views of `bytes`, which the caller keeps alive anyway: merging costs nothing and copies nothing
+    async readRanges(ranges, signal) {
+      return Promise.all(ranges.map((r) => source.read(r.offset, r.length, signal)));
+    },
   };
+  return source;
 }

@@ -49,12 +49,22 @@ export class ReadScheduler {
         start: () => {
           signal?.removeEventListener('abort', onAbort);
           this.running++;
-          task()
-            .then(resolve, reject)
-            .finally(() => {
-              this.running--;
-              this.pump();
-            });
+          // the slot frees before the caller resumes, so the next read is already under way while
+          // the caller hashes and decodes what it got
+          const release = () => {
+            this.running--;
+            this.pump();
+          };
+          task().then(
+            (value) => {
+              release();
+              resolve(value);
+            },
+            (error: unknown) => {
+              release();
+              reject(error);
+            },
+          );
         },
         cancel: onAbort,
       };
