@@ -57,6 +57,9 @@ interface Built {
   decl: TargetDecl;
   rule: AnyRule;
   outputs: OutputRecord[];
+  /** What dependents see of it, and the part of their action key it contributes (computed once). */
+  info: DepInfo;
+  fingerprint: string[];
 }
 
 /**
@@ -143,7 +146,7 @@ export class Builder {
         const srcs = this.sources(decl);
         const depLabels = graph.depsOf(label);
         const keyLabels = rule.transitiveDeps ? graph.closure(label).slice(0, -1) : depLabels;
-        const depInfo = (dep: string): DepInfo => this.depInfo(built.get(dep)!, graph.depsOf(dep));
+        const depInfo = (dep: string): DepInfo => built.get(dep)!.info;
         const deps = depLabels.map(depInfo);
         const closure = rule.transitiveDeps ? keyLabels.map(depInfo) : deps;
         const inputs: KeyInputs = {
@@ -153,7 +156,7 @@ export class Builder {
           attrs,
           platform: settings,
           srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
-          deps: Object.fromEntries(keyLabels.map((dep) => [dep, depFingerprint(depInfo(dep))])),
+          deps: Object.fromEntries(keyLabels.map((dep) => [dep, built.get(dep)!.fingerprint])),
         };
         const primary = primaryKey(inputs);
         const previous = this.state.targets.get(label);
@@ -182,7 +185,7 @@ export class Builder {
             assertSameOutputs(rule.name, hit.outputs, again.outputs, 'the cached result');
           }
           if (hit) {
-            built.set(label, { decl, rule, outputs: hit.outputs });
+            built.set(label, this.built(decl, rule, hit.outputs, graph.depsOf(label)));
             if (hit.state !== previous) {
               this.state.targets.set(label, { ...hit.state, inputs });
               stateChanged = true;
@@ -221,7 +224,7 @@ export class Builder {
           await this.cache.actions.put(primary, { kind: 'manifest', discovered: Object.keys(discovered) });
           this.state.targets.set(label, { primary, result, inputs, discovered, outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: entry.durationMs });
           stateChanged = true;
-          built.set(label, { decl, rule, outputs: ctx.outputs });
+          built.set(label, this.built(decl, rule, ctx.outputs, graph.depsOf(label)));
         }
         const end = trace.now();
         trace.span(label, 'executed', slot, begin, end, { reasons });
@@ -270,6 +273,7 @@ export class Builder {
     const remoteWarnings = (await this.cache.flush?.()) ?? [];
     for (const warning of remoteWarnings) reporter.warning(warning);
     if (ownersChanged) await this.state.saveOutputOwners();
+    await this.workspace.saveCaches();
     if (stateChanged || this.digester.statCache.changed) {
       await this.state.save(this.digester.statCache.changed ? this.digester.statCache.toJSON() : undefined);
     }
@@ -309,7 +313,7 @@ export class Builder {
   private async lookup(primary: string, previous: TargetState | undefined): Promise<{ outputs: OutputRecord[]; state: TargetState } | undefined> {
     if (previous && previous.primary === primary) {
       const discovered = this.digester.discovered(Object.keys(previous.discovered));
-      if (resultKey(primary, discovered) === previous.result && (await this.present(previous.outputs))) {
+      if (resultKey(primary, discovered) === previous.result && (await this.presentLocally(previous.outputs))) {
         return { outputs: previous.outputs, state: previous };
       }
     }
@@ -332,6 +336,13 @@ export class Builder {
     return { outputs: entry.outputs, state };
   }
 
+  /** The no-op fast path: a synchronous stat per output when the store has a local tier. */
+  private async presentLocally(outputs: readonly OutputRecord[]): Promise<boolean> {
+    const blobs = this.cache.blobs;
+    if (!blobs.hasLocal) return this.present(outputs);
+    return outputs.every((output) => blobs.hasLocal!(output.digest));
+  }
+
   private async present(outputs: readonly OutputRecord[]): Promise<boolean> {
     const found = await Promise.all(outputs.map((output) => this.cache.blobs.has(output.digest)));
     return found.every(Boolean);
@@ -348,17 +359,18 @@ export class Builder {
     });
   }
 
-  private depInfo(target: Built, deps: string[]): DepInfo {
-    return {
-      label: target.decl.label,
-      rule: target.rule.name,
-      type: target.rule.type,
-      assetId: assetIdOf(target.decl.label),
-      priority: target.decl.priority,
-      outputs: target.outputs,
-      srcs: target.decl.srcs,
+  private built(decl: TargetDecl, rule: AnyRule, outputs: OutputRecord[], deps: string[]): Built {
+    const info: DepInfo = {
+      label: decl.label,
+      rule: rule.name,
+      type: rule.type,
+      assetId: assetIdOf(decl.label),
+      priority: decl.priority,
+      outputs,
+      srcs: decl.srcs,
       deps,
     };
+    return { decl, rule, outputs, info, fingerprint: depFingerprint(info) };
   }
 
   private platformSettings(rule: AnyRule): Record<string, unknown> {

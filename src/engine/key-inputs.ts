@@ -29,9 +29,24 @@ function key128(text: string): string {
   return hashString(text) + hashString(`kiln\u0000${text}`);
 }
 
-/** First-level key: what is known before the rule runs. */
+/**
+ * First-level key: what is known before the rule runs. Attributes and settings are user objects
+ * and go through canonical JSON; sources and dependencies are already in declaration order, which
+ * is itself meaningful to rules, so they are serialised as they are (this is the hot path of a
+ * no-op build).
+ */
 export function primaryKey(inputs: KeyInputs): string {
-  return key128(`kiln-action-v1\u0000${canonicalJson(inputs)}`);
+  const text = [
+    'kiln-action-v2',
+    inputs.label,
+    inputs.rule,
+    inputs.priority,
+    canonicalJson(inputs.attrs),
+    canonicalJson(inputs.platform),
+    JSON.stringify(Object.entries(inputs.srcs)),
+    JSON.stringify(Object.entries(inputs.deps)),
+  ].join('\u0000');
+  return key128(text);
 }
 
 /** Second-level key: the primary key plus the current digests of the discovered inputs. */

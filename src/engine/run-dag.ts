@@ -1,3 +1,5 @@
+import { ReadyQueue } from './ready-queue.js';
+
 /**
  * Runs a task per node, each after all of its dependencies, at most `jobs` at once. Among ready
  * nodes the ones with the most transitive dependents go first, so the critical path starts early.
@@ -31,7 +33,8 @@ export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOu
     }
   }
   const weight = criticalWeights(nodes, dependents);
-  const ready: string[] = nodes.filter((node) => waiting.get(node) === 0);
+  const ready = new ReadyQueue(weight);
+  for (const node of nodes) if (waiting.get(node) === 0) ready.push(node);
   const freeSlots = Array.from({ length: Math.max(1, jobs) }, (_, i) => i).reverse();
   let running = 0;
   let stopped = false;
@@ -59,8 +62,7 @@ export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOu
     const pump = (): void => {
       if (signal?.aborted) stopped = true;
       if (!stopped) {
-        ready.sort((a, b) => (weight.get(a) ?? 0) - (weight.get(b) ?? 0) || (a < b ? 1 : -1));
-        while (running < jobs && ready.length > 0) {
+        while (running < jobs && ready.size > 0) {
           const node = ready.pop()!;
           if (outcome.has(node)) continue;
           const slot = freeSlots.pop() ?? 0;

@@ -11,6 +11,8 @@ type Graph = GraphImpl<Record<string, never>, TargetDecl, Record<string, never>>
 
 /** The analysed DAG: edges point from a target to each of its dependencies. */
 export class TargetGraph {
+  private readonly depsMemo = new Map<string, string[]>();
+
   private constructor(
     private readonly graph: Graph,
     /** The labels the user asked for (patterns expanded), in a stable order. */
@@ -41,15 +43,17 @@ export class TargetGraph {
     return this.graph.nodes().sort();
   }
 
-  /** Direct dependencies in declaration order (after group expansion). */
+  /** Direct dependencies in declaration order (glob members after, by name). Memoised: the graph is immutable. */
   depsOf(label: string): string[] {
-    return (this.graph.successors(label) ?? []).slice().sort((a: string, b: string) => this.depOrder(label, a) - this.depOrder(label, b) || a.localeCompare(b));
-  }
-
-  private depOrder(from: string, to: string): number {
-    const decl = this.graph.node(from);
-    const direct = decl?.deps.indexOf(to) ?? -1;
-    return direct >= 0 ? direct : Number.MAX_SAFE_INTEGER;
+    let deps = this.depsMemo.get(label);
+    if (!deps) {
+      const declared = this.graph.node(label)?.deps ?? [];
+      const order = new Map(declared.map((dep, index) => [dep, index]));
+      const rank = (dep: string) => order.get(dep) ?? Number.MAX_SAFE_INTEGER;
+      deps = (this.graph.successors(label) ?? []).slice().sort((a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+      this.depsMemo.set(label, deps);
+    }
+    return deps;
   }
 
   /** Direct dependents. */
@@ -215,10 +219,11 @@ class GraphBuilder {
     const colon = depLabel.indexOf(':');
     const pkgName = depLabel.slice(2, colon);
     const name = depLabel.slice(colon + 1);
-    const where = positionIn(decl, ['deps', index]);
+    // Positions cost a YAML parse with positions: compute them only for an actual error.
+    const where = () => positionIn(decl, ['deps', index]);
     if (!this.workspace.hasPackage(pkgName)) {
       const near = nearestN(pkgName, this.workspace.listPackages(), 3);
-      errors.push(new LocatedError(`dependency ${depLabel}: no package //${pkgName}${near.length ? ` (nearest: ${near.map((p) => `//${p}`).join(', ')})` : ''}`, where, decl.label));
+      errors.push(new LocatedError(`dependency ${depLabel}: no package //${pkgName}${near.length ? ` (nearest: ${near.map((p) => `//${p}`).join(', ')})` : ''}`, where(), decl.label));
       return [];
     }
     let pkg: Package;
@@ -232,7 +237,7 @@ class GraphBuilder {
     }
     const resolved = this.resolveName(pkg, name);
     if (!resolved) {
-      errors.push(new LocatedError(`dependency ${depLabel}: ${this.unknownTarget(pkg, name)}`, where, decl.label));
+      errors.push(new LocatedError(`dependency ${depLabel}: ${this.unknownTarget(pkg, name)}`, where(), decl.label));
       return [];
     }
     return resolved;

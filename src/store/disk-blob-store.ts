@@ -1,4 +1,5 @@
 import { readFile, rm, stat, utimes } from 'node:fs/promises';
+import { statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Digest, digestKey, digestOf, sameDigest } from '../hash/digest.js';
 import { atomicWrite } from './atomic-write.js';
@@ -12,6 +13,8 @@ import type { BlobStore } from './blob-store.js';
  * bad file): a blob that does not match its name is deleted and reported missing, so the next
  * cook rewrites it instead of the store serving or keeping it.
  */
+const REFRESH_AFTER_MS = 5 * 60 * 1000;
+
 export class DiskBlobStore implements BlobStore {
   constructor(readonly root: string) {}
 
@@ -32,6 +35,24 @@ export class DiskBlobStore implements BlobStore {
       // Removed since the stat (a GC beside us): it is not there to be used.
       (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
     );
+  }
+
+  hasLocal(digest: Digest): boolean {
+    const path = this.pathOf(digest);
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (info === undefined || info.size !== digest.size) return false;
+    // Same use-refresh as `has`, but only when the mtime is getting old: a no-op build minutes
+    // after the last one then writes no inode at all. Five minutes stays inside gc's default
+    // ten-minute grace period.
+    if (Date.now() - info.mtimeMs > REFRESH_AFTER_MS) {
+      try {
+        const now = new Date();
+        utimesSync(path, now, now);
+      } catch {
+        return false;
+      }
+    }
+    return true;
   }
 
   async get(digest: Digest): Promise<Uint8Array | undefined> {

@@ -11,6 +11,10 @@ export class MemoryBlobStore implements BlobStore {
     return this.blobs.has(digestKey(digest));
   }
 
+  hasLocal(digest: Digest): boolean {
+    return this.blobs.has(digestKey(digest));
+  }
+
   async get(digest: Digest): Promise<Uint8Array | undefined> {
     return this.blobs.get(digestKey(digest));
   }

@@ -70,6 +70,7 @@ export class TieredCacheStack implements CacheStack {
       has: (digest) => this.#hasBlob(digest),
       get: (digest) => this.#getBlob(digest),
       put: (bytes, digest) => this.#putBlob(bytes, digest),
+      hasLocal: (digest) => this.#local.blobs.hasLocal?.(digest) ?? false,
     };
     this.actions = {
       get: (key) => this.#getAction(key),

@@ -5,6 +5,7 @@ import { findWorkspaceRoot } from './find-root.js';
 import { LocatedError } from './located-error.js';
 import { loadPackage, type Package } from './package-loader.js';
 import { readWorkspaceConfig, type WorkspaceConfig } from './workspace-config.js';
+import { YamlCache } from './yaml-cache.js';
 import { YamlFile } from './yaml-file.js';
 
 /**
@@ -13,11 +14,25 @@ import { YamlFile } from './yaml-file.js';
  */
 export class Workspace {
   private readonly packages = new Map<string, Package | LocatedError>();
+  private readonly packageExists = new Map<string, boolean>();
+
+  /** Parsed package files from earlier runs (see YamlCache); loaded on first use. */
+  private yamlCacheInstance: YamlCache | undefined;
 
   private constructor(
     readonly config: WorkspaceConfig,
     readonly rules: RuleRegistry,
   ) {}
+
+  private get yamlCache(): YamlCache {
+    this.yamlCacheInstance ??= YamlCache.load(this.config.cacheDir);
+    return this.yamlCacheInstance;
+  }
+
+  /** Persist what was parsed this run, so the next process can skip it. */
+  async saveCaches(): Promise<void> {
+    await this.yamlCacheInstance?.save();
+  }
 
   static open(start: string, rules: RuleRegistry): Workspace {
     const root = findWorkspaceRoot(start);
@@ -43,7 +58,12 @@ export class Workspace {
   }
 
   hasPackage(pkg: string): boolean {
-    return existsSync(join(this.config.packagesDir, pkg, 'assets.yaml'));
+    let known = this.packageExists.get(pkg);
+    if (known === undefined) {
+      known = existsSync(join(this.config.packagesDir, pkg, 'assets.yaml'));
+      this.packageExists.set(pkg, known);
+    }
+    return known;
   }
 
   /** Load (once) and return a package; throws a LocatedError when its file is broken. */
@@ -51,7 +71,7 @@ export class Workspace {
     let loaded = this.packages.get(pkg);
     if (!loaded) {
       try {
-        const file = YamlFile.read(join(this.config.packagesDir, pkg, 'assets.yaml'), this.packageFile(pkg));
+        const file = YamlFile.read(join(this.config.packagesDir, pkg, 'assets.yaml'), this.packageFile(pkg), this.yamlCache);
         loaded = loadPackage(this.config, pkg, file, this.rules);
       } catch (error) {
         if (!(error instanceof Error) || !('format' in error || 'errors' in error)) throw error;
@@ -65,6 +85,7 @@ export class Workspace {
 
   /** Forget a parsed package so the next access re-reads it. */
   invalidate(pkg?: string): void {
+    this.packageExists.clear();
     if (pkg === undefined) this.packages.clear();
     else this.packages.delete(pkg);
   }

@@ -1,45 +1,82 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { LocatedError, type SourcePosition } from './located-error.js';
+import type { YamlCache } from './yaml-cache.js';
 
-/** A parsed YAML file that can point back to where any value came from. */
+interface Parsed {
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+/**
+ * A YAML file that can point back to where any value came from. Parsing with positions is the
+ * expensive part of loading a big workspace, so a file whose value is in the `YamlCache` (same
+ * size, mtime and inode as when it was parsed) is only parsed again if an error needs a position.
+ */
 export class YamlFile {
+  private parsed: Parsed | undefined;
+
   private constructor(
     /** Workspace-relative path, used in every message. */
     readonly file: string,
-    readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
+    private readonly text: () => string,
+    private readonly value: { known: true; value: unknown } | { known: false },
   ) {}
 
-  static read(absPath: string, displayPath: string): YamlFile {
-    let text: string;
-    try {
-      text = readFileSync(absPath, 'utf8');
-    } catch (error) {
-      throw new LocatedError(`cannot read: ${(error as Error).message}`, { file: displayPath });
+  static read(absPath: string, displayPath: string, cache?: YamlCache): YamlFile {
+    const readText = () => {
+      try {
+        return readFileSync(absPath, 'utf8');
+      } catch (error) {
+        throw new LocatedError(`cannot read: ${(error as Error).message}`, { file: displayPath });
+      }
+    };
+    const stat = cache ? statSync(absPath, { bigint: true, throwIfNoEntry: false }) : undefined;
+    if (cache && stat) {
+      const cached = cache.get(absPath, stat);
+      if (cached !== undefined) return new YamlFile(displayPath, readText, { known: true, value: cached });
     }
-    return YamlFile.parse(text, displayPath);
+    const file = YamlFile.parse(readText(), displayPath);
+    if (cache && stat) cache.set(absPath, stat, file.toJS());
+    return file;
   }
 
   static parse(text: string, displayPath: string): YamlFile {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-    const first = doc.errors[0];
-    if (first) {
-      const pos = first.linePos?.[0];
-      const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') ?? first.message;
-      throw new LocatedError(`invalid YAML: ${message}`, { file: displayPath, line: pos?.line, column: pos?.col });
+    const file = new YamlFile(displayPath, () => text, { known: false });
+    file.document();
+    return file;
+  }
+
+  private document(): Parsed {
+    if (!this.parsed) {
+      const lines = new LineCounter();
+      const doc = parseDocument(this.text(), { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+      const first = doc.errors[0];
+      if (first) {
+        const pos = first.linePos?.[0];
+        const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        throw new LocatedError(`invalid YAML: ${message}`, { file: this.file, line: pos?.line, column: pos?.col });
+      }
+      this.parsed = { doc, lines };
     }
-    return new YamlFile(displayPath, doc, lines);
+    return this.parsed;
   }
 
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+    // The cached value is shared, not copied: nothing downstream mutates declarations.
+    if (this.value.known) return this.value.value;
+    return this.document().doc.toJS({ maxAliasCount: 1000 });
   }
 
   /** Position of the value at `path` (or of its key when `key` is true), falling back to its parent. */
   positionOf(path: readonly (string | number)[], key = false): SourcePosition {
-    let node: unknown = this.doc.contents;
+    let parsed: Parsed;
+    try {
+      parsed = this.document();
+    } catch {
+      return { file: this.file };
+    }
+    let node: unknown = parsed.doc.contents;
     let best: Node | undefined = node as Node | undefined;
     for (const segment of path) {
       if (isMap(node)) {
@@ -59,7 +96,7 @@ export class YamlFile {
     }
     const offset = best?.range?.[0];
     if (offset === undefined) return { file: this.file };
-    const pos = this.lines.linePos(offset);
+    const pos = parsed.lines.linePos(offset);
     return { file: this.file, line: pos.line, column: pos.col };
   }
 }
