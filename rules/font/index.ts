@@ -89,7 +89,7 @@ async function build(ctx: RuleContext<FontOptions, FontPlatformSettings>): Promi
 export function fontRule() {
   return defineRule<FontOptions, FontPlatformSettings>({
     name: NAME,
-    version: 1,
+    version: 2,
     type: 'font',
     description: 'TTF/OTF → charset subset, SDF or bitmap glyph atlas PNG and metrics JSON (advances, bearings, kerning)',
     attributes: s.object<FontOptions>({

@@ -5,6 +5,7 @@
  */
 import type * as OpenType from 'opentype.js';
 import type { OpenTypeApi } from './open-font.js';
+import { pinFontTimestamps } from './pin-font-timestamps.js';
 
 export function subsetFont(ot: OpenTypeApi, font: OpenType.Font, codePoints: readonly number[], family: string, style: string): Uint8Array {
   const glyphs: OpenType.Glyph[] = [];
@@ -28,5 +29,8 @@ export function subsetFont(ot: OpenTypeApi, font: OpenType.Font, codePoints: rea
     descender: font.descender,
     glyphs,
   });
-  return new Uint8Array(subset.toArrayBuffer());
+  // Pin head.created/modified to the source font's own date (opentype.js would write "now").
+  const sourceHead = font.tables.head as { modified?: number; created?: number } | undefined;
+  const stamp = BigInt(Math.max(0, Math.trunc(sourceHead?.modified ?? sourceHead?.created ?? 0)));
+  return pinFontTimestamps(new Uint8Array(subset.toArrayBuffer()), stamp);
 }

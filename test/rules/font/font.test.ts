@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RuleError } from '../../../src/rule/rule-error.js';
 import { fontRule } from '../../../rules/font/index.js';
 import { loadOpenType } from '../../../rules/font/open-font.js';
@@ -110,5 +110,20 @@ describe('font rule', () => {
     const validated = await runRule(fontRule(), { files: { [FONT]: TTF }, srcs: [FONT] }, 'validate');
     expect(validated.outputs).toEqual([]);
     expect(validated.stats['atlas_width']).toBe(result.stats['atlas_width']);
+  });
+
+  it('writes the same subset font bytes whatever the time of the cook', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2024-01-01T00:00:00Z'));
+      const early = (await cook({ charset: 'ABC' })).bytes('ui.subset.otf');
+      vi.setSystemTime(new Date('2031-06-15T12:34:56Z'));
+      const late = (await cook({ charset: 'ABC' })).bytes('ui.subset.otf');
+      expect(Buffer.from(late).equals(Buffer.from(early))).toBe(true);
+      const ot = await loadOpenType();
+      expect(ot.parse(late.buffer.slice(late.byteOffset, late.byteOffset + late.byteLength)).charToGlyph('B').unicode).toBe(66);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
