@@ -127,7 +127,15 @@ describe('crash safety (SIGKILL during the cook)', () => {
       const bytes = readFileSync(path);
       writeFileSync(path, Buffer.alloc(bytes.length, 0x20));
       rmSync(join(ws.root, 'kiln-out'), { recursive: true });
-      // Same size, so only reading can tell: the read that needs it fails cleanly and deletes it.
+      // --verbose shows where the error came from …
+      const verbose = kiln(ws.root, ['build', '//...', '--verbose']);
+      expect(verbose.code).toBe(1);
+      expect(verbose.stderr).toMatch(/is missing from the cache[^\n]*\n(.*\n)*\s+at /);
+      expectHealthy('after a corrupt blob was found and removed');
+      // … without it, one clean line. Same size, so only reading can tell: the read that needs it
+      // fails cleanly and deletes it.
+      writeFileSync(path, Buffer.alloc(bytes.length, 0x20));
+      rmSync(join(ws.root, 'kiln-out'), { recursive: true });
       const failed = kiln(ws.root, ['build', '//...']);
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain(`output layout.json (${digest}) is missing from the cache (deleted, or found corrupt and removed); build again`);
