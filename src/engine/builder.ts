@@ -1,4 +1,6 @@
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { digestKey } from '../hash/digest.js';
 import { hashString } from '../hash/xxhash.js';
 import { canonicalJson } from '../hash/canonical-json.js';
@@ -27,6 +29,7 @@ import { materialize, removeStale } from './materialize.js';
 import { runDag } from './run-dag.js';
 import { SourceDigester } from './source-digester.js';
 import { TraceRecorder } from './trace-recorder.js';
+import { writeUpToDateSnapshot } from './write-up-to-date-snapshot.js';
 
 export interface BuildRequest {
   patterns: readonly string[];
@@ -41,6 +44,11 @@ export interface BuildRequest {
    * rule that is not deterministic fails its target and nothing of it is cached or uploaded.
    */
   checkDeterminism?: boolean;
+  /**
+   * Where to record what this build depended on when it succeeds, so an identical command can
+   * later skip the engine when nothing changed (see up-to-date-snapshot.ts).
+   */
+  upToDateSnapshot?: string;
   reporter?: BuildReporter;
   signal?: AbortSignal;
 }
@@ -293,8 +301,45 @@ export class Builder {
       graph,
     };
     if (request.profilePath) await trace.write(request.profilePath, this.jobs);
+    if (request.upToDateSnapshot) await this.recordUpToDate(request, summary, graph, materialized);
     reporter.finished(summary);
     return summary;
+  }
+
+  /** Write (or, after anything but a clean full build, remove) the up-to-date snapshot. */
+  private async recordUpToDate(request: BuildRequest, summary: BuildSummary, graph: TargetGraph, materialized: string[]): Promise<void> {
+    const path = request.upToDateSnapshot!;
+    const clean = summary.failed === 0 && summary.skipped === 0 && !request.validateOnly && !request.checkDeterminism && request.materialize !== false;
+    if (!clean) {
+      rmSync(path, { force: true });
+      return;
+    }
+    const { root, packagesDir, cacheDir, outDir } = this.workspace.config;
+    const files = [join(root, 'assets.yaml')];
+    const absent: string[] = [];
+    const packages = new Set<string>();
+    for (const label of graph.labels) {
+      const decl = graph.target(label);
+      packages.add(decl.pkg);
+      for (const src of decl.srcs) files.push(join(root, src));
+      for (const [path, digest] of Object.entries(this.state.targets.get(label)?.discovered ?? {})) {
+        (digest === 'absent' ? absent : files).push(join(root, path));
+      }
+    }
+    for (const pkg of packages) files.push(join(root, this.workspace.packageFile(pkg)));
+    const written = materialized.map((rel) => join(outDir, rel));
+    const replay = summary.targets.map((t): TargetReport => ({ ...t, status: 'cached', durationMs: 0, reasons: undefined }));
+    const { durationMs: _duration, graph: _graph, ...rest } = summary as BuildSummary & { graph?: TargetGraph };
+    await writeUpToDateSnapshot({
+      path,
+      root,
+      files,
+      written,
+      absent,
+      roots: [packagesDir],
+      skip: [cacheDir, outDir],
+      summary: { ...rest, executed: 0, cached: replay.length, filesHashed: 0, targets: replay, remote: undefined },
+    });
   }
 
   /** Run a rule's cook (or validators) with its outputs going to `blobs`. */
