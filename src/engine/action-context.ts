@@ -1,3 +1,4 @@
+import { type BigIntStats, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -24,6 +25,8 @@ export interface ActionContextInit {
   closure: DepInfo[];
   blobs: BlobStore;
   signal: AbortSignal;
+  /** Told about discovered files read whole while their stat stayed the same (stat cache feed). */
+  onStableRead?: (absPath: string, stat: BigIntStats, digest: Digest) => void;
 }
 
 /**
@@ -47,11 +50,14 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
 
   readonly discovered: DiscoveredDigests = {};
   readonly outputs: OutputRecord[] = [];
+  /** Bytes of this cook's outputs by digest key, so materializing does not read them back. */
+  readonly outputBytes = new Map<string, Uint8Array>();
   readonly diagnostics: Diagnostic[] = [];
   readonly stats: Record<string, number | string | boolean> = {};
   private readonly temps: string[] = [];
   private readonly root: string;
   private readonly blobs: BlobStore;
+  private readonly onStableRead: ActionContextInit['onStableRead'];
 
   constructor(init: ActionContextInit) {
     this.root = init.root;
@@ -68,12 +74,15 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
     this.closure = init.closure;
     this.blobs = init.blobs;
     this.signal = init.signal;
+    this.onStableRead = init.onStableRead;
   }
 
   async readSource(src: SourceRef | string): Promise<Uint8Array> {
     const ref = typeof src === 'string' ? this.srcs.find((s) => s.path === src) : src;
     if (!ref) throw new Error(`${String(src)} is not a declared source of ${this.label}; read it with readFile()`);
-    const bytes = await readFile(join(this.root, ref.path));
+    const path = join(this.root, ref.path);
+    // Small sources are read synchronously (cheaper than a thread-pool round trip).
+    const bytes = ref.digest.size <= 256 * 1024 ? readFileSync(path) : await readFile(path);
     // The key was computed from the digest seen before the cook; bytes that changed since would
     // put a wrong result under that key.
     if (!sameDigest(digestOf(bytes), ref.digest)) {
@@ -87,11 +96,20 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
     if (normal.startsWith('../') || normal === '..' || posix.isAbsolute(normal)) {
       throw new RuleError(`refusing to read "${path}": it is outside the workspace`);
     }
-    const bytes = await readFile(join(this.root, normal)).catch((error: NodeJS.ErrnoException) => {
+    const abs = join(this.root, normal);
+    const before = statSync(abs, { bigint: true, throwIfNoEntry: false });
+    const bytes = await readFile(abs).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
       throw error;
     });
-    this.discovered[normal] = bytes ? digestKey(digestOf(bytes)) : 'absent';
+    const digest = bytes ? digestOf(bytes) : undefined;
+    this.discovered[normal] = digest ? digestKey(digest) : 'absent';
+    // Hand the digest to the stat cache when the file provably did not change while we read it,
+    // so the next build's lookup does not read it again.
+    if (digest && before && this.onStableRead) {
+      const after = statSync(abs, { bigint: true, throwIfNoEntry: false });
+      if (after && after.mtimeNs === before.mtimeNs && after.size === before.size && after.ino === before.ino) this.onStableRead(abs, after, digest);
+    }
     return bytes;
   }
 
@@ -108,6 +126,7 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
     const digest: Digest = await this.blobs.put(bytes);
     const record: OutputRecord = { name: clean, digest, meta };
     this.outputs.push(record);
+    this.outputBytes.set(digestKey(digest), bytes);
     return record;
   }
 

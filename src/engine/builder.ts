@@ -1,9 +1,5 @@
-import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { digestKey } from '../hash/digest.js';
-import { hashString } from '../hash/xxhash.js';
-import { canonicalJson } from '../hash/canonical-json.js';
 import { TargetGraph } from '../graph/target-graph.js';
 import type { DepInfo, SourceRef } from '../rule/context.js';
 import type { OutputRecord } from '../rule/output.js';
@@ -11,7 +7,6 @@ import type { AnyRule } from '../rule/rule.js';
 import type { ResultEntry } from '../store/action-entry.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { OverlayBlobStore } from '../store/overlay-blob-store.js';
-import { RuleError } from '../rule/rule-error.js';
 import type { CacheStack } from '../store/cache-stack.js';
 import { assetIdOf } from '../workspace/label.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
@@ -29,7 +24,9 @@ import { materialize, removeStale } from './materialize.js';
 import { runDag } from './run-dag.js';
 import { SourceDigester } from './source-digester.js';
 import { TraceRecorder } from './trace-recorder.js';
-import { writeUpToDateSnapshot } from './write-up-to-date-snapshot.js';
+import { recordUpToDate } from './record-up-to-date.js';
+import { assertSameOutputs } from './assert-same-outputs.js';
+import { depFingerprint } from './dep-fingerprint.js';
 
 export interface BuildRequest {
   patterns: readonly string[];
@@ -59,6 +56,9 @@ export interface BuilderOptions {
   platform?: string;
   jobs?: number;
 }
+
+/** How many bytes of fresh outputs a build keeps in memory for materializing. */
+const FRESH_BYTES_LIMIT = 256 * 1024 * 1024;
 
 /** A finished target this build can hand to its dependents. */
 interface Built {
@@ -133,6 +133,18 @@ export class Builder {
     const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {}, error: f.message }));
     for (const report of notAnalysed) reporter.actionFinished(report);
 
+    // Bytes just cooked for requested targets, so kiln-out is written without reading them back
+    // from the store; bounded, the rest is read from the store as usual.
+    const freshBytes = new Map<string, Uint8Array>();
+    let freshTotal = 0;
+    const keepFresh = (outputs: ReadonlyMap<string, Uint8Array>): void => {
+      for (const [key, bytes] of outputs) {
+        if (freshTotal + bytes.byteLength > FRESH_BYTES_LIMIT) return;
+        freshBytes.set(key, bytes);
+        freshTotal += bytes.byteLength;
+      }
+    };
+
     const finish = (report: TargetReport): 'ok' | 'failed' => {
       reports.set(report.label, report);
       reporter.actionFinished(report);
@@ -185,6 +197,7 @@ export class Builder {
           closure,
           blobs: this.cache.blobs,
           signal: request.signal ?? new AbortController().signal,
+          onStableRead: (abs, stat, digest) => this.digester.statCache.remember(abs, stat, digest),
         });
         if (!validating) {
           const hit = await this.lookup(primary, previous);
@@ -228,11 +241,17 @@ export class Builder {
           const entry: ResultEntry = { kind: 'result', outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: Math.round(durationMs) };
           // The result goes in before the manifest that leads to it: a reader never follows a
           // manifest to nothing.
-          await this.cache.actions.put(result, entry);
-          await this.cache.actions.put(primary, { kind: 'manifest', discovered: Object.keys(discovered) });
+          if (Object.keys(discovered).length === 0) {
+            // Nothing discovered: one entry under the primary key is the whole answer.
+            await this.cache.actions.put(primary, entry);
+          } else {
+            await this.cache.actions.put(result, entry);
+            await this.cache.actions.put(primary, { kind: 'manifest', discovered: Object.keys(discovered) });
+          }
           this.state.targets.set(label, { primary, result, inputs, discovered, outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: entry.durationMs });
           stateChanged = true;
           built.set(label, this.built(decl, rule, ctx.outputs, graph.depsOf(label)));
+          if (requested.has(label)) keepFresh(ctx.outputBytes);
         }
         const end = trace.now();
         trace.span(label, 'executed', slot, begin, end, { reasons });
@@ -267,7 +286,7 @@ export class Builder {
       for (const label of graph.requested) {
         const target = built.get(label);
         if (!target || outcomes.get(label) !== 'ok') continue;
-        const paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized);
+        const paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized, freshBytes);
         const previous = this.state.outputOwners.get(label);
         if (removeStale(this.workspace.config.outDir, previous, paths) || previous?.join('\n') !== paths.join('\n')) {
           this.state.outputOwners.set(label, paths);
@@ -282,6 +301,7 @@ export class Builder {
     for (const warning of remoteWarnings) reporter.warning(warning);
     if (ownersChanged) await this.state.saveOutputOwners();
     await this.workspace.saveCaches();
+    this.digester.statCache.settle();
     if (stateChanged || this.digester.statCache.changed) {
       await this.state.save(this.digester.statCache.changed ? this.digester.statCache.toJSON() : undefined);
     }
@@ -301,45 +321,12 @@ export class Builder {
       graph,
     };
     if (request.profilePath) await trace.write(request.profilePath, this.jobs);
-    if (request.upToDateSnapshot) await this.recordUpToDate(request, summary, graph, materialized);
+    if (request.upToDateSnapshot) {
+      const clean = summary.failed === 0 && summary.skipped === 0 && !request.validateOnly && !request.checkDeterminism && request.materialize !== false;
+      await recordUpToDate(request.upToDateSnapshot, clean, { workspace: this.workspace, state: this.state, summary, graph, materialized });
+    }
     reporter.finished(summary);
     return summary;
-  }
-
-  /** Write (or, after anything but a clean full build, remove) the up-to-date snapshot. */
-  private async recordUpToDate(request: BuildRequest, summary: BuildSummary, graph: TargetGraph, materialized: string[]): Promise<void> {
-    const path = request.upToDateSnapshot!;
-    const clean = summary.failed === 0 && summary.skipped === 0 && !request.validateOnly && !request.checkDeterminism && request.materialize !== false;
-    if (!clean) {
-      rmSync(path, { force: true });
-      return;
-    }
-    const { root, packagesDir, cacheDir, outDir } = this.workspace.config;
-    const files = [join(root, 'assets.yaml')];
-    const absent: string[] = [];
-    const packages = new Set<string>();
-    for (const label of graph.labels) {
-      const decl = graph.target(label);
-      packages.add(decl.pkg);
-      for (const src of decl.srcs) files.push(join(root, src));
-      for (const [path, digest] of Object.entries(this.state.targets.get(label)?.discovered ?? {})) {
-        (digest === 'absent' ? absent : files).push(join(root, path));
-      }
-    }
-    for (const pkg of packages) files.push(join(root, this.workspace.packageFile(pkg)));
-    const written = materialized.map((rel) => join(outDir, rel));
-    const replay = summary.targets.map((t): TargetReport => ({ ...t, status: 'cached', durationMs: 0, reasons: undefined }));
-    const { durationMs: _duration, graph: _graph, ...rest } = summary as BuildSummary & { graph?: TargetGraph };
-    await writeUpToDateSnapshot({
-      path,
-      root,
-      files,
-      written,
-      absent,
-      roots: [packagesDir],
-      skip: [cacheDir, outDir],
-      summary: { ...rest, executed: 0, cached: replay.length, filesHashed: 0, targets: replay, remote: undefined },
-    });
   }
 
   /** Run a rule's cook (or validators) with its outputs going to `blobs`. */
@@ -362,11 +349,12 @@ export class Builder {
         return { outputs: previous.outputs, state: previous };
       }
     }
-    const manifest = await this.cache.actions.get(primary);
-    if (manifest?.kind !== 'manifest') return undefined;
-    const discovered = this.digester.discovered(manifest.discovered);
+    const first = await this.cache.actions.get(primary);
+    if (!first) return undefined;
+    // A rule that discovered nothing has its result stored right under the primary key.
+    const discovered = first.kind === 'manifest' ? this.digester.discovered(first.discovered) : {};
     const result = resultKey(primary, discovered);
-    const entry = await this.cache.actions.get(result);
+    const entry = first.kind === 'result' ? first : await this.cache.actions.get(result);
     if (entry?.kind !== 'result' || !(await this.present(entry.outputs))) return undefined;
     const state: TargetState = {
       primary,
@@ -441,23 +429,6 @@ export class Builder {
 class LocatedErrorList extends Error {
   constructor(readonly errors: LocatedError[]) {
     super(errors.map((e) => e.format()).join('\n'));
-  }
-}
-
-/** What of a dependency can influence a dependent: output digests plus everything else DepInfo shows. */
-function depFingerprint(dep: DepInfo): string[] {
-  const rest = hashString(canonicalJson({ type: dep.type, priority: dep.priority, srcs: dep.srcs, deps: dep.deps, meta: dep.outputs.map((o) => [o.name, o.meta]) }));
-  return [...dep.outputs.map((o) => digestKey(o.digest)), `info:${rest}`];
-}
-
-/** Fail the target when two cooks of the same inputs disagree; names the rule and the output. */
-function assertSameOutputs(rule: string, expected: readonly OutputRecord[], actual: readonly OutputRecord[], what: string): void {
-  const render = (outputs: readonly OutputRecord[]) => outputs.map((o) => `${o.name}=${digestKey(o.digest)}`).sort();
-  const a = render(expected);
-  const b = render(actual);
-  const differing = b.filter((entry) => !a.includes(entry)).map((entry) => entry.split('=')[0]);
-  if (a.length !== b.length || differing.length > 0) {
-    throw new RuleError(`rule "${rule}" is not deterministic: ${differing.length > 0 ? `output ${differing.join(', ')} differs from ${what}` : `it wrote ${b.length} outputs, ${what} ${a.length}`}; its outputs were not cached or uploaded`);
   }
 }
 

@@ -16,6 +16,8 @@ export async function materialize(
   outputs: readonly OutputRecord[],
   blobs: BlobStore,
   written: Map<string, MaterializedFile>,
+  /** Bytes already in memory by digest key (just cooked); anything else is read from `blobs`. */
+  fresh?: ReadonlyMap<string, Uint8Array>,
 ): Promise<string[]> {
   const paths: string[] = [];
   for (const output of outputs) {
@@ -28,7 +30,7 @@ export async function materialize(
       const stat = statSync(abs, { throwIfNoEntry: false });
       if (stat && stat.size === known.size && stat.mtimeMs === known.mtimeMs) continue;
     }
-    const bytes = await blobs.get(output.digest);
+    const bytes = fresh?.get(key) ?? (await blobs.get(output.digest));
     if (!bytes) throw new Error(`output ${output.name} (${key}) is missing from the cache (deleted, or found corrupt and removed); build again to re-cook it`);
     await atomicWrite(abs, bytes);
     const stat = statSync(abs);

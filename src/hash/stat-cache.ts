@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { type BigIntStats, statSync } from 'node:fs';
 import type { Digest } from './digest.js';
 import { hashFile } from './file-hasher.js';
 
@@ -20,6 +20,8 @@ const RACY_WINDOW_NS = 50_000_000n;
 export class StatCache {
   private readonly entries: Map<string, StatEntry>;
   private dirty = false;
+  /** Files hashed while too young to remember; `settle` looks at them again at the end of a build. */
+  private readonly racy = new Set<string>();
   /** How many files were actually read and hashed (for summaries and tests). */
   hashed = 0;
 
@@ -47,10 +49,39 @@ export class StatCache {
     if (nowNs - stat.mtimeNs > RACY_WINDOW_NS) {
       this.entries.set(absPath, { size: digest.size, mtimeNs, ino, hash: digest.hash });
       this.dirty = true;
-    } else if (this.entries.delete(absPath)) {
-      this.dirty = true;
+    } else {
+      this.racy.add(absPath);
+      if (this.entries.delete(absPath)) this.dirty = true;
     }
     return digest;
+  }
+
+  /**
+   * Re-hash the files that were too young to remember when first seen and are old enough now
+   * (git's "racily clean" entries), so the next build does not have to. The digest stored is of
+   * the content now on disk, which is what the next build must compare against.
+   */
+  settle(): void {
+    for (const absPath of this.racy) {
+      this.racy.delete(absPath);
+      const stat = statSync(absPath, { bigint: true, throwIfNoEntry: false });
+      if (!stat || !stat.isFile()) continue;
+      const nowNs = BigInt(Date.now()) * 1_000_000n;
+      if (nowNs - stat.mtimeNs <= RACY_WINDOW_NS) continue;
+      const digest = hashFile(absPath);
+      const after = statSync(absPath, { bigint: true, throwIfNoEntry: false });
+      if (!after || after.mtimeNs !== stat.mtimeNs || after.size !== stat.size) continue;
+      this.entries.set(absPath, { size: digest.size, mtimeNs: stat.mtimeNs.toString(), ino: Number(stat.ino), hash: digest.hash });
+      this.dirty = true;
+    }
+  }
+
+  /** Remember a digest computed elsewhere from a read the caller proved stable (same stat before and after). */
+  remember(absPath: string, stat: BigIntStats, digest: Digest): void {
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    if (nowNs - stat.mtimeNs <= RACY_WINDOW_NS) return;
+    this.entries.set(absPath, { size: digest.size, mtimeNs: stat.mtimeNs.toString(), ino: Number(stat.ino), hash: digest.hash });
+    this.dirty = true;
   }
 
   /** Forget a path (the watcher calls this when it sees a change). */

@@ -1,13 +1,27 @@
-import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+
+/**
+ * Below this size a write is done synchronously: for the thousands of small blobs and cache
+ * entries of a big build, a round trip through libuv's thread pool costs more than the write.
+ */
+const SYNC_LIMIT = 256 * 1024;
+
+let tempCounter = 0;
 
 /**
  * Write via a temp file in the same folder, then rename: readers see the old file or the whole
  * new one, never a torn write, even when the process is killed mid-write.
  */
 export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // pid + a per-process counter is unique without asking the OS for random bytes on every write;
+  // the pid also lets a later build tell a dead writer's leftovers from a live one's.
+  const temp = `${path}.tmp-${process.pid}-${(tempCounter++).toString(16)}`;
+  if (data.length <= SYNC_LIMIT) {
+    atomicWriteSync(path, temp, data);
+    return;
+  }
   try {
     await writeFile(temp, data);
   } catch (error) {
@@ -19,6 +33,22 @@ export async function atomicWrite(path: string, data: Uint8Array | string): Prom
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+function atomicWriteSync(path: string, temp: string, data: Uint8Array | string): void {
+  try {
+    writeFileSync(temp, data);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temp, data);
+  }
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
     throw error;
   }
 }

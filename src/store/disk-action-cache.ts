@@ -1,4 +1,4 @@
-import { readFile, utimes } from 'node:fs/promises';
+import { readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionCache } from './action-cache.js';
 import { type ActionEntry, isActionEntry } from './action-entry.js';
@@ -12,15 +12,24 @@ export class DiskActionCache implements ActionCache {
     return join(this.root, key.slice(0, 2), key);
   }
 
+  /** Entries are small: synchronous reads beat a thread-pool round trip per lookup. */
   async get(key: string): Promise<ActionEntry | undefined> {
     const path = this.pathOf(key);
-    const text = await readFile(path, 'utf8').catch(() => undefined);
-    if (text === undefined) return undefined;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
     try {
       const entry: unknown = JSON.parse(text);
       if (!isActionEntry(entry)) return undefined;
       const now = new Date();
-      await utimes(path, now, now).catch(() => undefined);
+      try {
+        utimesSync(path, now, now);
+      } catch {
+        // Removed by a GC since the read: the entry we hold is still valid.
+      }
       return entry;
     } catch {
       return undefined;

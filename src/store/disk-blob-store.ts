@@ -1,5 +1,5 @@
 import { readFile, rm, stat, utimes } from 'node:fs/promises';
-import { statSync, utimesSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Digest, digestKey, digestOf, sameDigest } from '../hash/digest.js';
 import { atomicWrite } from './atomic-write.js';
@@ -14,6 +14,16 @@ import type { BlobStore } from './blob-store.js';
  * cook rewrites it instead of the store serving or keeping it.
  */
 const REFRESH_AFTER_MS = 5 * 60 * 1000;
+/** Small blobs are read synchronously: cheaper than a thread-pool round trip. */
+const SYNC_READ_LIMIT = 256 * 1024;
+
+function readSync(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
 
 export class DiskBlobStore implements BlobStore {
   constructor(readonly root: string) {}
@@ -57,7 +67,7 @@ export class DiskBlobStore implements BlobStore {
 
   async get(digest: Digest): Promise<Uint8Array | undefined> {
     const path = this.pathOf(digest);
-    const bytes = await readFile(path).catch(() => undefined);
+    const bytes = digest.size <= SYNC_READ_LIMIT ? readSync(path) : await readFile(path).catch(() => undefined);
     if (!bytes) return undefined;
     if (!sameDigest(digestOf(bytes), digest)) {
       await rm(path, { force: true });
@@ -72,7 +82,7 @@ export class DiskBlobStore implements BlobStore {
   async put(bytes: Uint8Array, known?: Digest): Promise<Digest> {
     const digest = known ?? digestOf(bytes);
     const path = this.pathOf(digest);
-    const existing = await stat(path).catch(() => undefined);
+    const existing = statSync(path, { throwIfNoEntry: false });
     // Same size is not proof of same content: compare (a read is cheaper than the cook that got
     // here), so a corrupt file is replaced rather than kept forever.
     if (existing && existing.size === digest.size && (await readFile(path).catch(() => undefined))?.equals(bytes)) {

@@ -20,6 +20,12 @@ export class RemoteHealth {
   #consecutiveFailures = 0;
   #open = false;
   #warning: string | undefined;
+  #settleFirst: ((healthy: boolean) => void) | undefined;
+  #answered = false;
+  #inFlight = 0;
+  readonly #firstAnswer: Promise<boolean> = new Promise((resolve) => {
+    this.#settleFirst = resolve;
+  });
 
   constructor(options: RemoteHealthOptions) {
     this.#display = options.display;
@@ -37,12 +43,41 @@ export class RemoteHealth {
     return this.#warning;
   }
 
+  /** The client calls this as a request goes out (and `succeeded`/`failed` or `settled` after). */
+  started(): void {
+    this.#inFlight += 1;
+  }
+
+  /** A request ended without a verdict on the server (cancelled by us). */
+  settled(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+  }
+
+  /**
+   * Whether an upload may go out. While the build's first requests are still on their way it
+   * waits for their answer, so a build never starts PUTting to a server whose first lookups are
+   * timing out; with nothing asked yet, the upload itself is the probe.
+   */
+  async mayUpload(): Promise<boolean> {
+    if (!this.#answered && this.#inFlight > 0) await this.#firstAnswer;
+    // Not while the server's latest answer was a failure: a sick server gets lookups, not data.
+    return this.available && this.#consecutiveFailures === 0;
+  }
+
   succeeded(): void {
+    this.settled();
     if (!this.#open) this.#consecutiveFailures = 0;
+    this.#answered = true;
+    this.#settleFirst?.(true);
+    this.#settleFirst = undefined;
   }
 
   /** `reason` reads after the URL: "unreachable (ECONNREFUSED)", "timed out after 2000 ms"… */
   failed(reason: string): void {
+    this.settled();
+    this.#answered = true;
+    this.#settleFirst?.(false);
+    this.#settleFirst = undefined;
     this.#consecutiveFailures += 1;
     if (this.#consecutiveFailures >= this.#maxFailures) this.#open = true;
     if (this.#warning !== undefined) return;

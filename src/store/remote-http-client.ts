@@ -91,11 +91,15 @@ export class RemoteHttpClient {
     const url = `${this.#options.base}${path}${this.#options.query ?? ''}`;
     // Transfers of known size get one extra second per MiB, so big blobs on slow links finish.
     const timeoutMs = this.#options.timeoutMs + Math.ceil((size ?? 0) / (1 << 20)) * 1000;
+    this.#options.health.started();
     try {
       return await this.#transport.send(method, url, this.#options.headers, body, timeoutMs, cancel);
     } catch (error) {
       // Abandoned at the flush deadline: not the server's fault, so no warning and no breaker.
-      if (!(error instanceof TransportError) && cancel?.aborted) return undefined;
+      if (!(error instanceof TransportError) && cancel?.aborted) {
+        this.#options.health.settled();
+        return undefined;
+      }
       this.#fail(error instanceof Error ? error.message : String(error));
       return undefined;
     }

@@ -84,8 +84,9 @@ export class TieredCacheStack implements CacheStack {
   }
 
   async flush(): Promise<string[]> {
-    const unfinished = await this.#uploads.drain(this.#flushTimeoutMs);
-    if (unfinished > 0) {
+    // A remote that already failed this build has had its one warning: do not wait on it.
+    const unfinished = await this.#uploads.drain(this.#health.warning === undefined ? this.#flushTimeoutMs : 0);
+    if (unfinished > 0 && this.#health.warning === undefined) {
       this.#warnings.emit(
         `remote cache: ${unfinished} upload(s) still running after ${this.#flushTimeoutMs} ms were abandoned; ` +
           'the next build will upload them',
@@ -148,7 +149,7 @@ export class TieredCacheStack implements CacheStack {
     const known = this.#blobUploads.get(key);
     if (known) return known;
     const work = this.#uploads.slot(async (signal) => {
-      if (!this.#health.available || signal.aborted) {
+      if (!(await this.#health.mayUpload()) || signal.aborted) {
         this.metrics.uploadsFailed += 1;
         return false;
       }
@@ -199,7 +200,7 @@ export class TieredCacheStack implements CacheStack {
         this.metrics.uploadsFailed += 1;
         return false;
       }
-      return this.#uploads.slot((signal) => this.#remoteActions.upload(key, entry, signal));
+      return this.#uploads.slot(async (signal) => (await this.#health.mayUpload()) && this.#remoteActions.upload(key, entry, signal));
     })();
     this.#uploads.track(work);
   }
