@@ -1,7 +1,7 @@
 /**
  * The encoders kiln uses unless a caller injects others. All four are the reference or
  * best-known open encoders, run as native executables from npm tarballs (nothing is downloaded
- * at install or run time); see docs/readme/texture.md for why these and not wasm builds.
+ * at install or run time); see the README's texture section for why these and not wasm builds.
  */
 import { astcencCodec } from './astcenc-codec.js';
 import { basisuCodec } from './basisu-codec.js';

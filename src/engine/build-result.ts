@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../rule/context.js';
+import type { SizeReport } from './size-report.js';
 
 export type ActionStatus = 'executed' | 'cached' | 'failed' | 'skipped';
 
@@ -14,6 +15,8 @@ export interface TargetReport {
   outputs: { name: string; digest: string; size: number }[];
   diagnostics: Diagnostic[];
   stats: Record<string, number | string | boolean>;
+  /** Source, output and decoded sizes and an estimated load time (executed and cached targets). */
+  size?: SizeReport;
   /** The formatted error (failed) or the dependency that failed (skipped). */
   error?: string;
   /** Stack trace of a rule crash, shown with --verbose. */

@@ -22,6 +22,7 @@ import { failureMessage } from './failure-message.js';
 import { type KeyInputs, primaryKey, resultKey } from './key-inputs.js';
 import { materialize, removeStale } from './materialize.js';
 import { runDag } from './run-dag.js';
+import { sizeReport } from './size-report.js';
 import { SourceDigester } from './source-digester.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { recordUpToDate } from './record-up-to-date.js';
@@ -213,7 +214,7 @@ export class Builder {
             }
             const end = trace.now();
             trace.span(label, 'cached', slot, begin, end);
-            return finish({ ...base, status: 'cached', durationMs: end - begin, outputs: outputSummary(hit.outputs), diagnostics: hit.state.diagnostics, stats: hit.state.stats });
+            return finish({ ...base, status: 'cached', durationMs: end - begin, outputs: outputSummary(hit.outputs), diagnostics: hit.state.diagnostics, stats: hit.state.stats, size: sizeReport(srcs, hit.outputs, hit.state.stats) });
           }
         }
 
@@ -253,9 +254,11 @@ export class Builder {
           built.set(label, this.built(decl, rule, ctx.outputs, graph.depsOf(label)));
           if (requested.has(label)) keepFresh(ctx.outputBytes);
         }
+        // Validators write no outputs: report the sizes of the cooked result when the cache has it.
+        const sized = validating ? ((await this.lookup(primary, previous))?.outputs ?? []) : ctx.outputs;
         const end = trace.now();
         trace.span(label, 'executed', slot, begin, end, { reasons });
-        return finish({ ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats });
+        return finish({ ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(srcs, sized, ctx.stats) });
       } catch (error) {
         const { message, stack } = failureMessage(error instanceof LocatedErrorList ? new LocatedErrors(error.errors) : error, decl);
         const end = trace.now();

@@ -186,4 +186,13 @@ describe('Builder', () => {
     expect(() => ws.read('kiln-out/p/many.txt')).toThrow();
     expect(ws.read('kiln-out/p/copies/a.txt').toString()).toBe('a');
   });
+
+  it('reports the same size figures for every target, also when validating', async () => {
+    ws = tempWorkspace(LEVEL);
+    const summary = await builderFor().build({ patterns: ['//lvl:stats'] });
+    expect(summary.targets[0]?.size).toEqual({ sourceBytes: 21, outputBytes: 18, uncompressedBytes: 18, estimatedLoadMs: 0 });
+    const validated = await builderFor().build({ patterns: ['//lvl:stats'], validateOnly: true });
+    expect(validated.targets[0]?.status).toBe('executed');
+    expect(validated.targets[0]?.size?.outputBytes).toBe(18);
+  });
 });
