@@ -326,7 +326,7 @@ export class Builder {
     if (request.profilePath) await trace.write(request.profilePath, this.jobs);
     if (request.upToDateSnapshot) {
       const clean = summary.failed === 0 && summary.skipped === 0 && !request.validateOnly && !request.checkDeterminism && request.materialize !== false;
-      await recordUpToDate(request.upToDateSnapshot, clean, { workspace: this.workspace, state: this.state, summary, graph, materialized });
+      await recordUpToDate(request.upToDateSnapshot, clean, { workspace: this.workspace, state: this.state, statCache: this.digester.statCache, summary, graph, materialized });
     }
     reporter.finished(summary);
     return summary;

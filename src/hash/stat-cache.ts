@@ -84,6 +84,15 @@ export class StatCache {
     this.dirty = true;
   }
 
+  /** The digest key remembered for the file's *current* stat, without reading it; undefined if none. */
+  lookup(absPath: string): string | undefined {
+    const known = this.entries.get(absPath);
+    if (!known) return undefined;
+    const stat = statSync(absPath, { bigint: true, throwIfNoEntry: false });
+    if (!stat || Number(stat.size) !== known.size || stat.mtimeNs.toString() !== known.mtimeNs || Number(stat.ino) !== known.ino) return undefined;
+    return `${known.hash}-${known.size}`;
+  }
+
   /** Forget a path (the watcher calls this when it sees a change). */
   invalidate(absPath: string): void {
     if (this.entries.delete(absPath)) this.dirty = true;

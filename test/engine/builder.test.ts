@@ -1,11 +1,13 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataRule } from '../../rules/data/index.js';
 import { filesRule } from '../../rules/files/index.js';
 import { Builder } from '../../src/engine/builder.js';
 import { createRegistry } from '../../src/rule/registry.js';
-import type { AnyRule } from '../../src/rule/rule.js';
+import { defineRule, type AnyRule } from '../../src/rule/rule.js';
+import { s } from '../../src/rule/schema.js';
+import { isUpToDate, readSnapshot } from '../../src/engine/up-to-date-snapshot.js';
 import { DiskActionCache } from '../../src/store/disk-action-cache.js';
 import { DiskBlobStore } from '../../src/store/disk-blob-store.js';
 import { Workspace } from '../../src/workspace/workspace.js';
@@ -194,5 +196,39 @@ describe('Builder', () => {
     const validated = await builderFor().build({ patterns: ['//lvl:stats'], validateOnly: true });
     expect(validated.targets[0]?.status).toBe('executed');
     expect(validated.targets[0]?.size?.outputBytes).toBe(18);
+  });
+
+  it('writes no up-to-date snapshot when a source changed after the build read it', async () => {
+    ws = tempWorkspace({
+      'pkgs/p/assets.yaml': 'targets:\n  a: { rule: concat, srcs: [a.txt] }\n  b: { rule: edit_other, srcs: [b.txt], deps: [":a"] }\n',
+      'pkgs/p/a.txt': 'A1',
+      'pkgs/p/b.txt': 'B',
+    });
+    // Runs after :a was cooked and rewrites a.txt (same size, an old mtime), like an editor
+    // saving in the middle of a build.
+    const editOther = defineRule<object>({
+      name: 'edit_other',
+      version: 1,
+      type: 'files',
+      description: 'test: edits a source of another target',
+      attributes: s.object<object>({}),
+      defaults: {},
+      async cook(ctx) {
+        writeFileSync(join(ws.root, 'pkgs/p/a.txt'), 'A2');
+        const past = new Date(Date.now() - 5000);
+        utimesSync(join(ws.root, 'pkgs/p/a.txt'), past, past);
+        await ctx.output(`${ctx.name}.txt`, new TextEncoder().encode('b'));
+      },
+    });
+    const old = new Date(Date.now() - 10_000);
+    for (const dir of ['pkgs', 'pkgs/p']) utimesSync(join(ws.root, dir), old, old);
+    const snapshot = join(ws.root, '.kiln/state/up-to-date-test.json');
+    const summary = await builderFor([concatRule(), editOther]).build({ patterns: ['//p:all'], upToDateSnapshot: snapshot });
+    expect(summary.failed).toBe(0);
+    expect(existsSync(snapshot)).toBe(false);
+    // Without the edit, the same build does leave a snapshot that vouches for itself.
+    ws.write('pkgs/p/assets.yaml', 'targets:\n  a: { rule: concat, srcs: [a.txt] }\n');
+    await builderFor([concatRule(), editOther]).build({ patterns: ['//p:all'], upToDateSnapshot: snapshot });
+    expect(isUpToDate(readSnapshot(snapshot)!)).toBe(true);
   });
 });
