@@ -16,9 +16,10 @@ import { encodeMipFiles } from './image-file-output.js';
 import { ktx2Parts } from './ktx2-parts.js';
 import { readKtx2 } from './ktx2-reader.js';
 import { writeKtx2 } from './ktx2-writer.js';
-import { buildMipChain, type MipKernel } from './mip-chain.js';
+import type { TextureOptions } from './index.js';
+import { buildMipChain } from './mip-chain.js';
 import { passThrough } from './pass-through.js';
-import { resolvePlatformSettings, type TextureFormat, type TexturePlatformSettings } from './platform-settings.js';
+import { resolvePlatformSettings, type TexturePlatformSettings } from './platform-settings.js';
 import { psnrStat } from './psnr.js';
 import { looksLikeDds, sniffInput } from './sniff.js';
 import { chooseTargetFormat } from './target-format.js';
@@ -27,17 +28,8 @@ import { chainGpuBytes, hasTransparency, textureMeta } from './texture-meta.js';
 import { applyPotPolicy, checkPixelLimit, fitToMaxSize } from './validators.js';
 import { vkFormatByName } from './vk-formats.js';
 
-/** The attribute fields the cook reads (index.ts owns the documented interface). */
-export interface CookAttributes {
-  color_space: 'auto' | 'srgb' | 'linear';
-  normal_map?: boolean;
-  max_size?: number;
-  mips: boolean;
-  resize: boolean;
-  format?: TextureFormat;
-  mip_filter: MipKernel;
-  effort?: 'fast' | 'normal' | 'high';
-}
+/** The attributes the cook reads: index.ts owns the documented interface. */
+export type CookAttributes = TextureOptions;
 
 export interface CookOptions {
   codecs: TextureCodecs;

@@ -5,15 +5,15 @@ import type { DepInfo, SourceRef } from '../rule/context.js';
 import type { OutputRecord } from '../rule/output.js';
 import type { AnyRule } from '../rule/rule.js';
 import type { ResultEntry } from '../store/action-entry.js';
-import type { BlobStore } from '../store/blob-store.js';
-import { OverlayBlobStore } from '../store/overlay-blob-store.js';
 import type { CacheStack } from '../store/cache-stack.js';
 import { assetIdOf } from '../workspace/label.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
-import { issuesToError, platformSettingsFor } from '../workspace/workspace-config.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { ActionContext, type ActionContextInit } from './action-context.js';
+import type { ActionContextInit } from './action-context.js';
+import { cookChecked, cookInto } from './cook-action.js';
+import { PlatformSettingsCache } from './platform-settings-cache.js';
+import { storeActionResult } from './store-action-result.js';
 import { analyze } from './analyze.js';
 import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { BuildState, type TargetState } from './build-state.js';
@@ -26,7 +26,6 @@ import { sizeReport } from './size-report.js';
 import { SourceDigester } from './source-digester.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { recordUpToDate } from './record-up-to-date.js';
-import { assertSameOutputs } from './assert-same-outputs.js';
 import { depFingerprint } from './dep-fingerprint.js';
 
 export interface BuildRequest {
@@ -82,7 +81,7 @@ export class Builder {
   readonly jobs: number;
   readonly digester: SourceDigester;
   private readonly state: BuildState;
-  private platformSettingsCache = new Map<string, Record<string, unknown> | Error>();
+  private platformSettings: PlatformSettingsCache;
 
   constructor(options: BuilderOptions) {
     this.workspace = options.workspace;
@@ -94,13 +93,14 @@ export class Builder {
       throw new LocatedError(`unknown platform "${this.platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' });
     }
     this.jobs = Math.max(1, options.jobs ?? availableParallelism());
+    this.platformSettings = new PlatformSettingsCache(config, this.platform);
     this.state = BuildState.load(config.cacheDir, this.platform);
     this.digester = new SourceDigester(config.root, this.state.statEntries);
   }
 
   /** Forget cached platform settings (the root assets.yaml changed). */
   resetSettings(): void {
-    this.platformSettingsCache = new Map();
+    this.platformSettings = new PlatformSettingsCache(this.workspace.config, this.platform);
   }
 
   /** The last known outputs of a target on this platform (watch server, `kiln query`). */
@@ -159,10 +159,10 @@ export class Builder {
       const base: TargetReport = { label, rule: decl.rule, status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {} };
       try {
         const broken = graph.broken.get(label);
-        if (broken) throw new LocatedErrorList(broken);
+        if (broken) throw new LocatedErrors(broken);
         const rule = this.workspace.rules.get(decl.rule);
         if (!rule) throw new LocatedError(`unknown rule "${decl.rule}"`, positionIn(decl, ['rule']), label);
-        const settings = this.platformSettings(rule);
+        const settings = this.platformSettings.for(rule);
         const attrs = { ...rule.defaults, ...decl.packageDefaults, ...decl.attrs, ...(decl.platformAttrs[this.platform] ?? {}) };
         const srcs = this.sources(decl);
         const depLabels = graph.depsOf(label);
@@ -202,10 +202,7 @@ export class Builder {
         });
         if (!validating) {
           const hit = await this.lookup(primary, previous);
-          if (hit && request.checkDeterminism) {
-            const again = await this.cookInto(new OverlayBlobStore(this.cache.blobs), rule, ctxInit(), false);
-            assertSameOutputs(rule.name, hit.outputs, again.outputs, 'the cached result');
-          }
+          if (hit && request.checkDeterminism) await cookChecked(this.cache.blobs, rule, ctxInit(), hit.outputs);
           if (hit) {
             built.set(label, this.built(decl, rule, hit.outputs, graph.depsOf(label)));
             if (hit.state !== previous) {
@@ -224,31 +221,16 @@ export class Builder {
           previous && this.digester.discovered(Object.keys(previous.discovered)),
         );
         const cookStart = performance.now();
-        let ctx: ActionContext;
-        if (request.checkDeterminism && !validating) {
-          const overlay = new OverlayBlobStore(this.cache.blobs);
-          ctx = await this.cookInto(overlay, rule, ctxInit(), false);
-          const again = await this.cookInto(new OverlayBlobStore(this.cache.blobs), rule, ctxInit(), false);
-          assertSameOutputs(rule.name, ctx.outputs, again.outputs, 'the first run');
-          await overlay.commit();
-        } else {
-          ctx = await this.cookInto(this.cache.blobs, rule, ctxInit(), validating);
-        }
+        const ctx = request.checkDeterminism && !validating
+          ? await cookChecked(this.cache.blobs, rule, ctxInit())
+          : await cookInto(this.cache.blobs, rule, ctxInit(), validating);
         const durationMs = performance.now() - cookStart;
         if (!validating) {
           if (ctx.outputs.length === 0) throw new Error('the rule produced no output');
           const discovered = Object.fromEntries(Object.entries(ctx.discovered).sort(([a], [b]) => (a < b ? -1 : 1)));
           const result = resultKey(primary, discovered);
           const entry: ResultEntry = { kind: 'result', outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: Math.round(durationMs) };
-          // The result goes in before the manifest that leads to it: a reader never follows a
-          // manifest to nothing.
-          if (Object.keys(discovered).length === 0) {
-            // Nothing discovered: one entry under the primary key is the whole answer.
-            await this.cache.actions.put(primary, entry);
-          } else {
-            await this.cache.actions.put(result, entry);
-            await this.cache.actions.put(primary, { kind: 'manifest', discovered: Object.keys(discovered) });
-          }
+          await storeActionResult(this.cache.actions, primary, result, Object.keys(discovered), entry);
           this.state.targets.set(label, { primary, result, inputs, discovered, outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: entry.durationMs });
           stateChanged = true;
           built.set(label, this.built(decl, rule, ctx.outputs, graph.depsOf(label)));
@@ -260,7 +242,7 @@ export class Builder {
         trace.span(label, 'executed', slot, begin, end, { reasons });
         return finish({ ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(srcs, sized, ctx.stats) });
       } catch (error) {
-        const { message, stack } = failureMessage(error instanceof LocatedErrorList ? new LocatedErrors(error.errors) : error, decl);
+        const { message, stack } = failureMessage(error, decl);
         const end = trace.now();
         trace.span(label, 'failed', slot, begin, end);
         return finish({ ...base, status: 'failed', durationMs: end - begin, error: message, stack });
@@ -332,18 +314,6 @@ export class Builder {
     return summary;
   }
 
-  /** Run a rule's cook (or validators) with its outputs going to `blobs`. */
-  private async cookInto(blobs: BlobStore, rule: AnyRule, init: ActionContextInit, validating: boolean): Promise<ActionContext> {
-    const ctx = new ActionContext({ ...init, blobs });
-    try {
-      if (validating) await (rule.validate ?? rule.cook).call(rule, ctx);
-      else await rule.cook(ctx);
-    } finally {
-      await ctx.dispose();
-    }
-    return ctx;
-  }
-
   /** Local state first (no I/O beyond stats), then the action cache's two-level lookup. */
   private async lookup(primary: string, previous: TargetState | undefined): Promise<{ outputs: OutputRecord[]; state: TargetState } | undefined> {
     if (previous && previous.primary === primary) {
@@ -407,31 +377,6 @@ export class Builder {
       deps,
     };
     return { decl, rule, outputs, info, fingerprint: depFingerprint(info) };
-  }
-
-  private platformSettings(rule: AnyRule): Record<string, unknown> {
-    let settings = this.platformSettingsCache.get(rule.name);
-    if (!settings) {
-      const config = this.workspace.config;
-      const merged = platformSettingsFor(config, this.platform, rule.name);
-      settings = merged;
-      if (rule.platformSettings) {
-        const shared = rule.platformSettings.parse(config.ruleSettings[rule.name] ?? {});
-        const own = rule.platformSettings.parse(config.platforms[this.platform]?.[rule.name] ?? {});
-        if (!shared.value) settings = issuesToError(config.file, shared.issues, ['rules', rule.name]);
-        else if (!own.value) settings = issuesToError(config.file, own.issues, ['platforms', this.platform, rule.name]);
-      }
-      this.platformSettingsCache.set(rule.name, settings);
-    }
-    if (settings instanceof Error) throw settings;
-    return settings;
-  }
-}
-
-/** Wraps a broken target's declaration errors so they are reported together. */
-class LocatedErrorList extends Error {
-  constructor(readonly errors: LocatedError[]) {
-    super(errors.map((e) => e.format()).join('\n'));
   }
 }
 

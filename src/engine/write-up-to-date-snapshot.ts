@@ -1,11 +1,10 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { isRacy } from '../hash/racy-mtime.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { BuildSummary } from './build-result.js';
 import { SNAPSHOT_VERSION, statTuple, type UpToDateSnapshot } from './up-to-date-snapshot.js';
 
-/** Stats younger than this could still change within the same mtime tick: never vouch for them. */
-const RACY_WINDOW_NS = 100_000_000n;
 
 export interface SnapshotInputs {
   path: string;
@@ -28,8 +27,8 @@ export interface SnapshotInputs {
 
 /** Record what a successful build depended on; removes a stale snapshot when it cannot vouch. */
 export async function writeUpToDateSnapshot(inputs: SnapshotInputs): Promise<void> {
-  const nowNs = BigInt(Date.now()) * 1_000_000n;
-  const fresh = (mtimeNs: string) => nowNs - BigInt(mtimeNs) <= RACY_WINDOW_NS;
+  const now = Date.now();
+  const fresh = (mtimeNs: string) => isRacy(BigInt(mtimeNs), now);
   const files: UpToDateSnapshot['files'] = [];
   const rel = (path: string) => relative(inputs.root, path);
   for (const path of new Set(inputs.files)) {

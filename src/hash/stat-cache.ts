@@ -1,6 +1,7 @@
 import { type BigIntStats, statSync } from 'node:fs';
 import type { Digest } from './digest.js';
 import { hashFile } from './file-hasher.js';
+import { isRacy } from './racy-mtime.js';
 
 /** What the cache remembers of a file: enough of its stat to know it is untouched, and its digest. */
 export interface StatEntry {
@@ -10,8 +11,6 @@ export interface StatEntry {
   hash: string;
 }
 
-/** Files modified this recently are hashed but not remembered: their mtime could still repeat ("racy git"). */
-const RACY_WINDOW_NS = 50_000_000n;
 
 /**
  * Maps workspace files to digests without re-reading untouched files. A file whose stat changed
@@ -45,8 +44,7 @@ export class StatCache {
     }
     const digest = hashFile(absPath);
     this.hashed++;
-    const nowNs = BigInt(Date.now()) * 1_000_000n;
-    if (nowNs - stat.mtimeNs > RACY_WINDOW_NS) {
+    if (!isRacy(stat.mtimeNs)) {
       this.entries.set(absPath, { size: digest.size, mtimeNs, ino, hash: digest.hash });
       this.dirty = true;
     } else {
@@ -66,8 +64,7 @@ export class StatCache {
       this.racy.delete(absPath);
       const stat = statSync(absPath, { bigint: true, throwIfNoEntry: false });
       if (!stat || !stat.isFile()) continue;
-      const nowNs = BigInt(Date.now()) * 1_000_000n;
-      if (nowNs - stat.mtimeNs <= RACY_WINDOW_NS) continue;
+      if (isRacy(stat.mtimeNs)) continue;
       const digest = hashFile(absPath);
       const after = statSync(absPath, { bigint: true, throwIfNoEntry: false });
       if (!after || after.mtimeNs !== stat.mtimeNs || after.size !== stat.size) continue;
@@ -78,8 +75,7 @@ export class StatCache {
 
   /** Remember a digest computed elsewhere from a read the caller proved stable (same stat before and after). */
   remember(absPath: string, stat: BigIntStats, digest: Digest): void {
-    const nowNs = BigInt(Date.now()) * 1_000_000n;
-    if (nowNs - stat.mtimeNs <= RACY_WINDOW_NS) return;
+    if (isRacy(stat.mtimeNs)) return;
     this.entries.set(absPath, { size: digest.size, mtimeNs: stat.mtimeNs.toString(), ino: Number(stat.ino), hash: digest.hash });
     this.dirty = true;
   }

@@ -1,6 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRacy } from '../hash/racy-mtime.js';
 import { atomicWrite } from '../store/atomic-write.js';
 
 interface Entry {
@@ -10,8 +11,6 @@ interface Entry {
   value: unknown;
 }
 
-/** Files modified this recently may change again within the same mtime tick: never trust them. */
-const RACY_WINDOW_NS = 50_000_000n;
 const VERSION = 1;
 
 /**
@@ -50,8 +49,7 @@ export class YamlCache {
   }
 
   set(absPath: string, stat: BigIntStats, value: unknown): void {
-    const nowNs = BigInt(Date.now()) * 1_000_000n;
-    if (nowNs - stat.mtimeNs <= RACY_WINDOW_NS) {
+    if (isRacy(stat.mtimeNs)) {
       if (this.entries.delete(absPath)) this.dirty = true;
       return;
     }
