@@ -11,7 +11,7 @@ import { applyPart, assetParts, decodeParts, decodeWhole, emptyAsset, memoryByte
 import { AssetLoader, type LoadOptions, type LoaderOptions } from './asset-loader.js';
 import type { ByteSource } from './byte-source.js';
 import { decompress } from './decompress.js';
-import { checkDigest, xxh64Text } from './digest-check.js';
+import { checkDigest, sha256Text } from './digest-check.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { categoryOf } from './memory-cache.js';
 import type { RuntimeMetrics } from './metrics.js';
@@ -203,7 +203,7 @@ export async function openBundle(source: ByteSource, options: OpenOptions = {}):
     const bytes = await loader.read(source, BLOCK, header.size, UNTIL_READY);
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     const { index, hash, canonical } = parseBundleIndex(text);
-    const actual = await xxh64Text(canonical);
+    const actual = await sha256Text(canonical);
     if (actual !== hash) throw new FormatError(`index checksum ${actual} does not match ${hash}`);
     const size = await source.size();
     for (const entry of index.entries) {

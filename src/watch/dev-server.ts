@@ -92,7 +92,7 @@ export class DevServer {
     }
     const digest = parseDigestKey(match[1]!);
     if (!digest) {
-      res.writeHead(400, { ...CORS, 'content-type': 'text/plain' }).end('bad digest: expected <16 hex>-<size>\n');
+      res.writeHead(400, { ...CORS, 'content-type': 'text/plain' }).end('bad digest: expected <64 hex sha256>-<size>\n');
       return;
     }
     let bytes: Uint8Array | undefined;
