@@ -6,6 +6,7 @@ import { explainCommand } from './explain.js';
 import { gcCommand } from './gc.js';
 import { graphCommand } from './graph.js';
 import { queryCommand } from './query.js';
+import { reportCommand } from './report.js';
 import { rulesCommand } from './rules.js';
 import { validateCommand } from './validate.js';
 import { watchCommand } from './watch.js';
@@ -21,4 +22,5 @@ export const commands: readonly Command[] = [
   cleanCommand,
   gcCommand,
   rulesCommand,
+  reportCommand,
 ];
