@@ -17,6 +17,13 @@ export function formatMeasure(measure: BudgetMeasure, value: number): string {
   return String(value);
 }
 
+/** Use and limit; exact when rounding would show two different figures as the same. */
+function figures(r: BudgetResult): [string, string] {
+  const use = formatMeasure(r.measure, r.use);
+  const limit = formatMeasure(r.measure, r.limit);
+  return use === limit && r.use !== r.limit ? [String(r.use), String(r.limit)] : [use, limit];
+}
+
 export function statusText(result: BudgetResult): string {
   if (result.status !== 'over') return result.status;
   return result.severity === 'error' ? 'OVER' : 'over (warning)';
@@ -32,8 +39,7 @@ export function formatBudgetTable(report: BudgetReport, only: 'over' | 'all'): s
       ...rows.map((r) => [
         r.scope,
         r.measure,
-        formatMeasure(r.measure, r.use),
-        formatMeasure(r.measure, r.limit),
+        ...figures(r),
         statusText(r),
         r.offenders.map((o) => `${o.label} ${formatMeasure(r.measure === 'textures' || r.measure === 'assets' ? 'vram_bytes' : r.measure, o.value)}`).join(', '),
       ]),
