@@ -19,6 +19,8 @@ export interface DevServerOptions {
   hello: () => HelloMessage;
   host?: string;
   port?: number;
+  /** The studio page and its API (`/`, `/app/*`, `/api/*`): answers true when the request was its. */
+  page?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-range, content-length, etag' };
@@ -82,6 +84,7 @@ export class DevServer {
       res.writeHead(204, { ...CORS, 'access-control-allow-headers': 'range', 'access-control-allow-methods': 'GET, HEAD' }).end();
       return;
     }
+    if (!match && this.options.page && (await this.options.page(req, res))) return;
     if (!match) {
       res.writeHead(404, { ...CORS, 'content-type': 'text/plain' }).end('kiln watch: blobs at /cas/<digest>, events at /ws\n');
       return;

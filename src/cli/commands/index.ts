@@ -8,6 +8,7 @@ import { graphCommand } from './graph.js';
 import { queryCommand } from './query.js';
 import { reportCommand } from './report.js';
 import { rulesCommand } from './rules.js';
+import { uiCommand } from './ui.js';
 import { validateCommand } from './validate.js';
 import { watchCommand } from './watch.js';
 
@@ -23,4 +24,5 @@ export const commands: readonly Command[] = [
   gcCommand,
   rulesCommand,
   reportCommand,
+  uiCommand,
 ];
