@@ -9,18 +9,43 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Tool name (as a rule calls it) → identity string. Same name and shape as the runner's ActionUnit.tools. */
 export type ToolIdentities = Record<string, string>;
 
-const require = createRequire(import.meta.url);
+/**
+ * The folder of an installed npm package, found from its resolved entry point: many packages do not
+ * export `./package.json`, so walk up from the entry to the manifest that names the package.
+ */
+export function packageDir(pkg: string): string {
+  let dir = dirname(fileURLToPath(import.meta.resolve(pkg)));
+  for (;;) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (manifest.name === pkg) return dir;
+    } catch {
+      // no manifest at this level: keep walking up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the package.json of ${pkg}`);
+    dir = parent;
+  }
+}
+
+const npmIdentities = new Map<string, string>();
 
 /** `name@version` of an installed npm package, read from its own package.json. */
 export function npmPackageIdentity(pkg: string): string {
-  const manifest = require(`${pkg}/package.json`) as { name?: string; version?: string };
-  return `${manifest.name ?? pkg}@${manifest.version ?? 'unknown'}`;
+  let identity = npmIdentities.get(pkg);
+  if (identity === undefined) {
+    const manifest = JSON.parse(readFileSync(join(packageDir(pkg), 'package.json'), 'utf8')) as { version?: string };
+    identity = `${pkg}@${manifest.version ?? 'unknown'}`;
+    npmIdentities.set(pkg, identity);
+  }
+  return identity;
 }
 
 const executableDigests = new Map<string, Promise<string>>();
