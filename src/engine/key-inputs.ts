@@ -19,6 +19,8 @@ export interface KeyInputs {
   srcs: Record<string, string>;
   /** Dependency label → its output digest keys, in order. */
   deps: Record<string, string[]>;
+  /** Tool name → identity (npm name@version, or package version + executable digest): see Rule.tools. */
+  tools: Record<string, string>;
 }
 
 /** Discovered path → digest key, or `absent`. */
@@ -45,6 +47,7 @@ export function primaryKey(inputs: KeyInputs): string {
     canonicalJson(inputs.platform),
     JSON.stringify(Object.entries(inputs.srcs)),
     JSON.stringify(Object.entries(inputs.deps)),
+    canonicalJson(inputs.tools),
   ].join('\u0000');
   return keyHash(text);
 }
