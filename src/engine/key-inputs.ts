@@ -25,7 +25,7 @@ export interface KeyInputs {
 export type DiscoveredDigests = Record<string, string>;
 
 /** 128 bits from two seeded xxh64 runs: plenty for a cache shared by a whole studio. */
-function key128(text: string): string {
+export function key128(text: string): string {
   return hashString(text) + hashString(`kiln\u0000${text}`);
 }
 
