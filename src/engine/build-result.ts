@@ -18,6 +18,8 @@ export interface TargetReport {
   stats: Record<string, number | string | boolean>;
   /** Source, output and decoded sizes and an estimated load time (executed and cached targets). */
   size?: SizeReport;
+  /** Where the cook ran (executed only): a pool worker thread or the build's own thread. */
+  ranIn?: 'worker' | 'in-process';
   /** Stack trace of a rule crash, shown with --verbose. */
   stack?: string;
 }

@@ -61,6 +61,8 @@ export interface BuilderOptions {
   workers?: number;
   /** Per-action time limit in milliseconds (default: none). */
   actionTimeoutMs?: number;
+  /** Heap limit of each worker thread in MB (default: Node's). */
+  workerHeapMb?: number;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
@@ -105,7 +107,7 @@ export class Builder {
     this.platformSettings = new PlatformSettingsCache(config, this.platform);
     this.state = BuildState.load(config.cacheDir, this.platform);
     this.digester = new SourceDigester(config.root, this.state.statEntries);
-    this.runner = new ActionRunner({ root: config.root, workers: options.workers ?? this.jobs, timeoutMs: options.actionTimeoutMs ?? 0 });
+    this.runner = new ActionRunner({ root: config.root, workers: options.workers ?? this.jobs, timeoutMs: options.actionTimeoutMs ?? 0, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
   }
 
   /** Stop the worker pool (idle workers also exit by themselves after a few seconds). */
@@ -254,7 +256,7 @@ export class Builder {
         const sized = validating ? ((await this.lookup(primary, previous))?.outputs ?? []) : ctx.outputs;
         const end = trace.now();
         trace.span(label, 'executed', slot, begin, end, { reasons });
-        return finish({ ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(srcs, sized, ctx.stats) });
+        return finish({ ...base, status: 'executed', durationMs, ranIn: ctx.where, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(srcs, sized, ctx.stats) });
       } catch (error) {
         const { diagnostics, stack } = failureDiagnostics(error, decl);
         const end = trace.now();

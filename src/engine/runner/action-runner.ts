@@ -1,11 +1,11 @@
 import type { BlobStore } from '../../store/blob-store.js';
 import type { AnyRule } from '../../rule/rule.js';
-import { actionFailure } from './action-failure.js';
+import type { ActionFailure } from './action-failure.js';
 import type { ActionUnit } from './action-unit.js';
 import { LocalActionIO } from './local-action-io.js';
 import { type ActionRun, type RunMode, runAction } from './run-action.js';
 import { poolWorkerUrl, workerLoadableUrl } from './worker-module.js';
-import { PoolTaskError, WorkerPool } from './worker-pool.js';
+import { formatMs, PoolTaskError, WorkerPool } from './worker-pool.js';
 import { WorkspaceFiles } from './workspace-files.js';
 
 export interface RunnerOptions {
@@ -58,7 +58,7 @@ export class ActionRunner {
         return { ...(await this.pool.run(unit, placement.moduleUrl, mode, blobs, this.options.timeoutMs, signal)), where: 'worker' };
       } catch (error) {
         if (!(error instanceof PoolTaskError)) throw error;
-        return { ...emptyRun(), failure: { diagnostics: actionFailure(error, unit).diagnostics.map((d) => ({ ...d, code: error.kind })) }, where: 'worker' };
+        return { ...emptyRun(), failure: poolFailure(unit, error.kind, error.message), where: 'worker' };
       }
     }
     return { ...(await this.runHere(unit, rule, blobs, mode, signal)), where: 'in-process' };
@@ -81,8 +81,7 @@ export class ActionRunner {
       const first = await Promise.race([cook, timeout]);
       if (first !== 'timeout') return first;
       abort.abort();
-      const failure = actionFailure(new Error('timeout'), unit);
-      return { ...emptyRun(), failure: { diagnostics: failure.diagnostics.map((d) => ({ ...d, code: 'rule-timeout', message: `rule "${unit.rule.name}" did not finish within ${limit} ms` })) } };
+      return { ...emptyRun(), failure: poolFailure(unit, 'rule-timeout', `rule "${unit.rule.name}" did not finish within ${formatMs(limit)}; it runs in the build's own thread, so it could only be abandoned, not stopped`) };
     } finally {
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -103,6 +102,11 @@ function decide(rule: AnyRule, workers: number): Placement {
   if (!moduleUrl) return { where: 'in-process', reason: `${rule.module.url} has no JavaScript a worker can import` };
   if (!poolWorkerUrl()) return { where: 'in-process', reason: 'the pool worker is not compiled' };
   return { where: 'worker', moduleUrl };
+}
+
+/** The runner, not the rule, ended the action: the diagnostic says how, about the unit's target. */
+function poolFailure(unit: ActionUnit, code: 'worker-crashed' | 'rule-timeout', message: string): ActionFailure {
+  return { diagnostics: [{ code, severity: 'error', message, label: unit.label, ...(unit.srcs[0] ? { location: { file: unit.srcs[0].path } } : {}) }] };
 }
 
 function emptyRun(): ActionRun {

@@ -84,10 +84,11 @@ export default async function cookInWorker(task: PoolTask): Promise<unknown> {
   const module = unit.rule.module!;
   let run: ActionRun;
   try {
-    let rule = rules.get(task.moduleUrl);
+    const key = `${task.moduleUrl}#${module.factory}`;
+    let rule = rules.get(key);
     if (!rule) {
       rule = loadRule(task.moduleUrl, module);
-      rules.set(task.moduleUrl, rule);
+      rules.set(key, rule);
     }
     let files = filesByRoot.get(task.root);
     if (!files) {
