@@ -27,7 +27,7 @@ export interface KeyInputs {
 export type DiscoveredDigests = Record<string, string>;
 
 /** SHA-256 (64 hex): keys address shared caches, so they must be collision-resistant too. */
-function keyHash(text: string): string {
+export function keyHash(text: string): string {
   return sha256Hex(text);
 }
 
