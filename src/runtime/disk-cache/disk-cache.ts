@@ -8,7 +8,7 @@
 import type { IndexDigest } from '../../bundle/index-format.js';
 import { checkDigest } from '../digest-check.js';
 import { RuntimeError } from '../runtime-error.js';
-import { contentKey } from './cache-key.js';
+import { CONTENT_PREFIX, contentKey } from './cache-key.js';
 import type { DiskStore, StorageEstimate } from './disk-store.js';
 
 export interface DiskCacheOptions {
@@ -254,7 +254,8 @@ export class DiskCache {
   private async write(key: string, bytes: Uint8Array): Promise<boolean> {
     await this.ready();
     const existing = this.records.get(key);
-    if (existing && existing.size === bytes.byteLength) return true;
+    // a content record with this key already holds these bytes (reads verify it); a named record (catalog) is replaced
+    if (existing && key.startsWith(CONTENT_PREFIX) && existing.size === bytes.byteLength) return true;
     if (this.sinceQuota >= QUOTA_EVERY_BYTES) await this.refreshQuota();
     const size = bytes.byteLength;
     if (!(await this.makeRoom(size, key))) {

@@ -84,6 +84,14 @@ describe('disk cache', () => {
     expect(host.bytes(isTar)).toBeGreaterThan(barkBytes);
     expect(host.bytes(isTar)).toBeLessThanOrEqual(barkBytes + index);
     expect(second.catalog.metrics().disk!.misses).toBe(entryDigests((await second.catalog.bundleOf(BARK)).index.entries.find((e) => e.asset === bark.id)!).length);
+    await second.disk.flush();
+
+    // offline afterwards, the player gets the updated level, not the one before it
+    const updatedBark = await second.catalog.load<LoadedTexture>(BARK);
+    host.offline = true;
+    const third = await start(host, store);
+    expect(third.catalog.info(BARK)!.digest).toEqual(bark.digest);
+    expect(await third.catalog.load<LoadedTexture>(BARK)).toEqual(updatedBark);
   });
 
   it('drops a corrupt or truncated record and fetches it again', async () => {

@@ -4,12 +4,20 @@
  * update rewrites one texture's PNG and cooks again (incrementally: that texture and the bundle).
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 
-const repo = resolve(import.meta.dirname, '../../../..');
+/** The repository root, from the TypeScript source or from its compiled copy under dist/ (benchmarks). */
+function repoRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json')) || dir.endsWith('/dist')) dir = dirname(dir);
+  return dir;
+}
+
+const repo = repoRoot();
 export const cli = join(repo, 'dist/src/cli/main.js');
 
 export const TEXTURES = ['ground', 'wall', 'sky'] as const;
