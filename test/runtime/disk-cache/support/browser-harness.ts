@@ -9,7 +9,15 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildRuntimeForBrowser } from '../../../../sample-project/web/serve.mjs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from './repo-root.js';
+
+/** The sample page's esbuild step, found from the source or the compiled copy alike. */
+async function runtimeForBrowser(): Promise<string> {
+  const serve = (await import(pathToFileURL(join(repoRoot(), 'sample-project/web/serve.mjs')).href)) as typeof import('../../../../sample-project/web/serve.mjs');
+  return (await serve.buildRuntimeForBrowser()).code;
+}
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const chromiumPath = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
@@ -136,7 +144,7 @@ export interface AppServer {
 }
 
 export async function startAppServer(): Promise<AppServer> {
-  const runtime = (await buildRuntimeForBrowser()).code;
+  const runtime = await runtimeForBrowser();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/kiln-runtime.js') {
