@@ -7,7 +7,7 @@ import { parseCatalog, type Catalog, type CatalogAsset } from '../bundle/catalog
 import { AssetLoader, type LoadOptions } from './asset-loader.js';
 import { openBundle, type BundleReader, type OpenOptions } from './bundle-reader.js';
 import type { ByteSource } from './byte-source.js';
-import { xxh64Text } from './digest-check.js';
+import { sha256Text } from './digest-check.js';
 import { catalogThroughCache } from './disk-cache/catalog-through-cache.js';
 import { openCachedBundle } from './disk-cache/open-cached-bundle.js';
 import type { LoadedAsset } from './loaded-asset.js';
@@ -134,7 +134,7 @@ export async function openCatalog(source: ByteSource, options: CatalogOptions = 
     const text = utf8(source, bytes);
     try {
       const { catalog, hash, canonical } = parseCatalog(text);
-      const actual = await xxh64Text(canonical);
+      const actual = await sha256Text(canonical);
       if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
       return new CatalogReader(catalog, loader, resolve, source.name);
     } catch (error) {
