@@ -72,6 +72,7 @@ export class DiskCache {
   private opened: Promise<void> | undefined;
   private writes: Promise<void> = Promise.resolve();
   private readonly pending = new Set<Promise<void>>();
+  private readonly reading = new Map<string, Promise<Uint8Array | undefined>>();
   private sinceQuota = 0;
   /** Keys each open catalog or bundle references (owner → keys). */
   private readonly references = new Map<string, Set<string>>();
@@ -134,22 +135,35 @@ export class DiskCache {
   /** Verified bytes from the store, or undefined (absent, or corrupt and now dropped). Counts a hit or a miss. */
   async get(digest: IndexDigest, what: string): Promise<Uint8Array | undefined> {
     const key = contentKey(digest);
-    const bytes = await this.store.get(key).catch(() => undefined);
-    if (bytes) {
-      try {
-        await checkDigest(bytes, digest.hash, `disk cache ${what}`, digest.size);
-        this.counts.hits++;
-        this.counts.bytesSaved += bytes.byteLength;
-        this.touch(key);
-        return bytes;
-      } catch (error) {
-        if (!(error instanceof RuntimeError) || error.code !== 'corrupt') throw error;
-        this.counts.corruptDropped++;
-        await this.drop(key);
-      }
+    // concurrent reads of one record (identical mips of several textures) share one read and one check
+    let reading = this.reading.get(key);
+    if (!reading) {
+      reading = this.readVerified(key, digest, what).finally(() => this.reading.delete(key));
+      this.reading.set(key, reading);
     }
-    this.counts.misses++;
-    return undefined;
+    const bytes = await reading;
+    if (bytes) {
+      this.counts.hits++;
+      this.counts.bytesSaved += bytes.byteLength;
+    } else {
+      this.counts.misses++;
+    }
+    return bytes;
+  }
+
+  private async readVerified(key: string, digest: IndexDigest, what: string): Promise<Uint8Array | undefined> {
+    const bytes = await this.store.get(key).catch(() => undefined);
+    if (!bytes) return undefined;
+    try {
+      await checkDigest(bytes, digest.hash, `disk cache ${what}`, digest.size);
+    } catch (error) {
+      if (!(error instanceof RuntimeError) || error.code !== 'corrupt') throw error;
+      this.counts.corruptDropped++;
+      await this.drop(key);
+      return undefined;
+    }
+    this.touch(key);
+    return bytes;
   }
 
   /** Whether the store holds a record for `digest` (not verified: `get` does that). */
