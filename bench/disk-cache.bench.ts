@@ -21,9 +21,10 @@ import { httpSource } from '../src/runtime/http-source.js';
 import { CHROMIUM_ARGS, chromiumPath, startAppServer, type PlayResult } from '../test/runtime/disk-cache/support/browser-harness.js';
 import { CountingServer, type Link } from '../test/runtime/disk-cache/support/counting-server.js';
 import { cliBuilt, smallLevel } from '../test/runtime/disk-cache/support/small-level.js';
+import { machineInfo } from './machine-info.js';
 
 const CATALOG = '/level/bundle.catalog.json';
-const RUNS = 5;
+const RUNS = 9;
 const LINKS: { name: string; link: Link }[] = [
   { name: 'localhost', link: { latencyMs: 0, bytesPerSecond: Infinity } },
   { name: '20 ms, 8 MiB/s', link: { latencyMs: 20, bytesPerSecond: 8 << 20 } },
@@ -72,6 +73,8 @@ export async function bench(): Promise<string> {
     const level = await smallLevel(tmp, 1024);
     lines.push(
       '## Runtime disk cache',
+      '',
+      `Machine: ${machineInfo()}.`,
       '',
       'Level: `//level:bundle` cooked by the CLI — three 1024² rgba8 textures (11 mips each, streamed part by part) and a data file; ' +
         `median of ${RUNS} second starts (the first start, which fills the cache, is not counted). "bytes" are everything the server sent, the catalog included.`,

@@ -152,7 +152,8 @@ export class DiskCache {
   }
 
   private async readVerified(key: string, digest: IndexDigest, what: string): Promise<Uint8Array | undefined> {
-    const bytes = await this.store.get(key).catch(() => undefined);
+    // a record can only be right at exactly its digest's size: nothing bigger is ever read in
+    const bytes = await this.store.get(key, digest.size).catch(() => undefined);
     if (!bytes) return undefined;
     try {
       await checkDigest(bytes, digest.hash, `disk cache ${what}`, digest.size);
@@ -187,9 +188,9 @@ export class DiskCache {
     return this.putRecord(contentKey(digest), bytes);
   }
 
-  /** A named record (bundle index, last catalog): the caller verifies what it reads back. */
-  async getRecord(key: string): Promise<Uint8Array | undefined> {
-    const bytes = await this.store.get(key).catch(() => undefined);
+  /** A named record (bundle index, last catalog) of at most `maxBytes`: the caller verifies what it reads back. */
+  async getRecord(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    const bytes = await this.store.get(key, maxBytes).catch(() => undefined);
     if (bytes) this.touch(key);
     return bytes;
   }

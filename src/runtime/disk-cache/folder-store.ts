@@ -30,7 +30,7 @@ export function folderStore(dir: string, options: FolderStoreOptions = {}): Disk
   let serial = 0;
   return {
     name: dir,
-    async get(key) {
+    async get(key, maxBytes) {
       let handle;
       try {
         handle = await open(pathOf(key), constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -39,7 +39,7 @@ export function folderStore(dir: string, options: FolderStoreOptions = {}): Disk
       }
       try {
         const info = await handle.stat();
-        if (!info.isFile() || info.size > maxRecordBytes) return undefined;
+        if (!info.isFile() || info.size > Math.min(maxBytes, maxRecordBytes)) return undefined;
         const bytes = new Uint8Array(info.size);
         let at = 0;
         while (at < bytes.byteLength) {

@@ -16,12 +16,15 @@ import { entryDigests } from './cached-read.js';
 import type { DiskCache } from './disk-cache.js';
 import { indexPrefixSource as indexPrefixSourceOf } from './index-prefix-source.js';
 
+/** The index parser's own limit plus its tar header. */
+const MAX_INDEX_BLOCK = (256 << 20) + BLOCK;
+
 export async function openCachedBundle(cache: DiskCache, catalog: Catalog, file: string, source: ByteSource, loader: AssetLoader, owner: string): Promise<BundleReader> {
   const listed = catalog.bundles.find((b) => b.file === file);
   if (!listed) return openBundle(source, { loader });
   const expected = catalog.assets.filter((a) => a.bundle === file);
   const key = indexKey(listed.digest);
-  const cached = await cache.getRecord(key);
+  const cached = await cache.getRecord(key, MAX_INDEX_BLOCK);
   let reader: BundleReader | undefined;
   if (cached) {
     reader = await openBundle(indexPrefixSourceOf(source, listed.digest.size, cached).source, { loader }).then(

@@ -126,6 +126,27 @@ describe('disk cache', () => {
     expect(third.catalog.metrics().disk!.corruptDropped).toBe(0);
   });
 
+  it('never reads in a record larger than its digest says, and replaces it', async () => {
+    const store = memoryStore();
+    const host = await forestHost();
+    const first = await start(host, store);
+    const level = await first.catalog.load<LoadedData>('//levels/forest:level');
+    await first.disk.flush();
+    const key = flip(store, (k) => k.startsWith('c-'), (b) => {
+      const longer = new Uint8Array(b.byteLength + 1000);
+      longer.set(b);
+      return longer;
+    });
+    const sizes: number[] = [];
+    const watched: DiskStore = { ...store, get: (k, max) => (sizes.push(max), store.get(k, max)) };
+    const second = await start(host, watched);
+    expect(await second.catalog.load<LoadedData>('//levels/forest:level')).toEqual(level);
+    await second.disk.flush();
+    expect(sizes.every((s) => s < 1 << 30)).toBe(true);
+    expect(second.disk.metrics().misses).toBe(1);
+    expect(store.records.get(key)!.bytes.byteLength).toBe(Number(key.split('-').pop()));
+  });
+
   it('loads the cached level offline and says offline for what is not cached', async () => {
     const host = await forestHost();
     const store = memoryStore();
