@@ -118,8 +118,11 @@ export class DiskCache {
    * unreachable gives an `offline` error naming what is missing.
    */
   async readThrough(digest: IndexDigest, what: string, read: () => Promise<Uint8Array>): Promise<Uint8Array> {
-    const cached = await this.get(digest, what);
-    if (cached) return cached;
+    return (await this.get(digest, what)) ?? this.fetch(digest, what, read);
+  }
+
+  /** The source half of `readThrough`: read, verify, keep in the background. */
+  async fetch(digest: IndexDigest, what: string, read: () => Promise<Uint8Array>): Promise<Uint8Array> {
     let bytes: Uint8Array;
     try {
       bytes = await read();

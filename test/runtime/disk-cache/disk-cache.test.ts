@@ -10,6 +10,7 @@ import { entryDigests } from '../../../src/runtime/disk-cache/cached-read.js';
 import { DiskCache } from '../../../src/runtime/disk-cache/disk-cache.js';
 import type { DiskStore } from '../../../src/runtime/disk-cache/disk-store.js';
 import { memoryStore, type MemoryStore } from '../../../src/runtime/disk-cache/memory-store.js';
+import { downloadSize, prefetch, type PrefetchProgress } from '../../../src/runtime/disk-cache/prefetch.js';
 import type { LoadedData, LoadedTexture } from '../../../src/runtime/loaded-asset.js';
 import { RuntimeError } from '../../../src/runtime/runtime-error.js';
 import { forestLevel, texture } from '../../bundle/support/synthetic-assets.js';
@@ -258,6 +259,50 @@ describe('disk cache', () => {
     await disk.ready();
     expect(disk.metrics()).toMatchObject({ budget: 1000, persisted: true });
     expect(await disk.putRecord('c-aaaaaaaaaaaaaaaa-2000', new Uint8Array(2000))).toBe(false);
+  });
+
+  it('prefetches a label with everything it depends on, with progress, so it later loads offline', async () => {
+    const host = await forestHost();
+    const store = memoryStore();
+    const { catalog } = await start(host, store);
+    const oak = catalog.info('//levels/forest:oak')!;
+    expect(oak.deps.length).toBeGreaterThan(0);
+    const before = await downloadSize(catalog, [oak.label]);
+    expect(before).toBeGreaterThan(0);
+    const seen: PrefetchProgress[] = [];
+    host.reset();
+    const done = await prefetch(catalog, [oak.label], { onProgress: (p) => seen.push(p) });
+    expect(done).toMatchObject({ fraction: 1, downloadedBytes: before, unstoredBytes: 0 });
+    expect(done.totalBytes).toBe(before);
+    expect(seen.map((p) => p.doneBytes)).toEqual([...seen.map((p) => p.doneBytes)].sort((a, b) => a - b));
+    expect(seen.at(-1)!.fraction).toBe(1);
+    expect(host.bytes(isTar)).toBe(before);
+    expect(await downloadSize(catalog, [oak.label])).toBe(0);
+    // a second prefetch finds everything cached and downloads nothing
+    host.reset();
+    expect(await prefetch(catalog, [oak.label])).toMatchObject({ downloadedBytes: 0, fraction: 1 });
+    expect(host.bytes(isTar)).toBe(0);
+
+    host.offline = true;
+    const offline = await start(host, store);
+    for (const label of [oak.label, ...oak.deps.map((d) => offline.catalog.info(d)!.label)]) await offline.catalog.load(label);
+    expect((await offline.catalog.load('//levels/forest:wind').catch((e: unknown) => e)) as RuntimeError).toMatchObject({ code: 'offline' });
+  });
+
+  it('prefetches a whole bundle by its target label', async () => {
+    const host = await forestHost();
+    const store = memoryStore();
+    const { catalog } = await start(host, store);
+    const target = catalog.catalog.bundles[0]!.target;
+    const result = await prefetch(catalog, { bundle: target });
+    expect(result.fraction).toBe(1);
+    expect(await downloadSize(catalog, { bundle: target })).toBe(0);
+    host.reset();
+    host.offline = true;
+    const offline = await start(host, store);
+    expect((await loadAll(offline.catalog)).size).toBe(offline.catalog.assets().length);
+    expect(host.bytes(isTar)).toBe(0);
+    await expect(prefetch(catalog, { bundle: '//nowhere:bundle' })).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('clears everything it stored', async () => {

@@ -93,6 +93,21 @@ describe.skipIf(!built)('disk cache with the folder store over HTTP', () => {
     expect(m.bytesSaved).toBeGreaterThanOrEqual(firstBytes - indexBlock);
   });
 
+  it('fetches a texture missing from the cache in one range request, and keeps it part by part', async () => {
+    const dir = freshFolder();
+    const disk = new DiskCache({ store: folderStore(dir) });
+    const catalog = await openCatalog(httpSource(server.url + CATALOG), { loader: createLoader({ diskCache: disk }) });
+    await catalog.bundleOf(label('wall'));
+    const mark = server.log.length;
+    await catalog.load(label('wall'));
+    await disk.flush();
+    const requests = server.log.slice(mark).filter((r) => isTar(r.path));
+    expect(requests.length).toBe(1);
+    const entry = (await catalog.bundleOf(label('wall'))).index.entries.find((e) => e.asset === catalog.info(label('wall'))!.id)!;
+    expect(requests[0]!.bytes).toBe(entry.size);
+    expect((await readdir(dir)).filter((f) => f.startsWith('c-')).length).toBe(new Set(entry.parts.map((p) => p.hash)).size);
+  });
+
   it('detects a corrupted record on disk and fetches just that record again', async () => {
     const dir = freshFolder();
     const first = await play(dir);
