@@ -59,8 +59,8 @@ async function reload(p: Page = page): Promise<void> {
   await p.waitForFunction(() => (window as unknown as { kilnReady?: boolean }).kilnReady === true);
 }
 
-function play(p: Page = page): Promise<PlayResult> {
-  return p.evaluate((url) => (window as unknown as { kilnPlay: (u: string) => Promise<PlayResult> }).kilnPlay(url), cdn.url + CATALOG);
+function play(p: Page = page, cacheOptions: Record<string, unknown> = {}): Promise<PlayResult> {
+  return p.evaluate(([url, options]) => (window as unknown as { kilnPlay: (u: string, k: string, o: unknown) => Promise<PlayResult> }).kilnPlay(url as string, 'indexeddb', options), [cdn.url + CATALOG, cacheOptions] as const);
 }
 
 function loadOne(p: Page, name: string): Promise<{ ok: boolean; code?: string; fingerprint?: string }> {
@@ -120,6 +120,26 @@ describe.skipIf(Boolean(reason) && !inCI)('disk cache in headless Chromium (Inde
     expect(tarPaths.length).toBeGreaterThan(0);
     first = updated;
   }, 60_000);
+
+  it("lowers its budget to the origin's storage quota and asks for persistence when told to", async () => {
+    const quota = await page.evaluate(async () => (await navigator.storage.estimate()).quota ?? 0);
+    expect(quota).toBeGreaterThan(0);
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await otherPage.goto(app.url);
+    await otherPage.waitForFunction(() => (window as unknown as { kilnReady?: boolean }).kilnReady === true);
+    // a share of the quota that leaves room for the small mips only
+    const result = await play(otherPage, { quotaShare: 200_000 / quota, persist: true });
+    await other.close();
+    expect(result.message ?? '').toBe('');
+    expect(Object.keys(result.results)).toHaveLength(4);
+    const disk = result.metrics.disk!;
+    expect(disk.budget).toBeLessThan(200_000);
+    expect(disk.writesSkipped).toBeGreaterThan(0);
+    expect(disk.usedBytes).toBeLessThanOrEqual(disk.budget);
+    expect(disk.bytesStored).toBeGreaterThan(0);
+    expect(typeof disk.persisted).toBe('boolean');
+  });
 
   it('loads the cached level with the asset server stopped, and says offline for the rest', async () => {
     // a second player who only ever loaded the layout

@@ -30,7 +30,10 @@ export interface PlayResult {
   results: Record<string, string>;
   firstMipMs: number;
   allMs: number;
-  metrics: { bytesRead: number; disk?: { hits: number; misses: number; bytesSaved: number; bytesStored: number; corruptDropped: number; writeFailures: number; evictions: number } };
+  metrics: {
+    bytesRead: number;
+    disk?: { hits: number; misses: number; bytesSaved: number; bytesStored: number; corruptDropped: number; writeFailures: number; writesSkipped: number; evictions: number; budget: number; usedBytes: number; persisted?: boolean };
+  };
 }
 
 const PAGE = `<!doctype html>
@@ -58,14 +61,14 @@ function makeStore(kind) {
   return kind === 'cache-storage' ? kiln.cacheStorageStore() : kiln.indexedDbStore();
 }
 
-function loaderFor(kind) {
-  const diskCache = kind === 'none' ? undefined : new kiln.DiskCache({ store: makeStore(kind) });
+function loaderFor(kind, cacheOptions = {}) {
+  const diskCache = kind === 'none' ? undefined : new kiln.DiskCache({ store: makeStore(kind), ...cacheOptions });
   return { diskCache, loader: kiln.createLoader({ diskCache }) };
 }
 
-window.kilnPlay = async (catalogUrl, kind = 'indexeddb') => {
+window.kilnPlay = async (catalogUrl, kind = 'indexeddb', cacheOptions = {}) => {
   const started = performance.now();
-  const { diskCache, loader } = loaderFor(kind);
+  const { diskCache, loader } = loaderFor(kind, cacheOptions);
   try {
     const catalog = await kiln.openCatalog(kiln.httpSource(catalogUrl), { loader });
     let firstMipMs;
