@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLoader } from '../../../src/runtime/asset-loader.js';
 import { openCatalog, type CatalogReader } from '../../../src/runtime/catalog-reader.js';
+import { contentKey, indexKey } from '../../../src/runtime/disk-cache/cache-key.js';
 import { entryDigests } from '../../../src/runtime/disk-cache/cached-read.js';
 import { DiskCache } from '../../../src/runtime/disk-cache/disk-cache.js';
 import type { DiskStore } from '../../../src/runtime/disk-cache/disk-store.js';
@@ -231,6 +232,39 @@ describe('disk cache', () => {
     // the critical level data (kept under its stored, compressed digest) survived
     const levelEntry = (await tight.catalog.bundleOf('//levels/forest:level')).index.entries.find((e) => e.asset === tight.catalog.info('//levels/forest:level')!.id)!;
     expect(await tight.disk.has(levelEntry.stored)).toBe(true);
+  });
+
+  it('after a content update, evicts what the new catalog no longer references before anything it does', async () => {
+    const host = await forestHost();
+    const store = memoryStore();
+    const first = await start(host, store);
+    await loadAll(first.catalog);
+    await first.disk.flush();
+    const used = first.disk.metrics().usedBytes;
+    const oldKeys = new Set(store.records.keys());
+    const oldBundle = await first.catalog.bundleOf(BARK);
+    const oldBark = oldBundle.index.entries.find((e) => e.asset === first.catalog.info(BARK)!.id)!;
+    const stale = new Set([indexKey(first.catalog.catalog.bundles[0]!.digest), ...entryDigests(oldBark).map(contentKey)]);
+    // the stale records were the most recently used: plain LRU would evict the others first
+    for (const [key, record] of store.records) record.usedAt = stale.has(key) ? 2e12 : 1e12;
+
+    const updated = forestLevel().map((a) => (a.dep.label === BARK ? texture(BARK, { size: 64, priority: 'high', seed: 7 }) : a));
+    host.files = (await sampleBundle(updated)).files;
+    const second = await start(host, store, { budget: used + 2000 });
+    await loadAll(second.catalog);
+    await second.disk.flush();
+    const m = second.disk.metrics();
+    expect(m.evictions).toBeGreaterThan(0);
+    expect(m.usedBytes).toBeLessThanOrEqual(used + 2000);
+    // every record the updated level uses is there: nothing it references was evicted
+    const third = await start(host, store, { budget: used + 2000 });
+    host.reset();
+    await loadAll(third.catalog);
+    expect(host.bytes(isTar)).toBe(0);
+    // what went was the old bark and the old bundle's index block
+    const gone = [...oldKeys].filter((k) => !store.records.has(k));
+    expect(gone.length).toBe(m.evictions);
+    expect(gone.every((k) => stale.has(k))).toBe(true);
   });
 
   it('evicts a record no catalog references before a referenced one, whatever their age', async () => {
