@@ -7,7 +7,7 @@
  * are ignored, never followed; a record larger than `maxRecordBytes` is never read into memory.
  */
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, rm, statfs, unlink, utimes } from 'node:fs/promises';
+import { lstat, lutimes, mkdir, open, readdir, rename, rm, statfs, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STORE_KEY, type DiskStore, type StorageEstimate, type StoredEntry } from './disk-store.js';
 
@@ -100,7 +100,8 @@ export function folderStore(dir: string, options: FolderStoreOptions = {}): Disk
     },
     async touch(key, usedAt) {
       const when = new Date(usedAt);
-      await utimes(pathOf(key), when, when).catch(() => undefined);
+      // lutimes: a symlink planted under a record's name is never followed
+      await lutimes(pathOf(key), when, when).catch(() => undefined);
     },
     async clear() {
       for (const name of await readdir(dir).catch(() => [] as string[])) {
