@@ -121,6 +121,24 @@ describe.skipIf(Boolean(reason) && !inCI)('disk cache in headless Chromium (Inde
     first = updated;
   }, 60_000);
 
+  it('works the same over the Cache Storage store, the measured alternative', async () => {
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await otherPage.goto(app.url);
+    await otherPage.waitForFunction(() => (window as unknown as { kilnReady?: boolean }).kilnReady === true);
+    const viaCaches = (kind: string) => otherPage.evaluate(([url, k]) => (window as unknown as { kilnPlay: (u: string, k: string) => Promise<PlayResult> }).kilnPlay(url!, k!), [cdn.url + CATALOG, kind]);
+    const warm = await viaCaches('cache-storage');
+    expect(warm.message ?? '').toBe('');
+    await reload(otherPage);
+    const mark = cdn.log.length;
+    const again = await viaCaches('cache-storage');
+    expect(again.results).toEqual(warm.results);
+    expect(cdn.bytes(isTar, mark)).toBe(0);
+    const bench = await otherPage.evaluate(() => (window as unknown as { kilnStoreBench: (k: string, c: number, s: number) => Promise<{ listed: number; got: number }> }).kilnStoreBench('cache-storage', 5, 1000));
+    expect(bench).toMatchObject({ listed: 5, got: 5000 });
+    await other.close();
+  });
+
   it("lowers its budget to the origin's storage quota and asks for persistence when told to", async () => {
     const quota = await page.evaluate(async () => (await navigator.storage.estimate()).quota ?? 0);
     expect(quota).toBeGreaterThan(0);

@@ -132,7 +132,7 @@ window.kilnStoreBench = async (kind, count, size) => {
   const listMs = performance.now() - t;
   t = performance.now();
   let got = 0;
-  await Promise.all(records.map(async (_b, i) => { got += (await store.get('c-' + i.toString(16).padStart(16, '0') + '-' + size, size)).byteLength; }));
+  await Promise.all(records.map(async (_b, i) => { const back = await store.get('c-' + i.toString(16).padStart(16, '0') + '-' + size, size); got += back.byteLength; }));
   const getMs = performance.now() - t;
   await store.clear();
   await store.close?.();
