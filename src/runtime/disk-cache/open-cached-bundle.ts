@@ -57,11 +57,12 @@ function indexBlock(prefix: Uint8Array): Uint8Array | undefined {
 }
 
 function agrees(reader: BundleReader, expected: readonly CatalogAsset[]): boolean {
+  const byPath = new Map(reader.index.entries.map((e) => [e.path, e]));
   for (const asset of expected) {
     const info = reader.info(asset.id);
     if (!info || info.external) return false;
     const main = info.entries[0];
-    const entry = main === undefined ? undefined : reader.index.entries.find((e) => e.path === main);
+    const entry = main === undefined ? undefined : byPath.get(main);
     if (entry && (entry.raw.hash !== asset.digest.hash || entry.raw.size !== asset.digest.size)) return false;
   }
   return true;

@@ -5,7 +5,8 @@
  * cached, and verified, are not fetched again.
  */
 import type { CatalogAsset } from '../../bundle/catalog-format.js';
-import type { IndexDigest } from '../../bundle/index-format.js';
+import type { IndexDigest, IndexEntry } from '../../bundle/index-format.js';
+import type { BundleReader } from '../bundle-reader.js';
 import type { CatalogReader } from '../catalog-reader.js';
 import { checkDigest } from '../digest-check.js';
 import type { ReadUrgency } from '../read-scheduler.js';
@@ -53,7 +54,7 @@ export async function prefetch(catalog: CatalogReader, target: PrefetchTarget, o
     options.onProgress?.({ ...progress });
   };
   report();
-  const readers = new Map<string, Awaited<ReturnType<CatalogReader['bundleOf']>>>();
+  const readers = new Map<string, BundleReader>();
   for (const { bundle } of pieces) if (!readers.has(bundle)) readers.set(bundle, await catalog.bundleOf(bundle));
   const cached = await Promise.all(pieces.map(({ piece }) => cache.get(piece.digest, piece.what)));
   for (const [i, { piece }] of pieces.entries()) {
@@ -120,11 +121,14 @@ function assetsOf(catalog: CatalogReader, target: PrefetchTarget): CatalogAsset[
 async function piecesOf(catalog: CatalogReader, target: PrefetchTarget): Promise<{ piece: Piece; bundle: string }[]> {
   const out: { piece: Piece; bundle: string }[] = [];
   const seen = new Set<string>();
+  const paths = new Map<BundleReader, Map<string, IndexEntry>>();
   for (const asset of assetsOf(catalog, target)) {
     const reader = await catalog.bundleOf(asset.id);
+    let byPath = paths.get(reader);
+    if (!byPath) paths.set(reader, (byPath = new Map(reader.index.entries.map((e) => [e.path, e]))));
     const info = reader.info(asset.id);
     for (const path of info?.entries ?? []) {
-      const entry = reader.index.entries.find((e) => e.path === path);
+      const entry = byPath.get(path);
       if (!entry) continue;
       const tiles = tilingParts(entry);
       const pieces: Piece[] = tiles
