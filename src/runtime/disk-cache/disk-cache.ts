@@ -21,6 +21,8 @@ export interface DiskCacheOptions {
   quotaShare?: number;
   /** Wall-clock milliseconds for LRU order across sessions (default `Date.now`). */
   now?: () => number;
+  /** Bytes of background writes allowed to wait for a slow store (default 64 MiB); past that, writes are skipped. */
+  maxPendingBytes?: number;
 }
 
 export interface DiskCacheMetrics {
@@ -72,6 +74,8 @@ export class DiskCache {
   private opened: Promise<void> | undefined;
   private writes: Promise<void> = Promise.resolve();
   private readonly pending = new Set<Promise<void>>();
+  private pendingBytes = 0;
+  private readonly maxPendingBytes: number;
   private readonly reading = new Map<string, Promise<Uint8Array | undefined>>();
   private sinceQuota = 0;
   /** Keys each open catalog or bundle references (owner → keys). */
@@ -91,6 +95,7 @@ export class DiskCache {
     this.quotaShare = options.quotaShare ?? 0.8;
     this.now = options.now ?? (() => Date.now());
     this.persistWanted = options.persist ?? false;
+    this.maxPendingBytes = options.maxPendingBytes ?? 64 << 20;
   }
 
   /** Lists the store (once) and asks the host for its quota and, when wanted, persistence. */
@@ -178,12 +183,21 @@ export class DiskCache {
 
   /** Writes verified bytes without waiting; the load that fetched them never sees a failure. */
   putInBackground(digest: IndexDigest, bytes: Uint8Array): void {
+    // a store slower than the network must not make the queue hold the whole game in memory
+    if (this.pendingBytes + bytes.byteLength > this.maxPendingBytes) {
+      this.counts.writesSkipped++;
+      return;
+    }
+    this.pendingBytes += bytes.byteLength;
     const job = this.put(digest, bytes).then(
       () => undefined,
       () => undefined,
     );
     this.pending.add(job);
-    void job.finally(() => this.pending.delete(job));
+    void job.finally(() => {
+      this.pending.delete(job);
+      this.pendingBytes -= bytes.byteLength;
+    });
   }
 
   /** Writes verified bytes now; false when skipped (no room) or refused by the store. */

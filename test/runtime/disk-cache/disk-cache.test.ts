@@ -287,6 +287,23 @@ describe('disk cache', () => {
     expect(disk.metrics()).toMatchObject({ writesSkipped: 1, usedBytes: 2500 });
   });
 
+  it('skips background writes rather than queue more than maxPendingBytes behind a slow store', async () => {
+    const store = memoryStore();
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => (release = ok));
+    const slow: DiskStore = { ...store, put: async (k, b, t) => (await gate, store.put(k, b, t)) };
+    const disk = new DiskCache({ store: slow, maxPendingBytes: 2500 });
+    await disk.ready();
+    for (const h of ['a', 'b', 'c']) disk.putInBackground({ hash: h.repeat(16), size: 1000 }, new Uint8Array(1000));
+    expect(disk.metrics().writesSkipped).toBe(1);
+    release();
+    await disk.flush();
+    expect(disk.metrics()).toMatchObject({ entries: 2, bytesStored: 2000 });
+    disk.putInBackground({ hash: 'd'.repeat(16), size: 1000 }, new Uint8Array(1000));
+    await disk.flush();
+    expect(disk.metrics().entries).toBe(3);
+  });
+
   it('respects the host quota and asks for persistence when the game opts in', async () => {
     const store: DiskStore = { ...memoryStore(), estimate: async () => ({ usage: 9000, quota: 10_000 }), persist: async () => true };
     const disk = new DiskCache({ store, budget: 1 << 20, persist: true, quotaShare: 1 });
