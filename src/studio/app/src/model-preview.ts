@@ -3,11 +3,40 @@
  * triangle count counted from the geometry that actually loaded. Meshopt-compressed LODs are
  * decoded with three's bundled decoder.
  */
-import { AmbientLight, Box3, DirectionalLight, Mesh, PerspectiveCamera, Scene, Vector3, WebGLRenderer, type BufferGeometry, type Object3D } from 'three';
-import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
+import { AmbientLight, Box3, DataTexture, DirectionalLight, Mesh, PerspectiveCamera, Scene, Vector3, WebGLRenderer, type BufferGeometry, type Object3D, type Texture } from 'three';
+import { GLTFLoader, type GLTFParser } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
 import { blob, type OutputReport } from './api.js';
 import { h } from './dom.js';
+import { loadKtx2 } from './texture-preview.js';
+
+/** Bytes of the cooked KTX2 of a texture target, for `KILN_texture_ref` (undefined: not built). */
+export type TextureResolver = (label: string) => Promise<ArrayBuffer | undefined>;
+
+/**
+ * kiln's models name their textures by label (`KILN_texture_ref`) instead of embedding them: this
+ * GLTFLoader plugin loads the referenced target's cooked KTX2, so the viewer shows what the game
+ * will show. An unresolvable reference gets a grey texel rather than failing the whole model.
+ */
+function kilnTextureRefs(resolve: TextureResolver) {
+  return (parser: GLTFParser) => ({
+    name: 'KILN_texture_ref',
+    loadTexture(index: number): Promise<Texture> | null {
+      const def = (parser.json as { textures?: { extensions?: Record<string, { label?: string }> }[] }).textures?.[index];
+      const label = def?.extensions?.KILN_texture_ref?.label;
+      if (!label) return null;
+      return resolve(label)
+        .then((bytes) => (bytes ? loadKtx2(bytes) : undefined))
+        .catch(() => undefined)
+        .then((texture) => {
+          const result = texture ?? new DataTexture(new Uint8Array([160, 160, 160, 255]), 1, 1);
+          result.flipY = false;
+          result.needsUpdate = true;
+          return result;
+        });
+    },
+  });
+}
 
 export function countTriangles(root: Object3D): number {
   let triangles = 0;
@@ -19,13 +48,13 @@ export function countTriangles(root: Object3D): number {
   return Math.round(triangles);
 }
 
-export async function modelPreview(lods: readonly OutputReport[], into: HTMLElement): Promise<void> {
+export async function modelPreview(lods: readonly OutputReport[], into: HTMLElement, textures: TextureResolver): Promise<void> {
   const canvas = h('canvas', { class: 'model-canvas', width: '360', height: '280' });
   const caption = h('div', { class: 'hint model-caption' });
   const renderer = new WebGLRenderer({ canvas, preserveDrawingBuffer: true, antialias: true });
   renderer.setSize(360, 280, false);
   renderer.setClearColor(0xe8e8e8);
-  const loader = new GLTFLoader().setMeshoptDecoder(MeshoptDecoder);
+  const loader = new GLTFLoader().setMeshoptDecoder(MeshoptDecoder).register(kilnTextureRefs(textures));
   const show = async (index: number) => {
     const output = lods[index]!;
     const gltf = await loader.parseAsync(await blob(output.digest), '');

@@ -3,7 +3,7 @@
  * neighbourhood graph), its outputs per platform with download / in-memory / VRAM sizes, the
  * rule's stats and warnings, and a preview of the cooked bytes.
  */
-import { api, formatBytes, type AssetView, type OutputReport, type TargetReport } from './api.js';
+import { api, blob, formatBytes, type AssetView, type OutputReport, type TargetReport } from './api.js';
 import { clear, h } from './dom.js';
 import { GraphCanvas } from './graph-canvas.js';
 import { modelPreview } from './model-preview.js';
@@ -66,7 +66,7 @@ export async function showDetails(panel: HTMLElement, label: string, ctx: Detail
     return;
   }
   try {
-    await renderPreview(row.type, outputs, preview);
+    await renderPreview(row.type, outputs, preview, chosen?.platform ?? view.live?.platform ?? '');
     preview.dataset.ready = 'true';
   } catch (error) {
     preview.append(h('p', { class: 'err' }, `preview failed: ${(error as Error).message}`));
@@ -111,7 +111,15 @@ function renderReport(panel: HTMLElement, platform: string, report: TargetReport
   panel.append(h('details', {}, h('summary', {}, `stats on ${platform} (${report.status}, ${Math.round(report.durationMs)} ms)`), stats));
 }
 
-async function renderPreview(type: string, outputs: readonly OutputReport[], into: HTMLElement): Promise<void> {
+/** A texture target's cooked KTX2 on a platform (the live version under watch when it matches). */
+async function textureBytes(label: string, platform: string): Promise<ArrayBuffer | undefined> {
+  const view = await api.asset(label);
+  const outputs = view.live?.version && view.live.platform === platform ? view.live.version.outputs : (view.reports[platform] ?? Object.values(view.reports)[0])?.report.outputs;
+  const ktx = outputs?.find((o) => o.name.endsWith('.ktx2'));
+  return ktx ? blob(ktx.digest) : undefined;
+}
+
+async function renderPreview(type: string, outputs: readonly OutputReport[], into: HTMLElement, platform: string): Promise<void> {
   if (type === 'texture' || type === 'ui' || type === 'font') {
     const ktx = outputs.find((o) => o.name.endsWith('.ktx2'));
     if (ktx) return texturePreview(await (await fetch(`/cas/${encodeURIComponent(ktx.digest)}`)).arrayBuffer(), into);
@@ -123,7 +131,7 @@ async function renderPreview(type: string, outputs: readonly OutputReport[], int
   }
   if (type === 'model') {
     const lods = outputs.filter((o) => o.name.endsWith('.glb'));
-    if (lods.length > 0) return modelPreview(lods, into);
+    if (lods.length > 0) return modelPreview(lods, into, (label) => textureBytes(label, platform));
   }
   if (type === 'audio') return audioPreview(outputs, into);
   return sourcePreview(outputs, into);

@@ -24,9 +24,15 @@ const FRAGMENT = `precision highp float; in vec2 vUv; uniform sampler2D map; uni
 vec3 toSrgb(vec3 c) { return mix(c * 12.92, 1.055 * pow(c, vec3(1.0 / 2.4)) - 0.055, step(0.0031308, c)); }
 void main() { vec4 t = textureLod(map, vec2(vUv.x, 1.0 - vUv.y), lod); colour = vec4(encodeSrgb ? toSrgb(t.rgb) : t.rgb, t.a); }`;
 
+/** A KTX2 file as a three.js texture (the model viewer uses it for referenced textures too). */
+export function loadKtx2(bytes: ArrayBuffer): Promise<Texture> {
+  const { loader } = gpu();
+  return new Promise<Texture>((resolve, reject) => loader.parse(bytes, resolve, reject));
+}
+
 export async function texturePreview(bytes: ArrayBuffer, into: HTMLElement): Promise<void> {
-  const { renderer, loader } = gpu();
-  const texture = await new Promise<Texture>((resolve, reject) => loader.parse(bytes, resolve, reject));
+  const { renderer } = gpu();
+  const texture = await loadKtx2(bytes);
   const mips = (texture as CompressedTexture).mipmaps ?? [];
   const base = { width: (texture.image as { width: number }).width, height: (texture.image as { height: number }).height };
   const levels = Math.max(1, mips.length);
