@@ -15,7 +15,8 @@ import { BuildIndex } from './build-index.js';
 import { sameOriginRequest } from './same-origin.js';
 import { StaticApp } from './static-app.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
-import { graphView, type GraphView } from './target-rows.js';
+import { GraphCache } from './graph-cache.js';
+import type { GraphView } from './target-rows.js';
 
 export interface StudioOptions {
   /** A fresh view of the workspace for each graph request (packages re-read when changed). */
@@ -33,6 +34,7 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
 export class StudioHandler {
   private readonly builds: BuildIndex;
   private readonly app: StaticApp;
+  private readonly graphs = new GraphCache();
 
   constructor(private readonly options: StudioOptions) {
     this.builds = new BuildIndex(options.cacheDir);
@@ -78,7 +80,7 @@ export class StudioHandler {
     const send = (value: unknown) => res.writeHead(200, JSON_HEADERS).end(JSON.stringify(value));
     const sendText = (text: string | undefined) => (text === undefined ? res.writeHead(404, JSON_HEADERS).end('{"error":"no such build"}') : res.writeHead(200, JSON_HEADERS).end(text));
     const build = /^builds\/([0-9-]+)(\/trace)?$/.exec(route);
-    if (route === 'graph') send(this.graph());
+    if (route === 'graph') sendText(this.graph());
     else if (route === 'builds') send(this.builds.list());
     else if (build) sendText(readBuildFile(this.options.cacheDir, build[1]!, build[2] ? 'trace' : 'summary'));
     else if (route === 'asset') send(this.asset(query.get('label') ?? ''));
@@ -89,14 +91,15 @@ export class StudioHandler {
     } else res.writeHead(404, JSON_HEADERS).end('{"error":"no such API"}');
   }
 
-  /** The graph, or (root assets.yaml unreadable) no targets and the error with file:line. */
-  private graph(): GraphView {
+  /** The graph as JSON, or (root assets.yaml unreadable) no targets and the error with file:line. */
+  private graph(): string {
     try {
-      return graphView(this.options.workspace());
+      return this.graphs.json(this.options.workspace());
     } catch (error) {
       const list = error instanceof LocatedErrors ? error.errors : error instanceof LocatedError ? [error] : undefined;
       if (!list) throw error;
-      return { workspace: '', platforms: [], defaultPlatform: '', targets: [], errors: list.map((e) => ({ label: e.label ?? '', message: e.format() })) };
+      const view: GraphView = { workspace: '', platforms: [], defaultPlatform: '', targets: [], errors: list.map((e) => ({ label: e.label ?? '', message: e.format() })) };
+      return JSON.stringify(view);
     }
   }
 
