@@ -1,3 +1,4 @@
+import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 /**
  * The target graph as the page draws it: one row per target (label, package, rule, asset type,
  * direct deps, platforms with overrides), plus what could not be read (a broken assets.yaml) with
@@ -46,7 +47,7 @@ export function graphView(workspace: Workspace): GraphView {
       ...(broken ? { broken: broken.map((e) => e.format()).join('\n') } : {}),
     });
   }
-  const errors = failures.map((f) => ({ label: f.label, message: f.message }));
+  const errors = failures.map((f) => ({ label: f.label, message: f.diagnostics.map(formatDiagnostic).join('\n') }));
   for (const row of targets) if (row.broken) errors.push({ label: row.label, message: row.broken });
   return { workspace: config.name, platforms: Object.keys(config.platforms), defaultPlatform: config.defaultPlatform, targets, errors };
 }

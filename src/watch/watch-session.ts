@@ -14,6 +14,8 @@ export interface WatchOptions {
   host?: string;
   /** Default 0 (any free port). */
   port?: number;
+  /** Origins besides loopback pages allowed to read blobs and open `/ws` (see OriginPolicy). */
+  allowedOrigins?: readonly string[];
   quietMs?: number;
   maxWaitMs?: number;
   deleteGraceMs?: number;
@@ -46,7 +48,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       server?.broadcast(message);
     },
   });
-  server = new DevServer({ blobs: () => loop.builder.cache.blobs, hello: () => loop.hello(), host: options.host, port: options.port, page: options.page });
+  server = new DevServer({ blobs: () => loop.builder.cache.blobs, hello: () => loop.hello(), host: options.host, port: options.port, allowedOrigins: options.allowedOrigins, page: options.page });
   // Listen first so a port conflict fails fast, before a possibly long first build.
   const { url, port } = await server.listen();
   try {

@@ -1,3 +1,4 @@
+import { formatDiagnostic } from '../../diagnostic/format-diagnostic.js';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { budgetHtml } from '../../budget/budget-html.js';
@@ -32,7 +33,10 @@ export const reportCommand: Command = {
     const { builder } = openBuilder(args, io);
     workspaceBudgets(builder.workspace.config, builder.platform);
     const { graph, ...summary } = await builder.build({ patterns, keepGoing: true, materialize: false, reporter: silentReporter });
-    for (const target of summary.targets) if (target.status === 'failed' && target.error) io.stderr(`ERROR: ${target.error}\n`);
+    for (const target of summary.targets) {
+      if (target.status !== 'failed') continue;
+      for (const d of target.diagnostics) if (d.severity === 'error') io.stderr(`ERROR: ${formatDiagnostic(d)}\n`);
+    }
     const budgets = budgetsForBuild(builder.workspace, graph, summary.targets, builder.platform);
     if (args.values.json === true) {
       const metrics = pipelineMetrics(summary.targets, (rule) => builder.workspace.rules.get(rule)?.type);
