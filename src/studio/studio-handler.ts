@@ -41,6 +41,18 @@ export class StudioHandler {
     this.app = options.app ?? new StaticApp();
   }
 
+  /**
+   * Analyse the workspace now, before the page asks: the first analysis of a big workspace costs
+   * seconds (10k targets: 0.8 s with the YAML cache a build leaves, 3–5 s without, on this machine).
+   */
+  warm(): void {
+    try {
+      this.graph();
+    } catch {
+      // the page's own request will report it
+    }
+  }
+
   /** Answers the request if it is the studio's; false leaves it to the caller (the dev server). */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://studio');
