@@ -1,17 +1,22 @@
 /** Previews that need no GPU: audio players, shader/material sources, data as a tree. */
 import { blob, formatBytes, type OutputReport } from './api.js';
+import { audioChunks } from './audio-chunks.js';
 import { h } from './dom.js';
 
 const AUDIO_TYPES: Record<string, string> = { ogg: 'audio/ogg', opus: 'audio/ogg', wav: 'audio/wav', mp3: 'audio/mpeg' };
 
-/** One player per audio output (each chunk file of a streamed sound is its own output). */
+/** A player for the whole sound, and one per streaming chunk when it has several. */
 export async function audioPreview(outputs: readonly OutputReport[], into: HTMLElement): Promise<void> {
   for (const output of outputs) {
     const ext = output.name.slice(output.name.lastIndexOf('.') + 1).toLowerCase();
     const type = AUDIO_TYPES[ext];
     if (!type) continue;
-    const url = URL.createObjectURL(new Blob([await blob(output.digest)], { type }));
-    into.append(h('div', {}, h('span', {}, `${output.name} (${formatBytes(output.size)}) `), h('audio', { controls: '', src: url, preload: 'metadata' })));
+    const bytes = new Uint8Array(await blob(output.digest));
+    const player = (piece: Uint8Array, caption: string, kind: string) =>
+      h('div', { class: kind }, h('span', {}, `${caption} (${formatBytes(piece.byteLength)}) `), h('audio', { controls: '', src: URL.createObjectURL(new Blob([piece as Uint8Array<ArrayBuffer>], { type })), preload: 'metadata' }));
+    into.append(player(bytes, output.name, 'audio-whole'));
+    const chunks = audioChunks(bytes);
+    if (chunks.length > 1) chunks.forEach((chunk, i) => into.append(player(chunk, `chunk ${i}`, 'audio-chunk')));
   }
 }
 
