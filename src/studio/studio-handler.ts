@@ -97,6 +97,7 @@ export class StudioHandler {
     else if (build) sendText(readBuildFile(this.options.cacheDir, build[1]!, build[2] ? 'trace' : 'summary'));
     else if (route === 'asset') send(this.asset(query.get('label') ?? ''));
     else if (route === 'budgets') send(this.builds.latestBudgets());
+    else if (route === 'built') send(this.builds.builtLabels());
     else if (route === 'live') {
       const live = this.options.live?.();
       send({ mode: this.options.live ? 'watch' : 'ui', platform: live?.platform });

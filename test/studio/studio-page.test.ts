@@ -65,6 +65,24 @@ describe.skipIf(skip !== undefined)('kiln ui in headless Chromium (the sample, a
     await page.selectOption('#filter-type', '');
   });
 
+  it('filters by platform: what was built for it, or has its own settings for it', async () => {
+    const shown = async (platform: string) => {
+      await page.selectOption('#filter-platform', platform);
+      return page.$$eval('.row-item', (rows) => rows.map((r) => (r as HTMLElement).dataset.label));
+    };
+    try {
+      const built = summary.targets.map((t) => t.label);
+      expect(await shown('desktop')).toEqual(expect.arrayContaining(built));
+      const mobile = await shown('mobile');
+      // Nothing was built for mobile: only targets with their own mobile settings (the rocks' max_size) remain.
+      expect(mobile).toEqual(expect.arrayContaining(['//levels/forest:rocks/rock_01', '//levels/forest:rocks/rock_02', '//levels/forest:rocks/rock_03']));
+      expect(mobile).not.toContain('//levels/forest:grass');
+      expect(mobile).not.toContain('//props:fox');
+    } finally {
+      await page.selectOption('#filter-platform', '');
+    }
+  });
+
   it('previews the cooked BC7 texture with pixels that resemble the source PNG, per mip', async () => {
     await pick('forest:grass', '//levels/forest:grass');
     await screenshot(page, 'texture-preview');

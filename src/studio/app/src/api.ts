@@ -143,6 +143,7 @@ export const api = {
   trace: (id: string) => getJson<{ traceEvents: TraceEvent[] }>(`/api/builds/${encodeURIComponent(id)}/trace`),
   asset: (label: string) => getJson<AssetView>(`/api/asset?label=${encodeURIComponent(label)}`),
   budgets: () => getJson<Record<string, BudgetReport & { build: string }>>('/api/budgets'),
+  built: () => getJson<Record<string, string[]>>('/api/built'),
   live: () => getJson<{ mode: 'ui' | 'watch'; platform?: string }>('/api/live'),
 };
 

@@ -13,7 +13,7 @@ import { VirtualList } from './virtual-list.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const state = { index: undefined as TargetIndex | undefined, selected: '', tab: 'targets', liveErrors: [] as { label: string; where: string; message: string }[], graphErrors: [] as GraphView['errors'] };
+const state = { built: {} as Record<string, Set<string>>, index: undefined as TargetIndex | undefined, selected: '', tab: 'targets', liveErrors: [] as { label: string; where: string; message: string }[], graphErrors: [] as GraphView['errors'] };
 
 const list = new VirtualList<TargetIndex['view']['targets'][number]>($('target-list'), (row, el) => {
   el.dataset.label = row.label;
@@ -28,7 +28,8 @@ function filtered() {
     search: $<HTMLInputElement>('search').value,
     type: $<HTMLSelectElement>('filter-type').value,
     pkg: $<HTMLSelectElement>('filter-pkg').value,
-    platform: '',
+    platform: $<HTMLSelectElement>('filter-platform').value,
+    builtOn: state.built[$<HTMLSelectElement>('filter-platform').value],
   });
 }
 
@@ -63,13 +64,14 @@ function renderErrors(): void {
 }
 
 async function loadGraph(): Promise<void> {
-  const view = await api.graph();
+  const [view, built] = await Promise.all([api.graph(), api.built()]);
+  state.built = Object.fromEntries(Object.entries(built).map(([p, labels]) => [p, new Set(labels)]));
   state.index = new TargetIndex(view);
   state.graphErrors = view.errors;
   $('workspace').textContent = view.workspace ? `${view.workspace} · ${view.targets.length} targets` : '';
   fillSelect('filter-type', state.index.types, 'every type');
   fillSelect('filter-pkg', state.index.packages.map((p) => p), 'every package');
-  fillSelect('filter-platform', view.platforms, 'newest platform');
+  fillSelect('filter-platform', view.platforms, 'every platform');
   renderErrors();
   refreshList();
   document.body.dataset.ready = 'true';
@@ -85,7 +87,10 @@ function switchTab(tab: string): void {
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('nav button')) button.addEventListener('click', () => switchTab(button.dataset.tab!));
 for (const id of ['search', 'filter-type', 'filter-pkg']) $(id).addEventListener('input', refreshList);
-$('filter-platform').addEventListener('input', () => state.selected && select(state.selected));
+$('filter-platform').addEventListener('input', () => {
+  refreshList();
+  if (state.selected) select(state.selected);
+});
 
 async function start(): Promise<void> {
   await loadGraph();

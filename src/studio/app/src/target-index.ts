@@ -5,8 +5,9 @@ export interface TargetFilter {
   search: string;
   type: string;
   pkg: string;
-  /** Only targets with their own overrides for this platform. */
+  /** Only targets built for this platform (labels from the kept builds), or with their own overrides for it. */
   platform: string;
+  builtOn?: ReadonlySet<string>;
 }
 
 export class TargetIndex {
@@ -34,7 +35,7 @@ export class TargetIndex {
     return this.view.targets.filter((t) => {
       if (filter.type && t.type !== filter.type) return false;
       if (filter.pkg && t.pkg !== filter.pkg) return false;
-      if (filter.platform && !t.overrides.includes(filter.platform)) return false;
+      if (filter.platform && !t.overrides.includes(filter.platform) && !filter.builtOn?.has(t.label)) return false;
       if (terms.length === 0) return true;
       const hay = `${t.label} ${t.rule} ${t.type}`.toLowerCase();
       return terms.every((term) => hay.includes(term));
