@@ -1,5 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
@@ -22,6 +23,8 @@ describe.skipIf(skip !== undefined)('kiln ui in headless Chromium (the sample, a
 
   beforeAll(async () => {
     sample = copySample('kiln-studio-');
+    // A budget for the budgets tab: over on VRAM (a warning, so the build still succeeds), at on count.
+    appendFileSync(join(sample.root, 'assets.yaml'), '\nbudgets:\n  "//levels/forest:grass": { max_vram_bytes: 100000, max_textures: 1, budget: warning }\n');
     // Only what the previews need: the whole bundle would double the time of this file.
     const build = kiln(sample.root, ['build', '//levels/forest:grass', '//props:fox']);
     expect(build.code, build.stderr).toBe(0);
@@ -121,6 +124,23 @@ describe.skipIf(skip !== undefined)('kiln ui in headless Chromium (the sample, a
     const spans = await page.$$eval('.timeline .span', (els) => els.map((e) => e.textContent));
     expect(spans).toContain('//props:fox');
     expect(await page.textContent('#build-detail')).toMatch(/cache hit rate \d+(\.\d+)?%/);
+    await page.click('button[data-tab="targets"]');
+  });
+
+  it('shows budgets as bars against their limits, with the offender', async () => {
+    await page.click('button[data-tab="budgets"]');
+    await page.waitForSelector('tr.budget');
+    await screenshot(page, 'budgets');
+    const rows = await page.$$eval('tr.budget', (trs) => trs.map((tr) => ({
+      status: tr.className,
+      text: tr.textContent,
+      bar: ((tr.querySelector('.bar') as HTMLElement).className),
+      width: ((tr.querySelector('.bar > div') as HTMLElement).style.width),
+    })));
+    const vram = rows.find((r) => r.text!.includes('vram_bytes'))!;
+    expect(vram).toMatchObject({ status: 'budget over', bar: 'bar warn', width: '100%' });
+    expect(vram.text).toContain('//levels/forest:grass');
+    expect(rows.find((r) => r.text!.includes('textures'))).toMatchObject({ status: 'budget at', bar: 'bar ok', width: '100%' });
     await page.click('button[data-tab="targets"]');
   });
 

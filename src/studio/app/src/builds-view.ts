@@ -41,7 +41,7 @@ async function showBuild(panel: HTMLElement, id: string, select: (label: string)
   const ran = summary.targets.filter((t) => t.status === 'executed');
   if (ran.length > 0) {
     const table = h('table', { class: 'explain' }, h('tr', {}, h('th', {}, 'target'), h('th', {}, 'ms'), h('th', {}, 'why it ran')));
-    for (const t of ran) table.append(h('tr', {}, h('td', {}, t.label), h('td', {}, t.durationMs), h('td', {}, (t.reasons ?? []).join('; '))));
+    for (const t of ran) table.append(h('tr', {}, h('td', {}, t.label), h('td', {}, Math.round(t.durationMs)), h('td', {}, (t.reasons ?? []).join('; '))));
     panel.append(h('h4', {}, `what ran (${ran.length})`), table);
   }
 }
