@@ -64,6 +64,8 @@ export async function bench(): Promise<string> {
     }
     const ms = (v: number) => `${Math.round(v)} ms`;
     return [
+      '## Studio: the page on 10k targets',
+      '',
       `Generated workspace: ${generated.targets} targets in ${generated.packages} packages (\`bench/generate-workspace.ts\`), \`kiln ui\` + headless Chromium, ${RUNS} fresh page loads, median (min–max).`,
       '',
       '| step | median | range |',

@@ -1,6 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
@@ -141,6 +141,16 @@ describe.skipIf(skip !== undefined)('kiln ui in headless Chromium (the sample, a
     expect(vram).toMatchObject({ status: 'budget over', bar: 'bar warn', width: '100%' });
     expect(vram.text).toContain('//levels/forest:grass');
     expect(rows.find((r) => r.text!.includes('textures'))).toMatchObject({ status: 'budget at', bar: 'bar ok', width: '100%' });
+    await page.click('button[data-tab="targets"]');
+  });
+
+  it('shows a failed build\'s errors with file:line', async () => {
+    writeFileSync(join(sample.root, 'sample-project/levels/forest/textures/bark.png'), 'not a png');
+    const failed = kiln(sample.root, ['build', '//levels/forest:bark']);
+    expect(failed.code).toBe(1);
+    await page.click('button[data-tab="builds"]');
+    await page.waitForSelector('pre.failure');
+    expect(await page.textContent('pre.failure')).toMatch(/^sample-project\/levels\/forest\/textures\/bark\.png(:\d+)*: \/\/levels\/forest:bark: /);
     await page.click('button[data-tab="targets"]');
   });
 

@@ -6,6 +6,10 @@
 import { api, formatBytes, type BuildSummary, type TraceEvent } from './api.js';
 import { clear, h } from './dom.js';
 
+function formatLocation(l: { file: string; line?: number; column?: number }): string {
+  return `${l.file}${l.line !== undefined ? `:${l.line}` : ''}${l.line !== undefined && l.column !== undefined ? `:${l.column}` : ''}`;
+}
+
 export async function showBuilds(panel: HTMLElement, select: (label: string) => void): Promise<void> {
   clear(panel);
   const builds = await api.builds();
@@ -32,7 +36,14 @@ async function showBuild(panel: HTMLElement, id: string, select: (label: string)
   panel.append(h('h3', {}, `build ${id} (${summary.platform})`));
   metricsTable(panel, summary);
   const failures = summary.targets.filter((t) => t.status === 'failed');
-  if (failures.length > 0) panel.append(h('h4', {}, 'failures'), ...failures.map((t) => h('pre', { class: 'err failure' }, t.error ?? t.label)));
+  if (failures.length > 0) {
+    const lines = (t: (typeof failures)[number]) => {
+      const errors = t.diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length === 0) return t.error ?? t.label;
+      return errors.map((d) => [d.location ? formatLocation(d.location) : '', d.label ?? t.label, d.message].filter(Boolean).join(': ')).join('\n');
+    };
+    panel.append(h('h4', {}, 'failures'), ...failures.map((t) => h('pre', { class: 'err failure' }, lines(t))));
+  }
   try {
     timeline(panel, (await api.trace(id)).traceEvents, select);
   } catch {
