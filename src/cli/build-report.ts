@@ -53,13 +53,18 @@ export async function finishBuildReport(options: {
         rmSync(options.snapshot, { force: true });
         rmSync(`${options.snapshot}.summary.json`, { force: true });
       } else {
-        // The fast path replays this file for --summary-json: give it the same fields.
-        const { durationMs: _d, ...rest } = reported;
+        // The fast path replays this file for --summary-json (every target cached): give it budgets
+        // and metrics too, the metrics of that replay.
+        const replayPath = `${options.snapshot}.summary.json`;
+        let replay: BuildSummary | undefined;
         try {
-          readFileSync(`${options.snapshot}.summary.json`);
-          await atomicWrite(`${options.snapshot}.summary.json`, JSON.stringify(rest));
+          replay = JSON.parse(readFileSync(replayPath, 'utf8')) as BuildSummary;
         } catch {
-          // no snapshot was written (the build could not vouch): nothing to complete
+          replay = undefined; // no snapshot was written (the build could not vouch): nothing to complete
+        }
+        if (replay) {
+          const metricsOfReplay = pipelineMetrics(replay.targets, typeOf);
+          await atomicWrite(replayPath, JSON.stringify({ ...replay, ...(reported.budgets ? { budgets: reported.budgets } : {}), metrics: metricsOfReplay }));
         }
       }
     }
