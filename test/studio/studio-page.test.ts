@@ -54,6 +54,11 @@ describe.skipIf(skip !== undefined)('kiln ui in headless Chromium (the sample, a
     expect(await page.textContent('#count')).toBe(`${labels.length} of ${labels.length} targets`);
     const shown = await page.$$eval('.row-item', (rows) => rows.map((r) => (r as HTMLElement).dataset.label));
     expect(shown.slice(0, 10)).toEqual(labels.slice(0, 10));
+    // Nothing selected: the whole workspace at its coarsest level of detail, one node per package.
+    const packages = new Set(labels.map((l) => l.slice(2, l.indexOf(':'))));
+    expect(await page.getAttribute('.graph-canvas', 'data-mode')).toBe('overview');
+    expect(Number(await page.getAttribute('.graph-canvas', 'data-nodes'))).toBe(packages.size);
+    await screenshot(page, 'overview');
   });
 
   it('finds a texture by search, and filters by type', async () => {

@@ -25,6 +25,9 @@ export class GraphCanvas {
   private panX = 0;
   private panY = 0;
 
+  /** In the package overview, a click picks a package instead of a target. */
+  private onPackage: ((pkg: string) => void) | undefined;
+
   constructor(private readonly index: TargetIndex, private readonly onSelect: (label: string) => void) {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'graph-canvas';
@@ -75,8 +78,45 @@ export class GraphCanvas {
         if (target && target.column < node.column) this.edges.push([node, target]);
       }
     }
+    this.onPackage = undefined;
+    this.canvas.dataset.mode = 'target';
+    this.canvas.dataset.nodes = String(this.nodes.length);
     const tallest = Math.max(...[...byColumn.values()].map((l) => l.length));
     this.scale = Math.min(1, 240 / Math.max(1, tallest * ROW_HEIGHT));
+    this.panX = 0;
+    this.panY = 0;
+    this.draw();
+  }
+
+  /**
+   * The whole workspace at the coarsest level of detail: one node per package (on a circle, sized
+   * by its target count), one edge per pair of packages with a dependency between them.
+   */
+  overview(onPackage: (pkg: string) => void): void {
+    this.onPackage = onPackage;
+    const counts = new Map<string, number>();
+    for (const row of this.index.view.targets) counts.set(row.pkg, (counts.get(row.pkg) ?? 0) + 1);
+    const packages = [...counts.keys()].sort();
+    const radius = Math.max(120, packages.length * 9);
+    const placed = new Map<string, Placed>();
+    packages.forEach((pkg, i) => {
+      const angle = (i / packages.length) * Math.PI * 2;
+      placed.set(pkg, { label: `//${pkg}`, column: 0, x: Math.cos(angle) * radius, y: Math.sin(angle) * radius });
+    });
+    const edges = new Set<string>();
+    this.edges = [];
+    for (const row of this.index.view.targets) {
+      for (const dep of row.deps) {
+        const other = this.index.byLabel.get(dep)?.pkg;
+        if (other === undefined || other === row.pkg || edges.has(`${row.pkg}>${other}`)) continue;
+        edges.add(`${row.pkg}>${other}`);
+        this.edges.push([placed.get(row.pkg)!, placed.get(other)!]);
+      }
+    }
+    this.nodes = [...placed.values()];
+    this.canvas.dataset.mode = 'overview';
+    this.canvas.dataset.nodes = String(this.nodes.length);
+    this.scale = Math.min(1, 120 / radius);
     this.panX = 0;
     this.panY = 0;
     this.draw();
@@ -103,7 +143,7 @@ export class GraphCanvas {
       const [x1, y1] = this.toScreen(from);
       const [x2, y2] = this.toScreen(to);
       ctx.moveTo(x1, y1);
-      ctx.lineTo(x2 + (this.labelled ? 180 * this.scale : 0), y2);
+      ctx.lineTo(x2 + (this.labelled && !this.onPackage ? 180 * this.scale : 0), y2);
     }
     ctx.stroke();
     ctx.font = '11px monospace';
@@ -137,6 +177,7 @@ export class GraphCanvas {
         bestDistance = distance;
       }
     }
-    if (best) this.onSelect(best.label);
+    if (best && this.onPackage) this.onPackage(best.label.slice(2));
+    else if (best) this.onSelect(best.label);
   }
 }

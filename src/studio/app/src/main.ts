@@ -6,6 +6,7 @@ import { api, type GraphView } from './api.js';
 import { showBudgets } from './budgets-view.js';
 import { showBuilds } from './builds-view.js';
 import { clear, h } from './dom.js';
+import { GraphCanvas } from './graph-canvas.js';
 import { connectLive } from './live.js';
 import { showDetails } from './target-details.js';
 import { TargetIndex } from './target-index.js';
@@ -92,10 +93,25 @@ $('filter-platform').addEventListener('input', () => {
   if (state.selected) select(state.selected);
 });
 
+/** With nothing selected, the details panel shows the package overview (the coarsest level of detail). */
+function showOverview(): void {
+  if (!state.index) return;
+  const graph = new GraphCanvas(state.index, select);
+  const panel = $('details');
+  clear(panel);
+  panel.append(h('h2', {}, 'packages'), h('p', { class: 'hint' }, 'Each dot is a package, each line a dependency between packages; click one to list its targets, or pick a target on the left. Wheel zooms, drag pans.'), graph.canvas);
+  graph.canvas.style.height = '520px';
+  graph.overview((pkg) => {
+    $<HTMLSelectElement>('filter-pkg').value = pkg;
+    refreshList();
+  });
+}
+
 async function start(): Promise<void> {
   await loadGraph();
   const hash = decodeURIComponent(location.hash.slice(1));
   if (hash && state.index?.byLabel.has(hash)) select(hash);
+  else showOverview();
   const live = await api.live();
   if (live.mode !== 'watch') {
     $('live-status').textContent = 'kiln ui (read-only)';
