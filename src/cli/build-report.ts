@@ -53,18 +53,14 @@ export async function finishBuildReport(options: {
         rmSync(options.snapshot, { force: true });
         rmSync(`${options.snapshot}.summary.json`, { force: true });
       } else {
-        // The fast path replays this file for --summary-json (every target cached): give it budgets
-        // and metrics too, the metrics of that replay.
-        const replayPath = `${options.snapshot}.summary.json`;
-        let replay: BuildSummary | undefined;
+        // The fast path replays this file for --summary-json (every target cached): add the
+        // budget and metric fields to that replay, not this build's own counts.
         try {
-          replay = JSON.parse(readFileSync(replayPath, 'utf8')) as BuildSummary;
+          const replay = JSON.parse(readFileSync(`${options.snapshot}.summary.json`, 'utf8')) as BuildSummary;
+          const replayed = { ...replay, metrics: pipelineMetrics(replay.targets, typeOf, 0), ...(reported.budgets ? { budgets: reported.budgets } : {}) };
+          await atomicWrite(`${options.snapshot}.summary.json`, JSON.stringify(replayed));
         } catch {
-          replay = undefined; // no snapshot was written (the build could not vouch): nothing to complete
-        }
-        if (replay) {
-          const metricsOfReplay = pipelineMetrics(replay.targets, typeOf);
-          await atomicWrite(replayPath, JSON.stringify({ ...replay, ...(reported.budgets ? { budgets: reported.budgets } : {}), metrics: metricsOfReplay }));
+          // no snapshot was written (the build could not vouch): nothing to complete
         }
       }
     }
