@@ -91,6 +91,8 @@ export class Builder {
   readonly jobs: number;
   readonly digester: SourceDigester;
   readonly runner: ActionRunner;
+  readonly workers: number;
+  readonly actionTimeoutMs: number;
   private readonly state: BuildState;
   private platformSettings: PlatformSettingsCache;
 
@@ -107,7 +109,9 @@ export class Builder {
     this.platformSettings = new PlatformSettingsCache(config, this.platform);
     this.state = BuildState.load(config.cacheDir, this.platform);
     this.digester = new SourceDigester(config.root, this.state.statEntries);
-    this.runner = new ActionRunner({ root: config.root, workers: options.workers ?? this.jobs, timeoutMs: options.actionTimeoutMs ?? 0, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
+    this.workers = options.workers ?? this.jobs;
+    this.actionTimeoutMs = options.actionTimeoutMs ?? 0;
+    this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
   }
 
   /** Stop the worker pool (idle workers also exit by themselves after a few seconds). */
