@@ -199,6 +199,7 @@ export class Builder {
           platform: settings,
           srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
           deps: Object.fromEntries(keyLabels.map((dep) => [dep, built.get(dep)!.fingerprint])),
+          tools: rule.tools ? await rule.tools(attrs, settings) : {},
         };
         const unit: ActionUnit = {
           rule: { name: rule.name, version: rule.version, ...(rule.module ? { module: rule.module } : {}) },
@@ -214,7 +215,7 @@ export class Builder {
           deps,
           closure,
           discovered: {},
-          tools: {},
+          tools: inputs.tools,
         };
         const primary = actionKey(unit, (dep) => built.get(dep.label)!.keyText);
         const previous = this.state.targets.get(label);

@@ -1,6 +1,7 @@
 import type { AssetType } from './asset-type.js';
 import type { RuleContext } from './context.js';
 import type { ObjectSchema } from './schema.js';
+import type { ToolIdentities } from './tool-identity.js';
 
 /**
  * The contract every rule in `rules/` implements (glTF-Transform's one-shape-per-transform idea):
@@ -32,6 +33,12 @@ export interface Rule<A extends object = object, P extends object = object> {
    * defined inline, rules built with injected codecs) always cook in the build's own thread.
    */
   readonly module?: RuleModule;
+  /**
+   * The tools (codecs, compilers, executables) a cook with these attributes and platform settings
+   * runs, by identity: they join the action key. A rule that runs only its own code omits this.
+   * A tool that cannot be found throws a `tool-missing` DiagnosticError.
+   */
+  tools?(attrs: Readonly<A>, settings: Readonly<P>): Promise<ToolIdentities>;
   cook(ctx: RuleContext<A, P>): Promise<void>;
   /** Run validators only, without producing outputs (`kiln validate`). Defaults to a full cook. */
   validate?(ctx: RuleContext<A, P>): Promise<void>;

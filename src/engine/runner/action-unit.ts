@@ -2,7 +2,7 @@ import { canonicalJson } from '../../hash/canonical-json.js';
 import type { LoadPriority } from '../../rule/asset-type.js';
 import type { DepInfo, SourceRef } from '../../rule/context.js';
 import type { RuleModule } from '../../rule/rule.js';
-import { type DiscoveredDigests, key128, resultKey } from '../key-inputs.js';
+import { type DiscoveredDigests, keyHash, resultKey } from '../key-inputs.js';
 
 /**
  * One action as a plain value: everything a rule's cook may depend on, and nothing about the
@@ -75,7 +75,7 @@ export function actionKey(unit: ActionUnit, depText: (dep: DepInfo) => string = 
     closureIsDeps ? '=deps' : JSON.stringify(closure),
     canonicalJson(unit.tools),
   ].join('\u0000');
-  return key128(text);
+  return keyHash(text);
 }
 
 /** Both levels: the unit's digest is exactly what the action cache is keyed by. */
