@@ -115,7 +115,7 @@ export class Builder {
     this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
   }
 
-  /** Stop the worker pool (idle workers also exit by themselves after a few seconds). */
+  /** Stop the worker pool (idle workers never keep the process alive, and exit after 10 idle minutes). */
   close(): Promise<void> {
     return this.runner.close();
   }
