@@ -1,5 +1,5 @@
 import { type Digest, digestKey, parseDigestKey } from '../hash/digest.js';
-import type { Diagnostic } from '../rule/context.js';
+import type { Diagnostic, SourceLocation } from '../diagnostic/diagnostic.js';
 import type { MetaValue, OutputMeta, OutputRecord } from '../rule/output.js';
 
 /**
@@ -128,33 +128,40 @@ function parseDiagnostics(value: unknown): Diagnostic[] | undefined {
   if (!Array.isArray(value) || value.length > ENTRY_LIMITS.maxDiagnostics) return undefined;
   const out: Diagnostic[] = [];
   for (const item of value) {
-    if (!isRecord(item) || (item.severity !== 'warning' && item.severity !== 'error' && item.severity !== 'info') || typeof item.message !== 'string') return undefined;
-    if (typeof item.code !== 'string' || !/^[a-z][a-z-]{0,39}$/.test(item.code)) return undefined;
-    // A code this kiln does not know still reads as a diagnostic; the strings are only displayed or compared.
+    if (!isRecord(item) || (item.severity !== 'warning' && item.severity !== 'error' && item.severity !== 'info')) return undefined;
+    if (typeof item.message !== 'string' || typeof item.code !== 'string' || !DIAGNOSTIC_CODE.test(item.code)) return undefined;
+    // A code this build does not know still reads as a code: entries may come from newer kilns.
     const diagnostic: Diagnostic = { code: item.code as Diagnostic['code'], severity: item.severity, message: item.message };
     if (item.label !== undefined) {
       if (typeof item.label !== 'string') return undefined;
       diagnostic.label = item.label;
     }
     if (item.location !== undefined) {
-      const loc = item.location;
-      if (!isRecord(loc) || typeof loc.file !== 'string') return undefined;
-      const location: NonNullable<Diagnostic['location']> = { file: loc.file };
-      for (const key of ['line', 'column'] as const) {
-        const n = loc[key];
-        if (n === undefined) continue;
-        if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return undefined;
-        location[key] = n;
-      }
+      const location = parseLocation(item.location);
+      if (!location) return undefined;
       diagnostic.location = location;
     }
     if (item.hints !== undefined) {
-      if (!Array.isArray(item.hints) || item.hints.length > 16 || !item.hints.every((h) => typeof h === 'string')) return undefined;
+      if (!Array.isArray(item.hints) || !item.hints.every((h) => typeof h === 'string')) return undefined;
       diagnostic.hints = item.hints as string[];
     }
     out.push(diagnostic);
   }
   return out;
+}
+
+const DIAGNOSTIC_CODE = /^[a-z][a-z0-9-]{0,63}$/;
+
+function parseLocation(value: unknown): SourceLocation | undefined {
+  if (!isRecord(value) || typeof value.file !== 'string') return undefined;
+  const location: SourceLocation = { file: value.file };
+  for (const key of ['line', 'column'] as const) {
+    const n = value[key];
+    if (n === undefined) continue;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return undefined;
+    location[key] = n;
+  }
+  return location;
 }
 
 function parseStats(value: unknown): Record<string, number | string | boolean> | undefined {
