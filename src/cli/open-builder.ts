@@ -6,6 +6,7 @@ import { resolveRemoteCacheOptions } from '../store/remote-cache-config.js';
 import { ensureKilnFolder } from '../workspace/kiln-folder-marker.js';
 import { Workspace } from '../workspace/workspace.js';
 import type { CommandIO, ParsedArgs } from './command.js';
+import { runnerSettings } from './runner-flags.js';
 
 let registry: RuleRegistry | undefined;
 
@@ -38,10 +39,14 @@ export function openCache(args: ParsedArgs, io: CommandIO, workspace: Workspace)
 
 export function openBuilder(args: ParsedArgs, io: CommandIO): { builder: Builder; cache: ConfiguredCacheStack } {
   const workspace = openWorkspace(io);
-  const jobs = args.values.jobs === undefined ? undefined : Number(args.values.jobs);
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs must be a positive integer, got ${String(args.values.jobs)}`);
+  const settings = runnerSettings(
+    { jobs: args.values.jobs as string | undefined, workers: args.values.workers as string | undefined, 'action-timeout': args.values['action-timeout'] as string | undefined },
+    workspace.config.runner,
+  );
+  if ('error' in settings) throw new UsageError(settings.error);
+  const { jobs, workers, actionTimeoutMs } = settings.value;
   const cache = openCache(args, io, workspace);
-  const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs });
+  const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs, workers, actionTimeoutMs });
   return { builder, cache };
 }
 
