@@ -10,7 +10,7 @@ import type { LoadPriority } from '../rule/asset-type.js';
 import { applyPart, assetParts, decodeParts, decodeWhole, emptyAsset, memoryBytes } from './asset-decoder.js';
 import { AssetLoader, type LoadOptions, type LoaderOptions } from './asset-loader.js';
 import type { ByteSource } from './byte-source.js';
-import { decompress } from './decompress.js';
+import { decompress, MAX_DECODED_BYTES } from './decompress.js';
 import { checkDigest, xxh64Text } from './digest-check.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { categoryOf } from './memory-cache.js';
@@ -175,7 +175,7 @@ export class BundleReader {
     const stored = await this.loader.read(this.source, entry.offset, entry.size, urgency, signal);
     await checkDigest(stored, entry.stored.hash, `${this.source.name}: ${entry.path}`, entry.size);
     if (entry.compression === 'none') return stored;
-    const raw = await decompress(stored, entry.compression, entry.path, this.loader.decoders);
+    const raw = await decompress(stored, entry.compression, entry.path, this.loader.decoders, entry.raw.size);
     await checkDigest(raw, entry.raw.hash, `${this.source.name}: ${entry.path} (decoded)`, entry.raw.size);
     return raw;
   }
@@ -193,22 +193,50 @@ export class BundleReader {
   }
 }
 
-/** Reads a bundle's index (first tar entry) and verifies its checksum. */
+/**
+ * A valid checksum only proves the index was not damaged, not that whoever wrote it was honest:
+ * every size and count it declares must fit the real file before the reader allocates by it.
+ * Part indices (mip level, LOD, chunk number) size the arrays an asset is decoded into, so each
+ * must be below the number of parts of its kind the asset really has (an `index` of 1e8 was an
+ * 800 MB array before this).
+ */
+function checkDeclaredSizes(index: BundleIndex, size: number): void {
+  const entries = new Map<string, IndexEntry>();
+  for (const entry of index.entries) {
+    if (entry.offset + entry.size > size) throw new FormatError(`${entry.path} ends at ${entry.offset + entry.size}, past the ${size}-byte file: truncated`);
+    if (entry.compression === 'none' && entry.raw.size !== entry.size) throw new FormatError(`${entry.path}: uncompressed, yet raw size ${entry.raw.size} ≠ stored size ${entry.size}`);
+    if (entry.raw.size > MAX_DECODED_BYTES) throw new FormatError(`${entry.path}: declared decoded size ${entry.raw.size} is over the ${MAX_DECODED_BYTES}-byte limit`);
+    entries.set(entry.path, entry);
+  }
+  for (const asset of index.assets) {
+    const counts = new Map<string, number>();
+    const parts = asset.entries.flatMap((path) => entries.get(path)?.parts ?? []);
+    for (const part of parts) counts.set(part.kind, (counts.get(part.kind) ?? 0) + 1);
+    for (const part of parts) {
+      if (part.index >= counts.get(part.kind)!) {
+        throw new FormatError(`${asset.label}: ${part.kind} index ${part.index} but only ${counts.get(part.kind)} ${part.kind} part(s)`);
+      }
+    }
+  }
+}
+
+/** Reads a bundle's index (first tar entry) and verifies its checksum and declared sizes. */
 export async function openBundle(source: ByteSource, options: OpenOptions = {}): Promise<BundleReader> {
   const loader = options.loader ?? new AssetLoader(options);
   try {
-    const header = readTarHeader(await loader.read(source, 0, BLOCK, UNTIL_READY));
+    // The real size first: every size the file declares is checked against it before it is read
+    // or allocated.
+    const size = await source.size();
+    const header = readTarHeader(await loader.read(source, 0, Math.min(BLOCK, size), UNTIL_READY));
     if (!header || header.name !== INDEX_ENTRY_NAME) throw new FormatError(`first entry is ${header?.name ?? 'missing'}, not ${INDEX_ENTRY_NAME}`);
     if (header.size > 256 << 20) throw new FormatError(`index of ${header.size} bytes is implausible`);
+    if (BLOCK + header.size > size) throw new FormatError(`index of ${header.size} bytes does not fit the ${size}-byte file: truncated`);
     const bytes = await loader.read(source, BLOCK, header.size, UNTIL_READY);
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     const { index, hash, canonical } = parseBundleIndex(text);
     const actual = await xxh64Text(canonical);
     if (actual !== hash) throw new FormatError(`index checksum ${actual} does not match ${hash}`);
-    const size = await source.size();
-    for (const entry of index.entries) {
-      if (entry.offset + entry.size > size) throw new FormatError(`${entry.path} ends at ${entry.offset + entry.size}, past the ${size}-byte file: truncated`);
-    }
+    checkDeclaredSizes(index, size);
     return new BundleReader(source, index, loader);
   } catch (error) {
     if (error instanceof RuntimeError) throw error;
