@@ -1,5 +1,5 @@
-import { type Digest, digestKey, parseDigestKey } from '../hash/digest.js';
-import type { Diagnostic } from '../rule/context.js';
+import { type Digest, isDigest } from '../hash/digest.js';
+import type { Diagnostic, SourceLocation } from '../diagnostic/diagnostic.js';
 import type { MetaValue, OutputMeta, OutputRecord } from '../rule/output.js';
 
 /**
@@ -115,34 +115,50 @@ function parseOutput(value: unknown): OutputRecord | undefined {
   return { name: value.name, digest, meta: meta as OutputMeta };
 }
 
-/** A digest object is valid when its `<hash>-<size>` form parses back to the same digest. */
+/** Well-formedness is the digest module's call (`isDigest`), so the hash switch lands here too. */
 export function parseDigest(value: unknown): Digest | undefined {
-  if (!isRecord(value) || typeof value.hash !== 'string' || typeof value.size !== 'number') return undefined;
-  if (!Number.isSafeInteger(value.size) || value.size < 0) return undefined;
-  const parsed = parseDigestKey(digestKey({ hash: value.hash, size: value.size }));
-  if (!parsed || parsed.hash !== value.hash || parsed.size !== value.size) return undefined;
-  return parsed;
+  if (!isDigest(value)) return undefined;
+  return { hash: value.hash, size: value.size };
 }
 
 function parseDiagnostics(value: unknown): Diagnostic[] | undefined {
   if (!Array.isArray(value) || value.length > ENTRY_LIMITS.maxDiagnostics) return undefined;
   const out: Diagnostic[] = [];
   for (const item of value) {
-    if (!isRecord(item) || (item.severity !== 'warning' && item.severity !== 'error') || typeof item.message !== 'string') return undefined;
-    const diagnostic: Diagnostic = { severity: item.severity, message: item.message };
-    if (item.file !== undefined) {
-      if (typeof item.file !== 'string') return undefined;
-      diagnostic.file = item.file;
+    if (!isRecord(item) || (item.severity !== 'warning' && item.severity !== 'error' && item.severity !== 'info')) return undefined;
+    if (typeof item.message !== 'string' || typeof item.code !== 'string' || !DIAGNOSTIC_CODE.test(item.code)) return undefined;
+    // A code this build does not know still reads as a code: entries may come from newer kilns.
+    const diagnostic: Diagnostic = { code: item.code as Diagnostic['code'], severity: item.severity, message: item.message };
+    if (item.label !== undefined) {
+      if (typeof item.label !== 'string') return undefined;
+      diagnostic.label = item.label;
     }
-    for (const key of ['line', 'column'] as const) {
-      const n = item[key];
-      if (n === undefined) continue;
-      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return undefined;
-      diagnostic[key] = n;
+    if (item.location !== undefined) {
+      const location = parseLocation(item.location);
+      if (!location) return undefined;
+      diagnostic.location = location;
+    }
+    if (item.hints !== undefined) {
+      if (!Array.isArray(item.hints) || !item.hints.every((h) => typeof h === 'string')) return undefined;
+      diagnostic.hints = item.hints as string[];
     }
     out.push(diagnostic);
   }
   return out;
+}
+
+const DIAGNOSTIC_CODE = /^[a-z][a-z0-9-]{0,63}$/;
+
+function parseLocation(value: unknown): SourceLocation | undefined {
+  if (!isRecord(value) || typeof value.file !== 'string') return undefined;
+  const location: SourceLocation = { file: value.file };
+  for (const key of ['line', 'column'] as const) {
+    const n = value[key];
+    if (n === undefined) continue;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return undefined;
+    location[key] = n;
+  }
+  return location;
 }
 
 function parseStats(value: unknown): Record<string, number | string | boolean> | undefined {

@@ -23,6 +23,8 @@ export interface DevServerOptions {
   port?: number;
   /** Origins besides loopback pages that may read blobs and open `/ws` (`--allow-origin`). */
   allowedOrigins?: readonly string[];
+  /** The studio page and its API (`/`, `/app/*`, `/api/*`): answers true when the request was its. */
+  page?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 /**
@@ -105,6 +107,7 @@ export class DevServer {
       res.writeHead(204, { ...CORS, 'access-control-allow-headers': 'range', 'access-control-allow-methods': 'GET, HEAD' }).end();
       return;
     }
+    if (!match && this.options.page && (await this.options.page(req, res))) return;
     if (!match) {
       res.writeHead(404, { ...CORS, 'content-type': 'text/plain' }).end('kiln watch: blobs at /cas/<digest>, events at /ws\n');
       return;
@@ -115,7 +118,7 @@ export class DevServer {
     }
     const digest = parseDigestKey(match[1]!);
     if (!digest) {
-      res.writeHead(400, { ...CORS, 'content-type': 'text/plain' }).end('bad digest: expected <16 hex>-<size>\n');
+      res.writeHead(400, { ...CORS, 'content-type': 'text/plain' }).end('bad digest: expected <64 hex sha256>-<size>\n');
       return;
     }
     let bytes: Uint8Array | undefined;

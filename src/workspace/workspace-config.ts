@@ -20,6 +20,8 @@ export interface WorkspaceConfig {
   /** platform → rule name → settings. */
   platforms: Record<string, Record<string, Record<string, unknown>>>;
   remoteCache?: { url: string; mode?: 'read' | 'read-write'; timeout_ms?: number };
+  /** The root `budgets:` section as written; checked by src/budget/budget-spec.ts. */
+  budgets?: Record<string, unknown>;
   /** The parsed root file, for positions of platform settings errors. */
   file: YamlFile;
 }
@@ -35,6 +37,7 @@ interface RootYaml {
   default_platform?: string;
   rules?: Record<string, Record<string, unknown>>;
   platforms?: Record<string, Record<string, Record<string, unknown>>>;
+  budgets?: Record<string, unknown>;
 }
 
 const settingsMap = s.record(s.record(s.any()));
@@ -53,6 +56,7 @@ const rootSchema = s.object<RootYaml>(
     default_platform: s.string(),
     rules: settingsMap,
     platforms: s.record(settingsMap),
+    budgets: s.record(s.any()),
   },
   ['workspace'],
 );
@@ -97,6 +101,7 @@ export function readWorkspaceConfig(root: string, file: YamlFile): WorkspaceConf
     ruleSettings: raw.rules ?? {},
     platforms,
     remoteCache: raw.workspace.remote_cache,
+    budgets: raw.budgets,
     file,
   };
 }

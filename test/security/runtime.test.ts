@@ -13,7 +13,7 @@ import { canonicalBodyText } from '../../src/bundle/envelope.js';
 import { openBundle } from '../../src/runtime/bundle-reader.js';
 import { openCatalog } from '../../src/runtime/catalog-reader.js';
 import { decompress } from '../../src/runtime/decompress.js';
-import { xxh64Text } from '../../src/runtime/digest-check.js';
+import { sha256Text } from '../../src/runtime/digest-check.js';
 import { httpSource } from '../../src/runtime/http-source.js';
 import { memorySource } from '../../src/runtime/memory-source.js';
 import { RuntimeError } from '../../src/runtime/runtime-error.js';
@@ -47,7 +47,7 @@ async function withIndex(mutate: (body: IndexJson['body']) => void): Promise<Uin
   for (let shorten = 0; shorten < 200; shorten++) {
     const label = envelope.body.assets[0]!;
     if (shorten > 0) label.label = label.label.slice(0, -1);
-    envelope.hash = await xxh64Text(canonicalBodyText(envelope.body));
+    envelope.hash = await sha256Text(canonicalBodyText(envelope.body));
     const text = new TextEncoder().encode(JSON.stringify(envelope));
     if (text.byteLength <= size) {
       tar.set(text, BLOCK);
@@ -197,7 +197,7 @@ describe('catalogs that lie', () => {
     const evil = 'https://evil.example/steal.tar';
     for (const bundle of envelope.body.bundles) bundle.file = evil;
     for (const asset of envelope.body.assets) asset.bundle = evil;
-    envelope.hash = await xxh64Text(canonicalBodyText(envelope.body));
+    envelope.hash = await sha256Text(canonicalBodyText(envelope.body));
     const asked: string[] = [];
     const catalog = await openCatalog(memorySource(new TextEncoder().encode(JSON.stringify(envelope))), {
       resolve: (file) => (asked.push(file), memorySource(sample.tar)),

@@ -109,7 +109,7 @@ describe('out and cache folders', () => {
     expect(build.code).toBe(2);
     expect(build.stderr).toContain('would contain the packages folder');
     expect(existsSync(join(ws.root, 'pkgs/good/cfg.json'))).toBe(true);
-    expect(existsSync(join(ws.root, 'pkgs/.kiln-folder'))).toBe(false);
+    expect(existsSync(join(ws.root, 'kiln-out'))).toBe(false);
   });
 
   it('kiln clean removes the folders kiln made and refuses a user folder named as out', () => {

@@ -1,7 +1,8 @@
-import { startWatch } from '../../watch/watch-session.js';
+import { startWatch, type WatchSession } from '../../watch/watch-session.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { openBuilder, UsageError } from '../open-builder.js';
+import { studioPage } from '../studio-page.js';
 
 export const watchOptions = {
   platform: { type: 'string', short: 'p' },
@@ -48,7 +49,9 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
   }
   const { builder } = openBuilder(args, io);
   io.stdout(`kiln watch: first build of ${patterns.join(' ')} (${builder.platform})…\n`);
-  const session = await startWatch({
+  // The page asks for the session lazily: it exists once the first build is done.
+  let session: WatchSession | undefined;
+  session = await startWatch({
     builder,
     patterns,
     host,
@@ -56,6 +59,7 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
     allowedOrigins,
     log: (line) => (line.startsWith('ERROR') || line.startsWith('watch') ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`)),
     onMessage: verbose ? (message) => io.stdout(`${JSON.stringify(message).slice(0, 300)}\n`) : undefined,
+    page: studioPage(builder, () => session),
   });
   if (!LOOPBACK.has(host)) io.stderr(`WARNING: serving on ${host}: other machines on the network can fetch cooked assets\n`);
   io.stdout(`kiln watch: serving ${session.url} (events: ${session.url.replace(/^http/, 'ws')}/ws, blobs: ${session.url}/cas/<digest>)\n`);
