@@ -3,6 +3,7 @@ import { Builder } from '../engine/builder.js';
 import { createRegistry, type RuleRegistry } from '../rule/registry.js';
 import { createCacheStack, type ConfiguredCacheStack } from '../store/create-cache-stack.js';
 import { resolveRemoteCacheOptions } from '../store/remote-cache-config.js';
+import { sweepDeadScratchDirs } from '../engine/runner/sweep-scratch-dirs.js';
 import { claimKilnFolders } from '../workspace/kiln-folder-marker.js';
 import { Workspace } from '../workspace/workspace.js';
 import type { CommandIO, ParsedArgs } from './command.js';
@@ -41,6 +42,8 @@ export function openBuilder(args: ParsedArgs, io: CommandIO): { builder: Builder
   const jobs = args.values.jobs === undefined ? undefined : Number(args.values.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs must be a positive integer, got ${String(args.values.jobs)}`);
   const cache = openCache(args, io, workspace);
+  // Scratch folders of cooks killed in an earlier build (SIGKILL skips their cleanup).
+  sweepDeadScratchDirs();
   const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs });
   return { builder, cache };
 }
