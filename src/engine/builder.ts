@@ -23,6 +23,7 @@ import { explainChange } from './explain.js';
 import { failureDiagnostics } from './failure-message.js';
 import { type KeyInputs, resultKey } from './key-inputs.js';
 import { materialize, removeStale } from './materialize.js';
+import { DiagnosticError } from '../diagnostic/diagnostic.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
 import { SourceDigester } from './source-digester.js';
@@ -288,7 +289,19 @@ export class Builder {
       for (const label of graph.requested) {
         const target = built.get(label);
         if (!target || outcomes.get(label) !== 'ok') continue;
-        const paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized, freshBytes);
+        let paths: string[];
+        try {
+          paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized, freshBytes, label);
+        } catch (error) {
+          // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
+          // that target only; the rest of kiln-out is still written.
+          if (!(error instanceof DiagnosticError)) throw error;
+          const report = reports.get(label);
+          const failed: TargetReport = { ...(report ?? { label, rule: target.decl.rule, durationMs: 0, outputs: [], stats: {}, diagnostics: [] }), status: 'failed', diagnostics: [...(report?.diagnostics ?? []), ...error.diagnostics], ...(error.stack ? { stack: error.stack } : {}) };
+          reports.set(label, failed);
+          reporter.actionFinished(failed);
+          continue;
+        }
         const previous = this.state.outputOwners.get(label);
         if (removeStale(this.workspace.config.outDir, previous, paths) || previous?.join('\n') !== paths.join('\n')) {
           this.state.outputOwners.set(label, paths);
