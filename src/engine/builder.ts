@@ -23,6 +23,8 @@ import { explainChange } from './explain.js';
 import { failureDiagnostics } from './failure-message.js';
 import { type KeyInputs, resultKey } from './key-inputs.js';
 import { materialize, removeStale } from './materialize.js';
+import { describeNonFile } from '../workspace/file-kind.js';
+import { join } from 'node:path';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
@@ -389,6 +391,9 @@ export class Builder {
       const digest = this.digester.digest(path);
       if (!digest) {
         const srcIndex = decl.group ? undefined : index;
+        // A FIFO, a device or a folder exists but is no source: say what it is, not "not found".
+        const kind = describeNonFile(join(this.workspace.root, path));
+        if (kind) throw new LocatedError(`source ${path} is ${kind}, not a regular file`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label, 'source-unreadable');
         throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label, 'source-missing');
       }
       return { path, digest };
