@@ -64,6 +64,10 @@ export class BundleReader {
     const entries = this.entriesOf(asset);
     return this.loader.load(asset.id, asset.priority, options, async (urgency, signal) => {
       const raws = await Promise.all(entries.map(async (e) => ({ entry: e, raw: await this.readVerified(e, urgency, signal) })));
+      // The entry's digest vouches for its bytes, not for where the index says each part starts
+      // and ends: a lying part size would cut a mip short. Each part is checked as it is sliced,
+      // exactly as streaming checks it as it arrives.
+      await Promise.all(raws.flatMap(({ entry, raw }) => entry.parts.map((part) => checkDigest(raw.subarray(part.offset - entry.offset, part.offset - entry.offset + part.size), part.hash, `${asset.label} ${part.kind} ${part.index}`, part.size))));
       const decoded = decodeAsset(asset, raws);
       this.remember(decoded);
       return decoded;
@@ -215,10 +219,15 @@ function checkDeclaredSizes(index: BundleIndex, size: number): void {
     const counts = new Map<string, number>();
     const parts = asset.entries.flatMap((path) => entries.get(path)?.parts ?? []);
     for (const part of parts) counts.set(part.kind, (counts.get(part.kind) ?? 0) + 1);
+    const seen = new Set<string>();
     for (const part of parts) {
       if (part.index >= counts.get(part.kind)!) {
         throw new FormatError(`${asset.label}: ${part.kind} index ${part.index} but only ${counts.get(part.kind)} ${part.kind} part(s)`);
       }
+      // Below the count and unique: the indices of each kind are exactly 0…count-1.
+      const key = `${part.kind} ${part.index}`;
+      if (seen.has(key)) throw new FormatError(`${asset.label}: two ${part.kind} parts with index ${part.index}`);
+      seen.add(key);
     }
   }
 }
