@@ -3,7 +3,8 @@ import { Builder } from '../engine/builder.js';
 import { createRegistry, type RuleRegistry } from '../rule/registry.js';
 import { createCacheStack, type ConfiguredCacheStack } from '../store/create-cache-stack.js';
 import { resolveRemoteCacheOptions } from '../store/remote-cache-config.js';
-import { ensureKilnFolder } from '../workspace/kiln-folder-marker.js';
+import { sweepDeadScratchDirs } from '../engine/runner/sweep-scratch-dirs.js';
+import { claimKilnFolders } from '../workspace/kiln-folder-marker.js';
 import { Workspace } from '../workspace/workspace.js';
 import type { CommandIO, ParsedArgs } from './command.js';
 import { runnerSettings } from './runner-flags.js';
@@ -32,8 +33,8 @@ export function openCache(args: ParsedArgs, io: CommandIO, workspace: Workspace)
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  // Marked before anything is written, so `kiln clean` knows the folder is kiln's.
-  ensureKilnFolder(workspace.config.cacheDir, 'cache');
+  // Marked before anything is written, so `kiln clean` knows which folders are kiln's.
+  claimKilnFolders(workspace.config.cacheDir, workspace.config.outDir);
   return createCacheStack({ localRoot: workspace.config.cacheDir, remote, env: io.env });
 }
 
@@ -46,6 +47,8 @@ export function openBuilder(args: ParsedArgs, io: CommandIO): { builder: Builder
   if ('error' in settings) throw new UsageError(settings.error);
   const { jobs, workers, actionTimeoutMs } = settings.value;
   const cache = openCache(args, io, workspace);
+  // Scratch folders of cooks killed in an earlier build (SIGKILL skips their cleanup).
+  sweepDeadScratchDirs();
   const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs, workers, actionTimeoutMs });
   return { builder, cache };
 }

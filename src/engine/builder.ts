@@ -24,6 +24,9 @@ import { explainChange } from './explain.js';
 import { failureDiagnostics } from './failure-message.js';
 import { type KeyInputs, resultKey } from './key-inputs.js';
 import { materialize, removeStale } from './materialize.js';
+import { describeNonFile } from '../workspace/file-kind.js';
+import { join } from 'node:path';
+import { DiagnosticError } from '../diagnostic/diagnostic.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
 import { SourceDigester } from './source-digester.js';
@@ -294,7 +297,19 @@ export class Builder {
       for (const label of graph.requested) {
         const target = built.get(label);
         if (!target || outcomes.get(label) !== 'ok') continue;
-        const paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized, freshBytes);
+        let paths: string[];
+        try {
+          paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized, freshBytes, label);
+        } catch (error) {
+          // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
+          // that target only; the rest of kiln-out is still written.
+          if (!(error instanceof DiagnosticError)) throw error;
+          const report = reports.get(label);
+          const failed: TargetReport = { ...(report ?? { label, rule: target.decl.rule, durationMs: 0, outputs: [], stats: {}, diagnostics: [] }), status: 'failed', diagnostics: [...(report?.diagnostics ?? []), ...error.diagnostics], ...(error.stack ? { stack: error.stack } : {}) };
+          reports.set(label, failed);
+          reporter.actionFinished(failed);
+          continue;
+        }
         const previous = this.state.outputOwners.get(label);
         if (removeStale(this.workspace.config.outDir, previous, paths) || previous?.join('\n') !== paths.join('\n')) {
           this.state.outputOwners.set(label, paths);
@@ -382,6 +397,9 @@ export class Builder {
       const digest = this.digester.digest(path);
       if (!digest) {
         const srcIndex = decl.group ? undefined : index;
+        // A FIFO, a device or a folder exists but is no source: say what it is, not "not found".
+        const kind = describeNonFile(join(this.workspace.root, path));
+        if (kind) throw new LocatedError(`source ${path} is ${kind}, not a regular file`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label, 'source-unreadable');
         throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label, 'source-missing');
       }
       return { path, digest };
