@@ -178,7 +178,7 @@ export class Builder {
           platform: settings,
           srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
           deps: Object.fromEntries(keyLabels.map((dep) => [dep, built.get(dep)!.fingerprint])),
-          tools: rule.tools ? await rule.tools(attrs, settings) : {},
+          tools: rule.tools ? await rule.tools(attrs, settings, srcs.map((src) => src.path)) : {},
         };
         const primary = primaryKey(inputs);
         const previous = this.state.targets.get(label);
