@@ -7,6 +7,7 @@
 import { defineRule } from '../../src/rule/rule.js';
 import { s } from '../../src/rule/schema.js';
 import { npmPackageIdentity, type ToolIdentities } from '../../src/rule/tool-identity.js';
+import { BLOCK_ALIGN_POLICIES, type BlockAlignPolicy } from './block-align.js';
 import { codecSlotFor, type TextureCodecs } from './codecs.js';
 import { cookTexture } from './cook-texture.js';
 import { nativeTextureCodecs, wasmTextureCodecs } from './default-codecs.js';
@@ -15,7 +16,8 @@ import { platformSettingsSchema, TEXTURE_FORMATS, type TextureFormat, type Textu
 
 export const NAME = 'texture';
 /** Bump when the bytes this rule writes for the same inputs change. */
-export const VERSION = 2;
+// 3: block formats are aligned to their block grid (block_align).
+export const VERSION = 3;
 
 export interface TextureOptions {
   /** How the texel values are read: `srgb` colour, `linear` data, or `auto` (normal maps and `linear_patterns` → linear, else sRGB). */
@@ -34,6 +36,8 @@ export interface TextureOptions {
   mip_filter: MipKernel;
   /** Override the platform's encoder effort. */
   effort?: 'fast' | 'normal' | 'high';
+  /** Block formats (BC, ASTC, ETC2, Basis) whose level 0 is not a multiple of the block: resize (default), pad, or fail. */
+  block_align?: BlockAlignPolicy;
 }
 
 export const DEFAULTS: TextureOptions = {
@@ -76,6 +80,7 @@ export function textureRule(overrides: TextureEncoderOverrides = {}) {
       format: s.enum(TEXTURE_FORMATS).describe('output format override'),
       mip_filter: s.enum(['lanczos3', 'mitchell', 'cubic', 'linear', 'nearest'] as const).describe('resampling kernel'),
       effort: s.enum(['fast', 'normal', 'high'] as const).describe('encoder effort override'),
+      block_align: s.enum(BLOCK_ALIGN_POLICIES).describe('level 0 of block formats off the block grid: resize | pad | fail'),
     }),
     defaults: DEFAULTS,
     platformSettings: platformSettingsSchema,
