@@ -288,10 +288,13 @@ export class Builder {
       for (const label of graph.requested) {
         const target = built.get(label);
         if (!target || outcomes.get(label) !== 'ok') continue;
-        const paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized, freshBytes);
-        const previous = this.state.outputOwners.get(label);
+        // kiln-out/<platform>/<package>/…: building mac after windows must not overwrite windows' bundle.
+        const folder = [this.platform, target.decl.pkg].filter(Boolean).join('/');
+        const paths = await materialize(this.workspace.config.outDir, folder, target.outputs, this.cache.blobs, this.state.materialized, freshBytes);
+        const owner = `${this.platform} ${label}`;
+        const previous = this.state.outputOwners.get(owner);
         if (removeStale(this.workspace.config.outDir, previous, paths) || previous?.join('\n') !== paths.join('\n')) {
-          this.state.outputOwners.set(label, paths);
+          this.state.outputOwners.set(owner, paths);
           ownersChanged = true;
         }
         materialized.push(...paths);

@@ -71,7 +71,7 @@ export async function smallLevel(tmp: string): Promise<SmallLevel> {
   await cook(ws);
   return {
     ws,
-    out: join(ws, 'kiln-out'),
+    out: join(ws, 'kiln-out', 'desktop'),
     async update(texture, seed) {
       await paint(join(pkg, `textures/${texture}.png`), seed);
       await cook(ws);
