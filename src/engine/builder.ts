@@ -1,5 +1,6 @@
 import { diagnosticError } from '../diagnostic/diagnostic.js';
 import { availableParallelism } from 'node:os';
+import { canonicalJson } from '../hash/canonical-json.js';
 import { digestKey } from '../hash/digest.js';
 import { TargetGraph } from '../graph/target-graph.js';
 import type { DepInfo, SourceRef } from '../rule/context.js';
@@ -21,7 +22,7 @@ import { type BuildReporter, type BuildSummary, type TargetReport, silentReporte
 import { BuildState, type TargetState } from './build-state.js';
 import { explainChange } from './explain.js';
 import { failureDiagnostics } from './failure-message.js';
-import { type KeyInputs, resultKey } from './key-inputs.js';
+import { keyHash, type KeyInputs, resultKey } from './key-inputs.js';
 import { materialize, removeStale } from './materialize.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
@@ -118,6 +119,16 @@ export class Builder {
   /** Forget cached platform settings (the root assets.yaml changed). */
   resetSettings(): void {
     this.platformSettings = new PlatformSettingsCache(this.workspace.config, this.platform);
+    this.profile = undefined;
+  }
+
+  private profile: string | undefined;
+
+  /** Digest of this platform's whole profile (shared `rules:` under its own blocks), for bundle indexes and catalogs. */
+  profileDigest(): string {
+    const config = this.workspace.config;
+    this.profile ??= keyHash(canonicalJson({ rules: config.ruleSettings, platform: config.platforms[this.platform] ?? {} }));
+    return this.profile;
   }
 
   /** The last known outputs of a target on this platform (watch server, `kiln query`). */
@@ -206,7 +217,7 @@ export class Builder {
           assetId: assetIdOf(label),
           priority: decl.priority,
           attrs,
-          platform: { name: this.platform, settings },
+          platform: { name: this.platform, settings, ...(rule.transitiveDeps ? { profileDigest: this.profileDigest() } : {}) },
           srcs,
           deps,
           closure,
