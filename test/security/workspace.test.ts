@@ -125,7 +125,7 @@ describe('out and cache folders', () => {
     ws.write('docs/notes.md', 'mine');
     ws.write('assets.yaml', rootWith('  out: docs\n'));
     expect(kiln(ws.root, ['build', '//good:cfg']).code).toBe(0);
-    expect(ws.read('docs/good/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('docs/desktop/good/cfg.json').toString()).toBe('{"a":1}');
     const refused = kiln(ws.root, ['clean', '--outputs-only']);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('was not created by kiln');
