@@ -104,6 +104,10 @@ export class Builder {
     if (known.length > 0 && !known.includes(this.platform)) {
       throw new LocatedError(`unknown platform "${this.platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' }, undefined, 'unknown-platform');
     }
+    // The platform name becomes a folder of kiln-out (kiln-out/<platform>/…): one plain path segment.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(this.platform)) {
+      throw new LocatedError(`platform name "${this.platform}" cannot be a folder name: use letters, digits, '.', '_' and '-'`, { file: 'assets.yaml' }, undefined, 'bad-config');
+    }
     this.jobs = Math.max(1, options.jobs ?? availableParallelism());
     this.platformSettings = new PlatformSettingsCache(config, this.platform);
     this.state = BuildState.load(config.cacheDir, this.platform);

@@ -72,4 +72,11 @@ describe('per-platform outputs', () => {
     const l = (await openCatalog(fileSource(join(ws.root, 'kiln-out/linux/lvl/pack.catalog.json')))).platform;
     expect(w?.settingsDigest).toBe(l?.settingsDigest);
   });
+
+  it('refuses a platform name that is not a plain folder name, before writing anything', () => {
+    ws = tempWorkspace(files, 'workspace:\n  name: test\n  packages: pkgs\ndefault_platform: "../up"\nplatforms:\n  "../up": {}\n');
+    const workspace = Workspace.at(ws.root, createRegistry([dataRule(), bundleRule()] as AnyRule[]));
+    const dir = workspace.config.cacheDir;
+    expect(() => new Builder({ workspace, jobs: 1, workers: 0, cache: { blobs: new DiskBlobStore(join(dir, 'cas')), actions: new DiskActionCache(join(dir, 'ac')) } })).toThrow(/cannot be a folder name/);
+  });
 });
