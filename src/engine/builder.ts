@@ -1,5 +1,6 @@
 import { diagnosticError } from '../diagnostic/diagnostic.js';
 import { availableParallelism } from 'node:os';
+import { canonicalJson } from '../hash/canonical-json.js';
 import { digestKey } from '../hash/digest.js';
 import { TargetGraph } from '../graph/target-graph.js';
 import type { DepInfo, SourceRef } from '../rule/context.js';
@@ -22,7 +23,7 @@ import { type BuildReporter, type BuildSummary, type TargetReport, silentReporte
 import { BuildState, type TargetState } from './build-state.js';
 import { explainChange } from './explain.js';
 import { failureDiagnostics } from './failure-message.js';
-import { type KeyInputs, resultKey } from './key-inputs.js';
+import { keyHash, type KeyInputs, resultKey } from './key-inputs.js';
 import { materialize, removeStale } from './materialize.js';
 import { describeNonFile } from '../workspace/file-kind.js';
 import { join } from 'node:path';
@@ -109,6 +110,10 @@ export class Builder {
     if (known.length > 0 && !known.includes(this.platform)) {
       throw new LocatedError(`unknown platform "${this.platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' }, undefined, 'unknown-platform');
     }
+    // The platform name becomes a folder of kiln-out (kiln-out/<platform>/…): one plain path segment.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(this.platform)) {
+      throw new LocatedError(`platform name "${this.platform}" cannot be a folder name: use letters, digits, '.', '_' and '-'`, { file: 'assets.yaml' }, undefined, 'bad-config');
+    }
     this.jobs = Math.max(1, options.jobs ?? availableParallelism());
     this.platformSettings = new PlatformSettingsCache(config, this.platform);
     this.state = BuildState.load(config.cacheDir, this.platform);
@@ -126,6 +131,16 @@ export class Builder {
   /** Forget cached platform settings (the root assets.yaml changed). */
   resetSettings(): void {
     this.platformSettings = new PlatformSettingsCache(this.workspace.config, this.platform);
+    this.profile = undefined;
+  }
+
+  private profile: string | undefined;
+
+  /** Digest of this platform's whole profile (shared `rules:` under its own blocks), for bundle indexes and catalogs. */
+  profileDigest(): string {
+    const config = this.workspace.config;
+    this.profile ??= keyHash(canonicalJson({ rules: config.ruleSettings, platform: config.platforms[this.platform] ?? {} }));
+    return this.profile;
   }
 
   /** The last known outputs of a target on this platform (watch server, `kiln query`). */
@@ -203,7 +218,7 @@ export class Builder {
           platform: settings,
           srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
           deps: Object.fromEntries(keyLabels.map((dep) => [dep, built.get(dep)!.fingerprint])),
-          tools: rule.tools ? await rule.tools(attrs, settings) : {},
+          tools: rule.tools ? await rule.tools(attrs, settings, srcs.map((src) => src.path)) : {},
         };
         const init: ActionContextInit = {
           root: this.workspace.root,
@@ -214,7 +229,7 @@ export class Builder {
           assetId: assetIdOf(label),
           priority: decl.priority,
           attrs,
-          platform: { name: this.platform, settings },
+          platform: { name: this.platform, settings, ...(rule.transitiveDeps ? { profileDigest: this.profileDigest() } : {}) },
           srcs,
           deps,
           closure,
@@ -297,9 +312,11 @@ export class Builder {
       for (const label of graph.requested) {
         const target = built.get(label);
         if (!target || outcomes.get(label) !== 'ok') continue;
+        // kiln-out/<platform>/<package>/…: building mac after windows must not overwrite windows' bundle.
+        const folder = [this.platform, target.decl.pkg].filter(Boolean).join('/');
         let paths: string[];
         try {
-          paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized, freshBytes, label);
+          paths = await materialize(this.workspace.config.outDir, folder, target.outputs, this.cache.blobs, this.state.materialized, freshBytes, label);
         } catch (error) {
           // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
           // that target only; the rest of kiln-out is still written.
@@ -310,9 +327,10 @@ export class Builder {
           reporter.actionFinished(failed);
           continue;
         }
-        const previous = this.state.outputOwners.get(label);
+        const owner = `${this.platform} ${label}`;
+        const previous = this.state.outputOwners.get(owner);
         if (removeStale(this.workspace.config.outDir, previous, paths) || previous?.join('\n') !== paths.join('\n')) {
-          this.state.outputOwners.set(label, paths);
+          this.state.outputOwners.set(owner, paths);
           ownersChanged = true;
         }
         materialized.push(...paths);

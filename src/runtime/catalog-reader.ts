@@ -4,6 +4,7 @@
  * answer "how much VRAM would this level take" from the catalog alone.
  */
 import { parseCatalog, type Catalog, type CatalogAsset } from '../bundle/catalog-format.js';
+import type { BundlePlatform } from '../bundle/index-format.js';
 import { AssetLoader, type LoadOptions } from './asset-loader.js';
 import { openBundle, type BundleReader, type OpenOptions } from './bundle-reader.js';
 import type { ByteSource } from './byte-source.js';
@@ -35,6 +36,11 @@ export class CatalogReader {
       this.byKey.set(asset.id, asset);
       this.byKey.set(asset.label, asset);
     }
+  }
+
+  /** The platform the catalog's bundles were cooked for and its settings digest (undefined for old catalogs). */
+  get platform(): BundlePlatform | undefined {
+    return this.catalog.platform;
   }
 
   assets(): readonly CatalogAsset[] {

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BuildSummary } from '../../engine/build-result.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
-import { EXIT_BUILD_FAILED, EXIT_OK } from '../exit-codes.js';
+import { buildExitCode } from '../build-exit-code.js';
 import { formatRemoteMetrics } from '../../store/remote-metrics.js';
 import { snapshotPath } from '../../engine/up-to-date-snapshot.js';
 import { kilnStamp } from '../kiln-stamp.js';
@@ -59,7 +59,7 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
   if (typeof args.values['summary-json'] === 'string') {
     await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
   }
-  return summary.failed > 0 || summary.skipped > 0 || overBudget ? EXIT_BUILD_FAILED : EXIT_OK;
+  return buildExitCode(summary, overBudget);
 }
 
 export const buildCommand: Command = {
