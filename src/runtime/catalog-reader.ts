@@ -26,6 +26,8 @@ export class CatalogReader {
     readonly catalog: Catalog,
     readonly loader: AssetLoader,
     private readonly resolveSource: (file: string) => ByteSource,
+    /** The catalog file's own source, closed with the reader (a fileSource holds a file handle). */
+    private readonly source?: ByteSource,
   ) {
     for (const asset of catalog.assets) {
       this.byKey.set(asset.id, asset);
@@ -101,11 +103,12 @@ export class CatalogReader {
     return this.loader.metrics();
   }
 
-  /** Closes every bundle opened through this catalog. */
+  /** Closes every bundle opened through this catalog, and the catalog's own source. */
   async close(): Promise<void> {
     const open = [...this.bundles.values()];
     this.bundles.clear();
     await Promise.all(open.map((b) => b.then((reader) => reader.close(), () => undefined)));
+    await this.source?.close?.();
   }
 
   private resolve(labelOrId: string): CatalogAsset {
@@ -124,14 +127,20 @@ export async function openCatalog(source: ByteSource, options: CatalogOptions = 
       if (!source.sibling) throw new RuntimeError('not-found', `${source.name} cannot locate ${file}: pass options.resolve`);
       return source.sibling(file);
     });
-  const text = await readAll(source);
   try {
-    const { catalog, hash, canonical } = parseCatalog(text);
-    const actual = await xxh64Text(canonical);
-    if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
-    return new CatalogReader(catalog, loader, resolve);
+    const text = await readAll(source);
+    try {
+      const { catalog, hash, canonical } = parseCatalog(text);
+      const actual = await xxh64Text(canonical);
+      if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
+      return new CatalogReader(catalog, loader, resolve, source);
+    } catch (error) {
+      throw new RuntimeError('corrupt', `${source.name}: not a readable kiln catalog: ${(error as Error).message}`);
+    }
   } catch (error) {
-    throw new RuntimeError('corrupt', `${source.name}: not a readable kiln catalog: ${(error as Error).message}`);
+    // Nobody gets a reader to close: release the file now.
+    await source.close?.().catch(() => undefined);
+    throw error;
   }
 }
 
