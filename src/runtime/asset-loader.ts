@@ -9,6 +9,7 @@ import { BandwidthLimiter } from './bandwidth-limiter.js';
 import type { ByteRange, ByteSource } from './byte-source.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Decoders } from './decompress.js';
+import type { DiskCache } from './disk-cache/disk-cache.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { GpuMemory, type GpuOptions } from './gpu-memory.js';
 import { MemoryCache, type CacheBudgets } from './memory-cache.js';
@@ -30,6 +31,8 @@ export interface LoaderOptions {
   decoders?: Decoders;
   /** GPU memory budget and the allocator kiln calls to evict GPU copies (see GpuMemory). */
   gpu?: GpuOptions;
+  /** Persistent tier below the memory cache (see disk-cache/): loads go memory → disk → source. */
+  diskCache?: DiskCache;
 }
 
 export interface LoadOptions {
@@ -73,6 +76,7 @@ export class AssetLoader {
   readonly decoders: Decoders;
   /** GPU copies the game reports (uploads, frees, use); budgets and eviction over GPU memory. */
   readonly gpu: GpuMemory;
+  readonly diskCache: DiskCache | undefined;
   private readonly recorder: MetricsRecorder;
   private readonly inflight = new Map<string, SharedLoad>();
   private readonly coalescer: ReadCoalescer;
@@ -84,6 +88,8 @@ export class AssetLoader {
     this.cache = new MemoryCache<LoadedAsset>(options.memory);
     this.decoders = options.decoders ?? {};
     this.gpu = new GpuMemory(options.gpu, (id) => this.cache.isPinned(id));
+    this.diskCache = options.diskCache;
+    this.diskCache?.attachPins((id) => this.cache.isPinned(id));
     this.recorder = new MetricsRecorder(() => this.clock.now());
     // under a bandwidth limit a run reserves at most ~100 ms of it, so urgent reads queue behind little
     this.coalescer = new ReadCoalescer(
@@ -190,7 +196,8 @@ export class AssetLoader {
   }
 
   metrics(): RuntimeMetrics {
-    return { ...this.recorder.snapshot(this.cache.usage(), this.cache.evictions), gpu: this.gpu.usage() };
+    const snapshot = { ...this.recorder.snapshot(this.cache.usage(), this.cache.evictions), gpu: this.gpu.usage() };
+    return this.diskCache ? { ...snapshot, disk: this.diskCache.metrics() } : snapshot;
   }
 
   /** Counts a load that completed through a stream handle (not through `load`). */

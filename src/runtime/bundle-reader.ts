@@ -11,7 +11,8 @@ import { applyPart, assetParts, decodeAsset, emptyAsset, memoryBytes, withOutput
 import { AssetLoader, type LoadOptions, type LoaderOptions } from './asset-loader.js';
 import type { ByteSource } from './byte-source.js';
 import { decompress } from './decompress.js';
-import { checkDigest, xxh64Text } from './digest-check.js';
+import { checkDigest, sha256Text } from './digest-check.js';
+import { readPart, readStoredEntry } from './disk-cache/cached-read.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { categoryOf } from './memory-cache.js';
 import type { RuntimeMetrics } from './metrics.js';
@@ -103,8 +104,7 @@ export class BundleReader {
       handle.totalBytes = parts.reduce((n, p) => n + p.part.size, 0) + whole.reduce((n, e) => n + e.raw.size, 0);
       let current = emptyAsset(asset, entry, parts);
       for (const { part } of parts) {
-        const bytes = await this.loader.read(this.source, part.offset, part.size, handle, handle.signal);
-        await checkDigest(bytes, part.hash, `${asset.label} ${part.kind} ${part.index}`, part.size);
+        const bytes = await readPart(this.loader, this.source, part, `${asset.label} ${part.kind} ${part.index}`, handle, handle.signal);
         if (handle.state !== 'streaming') return;
         current = applyPart(current, part, bytes);
         handle.progress(current, part, part.size);
@@ -176,8 +176,7 @@ export class BundleReader {
   }
 
   private async readVerified(entry: IndexEntry, urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array> {
-    const stored = await this.loader.read(this.source, entry.offset, entry.size, urgency, signal);
-    await checkDigest(stored, entry.stored.hash, `${this.source.name}: ${entry.path}`, entry.size);
+    const stored = await readStoredEntry(this.loader, this.source, entry, `${this.source.name}: ${entry.path}`, urgency, signal);
     if (entry.compression === 'none') return stored;
     const raw = await decompress(stored, entry.compression, entry.path, this.loader.decoders);
     await checkDigest(raw, entry.raw.hash, `${this.source.name}: ${entry.path} (decoded)`, entry.raw.size);
@@ -207,7 +206,7 @@ export async function openBundle(source: ByteSource, options: OpenOptions = {}):
     const bytes = await loader.read(source, BLOCK, header.size, UNTIL_READY);
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     const { index, hash, canonical } = parseBundleIndex(text);
-    const actual = await xxh64Text(canonical);
+    const actual = await sha256Text(canonical);
     if (actual !== hash) throw new FormatError(`index checksum ${actual} does not match ${hash}`);
     const size = await source.size();
     for (const entry of index.entries) {

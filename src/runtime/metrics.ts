@@ -1,4 +1,5 @@
 /** The seed's AssetPipelineMetrics for the reader: loads, hit rate, load time, bandwidth, memory. */
+import type { DiskCacheMetrics } from './disk-cache/disk-cache.js';
 import type { GpuUsage } from './gpu-memory.js';
 import type { MemoryUsage } from './memory-cache.js';
 
@@ -30,6 +31,8 @@ export interface RuntimeMetrics {
   memory: MemoryUsage;
   /** GPU copies as the game reported them (`loader.gpu`). */
   gpu: GpuUsage;
+  /** The disk cache tier's counters, when the loader has one. */
+  disk?: DiskCacheMetrics;
 }
 
 /** Window of `streamingBandwidth`. */
