@@ -90,7 +90,7 @@ describe.skipIf(!!skip)('stock clients load every cooked model of every platform
         const lods = target.outputs.filter((o) => o.name.endsWith('.glb'));
         expect(lods.length, target.label).toBeGreaterThan(0);
         for (const [i, output] of lods.entries()) {
-          const file = outputFile(platform.out, target.label, output.name);
+          const file = outputFile(platform, target.label, output.name);
           const cooked = await render(`/out/${platform.name}/${relative(platform.out, file).split('\\').join('/')}`, source.frame);
           const image = rgba(cooked);
           const mask = (p: number) => !isBackground(reference, p) || !isBackground(image, p);
@@ -114,7 +114,7 @@ describe.skipIf(!!skip)('stock clients load every cooked model of every platform
     for (const platform of sample.platforms) {
       for (const target of platform.summary.targets.filter((t) => t.rule === 'animation')) {
         for (const output of target.outputs) {
-          const file = outputFile(platform.out, target.label, output.name);
+          const file = outputFile(platform, target.label, output.name);
           const loaded = await render(`/out/${platform.name}/${relative(platform.out, file).split('\\').join('/')}`);
           expect(loaded.animations, `${platform.name} ${output.name}`).toBeGreaterThan(0);
         }
@@ -129,7 +129,7 @@ describe.skipIf(!!skip)('stock clients load every cooked model of every platform
     for (const platform of sample.platforms) {
       for (const target of platform.summary.targets.filter((t) => t.rule === 'model' || t.rule === 'animation')) {
         for (const output of target.outputs.filter((o) => o.name.endsWith('.glb'))) {
-          const file = outputFile(platform.out, target.label, output.name);
+          const file = outputFile(platform, target.label, output.name);
           const inspect = spawnSync(cli, ['inspect', file], { encoding: 'utf8', timeout: 60_000 });
           if (inspect.status !== 0) failures.push(`${platform.name} ${output.name}: gltf-transform inspect exit ${inspect.status}: ${(inspect.stderr || inspect.stdout).slice(-400)}`);
           const report = await validator.validateBytes(new Uint8Array(readFileSync(file)), { uri: output.name, writeTimestamp: false, maxIssues: 20 });

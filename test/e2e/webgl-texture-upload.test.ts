@@ -86,7 +86,7 @@ describe.skipIf(!!skip)('WebGL2 uploads every cooked texture of every platform',
     for (const platform of sample.platforms) {
       for (const target of platform.summary.targets.filter((t) => t.rule === 'texture')) {
         const output = target.outputs[0]!;
-        const file = outputFile(platform.out, target.label, output.name);
+        const file = outputFile(platform, target.label, output.name);
         if (!output.name.endsWith('.ktx2')) {
           failures.push(`${platform.name} ${target.label}: ${output.name} is not KTX2 (this test reads KTX2)`);
           continue;

@@ -99,13 +99,16 @@ export async function cookSample(labels: string[]): Promise<CookedSample> {
   });
 }
 
-/** Where an output of `label` is in a kiln-out copy (found by package path and name, whatever the layout). */
-export function outputFile(out: string, label: string, name: string): string {
+/**
+ * Where an output of `label` is in a platform's kiln-out copy: the path this build materialized
+ * for it (kiln-out may hold several platforms' folders), found by package path and output name.
+ */
+export function outputFile(platform: CookedPlatform, label: string, name: string): string {
   const pkg = label.slice(2, label.indexOf(':'));
   const suffix = `${pkg}/${name}`;
-  const found = filesUnder(out).find((file) => relative(out, file).split('\\').join('/').endsWith(suffix));
-  if (!found) throw new Error(`${label}: ${name} not found under ${out}`);
-  return found;
+  const found = platform.summary.materialized.find((path) => path.split('\\').join('/').endsWith(suffix));
+  if (!found) throw new Error(`${label}: ${name} was not materialized by the ${platform.name} build`);
+  return join(platform.out, found);
 }
 
 /** The declaration of a target (glob members resolve to their glob target), from the sample's YAML. */
@@ -136,7 +139,7 @@ export function textureSource(sample: CookedSample, platform: CookedPlatform, la
   const target = platform.summary.targets.find((t) => t.label === depLabel);
   const png = target?.outputs.find((o) => o.name.endsWith('.png'));
   if (!png) throw new Error(`${label}: dependency ${depLabel} has no PNG output in the summary`);
-  return outputFile(platform.out, depLabel, png.name);
+  return outputFile(platform, depLabel, png.name);
 }
 
 /** Labels of every target of these rules in the sample (glob targets expanded to their members). */
