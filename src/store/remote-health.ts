@@ -72,6 +72,21 @@ export class RemoteHealth {
     this.#settleFirst = undefined;
   }
 
+  /**
+   * The remote cannot be used at all this build (no common digest function, wrong protocol):
+   * one warning, and every further request is skipped.
+   */
+  abandon(reason: string): void {
+    this.settled();
+    this.#answered = true;
+    this.#settleFirst?.(false);
+    this.#settleFirst = undefined;
+    this.#open = true;
+    if (this.#warning !== undefined) return;
+    this.#warning = `remote cache ${this.#display} ${reason}; building locally`;
+    this.#onWarning?.(this.#warning);
+  }
+
   /** `reason` reads after the URL: "unreachable (ECONNREFUSED)", "timed out after 2000 ms"… */
   failed(reason: string): void {
     this.settled();

@@ -37,8 +37,8 @@ export class RemoteHttpClient {
     return this.#options.health.available;
   }
 
-  async get(path: string, expectedSize?: number): Promise<RemoteGet> {
-    const response = await this.#request('GET', path, undefined, expectedSize);
+  async get(path: string, expectedSize?: number, headers?: Record<string, string>): Promise<RemoteGet> {
+    const response = await this.#request('GET', path, undefined, expectedSize, undefined, headers);
     if (response === undefined) return { kind: 'failed' };
     if (response.status === 404) {
       this.#options.health.succeeded();
@@ -68,8 +68,8 @@ export class RemoteHttpClient {
     return undefined;
   }
 
-  async put(path: string, body: Uint8Array, signal?: AbortSignal): Promise<boolean> {
-    const response = await this.#request('PUT', path, body, body.byteLength, signal);
+  async put(path: string, body: Uint8Array, signal?: AbortSignal, headers?: Record<string, string>): Promise<boolean> {
+    const response = await this.#request('PUT', path, body, body.byteLength, signal, headers);
     if (response === undefined) return false;
     if (response.status < 200 || response.status > 299) {
       this.#failStatus(response);
@@ -86,6 +86,7 @@ export class RemoteHttpClient {
     body: Uint8Array | undefined,
     size: number | undefined,
     cancel?: AbortSignal,
+    headers?: Record<string, string>,
   ): Promise<TransportResponse | undefined> {
     if (!this.#options.health.available || cancel?.aborted) return undefined;
     const url = `${this.#options.base}${path}${this.#options.query ?? ''}`;
@@ -93,7 +94,8 @@ export class RemoteHttpClient {
     const timeoutMs = this.#options.timeoutMs + Math.ceil((size ?? 0) / (1 << 20)) * 1000;
     this.#options.health.started();
     try {
-      return await this.#transport.send(method, url, this.#options.headers, body, timeoutMs, cancel);
+      const sent = headers ? { ...headers, ...this.#options.headers } : this.#options.headers;
+      return await this.#transport.send(method, url, sent, body, timeoutMs, cancel);
     } catch (error) {
       // Abandoned at the flush deadline: not the server's fault, so no warning and no breaker.
       if (!(error instanceof TransportError) && cancel?.aborted) {
