@@ -10,8 +10,8 @@ const ACTION_KEY = /^[0-9a-f]{64}$/;
 
 /**
  * The REAPI ActionCache keyed by kiln's action keys. An action key is a SHA-256 but not the
- * digest of an `Action` message, so it goes in as a digest of size 0; execution results
- * (`src/store/reapi/` remote cooking) use real Action digests instead.
+ * digest of an `Action` message; it goes in with a nominal size of 1 (servers such as
+ * bazel-remote reject size 0 for anything but the empty blob's hash).
  */
 export class ReapiActionResults implements ActionResultStore {
   constructor(
@@ -61,5 +61,5 @@ export class ReapiActionResults implements ActionResultStore {
 }
 
 function actionDigest(key: string): WireDigest {
-  return { hash: key, sizeBytes: '0' };
+  return { hash: key, sizeBytes: '1' };
 }
