@@ -1,3 +1,4 @@
+import { diagnosticError } from '../diagnostic/diagnostic.js';
 import { availableParallelism } from 'node:os';
 import { digestKey } from '../hash/digest.js';
 import { TargetGraph } from '../graph/target-graph.js';
@@ -10,16 +11,17 @@ import { assetIdOf } from '../workspace/label.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
 import type { Workspace } from '../workspace/workspace.js';
-import type { ActionContextInit } from './action-context.js';
-import { cookChecked, cookInto } from './cook-action.js';
+import { cookChecked, cookInto, type CookRequest } from './cook-action.js';
+import { ActionRunner } from './runner/action-runner.js';
+import { type ActionUnit, actionKey, depKeyText } from './runner/action-unit.js';
 import { PlatformSettingsCache } from './platform-settings-cache.js';
 import { storeActionResult } from './store-action-result.js';
 import { analyze } from './analyze.js';
 import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { BuildState, type TargetState } from './build-state.js';
 import { explainChange } from './explain.js';
-import { failureMessage } from './failure-message.js';
-import { type KeyInputs, primaryKey, resultKey } from './key-inputs.js';
+import { failureDiagnostics } from './failure-message.js';
+import { type KeyInputs, resultKey } from './key-inputs.js';
 import { materialize, removeStale } from './materialize.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
@@ -55,6 +57,12 @@ export interface BuilderOptions {
   cache: CacheStack;
   platform?: string;
   jobs?: number;
+  /** Worker threads for JS/wasm rules (default: `jobs`); 0 cooks everything in-process. */
+  workers?: number;
+  /** Per-action time limit in milliseconds (default: none). */
+  actionTimeoutMs?: number;
+  /** Heap limit of each worker thread in MB (default: Node's). */
+  workerHeapMb?: number;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
@@ -68,6 +76,8 @@ interface Built {
   /** What dependents see of it, and the part of their action key it contributes (computed once). */
   info: DepInfo;
   fingerprint: string[];
+  /** Its part of a dependent's action key (runner/action-unit.ts), computed once. */
+  keyText: string;
 }
 
 /**
@@ -80,6 +90,7 @@ export class Builder {
   readonly platform: string;
   readonly jobs: number;
   readonly digester: SourceDigester;
+  readonly runner: ActionRunner;
   private readonly state: BuildState;
   private platformSettings: PlatformSettingsCache;
 
@@ -90,12 +101,18 @@ export class Builder {
     this.platform = options.platform ?? config.defaultPlatform;
     const known = Object.keys(config.platforms);
     if (known.length > 0 && !known.includes(this.platform)) {
-      throw new LocatedError(`unknown platform "${this.platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' });
+      throw new LocatedError(`unknown platform "${this.platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' }, undefined, 'unknown-platform');
     }
     this.jobs = Math.max(1, options.jobs ?? availableParallelism());
     this.platformSettings = new PlatformSettingsCache(config, this.platform);
     this.state = BuildState.load(config.cacheDir, this.platform);
     this.digester = new SourceDigester(config.root, this.state.statEntries);
+    this.runner = new ActionRunner({ root: config.root, workers: options.workers ?? this.jobs, timeoutMs: options.actionTimeoutMs ?? 0, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
+  }
+
+  /** Stop the worker pool (idle workers also exit by themselves after a few seconds). */
+  close(): Promise<void> {
+    return this.runner.close();
   }
 
   /** Forget cached platform settings (the root assets.yaml changed). */
@@ -131,7 +148,7 @@ export class Builder {
     let stateChanged = false;
     reporter.started(nodes.length + unanalysable.length);
     // With keepGoing, what could not be analysed (broken assets.yaml, cycles) fails like a target.
-    const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {}, error: f.message }));
+    const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: f.diagnostics, stats: {} }));
     for (const report of notAnalysed) reporter.actionFinished(report);
 
     // Bytes just cooked for requested targets, so kiln-out is written without reading them back
@@ -161,7 +178,7 @@ export class Builder {
         const broken = graph.broken.get(label);
         if (broken) throw new LocatedErrors(broken);
         const rule = this.workspace.rules.get(decl.rule);
-        if (!rule) throw new LocatedError(`unknown rule "${decl.rule}"`, positionIn(decl, ['rule']), label);
+        if (!rule) throw new LocatedError(`unknown rule "${decl.rule}"`, positionIn(decl, ['rule']), label, 'unknown-rule');
         const settings = this.platformSettings.for(rule);
         const attrs = { ...rule.defaults, ...decl.packageDefaults, ...decl.attrs, ...(decl.platformAttrs[this.platform] ?? {}) };
         const srcs = this.sources(decl);
@@ -178,13 +195,10 @@ export class Builder {
           platform: settings,
           srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
           deps: Object.fromEntries(keyLabels.map((dep) => [dep, built.get(dep)!.fingerprint])),
+          tools: rule.tools ? await rule.tools(attrs, settings) : {},
         };
-        const primary = primaryKey(inputs);
-        const previous = this.state.targets.get(label);
-        const validating = request.validateOnly === true && requested.has(label);
-
-        const ctxInit = (): ActionContextInit => ({
-          root: this.workspace.root,
+        const unit: ActionUnit = {
+          rule: { name: rule.name, version: rule.version, ...(rule.module ? { module: rule.module } : {}) },
           label,
           pkg: decl.pkg,
           pkgDir: [this.workspace.config.packagesPath, decl.pkg].filter(Boolean).join('/'),
@@ -196,13 +210,17 @@ export class Builder {
           srcs,
           deps,
           closure,
-          blobs: this.cache.blobs,
-          signal: request.signal ?? new AbortController().signal,
-          onStableRead: (abs, stat, digest) => this.digester.statCache.remember(abs, stat, digest),
-        });
+          discovered: {},
+          tools: {},
+        };
+        const primary = actionKey(unit, (dep) => built.get(dep.label)!.keyText);
+        const previous = this.state.targets.get(label);
+        const validating = request.validateOnly === true && requested.has(label);
+
+        const cook: CookRequest = { runner: this.runner, rule, unit, ...(request.signal ? { signal: request.signal } : {}) };
         if (!validating) {
           const hit = await this.lookup(primary, previous);
-          if (hit && request.checkDeterminism) await cookChecked(this.cache.blobs, rule, ctxInit(), hit.outputs);
+          if (hit && request.checkDeterminism) await cookChecked(this.cache.blobs, cook, hit.outputs);
           if (hit) {
             built.set(label, this.built(decl, rule, hit.outputs, graph.depsOf(label)));
             if (hit.state !== previous) {
@@ -215,37 +233,36 @@ export class Builder {
           }
         }
 
-        const reasons = explainChange(
-          previous && { inputs: previous.inputs, discovered: previous.discovered },
-          inputs,
-          previous && this.digester.discovered(Object.keys(previous.discovered)),
-        );
+        // The manifest of the last run with today's digests: what a remote executor would stage.
+        if (previous) unit.discovered = this.digester.discovered(Object.keys(previous.discovered));
+        const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, inputs, previous && unit.discovered);
         const cookStart = performance.now();
         const ctx = request.checkDeterminism && !validating
-          ? await cookChecked(this.cache.blobs, rule, ctxInit())
-          : await cookInto(this.cache.blobs, rule, ctxInit(), validating);
+          ? await cookChecked(this.cache.blobs, cook)
+          : await cookInto(this.cache.blobs, cook, validating);
         const durationMs = performance.now() - cookStart;
+        for (const read of ctx.stableReads) this.digester.statCache.remember(read.absPath, read, read.digest);
         if (!validating) {
-          if (ctx.outputs.length === 0) throw new Error('the rule produced no output');
-          const discovered = Object.fromEntries(Object.entries(ctx.discovered).sort(([a], [b]) => (a < b ? -1 : 1)));
+          if (ctx.outputs.length === 0) throw diagnosticError('no-output', `rule "${rule.name}" failed: the rule produced no output`);
+          const discovered = ctx.discovered;
           const result = resultKey(primary, discovered);
           const entry: ResultEntry = { kind: 'result', outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: Math.round(durationMs) };
           await storeActionResult(this.cache.actions, primary, result, Object.keys(discovered), entry);
           this.state.targets.set(label, { primary, result, inputs, discovered, outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: entry.durationMs });
           stateChanged = true;
           built.set(label, this.built(decl, rule, ctx.outputs, graph.depsOf(label)));
-          if (requested.has(label)) keepFresh(ctx.outputBytes);
+          if (requested.has(label)) keepFresh(new Map(ctx.outputs.map((o, i) => [digestKey(o.digest), ctx.outputBytes[i]!])));
         }
         // Validators write no outputs: report the sizes of the cooked result when the cache has it.
         const sized = validating ? ((await this.lookup(primary, previous))?.outputs ?? []) : ctx.outputs;
         const end = trace.now();
         trace.span(label, 'executed', slot, begin, end, { reasons });
-        return finish({ ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(srcs, sized, ctx.stats) });
+        return finish({ ...base, status: 'executed', durationMs, ranIn: ctx.where, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(srcs, sized, ctx.stats) });
       } catch (error) {
-        const { message, stack } = failureMessage(error, decl);
+        const { diagnostics, stack } = failureDiagnostics(error, decl);
         const end = trace.now();
         trace.span(label, 'failed', slot, begin, end);
-        return finish({ ...base, status: 'failed', durationMs: end - begin, error: message, stack });
+        return finish({ ...base, status: 'failed', durationMs: end - begin, diagnostics, ...(stack ? { stack } : {}) });
       }
     };
 
@@ -255,7 +272,7 @@ export class Builder {
       run: runTarget,
       onSkip: (label, cause) => {
         const decl = graph.target(label);
-        const report: TargetReport = { label, rule: decl.rule, status: 'skipped', durationMs: 0, outputs: [], diagnostics: [], stats: {}, error: `not built: dependency ${cause} failed` };
+        const report: TargetReport = { label, rule: decl.rule, status: 'skipped', durationMs: 0, outputs: [], diagnostics: [{ code: 'dependency-failed', severity: 'error', message: `not built: dependency ${cause} failed`, label }], stats: {} };
         reports.set(label, report);
         reporter.actionFinished(report);
       },
@@ -359,7 +376,7 @@ export class Builder {
       const digest = this.digester.digest(path);
       if (!digest) {
         const srcIndex = decl.group ? undefined : index;
-        throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label);
+        throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label, 'source-missing');
       }
       return { path, digest };
     });
@@ -376,7 +393,7 @@ export class Builder {
       srcs: decl.srcs,
       deps,
     };
-    return { decl, rule, outputs, info, fingerprint: depFingerprint(info) };
+    return { decl, rule, outputs, info, fingerprint: depFingerprint(info), keyText: depKeyText(info) };
   }
 }
 

@@ -19,13 +19,15 @@ export interface KeyInputs {
   srcs: Record<string, string>;
   /** Dependency label → its output digest keys, in order. */
   deps: Record<string, string[]>;
+  /** Tool name → identity (npm name@version, or package version + executable digest): see Rule.tools. */
+  tools: Record<string, string>;
 }
 
 /** Discovered path → digest key, or `absent`. */
 export type DiscoveredDigests = Record<string, string>;
 
 /** SHA-256 (64 hex): keys address shared caches, so they must be collision-resistant too. */
-function keyHash(text: string): string {
+export function keyHash(text: string): string {
   return sha256Hex(text);
 }
 
@@ -45,6 +47,7 @@ export function primaryKey(inputs: KeyInputs): string {
     canonicalJson(inputs.platform),
     JSON.stringify(Object.entries(inputs.srcs)),
     JSON.stringify(Object.entries(inputs.deps)),
+    canonicalJson(inputs.tools),
   ].join('\u0000');
   return keyHash(text);
 }

@@ -74,7 +74,7 @@ export class StatCache {
   }
 
   /** Remember a digest computed elsewhere from a read the caller proved stable (same stat before and after). */
-  remember(absPath: string, stat: BigIntStats, digest: Digest): void {
+  remember(absPath: string, stat: Pick<BigIntStats, 'mtimeNs' | 'ino'>, digest: Digest): void {
     if (isRacy(stat.mtimeNs)) return;
     this.entries.set(absPath, { size: digest.size, mtimeNs: stat.mtimeNs.toString(), ino: Number(stat.ino), hash: digest.hash });
     this.dirty = true;

@@ -123,6 +123,9 @@ export interface ErrorMessage {
   line?: number;
   column?: number;
   message: string;
+  /** The diagnostic's stable code (`rule-error`, `yaml-syntax`, …): switch on this, never on text. */
+  code?: string;
+  hints?: string[];
 }
 
 /** A target that was failing builds again (sent even when its output equals the last good one). */

@@ -6,6 +6,8 @@ import type { RemoteMetrics } from './remote-metrics.js';
 /** bazel-remote's `/ac/` keys: a SHA-256 in hex, which kiln's action keys are. */
 const ACTION_KEY = /^[0-9a-f]{64}$/;
 const JSON_TYPE = 'application/json';
+/** An ActionResult names an entry blob and the outputs: small. A bigger body is cut off unread. */
+const MAX_RESULT_BYTES = 4 << 20;
 
 /**
  * `<base>ac/<key>` on a Bazel-style HTTP cache, holding a REAPI `ActionResult` as JSON:
@@ -21,7 +23,7 @@ export class RemoteActionCache implements ActionResultStore {
 
   async get(key: string): Promise<ActionResultFile[] | undefined> {
     if (!ACTION_KEY.test(key)) return undefined;
-    const result = await this.client.get(`ac/${key}`, undefined, { accept: JSON_TYPE });
+    const result = await this.client.get(`ac/${key}`, undefined, MAX_RESULT_BYTES, { accept: JSON_TYPE });
     if (result.kind !== 'hit') return undefined;
     const files = decodeActionResultJson(Buffer.from(result.body).toString('utf8'));
     if (!files) this.metrics.verificationFailures += 1;

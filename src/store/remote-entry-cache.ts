@@ -1,7 +1,8 @@
 import { digestOf } from '../hash/digest.js';
-import type { ActionEntry } from './action-entry.js';
+import { type ActionEntry, ENTRY_LIMITS } from './action-entry.js';
 import { decodeActionEntry, encodeActionEntry } from './hmac-envelope.js';
 import type { HmacSigner } from './hmac-signer.js';
+import type { InvalidEntryLog } from './invalid-entry-log.js';
 import type { ActionResultFile, ActionResultStore, RemoteActionBackend, RemoteBlobBackend } from './remote-backend.js';
 import type { RemoteMetrics } from './remote-metrics.js';
 
@@ -9,8 +10,8 @@ import type { RemoteMetrics } from './remote-metrics.js';
 export const ENTRY_PATH = 'kiln/entry.json';
 /** Outputs are listed too, so REAPI servers see (and keep alive) every blob an entry needs. */
 const OUTPUT_DIR = 'kiln/out/';
-/** Entries are small JSON; a larger one named by a server is not worth downloading. */
-const MAX_ENTRY_BYTES = 16 << 20;
+/** Entry cap plus room for the signed envelope: a larger blob named by a server is not fetched. */
+const MAX_ENTRY_BYTES = 2 * ENTRY_LIMITS.maxBytes;
 
 /**
  * kiln's action entries on a REAPI-shaped cache. The entry travels as a CAS blob named by the
@@ -25,6 +26,7 @@ export class RemoteEntryCache implements RemoteActionBackend {
     private readonly blobs: RemoteBlobBackend,
     private readonly metrics: RemoteMetrics,
     private readonly signer: HmacSigner | undefined,
+    private readonly invalid?: InvalidEntryLog,
   ) {}
 
   async get(key: string): Promise<ActionEntry | undefined> {
@@ -46,7 +48,9 @@ export class RemoteEntryCache implements RemoteActionBackend {
     }
     const decoded = decodeActionEntry(key, text, this.signer);
     if (!decoded.ok) {
-      this.metrics.verificationFailures += 1;
+      // Strictly parsed before anything is stored locally: a malformed entry is never copied down.
+      if (decoded.reason === 'malformed' && this.invalid) this.invalid.record('remote', key);
+      else this.metrics.verificationFailures += 1;
       return undefined;
     }
     return decoded.entry;

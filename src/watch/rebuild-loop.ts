@@ -15,12 +15,12 @@ import type { TargetGraph } from '../graph/target-graph.js';
 import type { AssetVersion, BuildTimings, ErrorMessage, HelloMessage, ServerMessage } from '../runtime/hot-reload-protocol.js';
 import { HOT_RELOAD_PROTOCOL } from '../runtime/hot-reload-protocol.js';
 import { assetIdOf } from '../workspace/label.js';
-import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
+import { type Diagnostic, DiagnosticError } from '../diagnostic/diagnostic.js';
+import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 import { Workspace } from '../workspace/workspace.js';
 import { AssetVersions, changedParts, sameOutputs } from './asset-versions.js';
 import { ChangeBatcher, type ChangeBatch } from './change-batcher.js';
 import { changeImpact, type ChangeImpact } from './change-impact.js';
-import { locateError } from './error-location.js';
 import { FileWatcher, workspaceRelative } from './file-watcher.js';
 import { InputIndex } from './input-index.js';
 
@@ -295,15 +295,15 @@ export class RebuildLoop {
 
   private fail(target: TargetReport, build: number, savedAt: number): void {
     const { label } = target;
-    const text = target.error ?? 'failed';
-    if (text.includes('source file not found')) {
+    const diagnostic = target.diagnostics.find((d) => d.severity === 'error') ?? { code: 'rule-crashed', severity: 'error', message: 'failed', label };
+    const text = formatDiagnostic(diagnostic);
+    if (diagnostic.code === 'source-missing') {
       // A deleted source: the target cannot exist any more. Clients drop it.
       if (this.current.delete(label)) this.options.send({ type: 'removed', build, label, assetId: assetIdOf(label), reason: text, savedAt });
       this.failing.delete(label);
       return;
     }
-    const located = locateError(text, label);
-    const message: ErrorMessage = { type: 'error', build, label, ...located };
+    const message: ErrorMessage = { type: 'error', build, label, ...errorFields(diagnostic) };
     const before = this.failing.get(label);
     this.failing.set(label, message);
     if (before?.message !== message.message || before.file !== message.file || before.line !== message.line) {
@@ -313,13 +313,21 @@ export class RebuildLoop {
   }
 
   private errorOf(label: string, error: unknown, build = this.builds): ErrorMessage {
-    const first = error instanceof LocatedErrors ? error.errors[0] : error instanceof LocatedError ? error : undefined;
-    if (first?.where) {
-      const { file, line, column } = first.where;
-      return { type: 'error', build, label: first.label ?? label, file, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), message: (error as Error).message };
-    }
+    const first = error instanceof DiagnosticError ? error.diagnostics[0] : undefined;
+    if (first) return { type: 'error', build, label: first.label ?? label, ...errorFields(first), message: (error as Error).message };
     return { type: 'error', build, label, message: (error as Error).message ?? String(error) };
   }
+}
+
+/** The protocol's error fields are the Diagnostic's: clients point at the line without parsing text. */
+function errorFields(d: Diagnostic): Pick<ErrorMessage, 'file' | 'line' | 'column' | 'message' | 'code' | 'hints'> {
+  const loc = d.location;
+  return {
+    code: d.code,
+    message: d.message,
+    ...(loc ? { file: loc.file, ...(loc.line !== undefined ? { line: loc.line } : {}), ...(loc.column !== undefined ? { column: loc.column } : {}) } : {}),
+    ...(d.hints?.length ? { hints: d.hints } : {}),
+  };
 }
 
 function round(ms: number): number {

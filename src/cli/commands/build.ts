@@ -8,6 +8,8 @@ import { snapshotPath } from '../../engine/up-to-date-snapshot.js';
 import { kilnStamp } from '../kiln-stamp.js';
 import { openBuilder } from '../open-builder.js';
 import { ProgressReporter } from '../progress-reporter.js';
+import { workspaceBudgets } from '../../budget/budget-spec.js';
+import { finishBuildReport, studioTracePath } from '../build-report.js';
 
 export const buildOptions = {
   platform: { type: 'string', short: 'p' },
@@ -31,25 +33,31 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
     verbose: args.values.verbose === true,
     live: io.isTTY && io.env.CI !== 'true',
   });
-  const { graph: _graph, ...summary } = await builder.build({
+  // Budget typos are configuration errors: say so before cooking anything.
+  if (!mode.validateOnly) workspaceBudgets(builder.workspace.config, builder.platform);
+  const userTrace = typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined;
+  const tracePath = userTrace ?? studioTracePath(builder.workspace.config.cacheDir);
+  const snapshot = mode.validateOnly || mode.explain || args.values.profile !== undefined
+    ? undefined
+    : snapshotPath(builder.workspace.config.cacheDir, { patterns, platform: (args.values.platform as string | undefined) ?? '', kiln: kilnStamp() });
+  const { graph, ...built } = await builder.build({
     patterns,
     keepGoing: args.values['keep-going'] === true,
     validateOnly: mode.validateOnly,
     checkDeterminism: args.values['check-determinism'] === true,
-    upToDateSnapshot: mode.validateOnly || mode.explain || args.values.profile !== undefined
-      ? undefined
-      : snapshotPath(builder.workspace.config.cacheDir, { patterns, platform: (args.values.platform as string | undefined) ?? '', kiln: kilnStamp() }),
-    profilePath: typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined,
+    upToDateSnapshot: snapshot,
+    profilePath: tracePath,
     reporter,
   });
   if (cache.metrics) {
-    summary.remote = { ...cache.metrics };
+    built.remote = { ...cache.metrics };
     if (args.values.verbose === true) io.stdout(`remote cache: ${formatRemoteMetrics(cache.metrics)}\n`);
   }
+  const { summary, overBudget } = await finishBuildReport({ builder, graph, summary: built satisfies BuildSummary, io, checkBudgets: !mode.validateOnly, tracePath, ownTrace: userTrace === undefined, snapshot });
   if (typeof args.values['summary-json'] === 'string') {
-    await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary satisfies BuildSummary, null, 2)}\n`);
+    await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
   }
-  return summary.failed > 0 || summary.skipped > 0 ? EXIT_BUILD_FAILED : EXIT_OK;
+  return summary.failed > 0 || summary.skipped > 0 || overBudget ? EXIT_BUILD_FAILED : EXIT_OK;
 }
 
 export const buildCommand: Command = {
