@@ -12,7 +12,7 @@ import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { cookChecked, cookInto, type CookRequest } from './cook-action.js';
-import { ActionRunner } from './runner/action-runner.js';
+import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { type ActionUnit, actionKey, depKeyText } from './runner/action-unit.js';
 import { PlatformSettingsCache } from './platform-settings-cache.js';
 import { storeActionResult } from './store-action-result.js';
@@ -63,6 +63,8 @@ export interface BuilderOptions {
   actionTimeoutMs?: number;
   /** Heap limit of each worker thread in MB (default: Node's). */
   workerHeapMb?: number;
+  /** Cook on a remote cluster (`--remote-executor`), cache lookups still first. */
+  remote?: RemoteCook;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
@@ -107,7 +109,7 @@ export class Builder {
     this.platformSettings = new PlatformSettingsCache(config, this.platform);
     this.state = BuildState.load(config.cacheDir, this.platform);
     this.digester = new SourceDigester(config.root, this.state.statEntries);
-    this.runner = new ActionRunner({ root: config.root, workers: options.workers ?? this.jobs, timeoutMs: options.actionTimeoutMs ?? 0, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
+    this.runner = new ActionRunner({ root: config.root, workers: options.workers ?? this.jobs, timeoutMs: options.actionTimeoutMs ?? 0, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}), ...(options.remote ? { remote: options.remote } : {}) });
   }
 
   /** Stop the worker pool (idle workers also exit by themselves after a few seconds). */

@@ -10,6 +10,8 @@ import { reapiMethods } from './reapi-proto.js';
 
 /** ByteStream chunk size: well under gRPC's 4 MiB default message cap. */
 const CHUNK = 1 << 20;
+/** Digests per FindMissingBlobs call: ~100 bytes each, far under any message cap. */
+const FIND_MISSING_BATCH = 1000;
 
 /**
  * The REAPI CAS as a kiln remote blob store: FindMissingBlobs for `has`, BatchReadBlobs and
@@ -33,6 +35,24 @@ export class ReapiBlobStore implements RemoteBlobBackend {
     });
     if (answer.kind !== 'ok') return false;
     return !answer.value.missingBlobDigests.some((missing) => missing.hash === digest.hash);
+  }
+
+  /** The digests the server lacks, asked in batches; `undefined` when the server could not answer. */
+  async findMissing(digests: readonly Digest[]): Promise<Digest[] | undefined> {
+    if (!(await this.capabilities.negotiate())) return undefined;
+    const missing: Digest[] = [];
+    for (let at = 0; at < digests.length; at += FIND_MISSING_BATCH) {
+      const batch = digests.slice(at, at + FIND_MISSING_BATCH);
+      const answer = await this.connection.unary(reapiMethods.findMissingBlobs(), {
+        instanceName: this.instanceName,
+        blobDigests: batch.map(wireDigest),
+        digestFunction: 'SHA256',
+      });
+      if (answer.kind !== 'ok') return undefined;
+      const absent = new Set(answer.value.missingBlobDigests.map((d) => d.hash));
+      missing.push(...batch.filter((digest) => absent.has(digest.hash)));
+    }
+    return missing;
   }
 
   async get(digest: Digest): Promise<Uint8Array | undefined> {

@@ -87,7 +87,13 @@ export class ReapiConnection {
   }
 
   /** A server-streaming call, every message handed to `onMessage`; `false` from it cancels. */
-  serverStream<Req, Res>(method: MethodDefinition<Req, Res>, request: Req, bytes: number, onMessage: (message: Res) => boolean): Promise<CallResult<true>> {
+  serverStream<Req, Res>(
+    method: MethodDefinition<Req, Res>,
+    request: Req,
+    bytes: number,
+    onMessage: (message: Res) => boolean,
+    deadlineMs?: number,
+  ): Promise<CallResult<true>> {
     if (!this.available) return Promise.resolve({ kind: 'failed' });
     this.#options.health.started();
     return new Promise((resolve) => {
@@ -98,7 +104,7 @@ export class ReapiConnection {
         method.responseDeserialize,
         request,
         this.#metadata(),
-        this.#callOptions(bytes),
+        deadlineMs === undefined ? this.#callOptions(bytes) : { deadline: new Date(Date.now() + deadlineMs) },
       );
       call.on('data', (message: Res) => {
         if (refused) return;
@@ -109,7 +115,7 @@ export class ReapiConnection {
       });
       call.on('error', (error: ServiceError) => {
         if (refused) {
-          this.#fail('sent more bytes than the blob has');
+          this.#fail('sent more data than asked for');
           resolve({ kind: 'failed' });
         } else resolve(this.#settle(error, undefined));
       });

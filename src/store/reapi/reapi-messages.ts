@@ -111,3 +111,29 @@ export interface ByteStreamWriteRequest {
 export interface ByteStreamWriteResponse {
   committedSize: string;
 }
+
+export interface ExecuteRequest {
+  instanceName: string;
+  skipCacheLookup: boolean;
+  actionDigest: WireDigest;
+  digestFunction: DigestFunctionName;
+}
+
+export interface ExecuteResponse {
+  result: WireActionResult | null;
+  cachedResult: boolean;
+  status: WireStatus | null;
+  message: string;
+}
+
+export interface Operation {
+  name: string;
+  done: boolean;
+  error?: WireStatus | null;
+  response?: { typeUrl: string; value: ExecuteResponse | null } | null;
+  result?: 'error' | 'response';
+}
+
+export interface WaitExecutionRequest {
+  name: string;
+}

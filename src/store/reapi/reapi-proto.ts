@@ -46,6 +46,8 @@ export const reapiMethods = {
   batchReadBlobs: () => method<M.BatchReadBlobsRequest, M.BatchReadBlobsResponse>(`${V2}.ContentAddressableStorage`, 'BatchReadBlobs'),
   getActionResult: () => method<M.GetActionResultRequest, M.WireActionResult>(`${V2}.ActionCache`, 'GetActionResult'),
   updateActionResult: () => method<M.UpdateActionResultRequest, M.WireActionResult>(`${V2}.ActionCache`, 'UpdateActionResult'),
+  execute: () => method<M.ExecuteRequest, M.Operation>(`${V2}.Execution`, 'Execute'),
+  waitExecution: () => method<M.WaitExecutionRequest, M.Operation>(`${V2}.Execution`, 'WaitExecution'),
   read: () => method<M.ByteStreamReadRequest, M.ByteStreamReadResponse>('google.bytestream.ByteStream', 'Read'),
   write: () => method<M.ByteStreamWriteRequest, M.ByteStreamWriteResponse>('google.bytestream.ByteStream', 'Write'),
 };
