@@ -19,9 +19,13 @@ import { workerLoadableUrl } from '../runner/worker-module.js';
 import { BLOBS_DIR, SOURCES_DIR, UNIT_FILE } from './remote-entry-layout.js';
 import { encodeRunFile, RUN_FILE } from './run-file.js';
 
-function readIfPresent(path: string): Buffer | undefined {
+/**
+ * The file's bytes in an ArrayBuffer of their own: readFileSync may hand out a slice of Node's
+ * shared pool, and rules (like the local runner's callers) may view `bytes.buffer` whole.
+ */
+function readIfPresent(path: string): Uint8Array | undefined {
   try {
-    return readFileSync(path);
+    return new Uint8Array(readFileSync(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
