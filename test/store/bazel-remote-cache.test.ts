@@ -100,7 +100,8 @@ describe.skipIf(skip !== undefined)('a sick bazel-remote', () => {
         expect(build).toEqual({ executed: 5, outputs: reference.outputs });
         expect(Date.now() - started).toBeLessThan(8000);
         expect(ci.printed).toHaveLength(1);
-        expect(ci.printed[0]).toMatch(/timed out|unreachable|DEADLINE/);
+        // Whichever comes first: a lookup timing out, or the flush giving up on stuck uploads.
+        expect(ci.printed[0]).toMatch(/timed out|unreachable|DEADLINE|still running/);
         expect(warnings).toEqual([]);
         server.resume();
         const laptop = await fixture.make({ url, mode: 'read' }, env);

@@ -72,9 +72,9 @@ export class RemoteExecutor implements RemoteCook {
     const url = parseRemoteUrl(options.url);
     if (!url.grpc) throw new Error(`--remote-executor must be a grpc:// or grpcs:// URL, got ${url.display}`);
     const metrics = createRemoteMetrics();
-    this.#health = new RemoteHealth({ display: url.display, onWarning: (message) => this.#warn(message.replace(/^remote cache /, 'remote executor ')) });
+    this.#health = new RemoteHealth({ display: url.display, subject: 'remote executor', onWarning: (message) => this.#warn(message) });
     const backends = createReapiBackends({ grpc: url.grpc, timeoutMs: 30_000, env: options.env, health: this.#health, metrics });
-    this.#cas = backends.blobs as ReapiBlobStore;
+    this.#cas = backends.blobs;
     this.#execution = new ReapiExecution(backends.connection, url.grpc.instanceName);
     this.#close = () => backends.connection.close();
   }

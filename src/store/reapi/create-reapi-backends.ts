@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ActionResultStore, RemoteBlobBackend } from '../remote-backend.js';
+import type { ActionResultStore } from '../remote-backend.js';
 import type { RemoteHealth } from '../remote-health.js';
 import type { RemoteMetrics } from '../remote-metrics.js';
 import { ReapiActionResults } from './reapi-action-results.js';
@@ -29,7 +29,7 @@ export interface ReapiBackendOptions {
 const MAX_RECEIVE_BYTES = 8 << 20;
 
 export interface ReapiBackends {
-  blobs: RemoteBlobBackend;
+  blobs: ReapiBlobStore;
   results: ActionResultStore;
   connection: ReapiConnection;
 }

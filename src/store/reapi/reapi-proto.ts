@@ -30,6 +30,11 @@ function definitions(): PackageDefinition {
   return loaded;
 }
 
+/** The loaded definitions (services by full name), e.g. to serve them in a test peer. */
+export function reapiDefinitions(): PackageDefinition {
+  return definitions();
+}
+
 function method<Req, Res>(service: string, name: string): MethodDefinition<Req, Res> {
   const definition = definitions()[service] as ServiceDefinition | undefined;
   const found = definition?.[name];
