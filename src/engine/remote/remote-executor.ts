@@ -88,9 +88,16 @@ export class RemoteExecutor implements RemoteCook {
     if (!this.#health.available) return undefined;
     const staged = new Set(Object.entries(unit.discovered).filter(([, digest]) => digest !== 'absent').map(([path]) => path));
     for (let round = 0; round < DISCOVERY_ROUNDS; round += 1) {
-      const run = await this.#runOnce(unit, staged, files, blobs);
-      if (!run) return undefined;
-      const unstaged = Object.keys(run.discovered).filter((path) => !staged.has(path) && !isDeclared(unit, path) && files.resolve(path) !== undefined);
+      const attempt = await this.#runOnce(unit, staged, files, blobs);
+      if (!attempt) return undefined;
+      const { run, stagedKeys } = attempt;
+      // The worker reports what it read; it must have read exactly what was staged (or nothing).
+      const misreported = Object.entries(run.discovered).find(([path, key]) => (stagedKeys.get(path) ?? 'absent') !== key);
+      if (misreported) {
+        this.#warn(`remote executor: //${unit.pkg}:${unit.name} reported ${misreported[0]} as ${misreported[1]}, which is not what was staged; cooked locally`);
+        return undefined;
+      }
+      const unstaged = Object.keys(run.discovered).filter((path) => !stagedKeys.has(path) && files.resolve(path) !== undefined);
       if (unstaged.length === 0) return run;
       for (const path of unstaged) staged.add(path);
     }
@@ -98,19 +105,23 @@ export class RemoteExecutor implements RemoteCook {
     return undefined;
   }
 
-  async #runOnce(unit: ActionUnit, staged: ReadonlySet<string>, files: WorkspaceFiles, blobs: BlobStore): Promise<ActionRun | undefined> {
+  /** One input root and Execute; also says which workspace files were staged, with their digest keys. */
+  async #runOnce(unit: ActionUnit, staged: ReadonlySet<string>, files: WorkspaceFiles, blobs: BlobStore): Promise<{ run: ActionRun; stagedKeys: Map<string, string> } | undefined> {
     const contents = new Map<string, Uint8Array>();
     const tree: TreeFile[] = [];
+    const stagedKeys = new Map<string, string>();
     const add = (path: string, bytes: Uint8Array, digest: Digest = digestOf(bytes)) => {
       contents.set(digestKey(digest), bytes);
       tree.push({ path, digest });
+      return digest;
     };
+    const addSource = (path: string, bytes: Uint8Array, digest?: Digest) => stagedKeys.set(path, digestKey(add(`${SOURCES_DIR}/${path}`, bytes, digest)));
     add(UNIT_FILE, Buffer.from(canonicalJson(unit), 'utf8'));
-    for (const src of unit.srcs) add(`${SOURCES_DIR}/${src.path}`, await files.readSource(src.path, src.digest), src.digest);
+    for (const src of unit.srcs) addSource(src.path, await files.readSource(src.path, src.digest), src.digest);
     for (const path of [...staged].sort()) {
       if (isDeclared(unit, path)) continue;
       const read = await files.readFile(path);
-      if (read.bytes) add(`${SOURCES_DIR}/${path}`, read.bytes);
+      if (read.bytes) addSource(path, read.bytes);
     }
     const depDigests = new Map<string, Digest>();
     for (const dep of [...unit.deps, ...unit.closure]) for (const output of dep.outputs) depDigests.set(output.digest.hash, output.digest);
@@ -140,7 +151,7 @@ export class RemoteExecutor implements RemoteCook {
       const runFile = outcome.outputFiles.find((file) => file.path === RUN_FILE);
       const bytes = runFile ? await this.#cas.get(runFile.digest) : undefined;
       const run = bytes ? decodeRunFile(bytes) : undefined;
-      if (run) return run;
+      if (run) return { run, stagedKeys };
     }
     this.#warn(`remote executor: //${unit.pkg}:${unit.name} did not cook remotely after ${ATTEMPTS} attempts; cooked locally`);
     return undefined;
