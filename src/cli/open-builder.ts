@@ -1,5 +1,6 @@
 import { builtinRules } from '../../rules/index.js';
 import { Builder } from '../engine/builder.js';
+import { RemoteExecutor } from '../engine/remote/remote-executor.js';
 import { createRegistry, type RuleRegistry } from '../rule/registry.js';
 import { createCacheStack, type ConfiguredCacheStack } from '../store/create-cache-stack.js';
 import { resolveRemoteCacheOptions } from '../store/remote-cache-config.js';
@@ -49,8 +50,20 @@ export function openBuilder(args: ParsedArgs, io: CommandIO): { builder: Builder
   const cache = openCache(args, io, workspace);
   // Scratch folders of cooks killed in an earlier build (SIGKILL skips their cleanup).
   sweepDeadScratchDirs();
-  const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs, workers, actionTimeoutMs });
+  const remote = openRemoteExecutor(args, io);
+  const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs, workers, actionTimeoutMs, ...(remote ? { remote } : {}) });
   return { builder, cache };
+}
+
+/** `--remote-executor URL` (or `KILN_REMOTE_EXECUTOR`): cook on a REAPI cluster; secrets from the environment. */
+function openRemoteExecutor(args: ParsedArgs, io: CommandIO): RemoteExecutor | undefined {
+  const url = (args.values['remote-executor'] as string | undefined) ?? (io.env.KILN_REMOTE_EXECUTOR || undefined);
+  if (url === undefined || url.trim() === '') return undefined;
+  try {
+    return new RemoteExecutor({ url: url.trim(), env: io.env, onWarning: (message) => io.stderr(`warning: ${message}\n`) });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** A mistake on the command line: printed without a stack, exit code 2. */

@@ -14,7 +14,7 @@ import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { ActionContextInit } from './action-context.js';
 import { cookChecked, cookInto, unitOf } from './cook-action.js';
-import { ActionRunner } from './runner/action-runner.js';
+import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { actionKey, depKeyText } from './runner/action-unit.js';
 import { PlatformSettingsCache } from './platform-settings-cache.js';
 import { storeActionResult } from './store-action-result.js';
@@ -68,6 +68,8 @@ export interface BuilderOptions {
   actionTimeoutMs?: number;
   /** Heap limit of each worker thread in MB (default: Node's). */
   workerHeapMb?: number;
+  /** Cook on a remote cluster (`--remote-executor`), cache lookups still first. */
+  remote?: RemoteCook;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
@@ -120,7 +122,7 @@ export class Builder {
     this.digester = new SourceDigester(config.root, this.state.statEntries);
     this.workers = options.workers ?? this.jobs;
     this.actionTimeoutMs = options.actionTimeoutMs ?? 0;
-    this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
+    this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}), ...(options.remote ? { remote: options.remote } : {}) });
   }
 
   /** Stop the worker pool (idle workers never keep the process alive, and exit after 10 idle minutes). */
