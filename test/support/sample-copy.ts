@@ -11,5 +11,8 @@ export function copySample(prefix = 'kiln-sample-'): { root: string; cleanup: ()
     recursive: true,
     filter: (src) => !src.includes('node_modules') && !src.endsWith('.kiln') && !src.includes('kiln-out'),
   });
+  // The font targets read DejaVu from the dejavu-fonts-ttf npm package (workspace-relative
+  // node_modules path): bring that one package along.
+  cpSync(join(REPO_ROOT, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), join(root, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
