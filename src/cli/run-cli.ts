@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { DiagnosticError } from '../diagnostic/diagnostic.js';
+import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 import { CycleError } from '../graph/cycle-error.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { LabelSyntaxError } from '../workspace/label.js';
@@ -63,6 +65,11 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     if (error instanceof CycleError || error instanceof LabelSyntaxError || error instanceof UsageError) {
       io.stderr(`ERROR: ${error.message}\n`);
       return EXIT_USAGE;
+    }
+    if (error instanceof DiagnosticError) {
+      // Any other typed failure (a tool missing, the remote refusing, ...): printed as data says.
+      for (const d of error.diagnostics) io.stderr(`ERROR: ${formatDiagnostic(d)}\n`);
+      return error.diagnostics.every((d) => d.code === 'bad-usage' || d.code === 'bad-config') ? EXIT_USAGE : EXIT_BUILD_FAILED;
     }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`ERROR: ${error.message}\nusage: ${command.usage}\n`);

@@ -4,7 +4,7 @@
  * handed out has matched its digest from the index.
  */
 import { FormatError } from '../bundle/format-error.js';
-import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type IndexAsset, type IndexEntry } from '../bundle/index-format.js';
+import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type BundlePlatform, type IndexAsset, type IndexEntry } from '../bundle/index-format.js';
 import { BLOCK, readTarHeader } from '../bundle/tar-header.js';
 import type { LoadPriority } from '../rule/asset-type.js';
 import { applyPart, assetParts, decodeAsset, emptyAsset, memoryBytes, withOutputs } from './asset-decoder.js';
@@ -41,6 +41,11 @@ export class BundleReader {
       this.byKey.set(asset.label, asset);
     }
     this.entries = new Map(index.entries.map((e) => [e.path, e]));
+  }
+
+  /** The platform this bundle was cooked for and its settings digest (undefined for bundles that predate it). */
+  get platform(): BundlePlatform | undefined {
+    return this.index.platform;
   }
 
   /** Assets in load order. */

@@ -114,7 +114,7 @@ describe('budgets on a bundle', () => {
     expect(by.texture_size).toMatchObject({ use: 128, status: 'over' });
     expect(by.texture_size!.offenders[0]!.label).toBe('//level:big');
     expect(by.assets).toMatchObject({ use: 4, status: 'at' });
-    const tar = readFileSync(join(ws.root, 'kiln-out/level/bundle.tar')).byteLength;
+    const tar = readFileSync(join(ws.root, 'kiln-out/desktop/level/bundle.tar')).byteLength;
     expect(by.download_bytes!.use).toBeGreaterThanOrEqual(tar);
   });
 
@@ -168,6 +168,6 @@ describe('kiln report', () => {
     const html = readFileSync(join(ws.root, 'budgets.html'), 'utf8');
     expect(html).toContain('<tr class="over"><td>//level:bundle</td><td>textures</td>');
     expect(html).not.toContain('<script');
-    expect(existsSync(join(ws.root, 'kiln-out/level/mid.ktx2'))).toBe(false);
+    expect(existsSync(join(ws.root, 'kiln-out/desktop/level/mid.ktx2'))).toBe(false);
   });
 });

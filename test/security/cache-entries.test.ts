@@ -56,21 +56,21 @@ describe('local action entries are parsed strictly', () => {
     expect(run.code).toBe(0);
     expect(existsSync(join(ws.root, 'x.sh'))).toBe(false);
     expect(existsSync(join(ws.root, '..', 'x.sh'))).toBe(false);
-    expect(ws.read('kiln-out/lvl/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('kiln-out/desktop/lvl/cfg.json').toString()).toBe('{"a":1}');
     expect(run.summary?.executed).toBe(1);
     const output = run.stdout + run.stderr;
     expect(output.match(/invalid entr/g)).toHaveLength(1);
   });
 
-  it('a flipped bit in a field name ("nAme") is a miss: no kiln-out/lvl/undefined, the real output written', () => {
+  it('a flipped bit in a field name ("nAme") is a miss: no kiln-out/desktop/lvl/undefined, the real output written', () => {
     ws = poisonedWorkspace((entry) => ({
       ...entry,
       outputs: (entry.outputs as { name: string }[]).map(({ name, ...rest }) => ({ nAme: name, ...rest })),
     }));
     const run = kiln(ws.root, ['build', '//lvl:all']);
     expect(run.code).toBe(0);
-    expect(existsSync(join(ws.root, 'kiln-out/lvl/undefined'))).toBe(false);
-    expect(ws.read('kiln-out/lvl/cfg.json').toString()).toBe('{"a":1}');
+    expect(existsSync(join(ws.root, 'kiln-out/desktop/lvl/undefined'))).toBe(false);
+    expect(ws.read('kiln-out/desktop/lvl/cfg.json').toString()).toBe('{"a":1}');
   });
 
   it('{"outputs":[{}]} heals on the next build without kiln clean', () => {
