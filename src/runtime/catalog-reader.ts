@@ -31,6 +31,8 @@ export class CatalogReader {
     private readonly resolveSource: (file: string) => ByteSource,
     /** Where the catalog came from (names its references in the disk cache). */
     readonly name = 'catalog',
+    /** The catalog file's own source, closed with the reader (a fileSource holds a file handle). */
+    private readonly source?: ByteSource,
   ) {
     for (const asset of catalog.assets) {
       this.byKey.set(asset.id, asset);
@@ -118,11 +120,12 @@ export class CatalogReader {
     return this.loader.metrics();
   }
 
-  /** Closes every bundle opened through this catalog. */
+  /** Closes every bundle opened through this catalog, and the catalog's own source. */
   async close(): Promise<void> {
     const open = [...this.bundles.values()];
     this.bundles.clear();
     await Promise.all(open.map((b) => b.then((reader) => reader.close(), () => undefined)));
+    await this.source?.close?.();
   }
 
   private resolve(labelOrId: string): CatalogAsset {
@@ -141,20 +144,26 @@ export async function openCatalog(source: ByteSource, options: CatalogOptions = 
       if (!source.sibling) throw new RuntimeError('not-found', `${source.name} cannot locate ${file}: pass options.resolve`);
       return source.sibling(file);
     });
-  const fromBytes = async (bytes: Uint8Array): Promise<CatalogReader> => {
-    const text = utf8(source, bytes);
-    try {
-      const { catalog, hash, canonical } = parseCatalog(text);
-      const actual = await sha256Text(canonical);
-      if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
-      return new CatalogReader(catalog, loader, resolve, source.name);
-    } catch (error) {
-      throw new RuntimeError('corrupt', `${source.name}: not a readable kiln catalog: ${(error as Error).message}`);
-    }
-  };
-  // with a disk cache the last catalog is kept, so an offline start opens what it last saw
-  if (loader.diskCache) return catalogThroughCache(loader.diskCache, source.name, () => readAll(source), fromBytes);
-  return fromBytes(await readAll(source));
+  try {
+    const fromBytes = async (bytes: Uint8Array): Promise<CatalogReader> => {
+      const text = utf8(source, bytes);
+      try {
+        const { catalog, hash, canonical } = parseCatalog(text);
+        const actual = await sha256Text(canonical);
+        if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
+        return new CatalogReader(catalog, loader, resolve, source.name, source);
+      } catch (error) {
+        throw new RuntimeError('corrupt', `${source.name}: not a readable kiln catalog: ${(error as Error).message}`);
+      }
+    };
+    // with a disk cache the last catalog is kept, so an offline start opens what it last saw
+    if (loader.diskCache) return await catalogThroughCache(loader.diskCache, source.name, () => readAll(source), fromBytes);
+    return await fromBytes(await readAll(source));
+  } catch (error) {
+    // Nobody gets a reader to close: release the file now.
+    await source.close?.().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** A catalog of 100k assets is ~20 MB; a larger size is a lie meant to make the reader allocate. */
