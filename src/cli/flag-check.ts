@@ -21,8 +21,12 @@ export function checkFlags(values: FlagValues, cwd: string): string | undefined 
   const platform = text('platform');
   if (platform !== undefined && platform.trim() === '') return '--platform must name a platform';
   const remote = text('remote-cache');
-  if (remote !== undefined && remote !== '' && !isHttpUrl(remote)) {
-    return `--remote-cache must be an http:// or https:// URL, got ${JSON.stringify(redact(remote))}`;
+  if (remote !== undefined && remote !== '' && !hasProtocol(remote, ['http:', 'https:', 'grpc:', 'grpcs:'])) {
+    return `--remote-cache must be an http://, https://, grpc:// or grpcs:// URL, got ${JSON.stringify(redact(remote))}`;
+  }
+  const executor = text('remote-executor');
+  if (executor !== undefined && executor !== '' && !hasProtocol(executor, ['grpc:', 'grpcs:'])) {
+    return `--remote-executor must be a grpc:// or grpcs:// URL, got ${JSON.stringify(redact(executor))}`;
   }
   const mode = text('remote-cache-mode');
   if (mode !== undefined && mode !== 'read' && mode !== 'read-write') return `--remote-cache-mode must be read or read-write, got ${JSON.stringify(mode)}`;
@@ -37,10 +41,9 @@ export function checkFlags(values: FlagValues, cwd: string): string | undefined 
   return undefined;
 }
 
-function isHttpUrl(text: string): boolean {
+function hasProtocol(text: string, protocols: readonly string[]): boolean {
   try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    return protocols.includes(new URL(text).protocol);
   } catch {
     return false;
   }
