@@ -6,6 +6,7 @@ import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { LabelSyntaxError } from '../workspace/label.js';
 import type { CommandIO, ParsedArgs } from './command.js';
 import { commands } from './commands/index.js';
+import { checkFlags } from './flag-check.js';
 import { EXIT_BUILD_FAILED, EXIT_USAGE } from './exit-codes.js';
 import { UsageError } from './open-builder.js';
 
@@ -46,6 +47,11 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
       return 0;
     }
     const parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+    const problem = checkFlags(parsed.values, io.cwd);
+    if (problem) {
+      io.stderr(`ERROR: ${problem}\nusage: ${command.usage}\n`);
+      return EXIT_USAGE;
+    }
     return await command.run({ values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals }, io);
   } catch (error) {
     if (error instanceof LocatedErrors) {

@@ -50,7 +50,7 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
   readonly assetId: string;
   readonly priority: LoadPriority;
   readonly attrs: Record<string, unknown>;
-  readonly platform: { name: string; settings: Record<string, unknown> };
+  readonly platform: { name: string; settings: Record<string, unknown>; profileDigest?: string };
   readonly srcs: SourceRef[];
   readonly deps: DepInfo[];
   readonly closure: DepInfo[];

@@ -7,6 +7,7 @@ import type { ActionContextInit } from './action-context.js';
 import { assertSameOutputs } from './assert-same-outputs.js';
 import type { DiscoveredDigests } from './key-inputs.js';
 import { ActionFailedError } from './runner/action-failure.js';
+import type { RunnerResult } from './runner/action-runner.js';
 import type { ActionUnit } from './runner/action-unit.js';
 import type { Diagnostic } from '../diagnostic/diagnostic.js';
 
@@ -21,7 +22,7 @@ export interface CookResult {
   diagnostics: Diagnostic[];
   stats: Record<string, number | string | boolean>;
   durationMs: number;
-  ranIn: 'worker' | 'in-process';
+  ranIn: RunnerResult['where'];
 }
 
 /** The self-contained unit of a cook described by `init` (its digest is the action key). */
