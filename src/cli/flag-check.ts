@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { runnerFlagProblem } from './runner-flags.js';
 
 export type FlagValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
 
@@ -14,8 +15,8 @@ export function checkFlags(values: FlagValues, cwd: string): string | undefined 
     const value = values[name];
     return typeof value === 'string' ? value : undefined;
   };
-  const jobs = text('jobs');
-  if (jobs !== undefined && !/^[1-9]\d{0,5}$/.test(jobs.trim())) return `--jobs must be a positive integer, got ${JSON.stringify(jobs)}`;
+  const runner = runnerFlagProblem({ jobs: text('jobs'), workers: text('workers'), 'action-timeout': text('action-timeout') });
+  if (runner) return runner;
   const port = text('port');
   if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) return `--port must be 0…65535, got ${JSON.stringify(port)}`;
   const platform = text('platform');
