@@ -86,6 +86,13 @@ describe('budgets on a bundle', () => {
     const under = kiln(ws.root, ['build', '//level:bundle']);
     expect(under.code).toBe(0);
     expect((under.summary as ReportedSummary).budgets!.results[0]!.status).toBe('under');
+
+    // Replayed by the up-to-date shortcut: the same budgets, and the metrics of a build that cooked nothing.
+    const replay = kiln(ws.root, ['build', '//level:bundle']);
+    expect(replay.stdout).toContain('(up to date)');
+    const replayed = replay.summary as ReportedSummary;
+    expect(replayed.budgets!.results[0]).toMatchObject({ measure: 'vram_bytes', use: vram, status: 'under' });
+    expect(replayed.metrics).toMatchObject({ cacheHitRate: 1, bytesCooked: 0 });
   });
 
   it('takes a platform\'s own limit from platforms:, measured with that platform\'s textures', () => {

@@ -14,6 +14,8 @@ import { finishBuildReport, studioTracePath } from '../build-report.js';
 export const buildOptions = {
   platform: { type: 'string', short: 'p' },
   jobs: { type: 'string', short: 'j' },
+  workers: { type: 'string' },
+  'action-timeout': { type: 'string' },
   'keep-going': { type: 'boolean', short: 'k' },
   explain: { type: 'boolean' },
   'summary-json': { type: 'string' },
@@ -22,6 +24,7 @@ export const buildOptions = {
   'check-determinism': { type: 'boolean' },
   'remote-cache': { type: 'string' },
   'remote-cache-mode': { type: 'string' },
+  'remote-executor': { type: 'string' },
 } as const;
 
 /** Shared by build, validate and explain: they differ only in what they ask the builder for. */
@@ -63,7 +66,7 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
 export const buildCommand: Command = {
   name: 'build',
   summary: 'cook targets and everything they need; outputs land in kiln-out/',
-  usage: 'kiln build [patterns…] [--platform P] [--jobs N] [--keep-going] [--explain] [--summary-json F] [--profile F] [--check-determinism] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
+  usage: 'kiln build [patterns…] [--platform P] [--jobs N] [--workers N] [--action-timeout S] [--keep-going] [--explain] [--summary-json F] [--profile F] [--check-determinism] [--remote-cache URL] [--remote-cache-mode read|read-write] [--remote-executor grpc://HOST:PORT] [--verbose]',
   options: buildOptions,
   run: (args, io) => runBuild(args, io, { validateOnly: false, explain: false }),
 };

@@ -44,9 +44,12 @@ export interface ActionUnit {
   tools: Record<string, string>;
 }
 
-/** What of a dependency a dependent's key covers: its whole DepInfo (outputs with digests and meta). */
+/**
+ * What of a dependency a dependent's key covers: its whole DepInfo (outputs with digests and
+ * meta), hashed so a bundle's key over a closure of thousands stays small.
+ */
 export function depKeyText(dep: DepInfo): string {
-  return canonicalJson(dep);
+  return keyHash(canonicalJson(dep));
 }
 
 /**
