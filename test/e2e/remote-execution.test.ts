@@ -67,7 +67,7 @@ describe.skipIf(skip !== undefined)('remote cooking on Buildbarn (two workers)',
     const there = kiln(remote.root, ['build', '//common/shaders:lit', '--remote-executor', cluster.url]);
     expect(there.code, there.stderr).toBe(0);
     expect(remoteTargets(there.summary)).toEqual(['//common/shaders:lit']);
-    const lit = (root: string) => new Map([...treeDigests(join(root, 'kiln-out', 'common', 'shaders'))].filter(([path]) => path.startsWith('lit.')));
+    const lit = (root: string) => new Map([...treeDigests(join(root, 'kiln-out', 'desktop', 'common', 'shaders'))].filter(([path]) => path.startsWith('lit.')));
     expect(lit(local.root).size).toBeGreaterThan(0);
     expect(treeDifferences(lit(local.root), lit(remote.root))).toEqual([]);
   }, 120_000);
@@ -94,8 +94,8 @@ describe.skipIf(skip !== undefined)('remote cooking on Buildbarn (two workers)',
     expect(summary.failed).toBe(0);
     // The local reference (a no-op when the //... test above already cooked it).
     expect(kiln(local.root, ['build', '//levels/forest:ground_n', '//levels/forest:leaves']).code).toBe(0);
-    const reference = treeDigests(join(local.root, 'kiln-out', 'levels', 'forest'));
-    const outputs = treeDigests(join(killed.root, 'kiln-out', 'levels', 'forest'));
+    const reference = treeDigests(join(local.root, 'kiln-out', 'desktop', 'levels', 'forest'));
+    const outputs = treeDigests(join(killed.root, 'kiln-out', 'desktop', 'levels', 'forest'));
     for (const [path, digest] of outputs) expect(reference.get(path), path).toBe(digest);
     expect([...outputs.keys()].sort()).toEqual(expect.arrayContaining(['ground_n.ktx2', 'leaves.ktx2']));
   }, 120_000);
