@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { kiln, REPO_ROOT } from '../../support/run-kiln.js';
+import { copySampleNodeModules } from '../../support/sample-copy.js';
 import type { BuildSummary } from '../../../src/engine/build-result.js';
 
 export interface CookedPlatform {
@@ -82,6 +83,7 @@ export async function cookSample(labels: string[]): Promise<CookedSample> {
       cpSync(join(REPO_ROOT, 'sample-project'), join(root, 'sample-project'), { recursive: true, filter: (src) => !src.includes('node_modules') });
       cpSync(join(REPO_ROOT, 'assets.yaml'), join(root, 'assets.yaml'));
     }
+    copySampleNodeModules(root);
     const platforms: CookedPlatform[] = [];
     const failed: CookedSample['failed'] = [];
     for (const name of samplePlatforms()) {
