@@ -125,10 +125,14 @@ describe.skipIf(!!skip)('stock clients load every cooked model of every platform
   it('gltf-transform inspect and the Khronos validator accept every cooked GLB', async () => {
     const cli = join(REPO_ROOT, 'node_modules/.bin/gltf-transform');
     const failures: string[] = [];
+    const seen = new Set<string>();
     let checked = 0;
     for (const platform of sample.platforms) {
       for (const target of platform.summary.targets.filter((t) => t.rule === 'model' || t.rule === 'animation')) {
         for (const output of target.outputs.filter((o) => o.name.endsWith('.glb'))) {
+          // Platforms with the same settings cook the same bytes: each distinct file is checked once.
+          if (seen.has(output.digest)) continue;
+          seen.add(output.digest);
           const file = outputFile(platform, target.label, output.name);
           const inspect = spawnSync(cli, ['inspect', file], { encoding: 'utf8', timeout: 60_000 });
           if (inspect.status !== 0) failures.push(`${platform.name} ${output.name}: gltf-transform inspect exit ${inspect.status}: ${(inspect.stderr || inspect.stdout).slice(-400)}`);

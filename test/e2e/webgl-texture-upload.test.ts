@@ -24,8 +24,9 @@ if (skip) console.log(skip);
 /**
  * PSNR floors (dB) of level 0 against the source image, per format family: a few dB under the
  * lowest figure measured on the sample (BC7 43.1 dB, BC5 55.5, ASTC 6×6 34.5, ASTC 4×4 42.8,
- * ETC2 34.7 (EtcTool), EAC RG11 54.7, Basis UASTC→BC7 42.6), so an encoder regression fails while machine noise does not. A texture that renders
- * black or is read back wrongly scores under 10 dB.
+ * ETC2 34.7 (EtcTool), EAC RG11 54.7, Basis UASTC→BC7 42.6), so an encoder regression fails
+ * while machine noise does not. A texture that renders black or is read back wrongly scores
+ * under 10 dB.
  */
 function floorFor(vkFormat: number): { family: string; db: number; channels: number[] } {
   if (vkFormat === 37 || vkFormat === 43) return { family: 'rgba8', db: 40, channels: [0, 1, 2] };
