@@ -9,7 +9,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { isUpToDate, readSnapshot, snapshotPath } from '../engine/up-to-date-snapshot.js';
 import { findWorkspaceRoot } from '../workspace/find-root.js';
 import type { CommandIO } from './command.js';
+import { checkFlags } from './flag-check.js';
 import { kilnStamp } from './kiln-stamp.js';
+import { parseCount } from './runner-flags.js';
 
 const VALUE_FLAGS = new Map([
   ['-p', 'platform'],
@@ -27,6 +29,8 @@ export interface BuildCommandLine {
   patterns: string[];
   platform: string;
   summaryJson?: string;
+  /** Every flag value given, for `checkFlags`. */
+  values: Record<string, string>;
 }
 
 /** The parts of `kiln build …` that matter here, or undefined for anything unusual. */
@@ -41,6 +45,10 @@ export function parseBuildCommandLine(argv: readonly string[]): BuildCommandLine
     if (VALUE_FLAGS.has(flag)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) return undefined;
+      // A bad --jobs is a usage error, which only the full CLI reports.
+      if (flag === '-j' || flag === '--jobs') {
+        if ('error' in parseCount('--jobs', value, 1)) return undefined;
+      }
       values[VALUE_FLAGS.get(flag)!] = value;
     } else if (HARMLESS_SWITCHES.has(arg)) {
       continue;
@@ -50,7 +58,7 @@ export function parseBuildCommandLine(argv: readonly string[]): BuildCommandLine
       patterns.push(arg);
     }
   }
-  return { patterns: patterns.length > 0 ? patterns : ['//...'], platform: values.platform ?? '', summaryJson: values['summary-json'] };
+  return { patterns: patterns.length > 0 ? patterns : ['//...'], platform: values.platform ?? '', summaryJson: values['summary-json'], values };
 }
 
 /** The cache folder as the root assets.yaml names it (a guess: a wrong one only misses). */
@@ -69,7 +77,8 @@ export function guessCacheDir(root: string): string {
 export function tryUpToDate(argv: readonly string[], io: CommandIO): boolean {
   const started = performance.now();
   const line = parseBuildCommandLine(argv);
-  if (!line) return false;
+  // A bad flag is reported by the full CLI (exit 2), even when nothing changed.
+  if (!line || checkFlags(line.values, io.cwd) !== undefined) return false;
   const root = findWorkspaceRoot(io.cwd);
   if (!root) return false;
   const path = snapshotPath(guessCacheDir(root), { patterns: line.patterns, platform: line.platform, kiln: kilnStamp() });
@@ -83,7 +92,12 @@ export function tryUpToDate(argv: readonly string[], io: CommandIO): boolean {
       return false;
     }
     const durationMs = Math.round(performance.now() - started);
-    writeFileSync(resolve(io.cwd, line.summaryJson), `${JSON.stringify({ ...(summary as object), durationMs }, null, 2)}\n`);
+    try {
+      writeFileSync(resolve(io.cwd, line.summaryJson), `${JSON.stringify({ ...(summary as object), durationMs }, null, 2)}\n`);
+    } catch {
+      // Unwritable (permissions, a folder in the way): the full CLI reports it as an error.
+      return false;
+    }
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   io.stdout(`kiln: ${snapshot.platform}: 0 executed, ${snapshot.targets} cached in ${seconds} s (up to date)\n`);

@@ -1,5 +1,6 @@
 import { diagnosticError } from '../diagnostic/diagnostic.js';
 import { availableParallelism } from 'node:os';
+import { canonicalJson } from '../hash/canonical-json.js';
 import { digestKey } from '../hash/digest.js';
 import { TargetGraph } from '../graph/target-graph.js';
 import type { DepInfo, SourceRef } from '../rule/context.js';
@@ -11,9 +12,10 @@ import { assetIdOf } from '../workspace/label.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { cookChecked, cookInto, type CookRequest } from './cook-action.js';
-import { ActionRunner } from './runner/action-runner.js';
-import { type ActionUnit, actionKey, depKeyText } from './runner/action-unit.js';
+import type { ActionContextInit } from './action-context.js';
+import { cookChecked, cookInto, unitOf } from './cook-action.js';
+import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
+import { actionKey, depKeyText } from './runner/action-unit.js';
 import { PlatformSettingsCache } from './platform-settings-cache.js';
 import { storeActionResult } from './store-action-result.js';
 import { analyze } from './analyze.js';
@@ -21,8 +23,11 @@ import { type BuildReporter, type BuildSummary, type TargetReport, silentReporte
 import { BuildState, type TargetState } from './build-state.js';
 import { explainChange } from './explain.js';
 import { failureDiagnostics } from './failure-message.js';
-import { type KeyInputs, resultKey } from './key-inputs.js';
+import { keyHash, type KeyInputs, resultKey } from './key-inputs.js';
 import { materialize, removeStale } from './materialize.js';
+import { describeNonFile } from '../workspace/file-kind.js';
+import { join } from 'node:path';
+import { DiagnosticError } from '../diagnostic/diagnostic.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
 import { SourceDigester } from './source-digester.js';
@@ -63,6 +68,8 @@ export interface BuilderOptions {
   actionTimeoutMs?: number;
   /** Heap limit of each worker thread in MB (default: Node's). */
   workerHeapMb?: number;
+  /** Cook on a remote cluster (`--remote-executor`), cache lookups still first. */
+  remote?: RemoteCook;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
@@ -91,6 +98,8 @@ export class Builder {
   readonly jobs: number;
   readonly digester: SourceDigester;
   readonly runner: ActionRunner;
+  readonly workers: number;
+  readonly actionTimeoutMs: number;
   private readonly state: BuildState;
   private platformSettings: PlatformSettingsCache;
 
@@ -103,14 +112,20 @@ export class Builder {
     if (known.length > 0 && !known.includes(this.platform)) {
       throw new LocatedError(`unknown platform "${this.platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' }, undefined, 'unknown-platform');
     }
+    // The platform name becomes a folder of kiln-out (kiln-out/<platform>/…): one plain path segment.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(this.platform)) {
+      throw new LocatedError(`platform name "${this.platform}" cannot be a folder name: use letters, digits, '.', '_' and '-'`, { file: 'assets.yaml' }, undefined, 'bad-config');
+    }
     this.jobs = Math.max(1, options.jobs ?? availableParallelism());
     this.platformSettings = new PlatformSettingsCache(config, this.platform);
     this.state = BuildState.load(config.cacheDir, this.platform);
     this.digester = new SourceDigester(config.root, this.state.statEntries);
-    this.runner = new ActionRunner({ root: config.root, workers: options.workers ?? this.jobs, timeoutMs: options.actionTimeoutMs ?? 0, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
+    this.workers = options.workers ?? this.jobs;
+    this.actionTimeoutMs = options.actionTimeoutMs ?? 0;
+    this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}), ...(options.remote ? { remote: options.remote } : {}) });
   }
 
-  /** Stop the worker pool (idle workers also exit by themselves after a few seconds). */
+  /** Stop the worker pool (idle workers never keep the process alive, and exit after 10 idle minutes). */
   close(): Promise<void> {
     return this.runner.close();
   }
@@ -118,6 +133,16 @@ export class Builder {
   /** Forget cached platform settings (the root assets.yaml changed). */
   resetSettings(): void {
     this.platformSettings = new PlatformSettingsCache(this.workspace.config, this.platform);
+    this.profile = undefined;
+  }
+
+  private profile: string | undefined;
+
+  /** Digest of this platform's whole profile (shared `rules:` under its own blocks), for bundle indexes and catalogs. */
+  profileDigest(): string {
+    const config = this.workspace.config;
+    this.profile ??= keyHash(canonicalJson({ rules: config.ruleSettings, platform: config.platforms[this.platform] ?? {} }));
+    return this.profile;
   }
 
   /** The last known outputs of a target on this platform (watch server, `kiln query`). */
@@ -195,10 +220,10 @@ export class Builder {
           platform: settings,
           srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
           deps: Object.fromEntries(keyLabels.map((dep) => [dep, built.get(dep)!.fingerprint])),
-          tools: rule.tools ? await rule.tools(attrs, settings) : {},
+          tools: rule.tools ? await rule.tools(attrs, settings, srcs.map((src) => src.path)) : {},
         };
-        const unit: ActionUnit = {
-          rule: { name: rule.name, version: rule.version, ...(rule.module ? { module: rule.module } : {}) },
+        const init: ActionContextInit = {
+          root: this.workspace.root,
           label,
           pkg: decl.pkg,
           pkgDir: [this.workspace.config.packagesPath, decl.pkg].filter(Boolean).join('/'),
@@ -206,21 +231,23 @@ export class Builder {
           assetId: assetIdOf(label),
           priority: decl.priority,
           attrs,
-          platform: { name: this.platform, settings },
+          platform: { name: this.platform, settings, ...(rule.transitiveDeps ? { profileDigest: this.profileDigest() } : {}) },
           srcs,
           deps,
           closure,
-          discovered: {},
-          tools: {},
+          blobs: this.cache.blobs,
+          signal: request.signal ?? new AbortController().signal,
+          runner: this.runner,
+          tools: inputs.tools,
+          onStableRead: (abs, stat, digest) => this.digester.statCache.remember(abs, stat, digest),
         };
-        const primary = actionKey(unit, (dep) => built.get(dep.label)!.keyText);
+        const primary = actionKey(unitOf(rule, init), (dep) => built.get(dep.label)!.keyText);
         const previous = this.state.targets.get(label);
         const validating = request.validateOnly === true && requested.has(label);
 
-        const cook: CookRequest = { runner: this.runner, rule, unit, ...(request.signal ? { signal: request.signal } : {}) };
         if (!validating) {
           const hit = await this.lookup(primary, previous);
-          if (hit && request.checkDeterminism) await cookChecked(this.cache.blobs, cook, hit.outputs);
+          if (hit && request.checkDeterminism) await cookChecked(this.cache.blobs, rule, init, hit.outputs);
           if (hit) {
             built.set(label, this.built(decl, rule, hit.outputs, graph.depsOf(label)));
             if (hit.state !== previous) {
@@ -234,14 +261,13 @@ export class Builder {
         }
 
         // The manifest of the last run with today's digests: what a remote executor would stage.
-        if (previous) unit.discovered = this.digester.discovered(Object.keys(previous.discovered));
-        const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, inputs, previous && unit.discovered);
+        if (previous) init.discovered = this.digester.discovered(Object.keys(previous.discovered));
+        const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, inputs, previous && init.discovered);
         const cookStart = performance.now();
         const ctx = request.checkDeterminism && !validating
-          ? await cookChecked(this.cache.blobs, cook)
-          : await cookInto(this.cache.blobs, cook, validating);
+          ? await cookChecked(this.cache.blobs, rule, init)
+          : await cookInto(this.cache.blobs, rule, init, validating);
         const durationMs = performance.now() - cookStart;
-        for (const read of ctx.stableReads) this.digester.statCache.remember(read.absPath, read, read.digest);
         if (!validating) {
           if (ctx.outputs.length === 0) throw diagnosticError('no-output', `rule "${rule.name}" failed: the rule produced no output`);
           const discovered = ctx.discovered;
@@ -251,13 +277,13 @@ export class Builder {
           this.state.targets.set(label, { primary, result, inputs, discovered, outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: entry.durationMs });
           stateChanged = true;
           built.set(label, this.built(decl, rule, ctx.outputs, graph.depsOf(label)));
-          if (requested.has(label)) keepFresh(new Map(ctx.outputs.map((o, i) => [digestKey(o.digest), ctx.outputBytes[i]!])));
+          if (requested.has(label)) keepFresh(ctx.outputBytes);
         }
         // Validators write no outputs: report the sizes of the cooked result when the cache has it.
         const sized = validating ? ((await this.lookup(primary, previous))?.outputs ?? []) : ctx.outputs;
         const end = trace.now();
         trace.span(label, 'executed', slot, begin, end, { reasons });
-        return finish({ ...base, status: 'executed', durationMs, ranIn: ctx.where, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(srcs, sized, ctx.stats) });
+        return finish({ ...base, status: 'executed', durationMs, ranIn: ctx.ranIn, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(srcs, sized, ctx.stats) });
       } catch (error) {
         const { diagnostics, stack } = failureDiagnostics(error, decl);
         const end = trace.now();
@@ -288,10 +314,25 @@ export class Builder {
       for (const label of graph.requested) {
         const target = built.get(label);
         if (!target || outcomes.get(label) !== 'ok') continue;
-        const paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized, freshBytes);
-        const previous = this.state.outputOwners.get(label);
+        // kiln-out/<platform>/<package>/…: building mac after windows must not overwrite windows' bundle.
+        const folder = [this.platform, target.decl.pkg].filter(Boolean).join('/');
+        let paths: string[];
+        try {
+          paths = await materialize(this.workspace.config.outDir, folder, target.outputs, this.cache.blobs, this.state.materialized, freshBytes, label);
+        } catch (error) {
+          // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
+          // that target only; the rest of kiln-out is still written.
+          if (!(error instanceof DiagnosticError)) throw error;
+          const report = reports.get(label);
+          const failed: TargetReport = { ...(report ?? { label, rule: target.decl.rule, durationMs: 0, outputs: [], stats: {}, diagnostics: [] }), status: 'failed', diagnostics: [...(report?.diagnostics ?? []), ...error.diagnostics], ...(error.stack ? { stack: error.stack } : {}) };
+          reports.set(label, failed);
+          reporter.actionFinished(failed);
+          continue;
+        }
+        const owner = `${this.platform} ${label}`;
+        const previous = this.state.outputOwners.get(owner);
         if (removeStale(this.workspace.config.outDir, previous, paths) || previous?.join('\n') !== paths.join('\n')) {
-          this.state.outputOwners.set(label, paths);
+          this.state.outputOwners.set(owner, paths);
           ownersChanged = true;
         }
         materialized.push(...paths);
@@ -376,6 +417,9 @@ export class Builder {
       const digest = this.digester.digest(path);
       if (!digest) {
         const srcIndex = decl.group ? undefined : index;
+        // A FIFO, a device or a folder exists but is no source: say what it is, not "not found".
+        const kind = describeNonFile(join(this.workspace.root, path));
+        if (kind) throw new LocatedError(`source ${path} is ${kind}, not a regular file`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label, 'source-unreadable');
         throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label, 'source-missing');
       }
       return { path, digest };

@@ -4,6 +4,7 @@
  * answer "how much VRAM would this level take" from the catalog alone.
  */
 import { parseCatalog, type Catalog, type CatalogAsset } from '../bundle/catalog-format.js';
+import type { BundlePlatform } from '../bundle/index-format.js';
 import { AssetLoader, type LoadOptions } from './asset-loader.js';
 import { openBundle, type BundleReader, type OpenOptions } from './bundle-reader.js';
 import type { ByteSource } from './byte-source.js';
@@ -39,6 +40,11 @@ export class CatalogReader {
     }
   }
 
+  /** The platform the catalog's bundles were cooked for and its settings digest (undefined for old catalogs). */
+  get platform(): BundlePlatform | undefined {
+    return this.catalog.platform;
+  }
+
   assets(): readonly CatalogAsset[] {
     return this.catalog.assets;
   }
@@ -51,6 +57,11 @@ export class CatalogReader {
   async bundleOf(labelOrId: string): Promise<BundleReader> {
     const asset = this.resolve(labelOrId);
     let bundle = this.bundles.get(asset.bundle);
+    if (!bundle && !isPlainBundleName(asset.bundle)) {
+      // The catalog names files relative to itself; an absolute URL would make the reader fetch
+      // from wherever the catalog's author chose.
+      throw new RuntimeError('corrupt', `${asset.label}: catalog names bundle ${JSON.stringify(asset.bundle)}, not a relative path on the catalog's own server`);
+    }
     if (!bundle) {
       const source = this.resolveSource(asset.bundle);
       const disk = this.loader.diskCache;
@@ -155,9 +166,14 @@ export async function openCatalog(source: ByteSource, options: CatalogOptions = 
   }
 }
 
-/** Catalogs are small: read whole. */
+/** A catalog of 100k assets is ~20 MB; a larger size is a lie meant to make the reader allocate. */
+export const MAX_CATALOG_BYTES = 64 << 20;
+
+/** Catalogs are small: read whole, once the declared size is plausible. */
 async function readAll(source: ByteSource): Promise<Uint8Array> {
-  return source.read(0, await source.size());
+  const size = await source.size();
+  if (size > MAX_CATALOG_BYTES) throw new RuntimeError('corrupt', `${source.name}: catalog of ${size} bytes is over the ${MAX_CATALOG_BYTES}-byte limit`);
+  return source.read(0, size);
 }
 
 function utf8(source: ByteSource, bytes: Uint8Array): string {
@@ -166,4 +182,14 @@ function utf8(source: ByteSource, bytes: Uint8Array): string {
   } catch {
     throw new RuntimeError('corrupt', `${source.name}: catalog is not UTF-8`);
   }
+}
+
+/**
+ * `bundle.tar`, `../../common/ui.tar`: a relative path (bundles of other packages sit in sibling
+ * folders, so `..` is fine) with no scheme, no leading `/` (`//host` is another server), no
+ * backslash or NUL, so it always resolves on the catalog's own server or disk.
+ */
+function isPlainBundleName(name: string): boolean {
+  if (name === '' || name.startsWith('/') || name.includes('\\') || name.includes('\0') || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(name)) return false;
+  return name.split('/').every((segment) => segment !== '');
 }

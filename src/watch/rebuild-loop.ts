@@ -181,7 +181,8 @@ export class RebuildLoop {
     const old = this.builder;
     try {
       const workspace = Workspace.at(old.workspace.root, old.workspace.rules);
-      this.builder = new Builder({ workspace, cache: old.cache, platform: old.platform, jobs: old.jobs });
+      this.builder = new Builder({ workspace, cache: old.cache, platform: old.platform, jobs: old.jobs, workers: old.workers, actionTimeoutMs: old.actionTimeoutMs });
+      void old.close();
       this.workspaceError = undefined;
     } catch (error) {
       this.workspaceError = this.errorOf('assets.yaml', error);

@@ -44,10 +44,10 @@ describe('the up-to-date shortcut (no engine when nothing changed)', () => {
     ageFolders('pkgs/lvl');
     expect(kiln(ws.root, ['build', '//lvl:all']).stdout).not.toContain('(up to date)');
     expect(kiln(ws.root, ['build', '//lvl:all']).stdout).toContain('(up to date)');
-    ws.remove('kiln-out/lvl/cfg.json');
+    ws.remove('kiln-out/desktop/lvl/cfg.json');
     const restored = kiln(ws.root, ['build', '//lvl:all']);
     expect(restored.stdout).not.toContain('(up to date)');
-    expect(ws.read('kiln-out/lvl/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('kiln-out/desktop/lvl/cfg.json').toString()).toBe('{"a":1}');
 
     ws.write('pkgs/lvl/cfg.json', '{"a": 2}');
     const edited = kiln(ws.root, ['build', '//lvl:all']);

@@ -1,11 +1,10 @@
 import { expect, it } from 'vitest';
 import { parseByteRange } from '../../src/watch/byte-range.js';
 import { isIgnoredPath } from '../../src/watch/ignored-path.js';
-import { locateError } from '../../src/watch/error-location.js';
 
 it('drops editor temp files, VCS folders and the cache/out folders, keeps real files', () => {
   const skip = ['.kiln', 'kiln-out'];
-  for (const path of ['pkgs/a/4913', 'pkgs/a/.hero.png.swp', 'pkgs/a/hero.png~', 'pkgs/a/.#stats.json', 'pkgs/a/x.tmp', '.git/index', 'node_modules/x/y.js', '.kiln/cas/ab', 'kiln-out/a/b.ktx2', 'pkgs/a/#stats.json#', 'pkgs/a/hero.png___jb_tmp___']) {
+  for (const path of ['pkgs/a/4913', 'pkgs/a/.hero.png.swp', 'pkgs/a/hero.png~', 'pkgs/a/.#stats.json', 'pkgs/a/x.tmp', '.git/index', 'node_modules/x/y.js', '.kiln/cas/ab', 'kiln-out/desktop/a/b.ktx2', 'pkgs/a/#stats.json#', 'pkgs/a/hero.png___jb_tmp___']) {
     expect(isIgnoredPath(path, skip), path).toBe(true);
   }
   for (const path of ['pkgs/a/hero.png', 'pkgs/a/assets.yaml', 'assets.yaml', 'pkgs/kiln-out-notes/a.txt', 'pkgs/a/tmp/data.json']) {
@@ -23,8 +22,3 @@ it('parses single byte ranges and refuses impossible ones', () => {
   expect(parseByteRange('bytes=0-1,4-5', 10)).toBeUndefined();
 });
 
-it('splits the builder failure text into file, line, column and message', () => {
-  expect(locateError('pkgs/a/s.json:2:7: //a:s: invalid JSON: x', '//a:s')).toEqual({ file: 'pkgs/a/s.json', line: 2, column: 7, message: 'invalid JSON: x' });
-  expect(locateError('pkgs/a/s.png: //a:s: rule "texture" failed: bad', '//a:s')).toEqual({ file: 'pkgs/a/s.png', message: 'rule "texture" failed: bad' });
-  expect(locateError('something else', '//a:s')).toEqual({ message: 'something else' });
-});
