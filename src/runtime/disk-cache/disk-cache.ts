@@ -54,6 +54,12 @@ interface Record {
   usedAt: number;
 }
 
+/** Keys an owner uses that take a read to know (a catalog's bundles' records, from their kept index blocks). */
+export interface LaterReferences {
+  keys: Iterable<string>;
+  critical: Iterable<string>;
+}
+
 const DEFAULT_BUDGET = 512 << 20;
 /** Evicting to 90% leaves room for the next writes instead of evicting once per write. */
 const EVICT_TO = 0.9;
@@ -82,6 +88,8 @@ export class DiskCache {
   private readonly references = new Map<string, Set<string>>();
   /** Keys of critical assets of the open catalogs (never evicted). */
   private readonly critical = new Map<string, Set<string>>();
+  /** Owners whose full reference sets are read only when an eviction needs them (owner → resolver). */
+  private readonly later = new Map<string, () => Promise<LaterReferences>>();
   /** Keys per asset id, so a pinned asset's records stay. */
   private readonly assetKeys = new Map<string, Set<string>>();
   private isPinned: (assetId: string) => boolean = () => false;
@@ -233,15 +241,21 @@ export class DiskCache {
     await this.store.delete(key).catch(() => undefined);
   }
 
-  /** Declares the records an open catalog or bundle (`owner`) uses; `critical` ones are never evicted. */
-  reference(owner: string, keys: Iterable<string>, critical: Iterable<string> = []): void {
+  /**
+   * Declares the records an open catalog or bundle (`owner`) uses; `critical` ones are never
+   * evicted. `later` names more of them at a cost (reading kept index blocks): it runs only when
+   * an eviction is about to choose, so nothing the owner uses is taken for unreferenced.
+   */
+  reference(owner: string, keys: Iterable<string>, critical: Iterable<string> = [], later?: () => Promise<LaterReferences>): void {
     this.references.set(owner, new Set(keys));
     this.critical.set(owner, new Set(critical));
+    if (later) this.later.set(owner, later);
+    else this.later.delete(owner);
   }
 
   /** Forgets what `owner` (and every owner under `owner#…`) referenced. */
   release(owner: string): void {
-    for (const map of [this.references, this.critical]) {
+    for (const map of [this.references, this.critical, this.later]) {
       for (const key of [...map.keys()]) if (key === owner || key.startsWith(`${owner}#`)) map.delete(key);
     }
   }
@@ -290,7 +304,7 @@ export class DiskCache {
     if (existing && key.startsWith(CONTENT_PREFIX) && existing.size === bytes.byteLength) return true;
     if (this.sinceQuota >= QUOTA_EVERY_BYTES) await this.refreshQuota();
     const size = bytes.byteLength;
-    if (!(await this.makeRoom(size, key))) {
+    if (!(await this.makeRoom(size, key, existing?.size ?? 0))) {
       this.counts.writesSkipped++;
       return false;
     }
@@ -311,10 +325,15 @@ export class DiskCache {
     return true;
   }
 
-  /** Evicts until `size` more bytes fit the budget; unreferenced records go first, then least recently used. */
-  private async makeRoom(size: number, incoming: string): Promise<boolean> {
+  /**
+   * Evicts until `size` more bytes fit the budget; unreferenced records go first, then least
+   * recently used. `replacing` is the size of the record `incoming` overwrites (a named record such
+   * as the kept catalog): its bytes are freed by the write itself, so they need no room.
+   */
+  private async makeRoom(size: number, incoming: string, replacing: number): Promise<boolean> {
     if (size > this.budget) return false;
-    if (this.used + size <= this.budget) return true;
+    if (this.used - replacing + size <= this.budget) return true;
+    await this.resolveLater();
     const keep = this.protectedKeys();
     const referenced = new Set<string>();
     for (const keys of this.references.values()) for (const k of keys) referenced.add(k);
@@ -323,11 +342,25 @@ export class DiskCache {
       .sort(([a, ra], [b, rb]) => Number(referenced.has(a)) - Number(referenced.has(b)) || ra.usedAt - rb.usedAt);
     const target = Math.max(this.budget * EVICT_TO - size, 0);
     for (const [key] of victims) {
-      if (this.used <= target) break;
+      if (this.used - replacing <= target) break;
       await this.drop(key);
       this.counts.evictions++;
     }
-    return this.used + size <= this.budget;
+    return this.used - replacing + size <= this.budget;
+  }
+
+  /** Runs the deferred reference resolvers, adding what they name to their owners' sets (a failing one adds nothing). */
+  private async resolveLater(): Promise<void> {
+    for (const [owner, resolve] of [...this.later]) {
+      this.later.delete(owner);
+      const keys = this.references.get(owner);
+      const critical = this.critical.get(owner);
+      const found = await resolve().catch(() => undefined);
+      // the owner may have been released or re-declared while its records were read
+      if (!found || !keys || !critical || this.references.get(owner) !== keys) continue;
+      for (const k of found.keys) keys.add(k);
+      for (const k of found.critical) critical.add(k);
+    }
   }
 
   private protectedKeys(): Set<string> {

@@ -11,13 +11,11 @@ import type { AssetLoader } from '../asset-loader.js';
 import { openBundle, type BundleReader } from '../bundle-reader.js';
 import type { ByteSource } from '../byte-source.js';
 import { RuntimeError } from '../runtime-error.js';
-import { contentKey, indexKey } from './cache-key.js';
-import { entryDigests } from './cached-read.js';
+import { bundleRecords } from './bundle-records.js';
+import { indexKey } from './cache-key.js';
 import type { DiskCache } from './disk-cache.js';
 import { indexPrefixSource as indexPrefixSourceOf } from './index-prefix-source.js';
-
-/** The index parser's own limit plus its tar header. */
-const MAX_INDEX_BLOCK = (256 << 20) + BLOCK;
+import { MAX_INDEX_BLOCK } from './kept-index.js';
 
 export async function openCachedBundle(cache: DiskCache, catalog: Catalog, file: string, source: ByteSource, loader: AssetLoader, owner: string): Promise<BundleReader> {
   const listed = catalog.bundles.find((b) => b.file === file);
@@ -70,19 +68,7 @@ function agrees(reader: BundleReader, expected: readonly CatalogAsset[]): boolea
 
 /** What this bundle's records are, so eviction knows them as referenced, critical or pinned. */
 function register(cache: DiskCache, reader: BundleReader, owner: string, index: string): void {
-  const byPath = new Map(reader.index.entries.map((e) => [e.path, e]));
-  const all = new Set<string>([index]);
-  const critical = new Set<string>([index]);
-  for (const asset of reader.assets()) {
-    const keys = asset.entries.flatMap((path) => {
-      const entry = byPath.get(path);
-      return entry ? entryDigests(entry).map(contentKey) : [];
-    });
-    cache.describeAsset(asset.id, keys);
-    for (const k of keys) {
-      all.add(k);
-      if (asset.priority === 'critical') critical.add(k);
-    }
-  }
+  const { all, critical, byAsset } = bundleRecords(reader.index, index);
+  for (const [id, keys] of byAsset) cache.describeAsset(id, keys);
   cache.reference(owner, all, critical);
 }

@@ -267,6 +267,41 @@ describe('disk cache', () => {
     expect(gone.every((k) => stale.has(k))).toBe(true);
   });
 
+  it('protects every output and part of a catalog\'s assets from the moment it opens, before any of its bundles is', async () => {
+    const host = await forestHost();
+    const store = memoryStore();
+    const first = await start(host, store);
+    await loadAll(first.catalog);
+    await first.disk.flush();
+    const used = first.disk.metrics().usedBytes;
+    const levelKeys = [...store.records.keys()];
+    // records the catalog names only through its bundle's index: other outputs, streaming parts
+    const bundle = await first.catalog.bundleOf(BARK);
+    const viaIndex = bundle.index.entries.flatMap((e) => entryDigests(e).map(contentKey)).filter((k) => !first.catalog.assets().some((a) => contentKey(a.digest) === k));
+    expect(viaIndex.length).toBeGreaterThan(0);
+    // a record no catalog names, the most recently used: plain LRU would evict the level's first
+    const stale = contentKey({ hash: 'e'.repeat(64), size: 12000 });
+    store.records.set(stale, { bytes: new Uint8Array(12000), usedAt: 2e12 });
+    for (const key of levelKeys) store.records.get(key)!.usedAt = 1e12;
+
+    const second = await start(host, store, { budget: used + 13000 });
+    // a write that needs room while the catalog is open and none of its bundles is yet
+    expect(await second.disk.putRecord(contentKey({ hash: 'f'.repeat(64), size: 3000 }), new Uint8Array(3000))).toBe(true);
+    expect(second.disk.metrics().evictions).toBe(1);
+    expect(store.records.has(stale)).toBe(false);
+    expect(levelKeys.filter((k) => !store.records.has(k))).toEqual([]);
+  });
+
+  it('rewriting the kept catalog at a full budget evicts nothing for the bytes it replaces', async () => {
+    const store = memoryStore();
+    const disk = new DiskCache({ store, budget: 3000 });
+    for (const h of ['a', 'b']) store.records.set(contentKey({ hash: h.repeat(16), size: 1000 }), { bytes: new Uint8Array(1000), usedAt: 1 });
+    store.records.set('k-bundle.catalog.json', { bytes: new Uint8Array(1000), usedAt: 1 });
+    expect(await disk.putRecord('k-bundle.catalog.json', new Uint8Array(1000).fill(1))).toBe(true);
+    expect(disk.metrics()).toMatchObject({ evictions: 0, usedBytes: 3000, entries: 3 });
+    expect(store.records.get('k-bundle.catalog.json')!.bytes[0]).toBe(1);
+  });
+
   it('evicts a record no catalog references before a referenced one, whatever their age', async () => {
     const store = memoryStore();
     const disk = new DiskCache({ store, budget: 3000 });
