@@ -11,7 +11,6 @@ import { findWorkspaceRoot } from '../workspace/find-root.js';
 import type { CommandIO } from './command.js';
 import { checkFlags } from './flag-check.js';
 import { kilnStamp } from './kiln-stamp.js';
-import { parseCount } from './runner-flags.js';
 
 const VALUE_FLAGS = new Map([
   ['-p', 'platform'],
@@ -45,10 +44,6 @@ export function parseBuildCommandLine(argv: readonly string[]): BuildCommandLine
     if (VALUE_FLAGS.has(flag)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) return undefined;
-      // A bad --jobs is a usage error, which only the full CLI reports.
-      if (flag === '-j' || flag === '--jobs') {
-        if ('error' in parseCount('--jobs', value, 1)) return undefined;
-      }
       values[VALUE_FLAGS.get(flag)!] = value;
     } else if (HARMLESS_SWITCHES.has(arg)) {
       continue;
