@@ -1,0 +1,66 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { StoredNode, TrackerStore } from './tracker-store.js';
+
+/** Bumped when the stored node shape changes: nodes of another schema live in another named database and are never misread. */
+const SCHEMA = 1;
+
+/**
+ * The request graph in LMDB (lmdb-js, Parcel's cache store): one memory-mapped B+tree file under
+ * `.kiln/state/`. Why LMDB: every commit is a copy-on-write tree plus one meta-page flip, so a
+ * `kill -9` at any point leaves the last committed transaction intact; writers from several
+ * processes are serialised by LMDB's single-writer lock while readers never block, so concurrent
+ * builds on one cache each see a consistent tree and every node they write is whole. Nodes
+ * verify themselves against the fingerprints of their dependencies, so any interleaving of two
+ * builds' writes stays correct: a node that no longer matches what it depended on is re-run.
+ *
+ * The store is an accelerator: an unreadable or foreign database is deleted and rebuilt (the
+ * action cache and CAS beside it still hold every result).
+ */
+export class LmdbTrackerStore implements TrackerStore {
+  private constructor(
+    private readonly root: RootDatabase,
+    private readonly nodes: Database<StoredNode, string>,
+  ) {}
+
+  static open(stateDir: string): LmdbTrackerStore {
+    mkdirSync(stateDir, { recursive: true });
+    const path = join(stateDir, 'engine.mdb');
+    try {
+      return LmdbTrackerStore.openAt(path);
+    } catch {
+      // A torn or foreign file (not an LMDB environment): start over.
+      rmSync(path, { force: true });
+      rmSync(`${path}-lock`, { force: true });
+      return LmdbTrackerStore.openAt(path);
+    }
+  }
+
+  private static openAt(path: string): LmdbTrackerStore {
+    const root = open({ path, compression: false, noSubdir: true, maxDbs: 4 });
+    return new LmdbTrackerStore(root, root.openDB<StoredNode, string>({ name: `nodes-${SCHEMA}` }));
+  }
+
+  get(id: string): StoredNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  putMany(nodes: ReadonlyMap<string, StoredNode>): void {
+    if (nodes.size === 0) return;
+    this.nodes.transactionSync(() => {
+      for (const [id, node] of nodes) this.nodes.putSync(id, node);
+    });
+  }
+
+  *scan(prefix: string): Iterable<[string, StoredNode]> {
+    for (const { key, value } of this.nodes.getRange({ start: prefix })) {
+      if (!key.startsWith(prefix)) break;
+      yield [key, value];
+    }
+  }
+
+  close(): void {
+    this.root.close();
+  }
+}
