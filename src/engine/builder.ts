@@ -1,32 +1,27 @@
 import { availableParallelism } from 'node:os';
-import { digestKey } from '../hash/digest.js';
-import { TargetGraph } from '../graph/target-graph.js';
-import type { DepInfo, SourceRef } from '../rule/context.js';
+import { join } from 'node:path';
+import { digestKey, parseDigestKey } from '../hash/digest.js';
+import type { TargetGraph } from '../graph/target-graph.js';
+import type { SourceRef } from '../rule/context.js';
 import type { OutputRecord } from '../rule/output.js';
-import type { AnyRule } from '../rule/rule.js';
-import type { ResultEntry } from '../store/action-entry.js';
 import type { CacheStack } from '../store/cache-stack.js';
-import { assetIdOf } from '../workspace/label.js';
-import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
-import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
+import { LocatedError } from '../workspace/located-error.js';
 import type { Workspace } from '../workspace/workspace.js';
-import type { ActionContextInit } from './action-context.js';
-import { cookChecked, cookInto } from './cook-action.js';
-import { PlatformSettingsCache } from './platform-settings-cache.js';
-import { storeActionResult } from './store-action-result.js';
-import { analyze } from './analyze.js';
 import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
-import { BuildState, type TargetState } from './build-state.js';
+import { cookInto } from './cook-action.js';
 import { explainChange } from './explain.js';
 import { failureMessage } from './failure-message.js';
-import { type KeyInputs, primaryKey, resultKey } from './key-inputs.js';
-import { materialize, removeStale } from './materialize.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
-import { SourceDigester } from './source-digester.js';
 import { TraceRecorder } from './trace-recorder.js';
-import { recordUpToDate } from './record-up-to-date.js';
-import { depFingerprint } from './dep-fingerprint.js';
+import { actionKey, actionKind, contextInit, findCached, prepareAction, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
+import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
+import { materializeKind } from './requests/materialize-outputs.js';
+import { settleRacyFiles } from './settle-racy-files.js';
+import { LmdbTrackerStore } from './tracker/lmdb-tracker-store.js';
+import type { RequestKind } from './tracker/request-kind.js';
+import { RequestTracker } from './tracker/request-tracker.js';
+import type { TrackerStore } from './tracker/tracker-store.js';
 
 export interface BuildRequest {
   patterns: readonly string[];
@@ -41,11 +36,6 @@ export interface BuildRequest {
    * rule that is not deterministic fails its target and nothing of it is cached or uploaded.
    */
   checkDeterminism?: boolean;
-  /**
-   * Where to record what this build depended on when it succeeds, so an identical command can
-   * later skip the engine when nothing changed (see up-to-date-snapshot.ts).
-   */
-  upToDateSnapshot?: string;
   reporter?: BuildReporter;
   signal?: AbortSignal;
 }
@@ -55,96 +45,138 @@ export interface BuilderOptions {
   cache: CacheStack;
   platform?: string;
   jobs?: number;
+  /** Where the request graph persists (default: LMDB under `<cache>/state`). */
+  store?: TrackerStore;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
 const FRESH_BYTES_LIMIT = 256 * 1024 * 1024;
 
-/** A finished target this build can hand to its dependents. */
-interface Built {
-  decl: TargetDecl;
-  rule: AnyRule;
-  outputs: OutputRecord[];
-  /** What dependents see of it, and the part of their action key it contributes (computed once). */
-  info: DepInfo;
-  fingerprint: string[];
-}
-
 /**
- * Builds targets of one workspace for one platform. Long-lived in watch mode: the stat cache,
- * build state and parsed packages stay warm between builds.
+ * Builds targets of one workspace for one platform: analyse (the graph request) → run (an action
+ * request per target, dependencies first, `--jobs` at once) → materialize (a request per
+ * requested target) → save (the nodes that ran, in one store transaction). All incremental state
+ * lives in the request tracker; a long-lived builder (watch) hears about edits only through
+ * `changed(paths)`.
  */
 export class Builder {
-  readonly workspace: Workspace;
   readonly cache: CacheStack;
   readonly platform: string;
   readonly jobs: number;
-  readonly digester: SourceDigester;
-  private readonly state: BuildState;
-  private platformSettings: PlatformSettingsCache;
+  private readonly tracker: RequestTracker;
+  private readonly kinds: EngineKinds;
+  private current: Workspace;
+  /** Set once `changed` is called: from then on file events, not stats, say what changed. */
+  private watching = false;
 
   constructor(options: BuilderOptions) {
-    this.workspace = options.workspace;
+    this.current = options.workspace;
     this.cache = options.cache;
     const config = options.workspace.config;
     this.platform = options.platform ?? config.defaultPlatform;
-    const known = Object.keys(config.platforms);
-    if (known.length > 0 && !known.includes(this.platform)) {
-      throw new LocatedError(`unknown platform "${this.platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' });
-    }
+    checkPlatform(options.workspace, this.platform);
     this.jobs = Math.max(1, options.jobs ?? availableParallelism());
-    this.platformSettings = new PlatformSettingsCache(config, this.platform);
-    this.state = BuildState.load(config.cacheDir, this.platform);
-    this.digester = new SourceDigester(config.root, this.state.statEntries);
+    this.tracker = new RequestTracker(options.store ?? LmdbTrackerStore.open(join(config.cacheDir, 'state')), config.root);
+    this.kinds = engineKinds(config.root, options.workspace.rules, this.platform);
+    this.tracker.register(...this.kinds.all);
   }
 
-  /** Forget cached platform settings (the root assets.yaml changed). */
-  resetSettings(): void {
-    this.platformSettings = new PlatformSettingsCache(this.workspace.config, this.platform);
+  /** The workspace as of the last build (the root assets.yaml is re-read when it changes). */
+  get workspace(): Workspace {
+    return this.current;
+  }
+
+  /**
+   * Workspace-relative paths that changed on disk (watch mode); see RequestTracker.changed.
+   * Returns how many requests that invalidated (0: nothing any build read changed).
+   */
+  changed(paths: Iterable<string>): number {
+    this.watching = true;
+    return this.tracker.changed(paths);
   }
 
   /** The last known outputs of a target on this platform (watch server, `kiln query`). */
   lastOutputs(label: string): readonly OutputRecord[] | undefined {
-    return this.state.targets.get(label)?.outputs;
+    return this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label })?.outputs;
   }
 
   /**
    * Workspace-relative files the last successful build of a target read: its declared sources
-   * and the inputs its rule discovered (watch mode maps a changed file back to targets with it).
+   * and the inputs its rule discovered.
    */
   inputsOf(label: string): string[] | undefined {
-    const state = this.state.targets.get(label);
-    if (!state) return undefined;
-    return [...new Set([...Object.keys(state.inputs.srcs ?? {}), ...Object.keys(state.discovered)])].sort();
+    const value = this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label });
+    if (!value) return undefined;
+    return [...new Set([...Object.keys(value.inputs.srcs ?? {}), ...Object.keys(value.discovered)])].sort();
+  }
+
+  /** Release the store (tests that reopen a cache in the same process). */
+  close(): void {
+    this.tracker.close();
   }
 
   async build(request: BuildRequest): Promise<BuildSummary & { graph: TargetGraph }> {
     const started = performance.now();
     const reporter = request.reporter ?? silentReporter;
     const trace = new TraceRecorder();
-    const { graph, failures: unanalysable } = analyze(this.workspace, request.patterns, request.keepGoing ?? false);
+    if (this.watching) this.tracker.beginWatchBuild();
+    else this.tracker.newEpoch();
+    const hashedBefore = this.kinds.file.hashed;
+
+    // Analyse.
+    const workspace = this.tracker.get(this.kinds.workspace, null);
+    checkPlatform(workspace, this.platform);
+    this.current = workspace;
+    const { graph, failures: unanalysable } = this.tracker.get(this.kinds.graph, { patterns: [...request.patterns], keepGoing: request.keepGoing ?? false });
     const nodes = graph.topologicalOrder();
     const requested = new Set(graph.requested);
-    const built = new Map<string, Built>();
     const reports = new Map<string, TargetReport>();
-    const hashedBefore = this.digester.statCache.hashed;
-    let stateChanged = false;
     reporter.started(nodes.length + unanalysable.length);
     // With keepGoing, what could not be analysed (broken assets.yaml, cycles) fails like a target.
     const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {}, error: f.message }));
     for (const report of notAnalysed) reporter.actionFinished(report);
 
+    const inputs = new Map<string, ActionInput>();
+    const inputOf = (label: string): ActionInput => {
+      let input = inputs.get(label);
+      if (!input) {
+        const rule = workspace.rules.get(graph.target(label).rule);
+        input = { label, keyDeps: rule?.transitiveDeps ? graph.closure(label).slice(0, -1) : graph.depsOf(label) };
+        inputs.set(label, input);
+      }
+      return input;
+    };
     // Bytes just cooked for requested targets, so kiln-out is written without reading them back
     // from the store; bounded, the rest is read from the store as usual.
-    const freshBytes = new Map<string, Uint8Array>();
+    const fresh = new Map<string, Uint8Array>();
     let freshTotal = 0;
-    const keepFresh = (outputs: ReadonlyMap<string, Uint8Array>): void => {
-      for (const [key, bytes] of outputs) {
-        if (freshTotal + bytes.byteLength > FRESH_BYTES_LIMIT) return;
-        freshBytes.set(key, bytes);
-        freshTotal += bytes.byteLength;
-      }
+    const outcomes = new Map<string, ActionOutcome>();
+    const env: ActionEnv = {
+      workspace,
+      platform: this.platform,
+      cache: this.cache,
+      graph,
+      tracker: this.tracker,
+      file: this.kinds.file,
+      settings: this.kinds.settings,
+      rule: this.kinds.rule,
+      decl: this.kinds.decl as RequestKind<string, unknown>,
+      inputOf,
+      checkDeterminism: request.checkDeterminism === true,
+      signal: request.signal ?? new AbortController().signal,
+      ran: (label, outcome) => {
+        outcomes.set(label, outcome);
+        if (!requested.has(label) || !outcome.bytes) return;
+        for (const [key, bytes] of outcome.bytes) {
+          if (freshTotal + bytes.byteLength > FRESH_BYTES_LIMIT) return;
+          fresh.set(key, bytes);
+          freshTotal += bytes.byteLength;
+        }
+      },
     };
+    const action = actionKind(env);
+    const materializer = materializeKind({ outDir: workspace.config.outDir, blobs: this.cache.blobs, action, inputOf, fresh });
+    this.tracker.register(action as never, materializer as never);
 
     const finish = (report: TargetReport): 'ok' | 'failed' => {
       reports.set(report.label, report);
@@ -152,95 +184,31 @@ export class Builder {
       return report.status === 'failed' ? 'failed' : 'ok';
     };
 
+    // Run.
     const runTarget = async (label: string, slot: number): Promise<'ok' | 'failed'> => {
       const begin = trace.now();
       const decl = graph.target(label);
       reporter.actionStarted(label, decl.rule);
       const base: TargetReport = { label, rule: decl.rule, status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {} };
       try {
-        const broken = graph.broken.get(label);
-        if (broken) throw new LocatedErrors(broken);
-        const rule = this.workspace.rules.get(decl.rule);
-        if (!rule) throw new LocatedError(`unknown rule "${decl.rule}"`, positionIn(decl, ['rule']), label);
-        const settings = this.platformSettings.for(rule);
-        const attrs = { ...rule.defaults, ...decl.packageDefaults, ...decl.attrs, ...(decl.platformAttrs[this.platform] ?? {}) };
-        const srcs = this.sources(decl);
-        const depLabels = graph.depsOf(label);
-        const keyLabels = rule.transitiveDeps ? graph.closure(label).slice(0, -1) : depLabels;
-        const depInfo = (dep: string): DepInfo => built.get(dep)!.info;
-        const deps = depLabels.map(depInfo);
-        const closure = rule.transitiveDeps ? keyLabels.map(depInfo) : deps;
-        const inputs: KeyInputs = {
-          label,
-          rule: `${rule.name}@${rule.version}`,
-          priority: decl.priority,
-          attrs,
-          platform: settings,
-          srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
-          deps: Object.fromEntries(keyLabels.map((dep) => [dep, built.get(dep)!.fingerprint])),
-        };
-        const primary = primaryKey(inputs);
-        const previous = this.state.targets.get(label);
-        const validating = request.validateOnly === true && requested.has(label);
-
-        const ctxInit = (): ActionContextInit => ({
-          root: this.workspace.root,
-          label,
-          pkg: decl.pkg,
-          pkgDir: [this.workspace.config.packagesPath, decl.pkg].filter(Boolean).join('/'),
-          name: decl.name,
-          assetId: assetIdOf(label),
-          priority: decl.priority,
-          attrs,
-          platform: { name: this.platform, settings },
-          srcs,
-          deps,
-          closure,
-          blobs: this.cache.blobs,
-          signal: request.signal ?? new AbortController().signal,
-          onStableRead: (abs, stat, digest) => this.digester.statCache.remember(abs, stat, digest),
-        });
-        if (!validating) {
-          const hit = await this.lookup(primary, previous);
-          if (hit && request.checkDeterminism) await cookChecked(this.cache.blobs, rule, ctxInit(), hit.outputs);
-          if (hit) {
-            built.set(label, this.built(decl, rule, hit.outputs, graph.depsOf(label)));
-            if (hit.state !== previous) {
-              this.state.targets.set(label, { ...hit.state, inputs });
-              stateChanged = true;
-            }
-            const end = trace.now();
-            trace.span(label, 'cached', slot, begin, end);
-            return finish({ ...base, status: 'cached', durationMs: end - begin, outputs: outputSummary(hit.outputs), diagnostics: hit.state.diagnostics, stats: hit.state.stats, size: sizeReport(srcs, hit.outputs, hit.state.stats) });
-          }
-        }
-
-        const reasons = explainChange(
-          previous && { inputs: previous.inputs, discovered: previous.discovered },
-          inputs,
-          previous && this.digester.discovered(Object.keys(previous.discovered)),
-        );
-        const cookStart = performance.now();
-        const ctx = request.checkDeterminism && !validating
-          ? await cookChecked(this.cache.blobs, rule, ctxInit())
-          : await cookInto(this.cache.blobs, rule, ctxInit(), validating);
-        const durationMs = performance.now() - cookStart;
-        if (!validating) {
-          if (ctx.outputs.length === 0) throw new Error('the rule produced no output');
-          const discovered = Object.fromEntries(Object.entries(ctx.discovered).sort(([a], [b]) => (a < b ? -1 : 1)));
-          const result = resultKey(primary, discovered);
-          const entry: ResultEntry = { kind: 'result', outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: Math.round(durationMs) };
-          await storeActionResult(this.cache.actions, primary, result, Object.keys(discovered), entry);
-          this.state.targets.set(label, { primary, result, inputs, discovered, outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: entry.durationMs });
-          stateChanged = true;
-          built.set(label, this.built(decl, rule, ctx.outputs, graph.depsOf(label)));
-          if (requested.has(label)) keepFresh(ctx.outputBytes);
-        }
-        // Validators write no outputs: report the sizes of the cooked result when the cache has it.
-        const sized = validating ? ((await this.lookup(primary, previous))?.outputs ?? []) : ctx.outputs;
+        if (request.validateOnly === true && requested.has(label)) return finish(await this.validate(env, inputOf(label), base));
+        const input = inputOf(label);
+        if (request.checkDeterminism) this.tracker.forget(action, input);
+        const value = await this.tracker.runAsync(action, input);
+        const outcome = outcomes.get(label);
         const end = trace.now();
-        trace.span(label, 'executed', slot, begin, end, { reasons });
-        return finish({ ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(srcs, sized, ctx.stats) });
+        const status = outcome?.status ?? 'cached';
+        trace.span(label, status, slot, begin, end, outcome?.reasons ? { reasons: outcome.reasons } : undefined);
+        return finish({
+          ...base,
+          status,
+          durationMs: status === 'executed' ? outcome!.durationMs : end - begin,
+          ...(status === 'executed' ? { reasons: outcome?.reasons } : {}),
+          outputs: outputSummary(value.outputs),
+          diagnostics: value.diagnostics,
+          stats: value.stats,
+          size: sizeReport(sourcesOf(value), value.outputs, value.stats),
+        });
       } catch (error) {
         const { message, stack } = failureMessage(error, decl);
         const end = trace.now();
@@ -249,7 +217,7 @@ export class Builder {
       }
     };
 
-    const outcomes = await runDag({
+    const dagOutcomes = await runDag({
       nodes,
       depsOf: (label) => graph.depsOf(label),
       run: runTarget,
@@ -264,32 +232,22 @@ export class Builder {
       signal: request.signal,
     });
 
+    // Materialize.
     const materialized: string[] = [];
-    let ownersChanged = false;
     if (request.materialize !== false && !request.validateOnly) {
-      const before = new Map(this.state.materialized);
       for (const label of graph.requested) {
-        const target = built.get(label);
-        if (!target || outcomes.get(label) !== 'ok') continue;
-        const paths = await materialize(this.workspace.config.outDir, target.decl.pkg, target.outputs, this.cache.blobs, this.state.materialized, freshBytes);
-        const previous = this.state.outputOwners.get(label);
-        if (removeStale(this.workspace.config.outDir, previous, paths) || previous?.join('\n') !== paths.join('\n')) {
-          this.state.outputOwners.set(label, paths);
-          ownersChanged = true;
-        }
-        materialized.push(...paths);
+        if (dagOutcomes.get(label) !== 'ok') continue;
+        const value = await this.tracker.runAsync(materializer, { label, pkg: graph.target(label).pkg });
+        materialized.push(...value.paths);
       }
-      for (const [path, file] of this.state.materialized) if (before.get(path) !== file) stateChanged = true;
     }
 
+    // Save.
     const remoteWarnings = (await this.cache.flush?.()) ?? [];
     for (const warning of remoteWarnings) reporter.warning(warning);
-    if (ownersChanged) await this.state.saveOutputOwners();
-    await this.workspace.saveCaches();
-    this.digester.statCache.settle();
-    if (stateChanged || this.digester.statCache.changed) {
-      await this.state.save(this.digester.statCache.changed ? this.digester.statCache.toJSON() : undefined);
-    }
+    settleRacyFiles(this.tracker, this.kinds.file);
+    this.tracker.save();
+
     const targets = [...notAnalysed, ...nodes.map((label) => reports.get(label)).filter((r): r is TargetReport => r !== undefined)];
     const count = (status: TargetReport['status']) => targets.filter((t) => t.status === status).length;
     const summary: BuildSummary & { graph: TargetGraph } = {
@@ -299,85 +257,43 @@ export class Builder {
       failed: count('failed'),
       skipped: count('skipped'),
       durationMs: Math.round(performance.now() - started),
-      filesHashed: this.digester.statCache.hashed - hashedBefore,
+      filesHashed: this.kinds.file.hashed - hashedBefore,
       warnings: targets.reduce((n, t) => n + t.diagnostics.filter((d) => d.severity === 'warning').length, 0),
       targets,
       materialized,
       graph,
     };
     if (request.profilePath) await trace.write(request.profilePath, this.jobs);
-    if (request.upToDateSnapshot) {
-      const clean = summary.failed === 0 && summary.skipped === 0 && !request.validateOnly && !request.checkDeterminism && request.materialize !== false;
-      await recordUpToDate(request.upToDateSnapshot, clean, { workspace: this.workspace, state: this.state, statCache: this.digester.statCache, summary, graph, materialized });
-    }
     reporter.finished(summary);
     return summary;
   }
 
-  /** Local state first (no I/O beyond stats), then the action cache's two-level lookup. */
-  private async lookup(primary: string, previous: TargetState | undefined): Promise<{ outputs: OutputRecord[]; state: TargetState } | undefined> {
-    if (previous && previous.primary === primary) {
-      const discovered = this.digester.discovered(Object.keys(previous.discovered));
-      if (resultKey(primary, discovered) === previous.result && (await this.presentLocally(previous.outputs))) {
-        return { outputs: previous.outputs, state: previous };
-      }
-    }
-    const first = await this.cache.actions.get(primary);
-    if (!first) return undefined;
-    // A rule that discovered nothing has its result stored right under the primary key.
-    const discovered = first.kind === 'manifest' ? this.digester.discovered(first.discovered) : {};
-    const result = resultKey(primary, discovered);
-    const entry = first.kind === 'result' ? first : await this.cache.actions.get(result);
-    if (entry?.kind !== 'result' || !(await this.present(entry.outputs))) return undefined;
-    const state: TargetState = {
-      primary,
-      result,
-      inputs: previous?.inputs ?? ({} as KeyInputs),
-      discovered,
-      outputs: entry.outputs,
-      diagnostics: entry.diagnostics,
-      stats: entry.stats,
-      durationMs: entry.durationMs,
-    };
-    return { outputs: entry.outputs, state };
+  /** A requested target under `kiln validate`: its rule's validator runs; nothing is stored. */
+  private async validate(env: ActionEnv, input: ActionInput, base: TargetReport): Promise<TargetReport> {
+    const read = <I>(kind: RequestKind<I, unknown>, i: I) => this.tracker.get(kind, i);
+    const depValue = (dep: string) => this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label: dep })!;
+    const prepared = prepareAction(env, input, read, depValue);
+    const began = performance.now();
+    const ctx = await cookInto(this.cache.blobs, prepared.rule, contextInit(env, prepared), true);
+    const durationMs = performance.now() - began;
+    const previous = this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), input);
+    const discoveredNow = (paths: Iterable<string>) => Object.fromEntries([...paths].sort().map((path) => [path, this.tracker.get(this.kinds.file, path).digest]));
+    // Validators write no outputs: report the sizes of the cooked result when the cache has it.
+    const sized = (await findCached(this.cache, prepared.primary, previous, discoveredNow))?.outputs ?? [];
+    const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, prepared.inputs, previous && discoveredNow(Object.keys(previous.discovered)));
+    return { ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(prepared.srcs, sized, ctx.stats) };
   }
+}
 
-  /** The no-op fast path: a synchronous stat per output when the store has a local tier. */
-  private async presentLocally(outputs: readonly OutputRecord[]): Promise<boolean> {
-    const blobs = this.cache.blobs;
-    if (!blobs.hasLocal) return this.present(outputs);
-    return outputs.every((output) => blobs.hasLocal!(output.digest));
+function checkPlatform(workspace: Workspace, platform: string): void {
+  const known = Object.keys(workspace.config.platforms);
+  if (known.length > 0 && !known.includes(platform)) {
+    throw new LocatedError(`unknown platform "${platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' });
   }
+}
 
-  private async present(outputs: readonly OutputRecord[]): Promise<boolean> {
-    const found = await Promise.all(outputs.map((output) => this.cache.blobs.has(output.digest)));
-    return found.every(Boolean);
-  }
-
-  private sources(decl: TargetDecl): SourceRef[] {
-    return decl.srcs.map((path, index) => {
-      const digest = this.digester.digest(path);
-      if (!digest) {
-        const srcIndex = decl.group ? undefined : index;
-        throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), decl.label);
-      }
-      return { path, digest };
-    });
-  }
-
-  private built(decl: TargetDecl, rule: AnyRule, outputs: OutputRecord[], deps: string[]): Built {
-    const info: DepInfo = {
-      label: decl.label,
-      rule: rule.name,
-      type: rule.type,
-      assetId: assetIdOf(decl.label),
-      priority: decl.priority,
-      outputs,
-      srcs: decl.srcs,
-      deps,
-    };
-    return { decl, rule, outputs, info, fingerprint: depFingerprint(info) };
-  }
+function sourcesOf(value: ActionValue): SourceRef[] {
+  return Object.entries(value.inputs.srcs).map(([path, key]) => ({ path, digest: parseDigestKey(key) ?? { hash: key, size: 0 } }));
 }
 
 function outputSummary(outputs: readonly OutputRecord[]): TargetReport['outputs'] {

@@ -3,7 +3,7 @@ import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import type { Package } from '../workspace/package-loader.js';
 import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
 import { parseTargetPattern, type TargetPattern } from '../workspace/target-pattern.js';
-import type { Workspace } from '../workspace/workspace.js';
+import type { PackageSource } from './package-source.js';
 import { CycleError } from './cycle-error.js';
 import { dependenciesFirst } from './dependencies-first.js';
 
@@ -41,7 +41,7 @@ export class TargetGraph {
   ) {}
 
   /** Expand patterns and load everything they reach. Throws on unknown requested labels and cycles. */
-  static build(workspace: Workspace, patterns: readonly string[]): TargetGraph {
+  static build(workspace: PackageSource, patterns: readonly string[]): TargetGraph {
     const builder = new GraphBuilder(workspace);
     const requested = builder.expandPatterns(patterns);
     for (const label of requested) builder.visit(label);
@@ -126,7 +126,7 @@ class GraphBuilder {
   private readonly done = new Set<string>();
   private readonly onPath = new Set<string>();
 
-  constructor(private readonly workspace: Workspace) {}
+  constructor(private readonly workspace: PackageSource) {}
 
   expandPatterns(patterns: readonly string[]): string[] {
     const labels = new Set<string>();

@@ -4,8 +4,6 @@ import type { BuildSummary } from '../../engine/build-result.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { EXIT_BUILD_FAILED, EXIT_OK } from '../exit-codes.js';
 import { formatRemoteMetrics } from '../../store/remote-metrics.js';
-import { snapshotPath } from '../../engine/up-to-date-snapshot.js';
-import { kilnStamp } from '../kiln-stamp.js';
 import { openBuilder } from '../open-builder.js';
 import { ProgressReporter } from '../progress-reporter.js';
 
@@ -36,9 +34,6 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
     keepGoing: args.values['keep-going'] === true,
     validateOnly: mode.validateOnly,
     checkDeterminism: args.values['check-determinism'] === true,
-    upToDateSnapshot: mode.validateOnly || mode.explain || args.values.profile !== undefined
-      ? undefined
-      : snapshotPath(builder.workspace.config.cacheDir, { patterns, platform: (args.values.platform as string | undefined) ?? '', kiln: kilnStamp() }),
     profilePath: typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined,
     reporter,
   });

@@ -58,13 +58,15 @@ export class RequestTracker {
   private readonly treeWatchers = new Map<string, Set<string>>();
   private readonly kinds = new Map<string, AnyKind>();
   private readonly running = new Set<string>();
+  /** Nodes whose last run threw. */
+  private readonly failed = new Set<string>();
   private epoch = 0;
   stats: TrackerStats = { ran: 0, verified: 0 };
 
   constructor(
     private readonly store: TrackerStore,
     /** Absolute workspace root: `changed` paths are relative to it. */
-    private readonly root: string,
+    readonly root: string,
   ) {}
 
   /**
@@ -81,9 +83,14 @@ export class RequestTracker {
     this.stats = { ran: 0, verified: 0 };
   }
 
-  /** Start a build in watch mode: what `changed` did not touch stays valid. */
-  resetStats(): void {
+  /**
+   * Start a build in watch mode: what `changed` did not touch stays valid, except failures, which
+   * are tried again (a failed cook records no discovered inputs, so any edit may be its fix).
+   */
+  beginWatchBuild(): void {
     this.stats = { ran: 0, verified: 0 };
+    for (const id of this.failed) this.invalidate(id);
+    this.failed.clear();
   }
 
   /** The value of a synchronous request, run or verified as needed. */
@@ -96,7 +103,7 @@ export class RequestTracker {
     const id = requestId(kind as RequestKind<I, T>, input);
     this.kinds.set(kind.name, kind as AnyKind);
     const node = this.node(id);
-    if (node && (node.verified === this.epoch || this.upToDate(node))) return valueOf(this.settle(node)) as T;
+    if (node && this.valid(node, input)) return valueOf(this.settle(node)) as T;
     return valueOf(await this.execute(kind as AnyKind, id, input, node)) as T;
   }
 
@@ -114,18 +121,20 @@ export class RequestTracker {
   /**
    * Workspace-relative paths that changed (created, edited, deleted; a folder stands for
    * everything below it; `''` for "the watcher lost track"). Invalidates the nodes that read
-   * them and, transitively, their dependents — nothing else.
+   * them and, transitively, their dependents — nothing else. Returns how many nodes that was.
    */
-  changed(paths: Iterable<string>): void {
+  changed(paths: Iterable<string>): number {
+    let touched = 0;
     for (const path of paths) {
       if (path === '') {
         this.epoch++;
+        touched++;
         continue;
       }
       const fileId = `${FILE_KIND}:${path}`;
-      this.invalidate(fileId);
       const known = this.nodes.get(fileId);
       if (known) known.forced = true;
+      touched += this.invalidate(fileId);
       const stat = statSync(join(this.root, path), { throwIfNoEntry: false });
       const isFile = stat?.isFile() === true;
       // An edit of a file known to exist changes no folder structure; anything else (a new file,
@@ -133,7 +142,7 @@ export class RequestTracker {
       if (isFile && known && !known.error && (known.value as { digest?: string } | undefined)?.digest !== 'absent') continue;
       for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
         const key = dir === '.' ? '' : dir;
-        for (const id of this.treeWatchers.get(key) ?? []) this.invalidate(id);
+        for (const id of this.treeWatchers.get(key) ?? []) touched += this.invalidate(id);
         if (key === '') break;
       }
       if (!isFile) {
@@ -141,10 +150,18 @@ export class RequestTracker {
         for (const [id, node] of this.nodes) {
           if (!id.startsWith(prefix)) continue;
           node.forced = true;
-          this.invalidate(id);
+          touched += this.invalidate(id);
         }
       }
     }
+    return touched;
+  }
+
+  /** Make one request run again in this build even if it would verify (e.g. --check-determinism). */
+  forget<I>(kind: { name: string; key(input: I): string }, input: I): void {
+    const node = this.nodes.get(`${kind.name}:${kind.key(input)}`);
+    if (node) node.forced = true;
+    this.invalidate(`${kind.name}:${kind.key(input)}`);
   }
 
   /**
@@ -187,10 +204,21 @@ export class RequestTracker {
     const id = requestId(kind as RequestKind<unknown, unknown>, input);
     this.kinds.set(kind.name, kind);
     const node = this.node(id);
-    if (node && (node.verified === this.epoch || this.upToDate(node))) return this.settle(node);
+    if (node && this.valid(node, input)) return this.settle(node);
     const result = this.execute(kind, id, input, node);
     if (result instanceof Promise) throw new Error(`request ${id} is asynchronous: run it with runAsync before reading it`);
     return result;
+  }
+
+  /**
+   * Valid in this build: verified already, or its input is the same and its dependencies and own
+   * check still hold. (The key names a request; the input may carry more, such as an action's
+   * resolved dependency labels, and a different input means running again.)
+   */
+  private valid(node: Node, input: unknown): boolean {
+    if (node.verified === this.epoch && !node.forced) return true;
+    if (typeof input === 'object' && input !== null && JSON.stringify(node.input) !== JSON.stringify(input)) return false;
+    return this.upToDate(node);
   }
 
   private settle(node: Node): Node {
@@ -207,7 +235,7 @@ export class RequestTracker {
     const kind = this.kinds.get(node.kind);
     if (!kind) return false;
     if (node.trees.length > 0) return false;
-    if (node.deps.length === 0) return kind.check ? kind.check(node.input, node.value) : false;
+    if (node.deps.length === 0 && !kind.check) return false;
     for (const [depId, seen] of node.deps) {
       let dep = this.node(depId);
       if (!dep) return false;
@@ -219,7 +247,7 @@ export class RequestTracker {
       }
       if (dep.fingerprint !== seen) return false;
     }
-    return true;
+    return kind.check ? kind.check(node.input, node.value) : true;
   }
 
   private isAsync(kind: AnyKind): boolean {
@@ -247,6 +275,7 @@ export class RequestTracker {
       const node: Node = { id, kind: kind.name, input, value, fingerprint, deps, trees, error, verified: this.epoch, unsaved: true };
       this.link(node, old);
       this.nodes.set(id, node);
+      if (error !== undefined) this.failed.add(id);
       return node;
     };
     let result: unknown;
@@ -289,8 +318,9 @@ export class RequestTracker {
     return node;
   }
 
-  /** Mark a node and everything that depends on it, transitively, as needing verification. */
-  private invalidate(first: string): void {
+  /** Mark a node and everything that depends on it, transitively, as needing verification; returns how many. */
+  private invalidate(first: string): number {
+    let count = 0;
     const stack = [first];
     while (stack.length > 0) {
       const id = stack.pop()!;
@@ -298,9 +328,11 @@ export class RequestTracker {
       if (node) {
         if (node.verified === -1) continue;
         node.verified = -1;
+        count++;
       }
       for (const parent of this.dependents.get(id) ?? []) stack.push(parent);
     }
+    return count;
   }
 }
 
