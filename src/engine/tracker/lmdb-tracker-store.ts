@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
@@ -16,7 +16,10 @@ const SCHEMA = 1;
  * builds' writes stays correct: a node that no longer matches what it depended on is re-run.
  *
  * The store is an accelerator: an unreadable or foreign database is deleted and rebuilt (the
- * action cache and CAS beside it still hold every result).
+ * action cache and CAS beside it still hold every result). LMDB trusts its file — a garbage file
+ * can crash the process inside the native library — so the meta page's magic and format version
+ * are checked before it is opened. (Corruption deeper inside a file whose meta page is intact
+ * cannot come from a crash, only from someone writing into it; that is not detected.)
  */
 export class LmdbTrackerStore implements TrackerStore {
   private constructor(
@@ -27,6 +30,10 @@ export class LmdbTrackerStore implements TrackerStore {
   static open(stateDir: string): LmdbTrackerStore {
     mkdirSync(stateDir, { recursive: true });
     const path = join(stateDir, 'engine.mdb');
+    if (!looksLikeLmdb(path)) {
+      rmSync(path, { force: true });
+      rmSync(`${path}-lock`, { force: true });
+    }
     try {
       return LmdbTrackerStore.openAt(path);
     } catch {
@@ -63,4 +70,27 @@ export class LmdbTrackerStore implements TrackerStore {
   close(): void {
     this.root.close();
   }
+}
+
+/** LMDB's meta page: magic 0xBEEFC0DE at byte 24 of page 0, then the data format version (2). */
+const MAGIC = 0xbeefc0de;
+const FORMAT = 2;
+
+function looksLikeLmdb(path: string): boolean {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined || stat.size === 0) return true;
+  // Another build may be creating the file right now: a short or zero header is only garbage
+  // once it has stayed that way for a while.
+  const settled = Date.now() - stat.mtimeMs > 10_000;
+  if (stat.size < 8192) return !settled;
+  const head = Buffer.alloc(32);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 32, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const magic = head.readUInt32LE(24);
+  if (magic === 0 && head.readUInt32LE(28) === 0) return !settled;
+  return magic === MAGIC && head.readUInt32LE(28) === FORMAT;
 }
