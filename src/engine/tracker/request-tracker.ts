@@ -133,13 +133,16 @@ export class RequestTracker {
       }
       const fileId = `${FILE_KIND}:${path}`;
       const known = this.nodes.get(fileId);
+      // Known to exist right up to this event: its last verified value says so (a stale value
+      // may describe a file deleted since).
+      const existed = known !== undefined && known.verified !== -1 && !known.error && (known.value as { digest?: string } | undefined)?.digest !== 'absent';
       if (known) known.forced = true;
       touched += this.invalidate(fileId);
       const stat = statSync(join(this.root, path), { throwIfNoEntry: false });
       const isFile = stat?.isFile() === true;
       // An edit of a file known to exist changes no folder structure; anything else (a new file,
       // a deletion, a folder event) may add or remove glob members and packages.
-      if (isFile && known && !known.error && (known.value as { digest?: string } | undefined)?.digest !== 'absent') continue;
+      if (isFile && existed) continue;
       for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
         const key = dir === '.' ? '' : dir;
         for (const id of this.treeWatchers.get(key) ?? []) touched += this.invalidate(id);
