@@ -5,7 +5,7 @@
 import type { RuleContext } from '../../src/rule/context.js';
 import { RuleError } from '../../src/rule/rule-error.js';
 import { decodeSource, loadAudioDecoder, type AudioDecoder } from './decode-audio.js';
-import { contentSerial, encodeChunks, type AudioEncoders } from './encode-chunks.js';
+import { encodeChunks, type AudioEncoders } from './encode-chunks.js';
 import { loadOpusScript } from './encode-opus.js';
 import { loadVorbisEncoder } from './encode-vorbis.js';
 import type { AudioOptions, AudioPlatformSettings } from './index.js';
@@ -65,7 +65,6 @@ export async function cookAudio(
     quality: profile.quality,
     bitrateKbps: profile.bitrateKbps,
     chunkFrames,
-    serialSeed: contentSerial(pcm.channels),
   });
 
   if (profile.maxSizeKb > 0 && encoded.bytes.length > profile.maxSizeKb * 1024) {

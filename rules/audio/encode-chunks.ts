@@ -23,8 +23,6 @@ export interface EncodeSettings {
   bitrateKbps: number;
   /** 0 = one stream. */
   chunkFrames: number;
-  /** Seed for the Ogg serial numbers, derived from the content so bytes are reproducible. */
-  serialSeed: number;
 }
 
 export interface EncodedAudio {
@@ -46,12 +44,15 @@ export async function encodeChunks(encoders: AudioEncoders, channels: readonly F
   const shared = vorbisFactory ? await vorbisFactory() : undefined;
   const vorbis = shared ? async () => shared : undefined;
   const opus = settings.codec === 'opus' ? await encoders.opus() : undefined;
+  const used = new Set<number>();
   let offset = 0;
   for (let start = 0, index = 0; start < frames; start += size, index++) {
     const slice = channels.map((c) => c.subarray(start, Math.min(frames, start + size)));
-    // Chained Ogg streams must not share serial numbers; wasm-media-encoders takes a signed
-    // 32-bit serial and clamps larger ones, so stay below 2^31.
-    const serial = ((settings.serialSeed + index * 0x9e3779b1) >>> 0) & 0x7fffffff;
+    // Each chunk's serial follows that chunk's own PCM (and its index), so an edit at the end of a
+    // clip changes only the chunks it touches and a hot reload refetches only those. Chained Ogg
+    // streams must not share serial numbers; wasm-media-encoders takes a signed 32-bit serial and
+    // clamps larger ones, so stay below 2^31.
+    const serial = chunkSerial(slice, index, used);
     let bytes: Uint8Array;
     if (vorbis) bytes = await encodeOggVorbis(vorbis, slice, { sampleRate: settings.sampleRate, quality: settings.quality, serial });
     else if (opus) bytes = encodeOggOpus(opus, slice, { bitrateKbps: settings.bitrateKbps, serial, inputSampleRate: settings.sourceSampleRate });
@@ -62,6 +63,14 @@ export async function encodeChunks(encoders: AudioEncoders, channels: readonly F
     offset += bytes.length;
   }
   return { bytes: concat(pieces), parts, chunkFrames };
+}
+
+/** A serial from the chunk's content and index, distinct from the serials before it (deterministic). */
+export function chunkSerial(slice: readonly Float32Array[], index: number, used: Set<number>): number {
+  let serial = ((contentSerial(slice) ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0) & 0x7fffffff;
+  while (used.has(serial)) serial = (serial + 1) & 0x7fffffff;
+  used.add(serial);
+  return serial;
 }
 
 /** FNV-1a over the quantised PCM: a serial number that follows the content, not the clock. */

@@ -72,7 +72,8 @@ const codec = s.enum(['vorbis', 'opus', 'wav'] as const);
 export function audioRule(codecs: Partial<AudioCodecs> = {}): Rule<AudioOptions, AudioPlatformSettings> {
   return defineRule<AudioOptions, AudioPlatformSettings>({
     name: NAME,
-    version: 1,
+    // 2: each chunk's Ogg serial depends on that chunk only (partial hot reload of edited chunks).
+    version: 2,
     type: 'audio',
     description: 'WAV/FLAC/Ogg/MP3 → Ogg Vorbis, Ogg Opus or PCM WAV per platform, normalised, chunked for streaming',
     attributes: s.object<AudioOptions>({

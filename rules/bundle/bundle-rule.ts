@@ -14,10 +14,12 @@ import type { DepInfo, RuleContext } from '../../src/rule/context.js';
 import { RuleError } from '../../src/rule/rule-error.js';
 import { defineRule, type Rule } from '../../src/rule/rule.js';
 import { s } from '../../src/rule/schema.js';
+import { budgetLimitShape, type BudgetLimits } from '../../src/budget/budget-limits.js';
 
 export const NAME = 'bundle';
 
-export interface BundleOptions {
+/** How the bundle is packed; its budget attributes (`max_download_bytes`, …) are checked after the build (src/budget/). */
+export interface PackingOptions {
   /** How assets are split into tar files: one file (`none`), or by `type`, `usage` (per root, with a `shared` file), `level` (package) or `priority`. */
   group_by?: GroupingStrategy;
   /** Largest bundle file in bytes before a group is split into more files; 0 = no limit. */
@@ -28,7 +30,9 @@ export interface BundleOptions {
   compression?: Compression;
 }
 
-export const DEFAULTS: Required<BundleOptions> = {
+export type BundleOptions = PackingOptions & BudgetLimits;
+
+export const DEFAULTS: Required<PackingOptions> = {
   group_by: 'none',
   max_size: 0,
   alignment: 512,
@@ -48,6 +52,7 @@ export function bundleRule(): Rule<BundleOptions> {
       max_size: s.integer({ min: 0 }).describe('split a group into several files above this many bytes (0 = never)'),
       alignment: s.integer({ min: 1, max: 1 << 20 }).describe('entry data alignment in bytes (power of two)'),
       compression: s.enum(COMPRESSIONS).describe('zstd | gzip | none, per entry, kept only if smaller'),
+      ...budgetLimitShape,
     }),
     defaults: DEFAULTS,
     transitiveDeps: true,

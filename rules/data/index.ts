@@ -33,7 +33,8 @@ export const DEFAULTS: DataOptions = { format: 'auto', csv_typed: true, check_re
 export function dataRule() {
   return defineRule<DataOptions>({
     name: NAME,
-    version: 1,
+    // 2: a line holding only "" is a row with one empty cell (was skipped); errors name each row's first line.
+    version: 2,
     type: 'data',
     description: 'JSON, YAML or CSV → validated canonical JSON.',
     attributes: s.object<DataOptions>({

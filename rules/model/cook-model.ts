@@ -9,6 +9,7 @@ import type { OutputMeta, StreamPart } from '../../src/rule/output.js';
 import { RuleError } from '../../src/rule/rule-error.js';
 import type { ModelCodecs } from './codecs.js';
 import { downscaleEmbedded } from './embedded-images.js';
+import { DEFAULT_FALLBACK_SIZE, FallbackImages } from './fallback-image.js';
 import { gltfLogger } from './gltf-logger.js';
 import { listIssues, validateGltf } from './gltf-validation.js';
 import { buildLod } from './lod-chain.js';
@@ -85,6 +86,7 @@ export async function cookModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
   }
   const resized = await downscaleEmbedded(source, refs, attrs.max_embedded_texture_size ?? settings.max_embedded_texture_size ?? 0);
 
+  const fallbacks = new FallbackImages(attrs.fallback_texture_size ?? DEFAULT_FALLBACK_SIZE);
   const meshopt = attrs.meshopt ?? settings.meshopt ?? false;
   const levels = lodLevels(attrs, settings);
   const io = new codecs.core.NodeIO()
@@ -113,7 +115,7 @@ export async function cookModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
       ctx.warn(`LOD ratio ${level.ratio} simplified the model away; level dropped`, { file });
       continue;
     }
-    const detached = prepareTextureRefs(doc, refs);
+    const detached = await prepareTextureRefs(doc, refs, fallbacks);
     // The validator cannot read EXT_meshopt_compression, so every LOD is validated here, before it.
     let bytes = await writeGlb(io, doc, detached);
     const report = await validateGltf(codecs.validator, { bytes, uri: `${ctx.name}.glb` });
@@ -170,6 +172,7 @@ export async function cookModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
   ctx.stat('textures_referenced', refs.count);
   ctx.stat('textures_embedded', refs.unmatched.length);
   ctx.stat('textures_downscaled', resized);
+  ctx.stat('textures_basisu', refs.basisCount);
   ctx.stat('meshopt', meshopt);
   ctx.stat('validator', `0 errors, ${validatorWarnings} warnings (checked before meshopt compression)`);
   ctx.stat('validated_before_meshopt', meshopt);

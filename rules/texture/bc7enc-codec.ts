@@ -4,19 +4,21 @@ import { join } from 'node:path';
 import type { BlockEncodeJob, BlockEncodeResult, BlockEncoder, EncodeEffort } from './codecs.js';
 import { readDds } from './dds-reader.js';
 import { readPng, writePng } from './png-io.js';
-import { packageBinary, runTool } from './run-tool.js';
+import { nativeTool } from './native-tools.js';
+import { runTool, toolExecutable, toolIdentity } from './run-tool.js';
 
 const BC7_LEVEL: Record<EncodeEffort, string> = { fast: '-u1', normal: '-u4', high: '-u6' };
 const BC45_LEVEL: Record<EncodeEffort, string[]> = { fast: ['-hl'], normal: [], high: ['-hr10'] };
+
+const TOOL = nativeTool('bc7enc');
 
 export function bc7encCodec(binary?: string): BlockEncoder {
   let exe = binary;
   return {
     name: 'bc7enc',
+    identity: () => toolIdentity(TOOL, binary),
     async encode(job: BlockEncodeJob): Promise<BlockEncodeResult> {
-      exe ??= packageBinary('@gpu-tex-enc/bc', (bins) =>
-        bins[process.platform === 'darwin' ? `bc7enc-darwin-${process.arch}` : `bc7enc-${process.platform}`],
-      );
+      exe ??= toolExecutable(TOOL);
       const dir = await mkdtemp(join(job.dir, 'bc-'));
       const input = join(dir, 'in.png');
       const output = join(dir, 'out.dds');
@@ -29,7 +31,7 @@ export function bc7encCodec(binary?: string): BlockEncoder {
         : undefined;
       if (!mode) throw new Error(`bc7enc cannot encode ${job.format}`);
       const args = ['-q', ...mode, ...(job.decode ? [] : ['-g']), input, output, ...(job.decode ? [unpacked] : [])];
-      await runTool(exe, args, dir);
+      await runTool(TOOL, exe, args, dir);
       const dds = readDds(new Uint8Array(await readFile(output)));
       const blocks = dds.levels[0]!;
       if (!job.decode) return { blocks };

@@ -1,7 +1,8 @@
 /**
  * The encoder interface the rule is built against (glTF-Transform passes its codecs in the same
  * way): a test or a game can swap one encoder — a faster one, a licensed one, a fake — without
- * touching the rule. `defaultTextureCodecs()` wires up the native encoders from @gpu-tex-enc.
+ * touching the rule. `wasmTextureCodecs()` (the default) and `nativeTextureCodecs()` wire up the
+ * two sets a platform chooses between with `encoder: wasm | native`.
  */
 import type { RgbaImage } from './decode-image.js';
 import type { AstcBlock } from './vk-formats.js';
@@ -32,6 +33,11 @@ export interface BlockEncodeResult {
 export interface BlockEncoder {
   /** Shown in stats: which tool made the blocks. */
   readonly name: string;
+  /**
+   * What joins the action key of every cook that uses this encoder: npm name@version for wasm,
+   * package version + executable digest for native tools. Throws `tool-missing` when unusable.
+   */
+  identity(): Promise<string>;
   encode(job: BlockEncodeJob): Promise<BlockEncodeResult>;
 }
 
@@ -54,6 +60,8 @@ export interface BasisEncodeResult {
 
 export interface BasisEncoder {
   readonly name: string;
+  /** As BlockEncoder.identity. */
+  identity(): Promise<string>;
   encode(job: BasisEncodeJob): Promise<BasisEncodeResult>;
 }
 
@@ -66,6 +74,13 @@ export interface TextureCodecs {
   etc2: BlockEncoder;
   /** Basis Universal ETC1S/UASTC (web). */
   basis: BasisEncoder;
+}
+
+/** Which slot of TextureCodecs a platform `format` encodes with; undefined for formats sharp writes (rgba8/png/webp). */
+export function codecSlotFor(format: string): keyof TextureCodecs | undefined {
+  if (format === 'bc7') return 'bc';
+  if (format === 'astc' || format === 'etc2' || format === 'basis') return format === 'etc2' ? 'etc2' : format;
+  return undefined;
 }
 
 export function codecFor(codecs: TextureCodecs, format: BlockFormat): BlockEncoder {

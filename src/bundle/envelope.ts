@@ -1,6 +1,6 @@
 /**
  * Indexes and catalogs travel as a small JSON envelope: `{ kind, version, hash, body }` where
- * `hash` is the xxh64 of the canonical JSON of `body`. A reader recomputes it, so a flipped byte
+ * `hash` is the SHA-256 of the canonical JSON of `body`. A reader recomputes it, so a flipped byte
  * anywhere in the document is an error rather than a wrong offset or a wrong width.
  * Parsing is here (browser-safe); hashing is done by whoever reads (runtime) or writes (cooker).
  */
@@ -13,7 +13,7 @@ export interface Envelope {
   version: number;
   hash: string;
   body: unknown;
-  /** Canonical JSON of `body`: the text `hash` must be the xxh64 of. */
+  /** Canonical JSON of `body`: the text `hash` must be the SHA-256 of. */
   canonical: string;
 }
 
@@ -29,10 +29,10 @@ export function parseEnvelope(text: string, kind: string, version: number): Enve
   if (actualKind !== kind) throw new FormatError(`expected a ${kind}, got a ${actualKind}`);
   const actualVersion = intOf(o.version, `${kind}.version`);
   if (actualVersion !== version) throw new FormatError(`${kind} version ${actualVersion} is not supported (expected ${version})`);
-  return { kind, version, hash: stringOf(o.hash, `${kind}.hash`, /^[0-9a-f]{16}$/), body: o.body, canonical: canonicalJson(o.body) };
+  return { kind, version, hash: stringOf(o.hash, `${kind}.hash`, /^[0-9a-f]{64}$/), body: o.body, canonical: canonicalJson(o.body) };
 }
 
-/** The exact text whose xxh64 is the envelope hash: canonical JSON (sorted keys, no spaces). */
+/** The exact text whose SHA-256 is the envelope hash: canonical JSON (sorted keys, no spaces). */
 export function canonicalBodyText(body: unknown): string {
   return canonicalJson(body);
 }

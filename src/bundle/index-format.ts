@@ -19,7 +19,7 @@ export const COMPRESSIONS: readonly Compression[] = ['none', 'zstd', 'gzip'];
 export type PartKind = 'header' | 'mip' | 'lod' | 'chunk';
 export const PART_KINDS: readonly PartKind[] = ['header', 'mip', 'lod', 'chunk'];
 
-/** `{ hash, size }`: xxh64 (16 lowercase hex chars) and byte count. */
+/** `{ hash, size }`: SHA-256 (64 lowercase hex chars) and byte count. */
 export interface IndexDigest {
   hash: string;
   size: number;
@@ -33,7 +33,7 @@ export interface IndexPart {
   /** Absolute byte offset in the tar. */
   offset: number;
   size: number;
-  /** xxh64 of exactly these bytes, so each part is verified as it arrives. */
+  /** SHA-256 of exactly these bytes, so each part is verified as it arrives. */
   hash: string;
 }
 
@@ -159,6 +159,6 @@ function readPart(value: unknown, where: string): IndexPart {
     index: intOf(o.index, `${where}.index`),
     offset: intOf(o.offset, `${where}.offset`),
     size: intOf(o.size, `${where}.size`),
-    hash: stringOf(o.hash, `${where}.hash`, /^[0-9a-f]{16}$/),
+    hash: stringOf(o.hash, `${where}.hash`, /^[0-9a-f]{64}$/),
   };
 }

@@ -40,5 +40,5 @@ export function oneOf<T extends string>(value: unknown, options: readonly T[], w
 
 export function digestOf(value: unknown, where: string): { hash: string; size: number } {
   const o = objectOf(value, where);
-  return { hash: stringOf(o.hash, `${where}.hash`, /^[0-9a-f]{16}$/), size: intOf(o.size, `${where}.size`) };
+  return { hash: stringOf(o.hash, `${where}.hash`, /^[0-9a-f]{64}$/), size: intOf(o.size, `${where}.size`) };
 }

@@ -40,17 +40,30 @@ export function readTarHeader(block: Uint8Array): TarHeader | undefined {
   };
 }
 
-/** Reads `path=` from a PAX extended header's records. */
+/**
+ * Reads `path=` from a PAX extended header's records. Record lengths count bytes (UTF-8), so the
+ * records are walked as bytes and only the value is decoded: slicing the decoded text by byte
+ * counts would cut a non-ASCII path in the wrong place.
+ */
 export function paxPath(data: Uint8Array): string | undefined {
-  const records = new TextDecoder().decode(data);
+  const SPACE = 0x20;
+  const NEWLINE = 0x0a;
+  const key = new TextEncoder().encode('path=');
   let at = 0;
-  while (at < records.length) {
-    const space = records.indexOf(' ', at);
-    const length = Number(records.slice(at, space));
-    if (!(length > 0)) return undefined;
-    const record = records.slice(space + 1, at + length - 1);
-    if (record.startsWith('path=')) return record.slice(5);
-    at += length;
+  while (at < data.byteLength) {
+    let space = at;
+    while (space < data.byteLength && space - at < 20 && data[space] !== SPACE) space++;
+    if (data[space] !== SPACE) return undefined;
+    const digits = new TextDecoder().decode(data.subarray(at, space));
+    if (!/^[0-9]+$/.test(digits)) return undefined;
+    const length = Number(digits);
+    const end = at + length;
+    if (end > data.byteLength || end <= space + 1 || data[end - 1] !== NEWLINE) return undefined;
+    const record = data.subarray(space + 1, end - 1);
+    if (record.byteLength >= key.byteLength && key.every((byte, i) => record[i] === byte)) {
+      return new TextDecoder().decode(record.subarray(key.byteLength));
+    }
+    at = end;
   }
   return undefined;
 }

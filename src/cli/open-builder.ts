@@ -3,6 +3,7 @@ import { Builder } from '../engine/builder.js';
 import { createRegistry, type RuleRegistry } from '../rule/registry.js';
 import { createCacheStack, type ConfiguredCacheStack } from '../store/create-cache-stack.js';
 import { resolveRemoteCacheOptions } from '../store/remote-cache-config.js';
+import { ensureKilnFolder } from '../workspace/kiln-folder-marker.js';
 import { Workspace } from '../workspace/workspace.js';
 import type { CommandIO, ParsedArgs } from './command.js';
 
@@ -30,6 +31,8 @@ export function openCache(args: ParsedArgs, io: CommandIO, workspace: Workspace)
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // Marked before anything is written, so `kiln clean` knows the folder is kiln's.
+  ensureKilnFolder(workspace.config.cacheDir, 'cache');
   return createCacheStack({ localRoot: workspace.config.cacheDir, remote, env: io.env });
 }
 

@@ -1,4 +1,5 @@
 import type { BuildReporter, BuildSummary, TargetReport } from '../engine/build-result.js';
+import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 import type { CommandIO } from './command.js';
 
 /**
@@ -42,16 +43,16 @@ export class ProgressReporter implements BuildReporter {
     } else if (report.status === 'cached' && this.options.verbose) {
       lines.push(`cached   ${report.label}`);
     }
+    const errors = report.diagnostics.filter((d) => d.severity === 'error');
     for (const d of report.diagnostics) {
-      const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}${d.column !== undefined ? `:${d.column}` : ''}` : ''}: ` : '';
-      lines.push(`${where}${report.label}: ${d.severity}: ${d.message}`);
+      if (d.severity !== 'error') lines.push(formatDiagnostic({ ...d, label: d.label ?? report.label }));
     }
     if (report.status === 'failed') {
       this.clear();
-      this.io.stderr(`ERROR: ${report.error ?? report.label}\n`);
+      for (const d of errors.length > 0 ? errors : [undefined]) this.io.stderr(`ERROR: ${d ? formatDiagnostic(d) : report.label}\n`);
       if (this.options.verbose && report.stack) this.io.stderr(`${report.stack}\n`);
     } else if (report.status === 'skipped' && this.options.verbose) {
-      lines.push(`skipped  ${report.label}: ${report.error ?? ''}`);
+      lines.push(`skipped  ${report.label}: ${errors.map((d) => d.message).join('; ')}`);
     }
     if (lines.length > 0) {
       this.clear();

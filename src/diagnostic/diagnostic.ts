@@ -45,6 +45,7 @@ export type DiagnosticCode =
   | 'rule-crashed'
   | 'rule-timeout'
   | 'worker-crashed'
+  | 'rule-warning'
   | 'tool-missing'
   | 'tool-failed'
   | 'budget-exceeded'
@@ -71,7 +72,7 @@ export interface Diagnostic {
  * reaches the engine is a crash of the code that threw it (shown with its stack under --verbose).
  */
 export class DiagnosticError extends Error {
-  override readonly name = 'DiagnosticError';
+  override readonly name: string = 'DiagnosticError';
   readonly diagnostics: readonly Diagnostic[];
 
   constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {

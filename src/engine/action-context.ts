@@ -1,38 +1,17 @@
-import { type BigIntStats, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
-import { type Digest, digestKey, digestOf, sameDigest } from '../hash/digest.js';
+import { posix } from 'node:path';
+import { type Digest, digestKey, digestOf } from '../hash/digest.js';
+import { diagnosticError } from '../diagnostic/diagnostic.js';
 import type { LoadPriority } from '../rule/asset-type.js';
 import type { DepInfo, Diagnostic, Location, RuleContext, SourceRef } from '../rule/context.js';
 import type { OutputMeta, OutputRecord } from '../rule/output.js';
-import { RuleError } from '../rule/rule-error.js';
-import type { BlobStore } from '../store/blob-store.js';
 import type { DiscoveredDigests } from './key-inputs.js';
-
-export interface ActionContextInit {
-  root: string;
-  label: string;
-  pkg: string;
-  pkgDir: string;
-  name: string;
-  assetId: string;
-  priority: LoadPriority;
-  attrs: Record<string, unknown>;
-  platform: { name: string; settings: Record<string, unknown> };
-  srcs: SourceRef[];
-  deps: DepInfo[];
-  closure: DepInfo[];
-  blobs: BlobStore;
-  signal: AbortSignal;
-  /** Told about discovered files read whole while their stat stayed the same (stat cache feed). */
-  onStableRead?: (absPath: string, stat: BigIntStats, digest: Digest) => void;
-}
+import type { ActionIO, StableRead } from './runner/action-io.js';
+import type { ActionUnit } from './runner/action-unit.js';
 
 /**
- * The engine's `RuleContext`: reads go to the workspace and are recorded, outputs go to the CAS.
- * After the cook, `discovered`, `outputs`, `diagnostics` and `stats` are what the action cache
- * stores.
+ * The runner's `RuleContext`: a unit's values plus reads and writes through an `ActionIO`.
+ * Every read is recorded, so after the cook `discovered`, `outputs`, `diagnostics` and `stats`
+ * are what the action cache stores, wherever the cook ran.
  */
 export class ActionContext implements RuleContext<Record<string, unknown>, Record<string, unknown>> {
   readonly label: string;
@@ -46,75 +25,55 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
   readonly srcs: SourceRef[];
   readonly deps: DepInfo[];
   readonly closure: DepInfo[];
-  readonly signal: AbortSignal;
 
   readonly discovered: DiscoveredDigests = {};
+  /** Discovered reads the stat cache may learn from. */
+  readonly stableReads: StableRead[] = [];
   readonly outputs: OutputRecord[] = [];
-  /** Bytes of this cook's outputs by digest key, so materializing does not read them back. */
-  readonly outputBytes = new Map<string, Uint8Array>();
+  /** Bytes of this cook's outputs, in the order of `outputs`. */
+  readonly outputBytes: Uint8Array[] = [];
   readonly diagnostics: Diagnostic[] = [];
   readonly stats: Record<string, number | string | boolean> = {};
-  private readonly temps: string[] = [];
-  private readonly root: string;
-  private readonly blobs: BlobStore;
-  private readonly onStableRead: ActionContextInit['onStableRead'];
 
-  constructor(init: ActionContextInit) {
-    this.root = init.root;
-    this.label = init.label;
-    this.pkg = init.pkg;
-    this.pkgDir = init.pkgDir;
-    this.name = init.name;
-    this.assetId = init.assetId;
-    this.priority = init.priority;
-    this.attrs = init.attrs;
-    this.platform = init.platform;
-    this.srcs = init.srcs;
-    this.deps = init.deps;
-    this.closure = init.closure;
-    this.blobs = init.blobs;
-    this.signal = init.signal;
-    this.onStableRead = init.onStableRead;
+  constructor(
+    unit: ActionUnit,
+    private readonly io: ActionIO,
+    readonly signal: AbortSignal,
+  ) {
+    this.label = unit.label;
+    this.pkg = unit.pkg;
+    this.pkgDir = unit.pkgDir;
+    this.name = unit.name;
+    this.assetId = unit.assetId;
+    this.priority = unit.priority;
+    this.attrs = unit.attrs;
+    this.platform = unit.platform;
+    this.srcs = unit.srcs;
+    this.deps = unit.deps;
+    this.closure = unit.closure;
   }
 
   async readSource(src: SourceRef | string): Promise<Uint8Array> {
-    const ref = typeof src === 'string' ? this.srcs.find((s) => s.path === src) : src;
-    if (!ref) throw new Error(`${String(src)} is not a declared source of ${this.label}; read it with readFile()`);
-    const path = join(this.root, ref.path);
-    // Small sources are read synchronously (cheaper than a thread-pool round trip).
-    const bytes = ref.digest.size <= 256 * 1024 ? readFileSync(path) : await readFile(path);
-    // The key was computed from the digest seen before the cook; bytes that changed since would
-    // put a wrong result under that key.
-    if (!sameDigest(digestOf(bytes), ref.digest)) {
-      throw new RuleError('source changed while the build was running; build again', { file: ref.path });
-    }
-    return bytes;
+    const path = typeof src === 'string' ? src : src.path;
+    const ref = this.srcs.find((s) => s.path === path);
+    if (!ref) throw new Error(`${path} is not a declared source of ${this.label}; read it with readFile()`);
+    return this.io.readSource(ref.path, ref.digest);
   }
 
   async readFile(path: string): Promise<Uint8Array | undefined> {
     const normal = posix.normalize(path.replaceAll('\\', '/'));
     if (normal.startsWith('../') || normal === '..' || posix.isAbsolute(normal)) {
-      throw new RuleError(`refusing to read "${path}": it is outside the workspace`);
+      throw diagnosticError('outside-workspace', `refusing to read "${path}": it is outside the workspace`, { location: { file: path } });
     }
-    const abs = join(this.root, normal);
-    const before = statSync(abs, { bigint: true, throwIfNoEntry: false });
-    const bytes = await readFile(abs).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
-      throw error;
-    });
-    const digest = bytes ? digestOf(bytes) : undefined;
+    const read = await this.io.readFile(normal);
+    const digest = read.bytes ? digestOf(read.bytes) : undefined;
     this.discovered[normal] = digest ? digestKey(digest) : 'absent';
-    // Hand the digest to the stat cache when the file provably did not change while we read it,
-    // so the next build's lookup does not read it again.
-    if (digest && before && this.onStableRead) {
-      const after = statSync(abs, { bigint: true, throwIfNoEntry: false });
-      if (after && after.mtimeNs === before.mtimeNs && after.size === before.size && after.ino === before.ino) this.onStableRead(abs, after, digest);
-    }
-    return bytes;
+    if (read.stable && digest) this.stableReads.push({ ...read.stable, digest });
+    return read.bytes;
   }
 
   async readOutput(output: OutputRecord): Promise<Uint8Array> {
-    const bytes = await this.blobs.get(output.digest);
+    const bytes = await this.io.readBlob(output.digest);
     if (!bytes) throw new Error(`output ${output.name} (${digestKey(output.digest)}) is missing from the store (deleted, or found corrupt and removed); build again to re-cook it`);
     return bytes;
   }
@@ -123,28 +82,23 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
     const clean = posix.normalize(name);
     if (clean.startsWith('../') || posix.isAbsolute(clean)) throw new Error(`output name "${name}" must be a relative path`);
     if (this.outputs.some((o) => o.name === clean)) throw new Error(`output "${clean}" written twice`);
-    const digest: Digest = await this.blobs.put(bytes);
+    const digest: Digest = await this.io.writeOutput(bytes);
     const record: OutputRecord = { name: clean, digest, meta };
     this.outputs.push(record);
-    this.outputBytes.set(digestKey(digest), bytes);
+    this.outputBytes.push(bytes);
     return record;
   }
 
-  warn(message: string, where?: Location): void {
-    this.diagnostics.push({ severity: 'warning', message, ...where });
+  warn(message: string, where?: Partial<Location>): void {
+    const location = where?.file === undefined ? undefined : { file: where.file, ...(where.line !== undefined ? { line: where.line } : {}), ...(where.line !== undefined && where.column !== undefined ? { column: where.column } : {}) };
+    this.diagnostics.push({ code: 'rule-warning', severity: 'warning', message, label: this.label, ...(location ? { location } : {}) });
   }
 
   stat(name: string, value: number | string | boolean): void {
     this.stats[name] = value;
   }
 
-  async tempDir(): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'kiln-'));
-    this.temps.push(dir);
-    return dir;
-  }
-
-  async dispose(): Promise<void> {
-    await Promise.all(this.temps.map((dir) => rm(dir, { recursive: true, force: true })));
+  tempDir(): Promise<string> {
+    return this.io.tempDir();
   }
 }

@@ -1,3 +1,4 @@
+import { type Diagnostic, DiagnosticError } from '../diagnostic/diagnostic.js';
 /**
  * Analysis for a build: patterns → target graph. A target whose own declaration is wrong is
  * already a broken node that fails alone; what stops analysis as a whole is a package whose
@@ -18,8 +19,8 @@ import type { PackageSource } from '../graph/package-source.js';
 export interface AnalysisFailure {
   /** The target's label, or the package's (`//levels/forest`) when its assets.yaml is broken. */
   label: string;
-  /** One or more lines, each naming the file (with line:column where known) and the label. */
-  message: string;
+  /** Each names the file (with line:column where known) and the label. */
+  diagnostics: Diagnostic[];
 }
 
 export function analyze(workspace: PackageSource, patterns: readonly string[], keepGoing: boolean): { graph: TargetGraph; failures: AnalysisFailure[] } {
@@ -28,7 +29,7 @@ export function analyze(workspace: PackageSource, patterns: readonly string[], k
   } catch (error) {
     if (!keepGoing || !isAnalysisError(error)) throw located(workspace, error);
   }
-  const failures = new Map<string, string>();
+  const failures = new Map<string, Diagnostic[]>();
   const candidates = new Set<string>();
   for (const text of patterns) {
     const pattern = parseTargetPattern(text);
@@ -43,7 +44,7 @@ export function analyze(workspace: PackageSource, patterns: readonly string[], k
         for (const name of [...loaded.targets.keys(), ...loaded.broken.keys()]) candidates.add(`//${pkg}:${name}`);
       } catch (error) {
         if (!isAnalysisError(error)) throw error;
-        failures.set(`//${pkg}`, format(located(workspace, error)));
+        failures.set(`//${pkg}`, diagnosticsOf(located(workspace, error), `//${pkg}`));
       }
     }
   }
@@ -54,20 +55,19 @@ export function analyze(workspace: PackageSource, patterns: readonly string[], k
       good.push(label);
     } catch (error) {
       if (!isAnalysisError(error)) throw error;
-      failures.set(label, format(located(workspace, error)));
+      failures.set(label, diagnosticsOf(located(workspace, error), label));
     }
   }
-  return { graph: TargetGraph.build(workspace, good), failures: [...failures].map(([label, message]) => ({ label, message })) };
+  return { graph: TargetGraph.build(workspace, good), failures: [...failures].map(([label, diagnostics]) => ({ label, diagnostics })) };
 }
 
 function isAnalysisError(error: unknown): boolean {
   return error instanceof LocatedError || error instanceof LocatedErrors || error instanceof CycleError;
 }
 
-function format(error: unknown): string {
-  if (error instanceof LocatedErrors) return error.errors.map((e) => e.format()).join('\n');
-  if (error instanceof LocatedError) return error.format();
-  return (error as Error).message;
+function diagnosticsOf(error: unknown, label: string): Diagnostic[] {
+  if (error instanceof DiagnosticError) return error.diagnostics.map((d) => ({ ...d, label: d.label ?? label }));
+  return [{ code: 'cycle', severity: 'error', message: (error as Error).message, label }];
 }
 
 /**
@@ -80,7 +80,7 @@ function located(workspace: PackageSource, error: unknown): unknown {
     try {
       const colon = first.indexOf(':');
       const decl = workspace.package(first.slice(2, colon)).targets.get(first.slice(colon + 1));
-      if (decl) return new LocatedError(error.message, positionIn(decl, ['deps']), first);
+      if (decl) return new LocatedError(error.message, positionIn(decl, ['deps']), first, 'cycle');
     } catch {
       // fall through: the cycle's package cannot be read again; report the cycle as it is
     }
@@ -88,7 +88,7 @@ function located(workspace: PackageSource, error: unknown): unknown {
   }
   if (error instanceof LocatedError && !error.label && error.where) {
     const pkg = workspace.listPackages().find((p) => workspace.packageFile(p) === error.where!.file);
-    if (pkg !== undefined) return new LocatedError(error.message, error.where, `//${pkg}`);
+    if (pkg !== undefined) return new LocatedError(error.message, error.where, `//${pkg}`, error.diagnostics[0]!.code);
   }
   return error;
 }

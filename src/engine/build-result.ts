@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../rule/context.js';
+import type { Diagnostic } from '../diagnostic/diagnostic.js';
 import type { SizeReport } from './size-report.js';
 
 export type ActionStatus = 'executed' | 'cached' | 'failed' | 'skipped';
@@ -13,12 +13,13 @@ export interface TargetReport {
   /** Why it ran (executed only): what changed since its last build. */
   reasons?: string[];
   outputs: { name: string; digest: string; size: number }[];
+  /** Everything said about the target: rule warnings, and why it failed or was skipped (severity error). */
   diagnostics: Diagnostic[];
   stats: Record<string, number | string | boolean>;
   /** Source, output and decoded sizes and an estimated load time (executed and cached targets). */
   size?: SizeReport;
-  /** The formatted error (failed) or the dependency that failed (skipped). */
-  error?: string;
+  /** Where the cook ran (executed only): a pool worker thread or the build's own thread. */
+  ranIn?: 'worker' | 'in-process';
   /** Stack trace of a rule crash, shown with --verbose. */
   stack?: string;
 }

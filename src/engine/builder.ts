@@ -10,11 +10,12 @@ import type { Workspace } from '../workspace/workspace.js';
 import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { cookInto } from './cook-action.js';
 import { explainChange } from './explain.js';
-import { failureMessage } from './failure-message.js';
+import { failureDiagnostics } from './failure-message.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
 import { TraceRecorder } from './trace-recorder.js';
-import { actionKey, actionKind, contextInit, findCached, prepareAction, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
+import { ActionRunner } from './runner/action-runner.js';
+import { actionKey, actionKind, cookRequest, findCached, prepareAction, recordStableReads, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { materializeKind } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
@@ -47,6 +48,12 @@ export interface BuilderOptions {
   jobs?: number;
   /** Where the request graph persists (default: LMDB under `<cache>/state`). */
   store?: TrackerStore;
+  /** Worker threads for JS/wasm rules (default: `jobs`); 0 cooks everything in-process. */
+  workers?: number;
+  /** Per-action time limit in milliseconds (default: none). */
+  actionTimeoutMs?: number;
+  /** Heap limit of each worker thread in MB (default: Node's). */
+  workerHeapMb?: number;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
@@ -63,6 +70,7 @@ export class Builder {
   readonly cache: CacheStack;
   readonly platform: string;
   readonly jobs: number;
+  readonly runner: ActionRunner;
   private readonly tracker: RequestTracker;
   private readonly kinds: EngineKinds;
   private current: Workspace;
@@ -79,6 +87,7 @@ export class Builder {
     this.tracker = new RequestTracker(options.store ?? LmdbTrackerStore.open(join(config.cacheDir, 'state')), config.root);
     this.kinds = engineKinds(config.root, options.workspace.rules, this.platform);
     this.tracker.register(...this.kinds.all);
+    this.runner = new ActionRunner({ root: config.root, workers: options.workers ?? this.jobs, timeoutMs: options.actionTimeoutMs ?? 0, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
   }
 
   /** The workspace as of the last build (the root assets.yaml is re-read when it changes). */
@@ -110,9 +119,9 @@ export class Builder {
     return [...new Set([...Object.keys(value.inputs.srcs ?? {}), ...Object.keys(value.discovered)])].sort();
   }
 
-  /** Release the store (tests that reopen a cache in the same process). */
-  close(): void {
-    this.tracker.close();
+  /** Stop the worker pool (idle workers also exit by themselves after a few seconds). */
+  close(): Promise<void> {
+    return this.runner.close();
   }
 
   async build(request: BuildRequest): Promise<BuildSummary & { graph: TargetGraph }> {
@@ -133,7 +142,7 @@ export class Builder {
     const reports = new Map<string, TargetReport>();
     reporter.started(nodes.length + unanalysable.length);
     // With keepGoing, what could not be analysed (broken assets.yaml, cycles) fails like a target.
-    const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {}, error: f.message }));
+    const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: f.diagnostics, stats: {} }));
     for (const report of notAnalysed) reporter.actionFinished(report);
 
     const inputs = new Map<string, ActionInput>();
@@ -155,6 +164,7 @@ export class Builder {
       workspace,
       platform: this.platform,
       cache: this.cache,
+      runner: this.runner,
       graph,
       tracker: this.tracker,
       file: this.kinds.file,
@@ -203,17 +213,17 @@ export class Builder {
           ...base,
           status,
           durationMs: status === 'executed' ? outcome!.durationMs : end - begin,
-          ...(status === 'executed' ? { reasons: outcome?.reasons } : {}),
+          ...(status === 'executed' ? { reasons: outcome?.reasons, ...(outcome?.where ? { ranIn: outcome.where } : {}) } : {}),
           outputs: outputSummary(value.outputs),
           diagnostics: value.diagnostics,
           stats: value.stats,
           size: sizeReport(sourcesOf(value), value.outputs, value.stats),
         });
       } catch (error) {
-        const { message, stack } = failureMessage(error, decl);
+        const { diagnostics, stack } = failureDiagnostics(error, decl);
         const end = trace.now();
         trace.span(label, 'failed', slot, begin, end);
-        return finish({ ...base, status: 'failed', durationMs: end - begin, error: message, stack });
+        return finish({ ...base, status: 'failed', durationMs: end - begin, diagnostics, ...(stack ? { stack } : {}) });
       }
     };
 
@@ -223,7 +233,7 @@ export class Builder {
       run: runTarget,
       onSkip: (label, cause) => {
         const decl = graph.target(label);
-        const report: TargetReport = { label, rule: decl.rule, status: 'skipped', durationMs: 0, outputs: [], diagnostics: [], stats: {}, error: `not built: dependency ${cause} failed` };
+        const report: TargetReport = { label, rule: decl.rule, status: 'skipped', durationMs: 0, outputs: [], diagnostics: [{ code: 'dependency-failed', severity: 'error', message: `not built: dependency ${cause} failed`, label }], stats: {} };
         reports.set(label, report);
         reporter.actionFinished(report);
       },
@@ -272,16 +282,17 @@ export class Builder {
   private async validate(env: ActionEnv, input: ActionInput, base: TargetReport): Promise<TargetReport> {
     const read = <I>(kind: RequestKind<I, unknown>, i: I) => this.tracker.get(kind, i);
     const depValue = (dep: string) => this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label: dep })!;
-    const prepared = prepareAction(env, input, read, depValue);
+    const prepared = await prepareAction(env, input, read, depValue);
     const began = performance.now();
-    const ctx = await cookInto(this.cache.blobs, prepared.rule, contextInit(env, prepared), true);
+    const ctx = await cookInto(this.cache.blobs, cookRequest(env, prepared), true);
     const durationMs = performance.now() - began;
+    recordStableReads(env, ctx);
     const previous = this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), input);
     const discoveredNow = (paths: Iterable<string>) => Object.fromEntries([...paths].sort().map((path) => [path, this.tracker.get(this.kinds.file, path).digest]));
     // Validators write no outputs: report the sizes of the cooked result when the cache has it.
     const sized = (await findCached(this.cache, prepared.primary, previous, discoveredNow))?.outputs ?? [];
     const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, prepared.inputs, previous && discoveredNow(Object.keys(previous.discovered)));
-    return { ...base, status: 'executed', durationMs, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(prepared.srcs, sized, ctx.stats) };
+    return { ...base, status: 'executed', durationMs, ranIn: ctx.where, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(prepared.srcs, sized, ctx.stats) };
   }
 }
 

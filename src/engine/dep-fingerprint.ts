@@ -1,10 +1,9 @@
 import { canonicalJson } from '../hash/canonical-json.js';
-import { digestKey } from '../hash/digest.js';
-import { hashString } from '../hash/xxhash.js';
+import { digestKey, sha256Hex } from '../hash/digest.js';
 import type { DepInfo } from '../rule/context.js';
 
 /** What of a dependency can influence a dependent: output digests plus everything else DepInfo shows. */
 export function depFingerprint(dep: DepInfo): string[] {
-  const rest = hashString(canonicalJson({ type: dep.type, priority: dep.priority, srcs: dep.srcs, deps: dep.deps, meta: dep.outputs.map((o) => [o.name, o.meta]) }));
+  const rest = sha256Hex(canonicalJson({ type: dep.type, priority: dep.priority, srcs: dep.srcs, deps: dep.deps, meta: dep.outputs.map((o) => [o.name, o.meta]) }));
   return [...dep.outputs.map((o) => digestKey(o.digest)), `info:${rest}`];
 }

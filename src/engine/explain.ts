@@ -25,6 +25,11 @@ export function explainChange(
     const b = canonicalJson(current.platform[key]);
     if (a !== b) reasons.push(`platform setting ${key} changed: ${a ?? 'unset'} → ${b ?? 'unset'}`);
   }
+  // State written before tools joined the key has none: every tool then reads as added.
+  const toolsBefore = before.tools ?? {};
+  for (const tool of unionKeys(toolsBefore, current.tools)) {
+    if (toolsBefore[tool] !== current.tools[tool]) reasons.push(`tool ${tool} changed: ${toolsBefore[tool] ?? 'unused'} → ${current.tools[tool] ?? 'unused'}`);
+  }
   for (const path of unionKeys(before.srcs, current.srcs)) {
     if (!(path in before.srcs)) reasons.push(`source added: ${path}`);
     else if (!(path in current.srcs)) reasons.push(`source removed: ${path}`);

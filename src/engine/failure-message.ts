@@ -1,27 +1,22 @@
-import { RuleError } from '../rule/rule-error.js';
-import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
+import { type Diagnostic, DiagnosticError } from '../diagnostic/diagnostic.js';
 import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
+import { ActionFailedError } from './runner/action-failure.js';
 
 /**
- * Turn anything a target's build threw into one clear message naming the file (with line:column
- * where known) and the label. Crashes of a rule keep their stack for --verbose.
+ * Anything a target's build threw, as diagnostics about that target: each names the label and a
+ * file (the rule's own location, else the target's first source, else its place in
+ * assets.yaml). Something that is not a DiagnosticError is a crash (`rule-crashed`) and keeps
+ * its stack for --verbose.
  */
-export function failureMessage(error: unknown, decl: TargetDecl): { message: string; stack?: string } {
-  if (error instanceof LocatedErrors) return { message: error.errors.map((e) => e.format()).join('\n') };
-  if (error instanceof LocatedError) return { message: error.format() };
-  if (error instanceof RuleError) {
-    const file = error.file ?? decl.srcs[0];
-    const where = file
-      ? `${file}${error.line !== undefined ? `:${error.line}${error.column !== undefined ? `:${error.column}` : ''}` : ''}`
-      : formatPosition(decl);
-    return { message: `${where}: ${decl.label}: ${error.message}` };
+export function failureDiagnostics(error: unknown, decl: TargetDecl): { diagnostics: Diagnostic[]; stack?: string } {
+  const fallback = decl.srcs[0] ? { file: decl.srcs[0] } : positionIn(decl);
+  const about = (d: Diagnostic): Diagnostic => ({ ...d, label: d.label ?? decl.label, location: d.location ?? fallback });
+  if (error instanceof DiagnosticError) {
+    const diagnostics = error.diagnostics.map(about);
+    const stack = error instanceof ActionFailedError ? error.ruleStack : undefined;
+    return stack ? { diagnostics, stack } : { diagnostics };
   }
   const err = error instanceof Error ? error : new Error(String(error));
-  const file = decl.srcs[0] ?? formatPosition(decl);
-  return { message: `${file}: ${decl.label}: rule "${decl.rule}" failed: ${err.message}`, stack: err.stack };
-}
-
-function formatPosition(decl: TargetDecl): string {
-  const pos = positionIn(decl);
-  return `${pos.file}${pos.line !== undefined ? `:${pos.line}:${pos.column ?? 1}` : ''}`;
+  const diagnostic = about({ code: 'rule-crashed', severity: 'error', message: `rule "${decl.rule}" failed: ${err.message}` });
+  return err.stack ? { diagnostics: [diagnostic], stack: err.stack } : { diagnostics: [diagnostic] };
 }

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../hash/canonical-json.js';
-import { hashString } from '../hash/xxhash.js';
+import { sha256Hex } from '../hash/digest.js';
 
 /**
  * Everything an action key is made of, kept in readable form so `--explain` can diff the
@@ -19,14 +19,16 @@ export interface KeyInputs {
   srcs: Record<string, string>;
   /** Dependency label → its output digest keys, in order. */
   deps: Record<string, string[]>;
+  /** Tool name → identity (npm name@version, or package version + executable digest): see Rule.tools. */
+  tools: Record<string, string>;
 }
 
 /** Discovered path → digest key, or `absent`. */
 export type DiscoveredDigests = Record<string, string>;
 
-/** 128 bits from two seeded xxh64 runs: plenty for a cache shared by a whole studio. */
-function key128(text: string): string {
-  return hashString(text) + hashString(`kiln\u0000${text}`);
+/** SHA-256 (64 hex): keys address shared caches, so they must be collision-resistant too. */
+export function keyHash(text: string): string {
+  return sha256Hex(text);
 }
 
 /**
@@ -45,11 +47,12 @@ export function primaryKey(inputs: KeyInputs): string {
     canonicalJson(inputs.platform),
     JSON.stringify(Object.entries(inputs.srcs)),
     JSON.stringify(Object.entries(inputs.deps)),
+    canonicalJson(inputs.tools),
   ].join('\u0000');
-  return key128(text);
+  return keyHash(text);
 }
 
 /** Second-level key: the primary key plus the current digests of the discovered inputs. */
 export function resultKey(primary: string, discovered: DiscoveredDigests): string {
-  return key128(`${primary}\u0000${canonicalJson(discovered)}`);
+  return keyHash(`${primary}\u0000${canonicalJson(discovered)}`);
 }

@@ -4,6 +4,7 @@ import { digestKey } from '../hash/digest.js';
 import type { OutputRecord } from '../rule/output.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { BlobStore } from '../store/blob-store.js';
+import { ensureKilnFolder } from '../workspace/kiln-folder-marker.js';
 import type { MaterializedFile } from './materialized-file.js';
 
 /**
@@ -20,6 +21,8 @@ export async function materialize(
   fresh?: ReadonlyMap<string, Uint8Array>,
 ): Promise<string[]> {
   const paths: string[] = [];
+  // The marker lets `kiln clean` tell this folder from one of the user's.
+  if (outputs.length > 0) ensureKilnFolder(outDir, 'out');
   for (const output of outputs) {
     const rel = pkg ? `${pkg}/${output.name}` : output.name;
     const abs = join(outDir, rel);

@@ -1,27 +1,23 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Digest } from './digest.js';
-import { createHasher, hashBytes } from './xxhash.js';
+import { type Digest, Digester } from './digest.js';
 
 const CHUNK = 1 << 20;
 const scratch = Buffer.allocUnsafe(CHUNK);
 
 /**
- * Hash a file in 1 MiB chunks. Synchronous on purpose: the stat-cache miss path is short and
+ * SHA-256 a file in 1 MiB chunks. Synchronous on purpose: the stat-cache miss path is short and
  * sync reads avoid thousands of promise round-trips on big workspaces.
  */
 export function hashFile(path: string): Digest {
   const fd = openSync(path, 'r');
   try {
-    let size = 0;
+    const digester = new Digester();
     let bytesRead = readSync(fd, scratch, 0, CHUNK, null);
-    if (bytesRead < CHUNK) return { hash: hashBytes(scratch.subarray(0, bytesRead)), size: bytesRead };
-    const hasher = createHasher();
     while (bytesRead > 0) {
-      hasher.update(scratch.subarray(0, bytesRead));
-      size += bytesRead;
+      digester.update(scratch.subarray(0, bytesRead));
       bytesRead = readSync(fd, scratch, 0, CHUNK, null);
     }
-    return { hash: hasher.digest(), size };
+    return digester.digest();
   } finally {
     closeSync(fd);
   }

@@ -1,3 +1,4 @@
+import type { Diagnostic, SourceLocation } from '../diagnostic/diagnostic.js';
 import type { Digest } from '../hash/digest.js';
 import type { AssetType, LoadPriority } from './asset-type.js';
 import type { OutputMeta, OutputRecord } from './output.js';
@@ -22,16 +23,9 @@ export interface DepInfo {
   deps: readonly string[];
 }
 
-export interface Location {
-  file?: string;
-  line?: number;
-  column?: number;
-}
-
-export interface Diagnostic extends Location {
-  severity: 'warning' | 'error';
-  message: string;
-}
+/** Where in a file: the one location type (src/diagnostic's SourceLocation). */
+export type Location = SourceLocation;
+export type { Diagnostic };
 
 /**
  * Everything a rule may touch while it cooks. All input goes through here so the engine can
@@ -71,7 +65,8 @@ export interface RuleContext<A extends object = object, P extends object = objec
   readOutput(output: OutputRecord): Promise<Uint8Array>;
   /** Store an output in the CAS. The first output is the target's main output. */
   output(name: string, bytes: Uint8Array, meta?: OutputMeta): Promise<OutputRecord>;
-  warn(message: string, where?: Location): void;
+  /** A warning about the target; `where` without a file is the target itself. */
+  warn(message: string, where?: Partial<Location>): void;
   /** Per-target numbers for the summary JSON (sizes, PSNR, triangle counts…). */
   stat(name: string, value: number | string | boolean): void;
   /** A private scratch folder for tools that need real files; removed after the cook. */

@@ -1,6 +1,7 @@
 import type { AssetType } from './asset-type.js';
 import type { RuleContext } from './context.js';
 import type { ObjectSchema } from './schema.js';
+import type { ToolIdentities } from './tool-identity.js';
 
 /**
  * The contract every rule in `rules/` implements (glTF-Transform's one-shape-per-transform idea):
@@ -26,9 +27,28 @@ export interface Rule<A extends object = object, P extends object = object> {
   readonly transitiveDeps?: boolean;
   /** Sources are required unless this is false (bundles and groups take only deps). */
   readonly needsSources?: boolean;
+  /**
+   * The tools (codecs, compilers, executables) a cook with these attributes and platform settings
+   * runs, by identity: they join the action key. A rule that runs only its own code omits this.
+   * A tool that cannot be found throws a `tool-missing` DiagnosticError.
+   */
+  tools?(attrs: Readonly<A>, settings: Readonly<P>): Promise<ToolIdentities>;
+  /**
+   * Where a worker thread (or a remote executor) can import this rule: the module's URL and the
+   * exported factory that returns it when called with no arguments. Rules without it (test rules
+   * defined inline, rules built with injected codecs) always cook in the build's own thread.
+   */
+  readonly module?: RuleModule;
   cook(ctx: RuleContext<A, P>): Promise<void>;
   /** Run validators only, without producing outputs (`kiln validate`). Defaults to a full cook. */
   validate?(ctx: RuleContext<A, P>): Promise<void>;
+}
+
+export interface RuleModule {
+  /** `file:` URL of the module. */
+  url: string;
+  /** Name of the exported factory; it must return a rule with the same name and version. */
+  factory: string;
 }
 
 /** A rule with its generic parameters erased, as the registry stores it. */

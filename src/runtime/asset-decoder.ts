@@ -39,7 +39,7 @@ function countOf(parts: readonly AssetPart[], kind: IndexPart['kind']): number {
 
 /** An asset with none of its parts yet. */
 export function emptyAsset(asset: IndexAsset, entry: IndexEntry | undefined, parts: readonly AssetPart[] = []): LoadedAsset {
-  const base = { id: asset.id, label: asset.label, priority: asset.priority, meta: entry?.meta ?? {} };
+  const base = { id: asset.id, label: asset.label, priority: asset.priority, meta: entry?.meta ?? {}, outputs: {} as Record<string, Uint8Array> };
   const meta = base.meta;
   switch (asset.type) {
     case 'texture': {
@@ -67,6 +67,12 @@ export function emptyAsset(asset: IndexAsset, entry: IndexEntry | undefined, par
     }
     case 'data':
       return { ...base, type: 'data', value: undefined, byteLength: 0 };
+    case 'font':
+      return { ...base, type: 'font', bytes: new Uint8Array(0), metrics: undefined, atlas: undefined, subset: undefined };
+    case 'ui':
+      return { ...base, type: 'ui', bytes: new Uint8Array(0), atlas: new Uint8Array(0), rects: undefined };
+    case 'shader':
+      return { ...base, type: 'shader', bytes: new Uint8Array(0), variants: {} };
     default:
       return { ...base, type: asset.type, bytes: new Uint8Array(0) };
   }
@@ -122,33 +128,104 @@ export function decodeWhole(asset: IndexAsset, entry: IndexEntry | undefined, ra
       return { ...out, lods: [raw], bestLod: 0 };
     case 'audio':
       return { ...out, chunks: [raw], playableChunks: 1 };
-    case 'data': {
+    case 'data':
       if (!entry?.output.endsWith('.json')) return { ...out, value: raw, byteLength: raw.byteLength };
-      try {
-        return { ...out, value: JSON.parse(new TextDecoder().decode(raw)), byteLength: raw.byteLength };
-      } catch (error) {
-        throw new RuntimeError('corrupt', `${asset.label}: data is not JSON: ${(error as Error).message}`);
-      }
-    }
+      return { ...out, value: parseJson(raw, asset.label, 'data'), byteLength: raw.byteLength };
     default:
       return { ...out, bytes: raw };
   }
 }
 
-/** Bytes the decoded asset holds in memory. */
+/** One entry of an asset with its verified, decompressed bytes. */
+export interface EntryBytes {
+  entry: IndexEntry;
+  raw: Uint8Array;
+}
+
+/**
+ * The whole asset from every one of its entries (main first): parts of streamed entries go
+ * into mips / LODs / chunks, every other output into `outputs`, and the typed fields of fonts,
+ * UI atlases, shaders and image-file textures are filled from them.
+ */
+export function decodeAsset(asset: IndexAsset, entries: readonly EntryBytes[]): LoadedAsset {
+  const main = entries[0]?.entry;
+  const parted = entries.filter((e) => e.entry.parts.length > 0);
+  const decoded = parted.length > 0 ? decodeParts(asset, main, parted) : decodeWhole(asset, main, entries[0]?.raw ?? new Uint8Array(0));
+  return withOutputs(decoded, entries.filter((e) => e.entry.parts.length === 0));
+}
+
+/** `asset` with the given unstreamed outputs added and its typed fields completed from them. */
+export function withOutputs(asset: LoadedAsset, whole: readonly EntryBytes[]): LoadedAsset {
+  const outputs = { ...asset.outputs };
+  for (const { entry, raw } of whole) outputs[entry.output] = raw;
+  const out = { ...asset, outputs } as LoadedAsset;
+  const meta = out.meta;
+  const named = (key: string): Uint8Array | undefined => (typeof meta[key] === 'string' ? outputs[meta[key] as string] : undefined);
+  switch (out.type) {
+    case 'texture': {
+      // Image-file textures (PNG/WebP) store one file per mip, listed in meta.mipFiles.
+      const files = Array.isArray(meta.mipFiles) ? (meta.mipFiles as unknown[]) : [];
+      if (files.length <= 1 || files.some((f) => typeof f !== 'string' || !outputs[f])) return out;
+      const mips = files.map((f, level) => ({ level, width: Math.max(1, out.width >> level), height: Math.max(1, out.height >> level), bytes: outputs[f as string]! }));
+      return { ...out, mips, mipCount: mips.length, baseLevel: 0 };
+    }
+    case 'font': {
+      const subsetName = Object.keys(outputs).find((name) => name.endsWith('.subset.otf'));
+      return {
+        ...out,
+        metrics: out.bytes.byteLength > 0 ? parseJson(out.bytes, out.label, 'font metrics') : out.metrics,
+        atlas: named('atlas') ?? out.atlas,
+        subset: subsetName ? outputs[subsetName] : out.subset,
+      };
+    }
+    case 'ui': {
+      const rects = named('rects');
+      return { ...out, atlas: out.bytes, rects: rects ? parseJson(rects, out.label, 'UI rects') : out.rects };
+    }
+    case 'shader': {
+      const variants = { ...out.variants };
+      for (const { entry, raw } of whole) {
+        const name = typeof entry.meta.variant === 'string' ? entry.meta.variant : 'default';
+        variants[name] = { name, output: entry.output, bytes: raw, meta: entry.meta };
+      }
+      return { ...out, variants };
+    }
+    default:
+      return out;
+  }
+}
+
+function parseJson(raw: Uint8Array, label: string, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(raw));
+  } catch (error) {
+    throw new RuntimeError('corrupt', `${label}: ${what} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Bytes the decoded asset holds in memory (each buffer once: `bytes` is also in `outputs`). */
 export function memoryBytes(asset: LoadedAsset): number {
+  const buffers = new Set<Uint8Array>(Object.values(asset.outputs));
   switch (asset.type) {
     case 'texture':
-      return asset.mips.reduce((n, m) => n + (m?.bytes.byteLength ?? 0), 0);
+      for (const m of asset.mips) if (m) buffers.add(m.bytes);
+      break;
     case 'model':
-      return asset.lods.reduce((n, l) => n + (l?.byteLength ?? 0), 0);
+      for (const l of asset.lods) if (l) buffers.add(l);
+      break;
     case 'audio':
-      return asset.chunks.reduce((n, c) => n + (c?.byteLength ?? 0), 0);
+      for (const c of asset.chunks) if (c) buffers.add(c);
+      break;
     case 'data':
-      return asset.byteLength;
+      if (asset.value instanceof Uint8Array) buffers.add(asset.value);
+      else if (buffers.size === 0) return asset.byteLength;
+      break;
     default:
-      return asset.bytes.byteLength;
+      buffers.add(asset.bytes);
   }
+  let total = 0;
+  for (const b of buffers) total += b.byteLength;
+  return total;
 }
 
 export function isTexture(asset: LoadedAsset): asset is LoadedTexture {

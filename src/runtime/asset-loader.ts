@@ -9,6 +9,7 @@ import { BandwidthLimiter } from './bandwidth-limiter.js';
 import type { ByteRange, ByteSource } from './byte-source.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Decoders } from './decompress.js';
+import type { DiskCache } from './disk-cache/disk-cache.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { MemoryCache, type CacheBudgets } from './memory-cache.js';
 import { MetricsRecorder, type RuntimeMetrics } from './metrics.js';
@@ -27,6 +28,8 @@ export interface LoaderOptions {
   memory?: CacheBudgets;
   /** Replacement decoders (native zstd/zlib in Node…); default fzstd and DecompressionStream. */
   decoders?: Decoders;
+  /** Persistent tier below the memory cache (see disk-cache/): loads go memory → disk → source. */
+  diskCache?: DiskCache;
 }
 
 export interface LoadOptions {
@@ -68,6 +71,7 @@ export class AssetLoader {
   readonly limiter: BandwidthLimiter;
   readonly cache: MemoryCache<LoadedAsset>;
   readonly decoders: Decoders;
+  readonly diskCache: DiskCache | undefined;
   private readonly recorder: MetricsRecorder;
   private readonly inflight = new Map<string, SharedLoad>();
   private readonly coalescer: ReadCoalescer;
@@ -78,6 +82,8 @@ export class AssetLoader {
     this.limiter = new BandwidthLimiter(this.clock, options.bandwidth ?? 0);
     this.cache = new MemoryCache<LoadedAsset>(options.memory);
     this.decoders = options.decoders ?? {};
+    this.diskCache = options.diskCache;
+    this.diskCache?.attachPins((id) => this.cache.isPinned(id));
     this.recorder = new MetricsRecorder(() => this.clock.now());
     // under a bandwidth limit a run reserves at most ~100 ms of it, so urgent reads queue behind little
     this.coalescer = new ReadCoalescer(
@@ -175,7 +181,8 @@ export class AssetLoader {
   }
 
   metrics(): RuntimeMetrics {
-    return this.recorder.snapshot(this.cache.usage(), this.cache.evictions);
+    const snapshot = this.recorder.snapshot(this.cache.usage(), this.cache.evictions);
+    return this.diskCache ? { ...snapshot, disk: this.diskCache.metrics() } : snapshot;
   }
 
   /** Counts a load that completed through a stream handle (not through `load`). */

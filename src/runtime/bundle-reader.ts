@@ -7,11 +7,12 @@ import { FormatError } from '../bundle/format-error.js';
 import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type IndexAsset, type IndexEntry } from '../bundle/index-format.js';
 import { BLOCK, readTarHeader } from '../bundle/tar-header.js';
 import type { LoadPriority } from '../rule/asset-type.js';
-import { applyPart, assetParts, decodeParts, decodeWhole, emptyAsset, memoryBytes } from './asset-decoder.js';
+import { applyPart, assetParts, decodeAsset, emptyAsset, memoryBytes, withOutputs } from './asset-decoder.js';
 import { AssetLoader, type LoadOptions, type LoaderOptions } from './asset-loader.js';
 import type { ByteSource } from './byte-source.js';
 import { decompress } from './decompress.js';
-import { checkDigest, xxh64Text } from './digest-check.js';
+import { checkDigest, sha256Text } from './digest-check.js';
+import { readPart, readStoredEntry } from './disk-cache/cached-read.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { categoryOf } from './memory-cache.js';
 import type { RuntimeMetrics } from './metrics.js';
@@ -59,16 +60,11 @@ export class BundleReader {
     } catch (error) {
       return Promise.reject(error);
     }
-    const entry = this.mainEntry(asset);
-    const parted = this.entriesOf(asset).filter((e) => e.parts.length > 0);
+    // The whole asset: every output (all LODs, a font's atlas, UI rects, every shader variant).
+    const entries = this.entriesOf(asset);
     return this.loader.load(asset.id, asset.priority, options, async (urgency, signal) => {
-      let decoded: LoadedAsset;
-      if (parted.length > 0) {
-        const raws = await Promise.all(parted.map(async (e) => ({ entry: e, raw: await this.readVerified(e, urgency, signal) })));
-        decoded = decodeParts(asset, entry, raws);
-      } else {
-        decoded = decodeWhole(asset, entry, entry ? await this.readVerified(entry, urgency, signal) : new Uint8Array(0));
-      }
+      const raws = await Promise.all(entries.map(async (e) => ({ entry: e, raw: await this.readVerified(e, urgency, signal) })));
+      const decoded = decodeAsset(asset, raws);
       this.remember(decoded);
       return decoded;
     }) as Promise<T>;
@@ -94,23 +90,31 @@ export class BundleReader {
         handle.finish(cached);
         return;
       }
-      const parts = assetParts(this.entriesOf(asset));
+      const entries = this.entriesOf(asset);
+      const parts = assetParts(entries);
+      const whole = entries.filter((e) => e.parts.length === 0);
       if (parts.length === 0) {
-        handle.totalBytes = entry?.raw.size ?? 0;
-        const raw = entry ? await this.readVerified(entry, handle, handle.signal) : new Uint8Array(0);
-        const decoded = decodeWhole(asset, entry, raw);
-        handle.progress(decoded, undefined, raw.byteLength);
+        handle.totalBytes = whole.reduce((n, e) => n + e.raw.size, 0);
+        const raws = await Promise.all(whole.map(async (e) => ({ entry: e, raw: await this.readVerified(e, handle, handle.signal) })));
+        const decoded = decodeAsset(asset, raws);
+        handle.progress(decoded, undefined, handle.totalBytes);
         this.finishStream(handle, decoded, started);
         return;
       }
-      handle.totalBytes = parts.reduce((n, p) => n + p.part.size, 0);
+      handle.totalBytes = parts.reduce((n, p) => n + p.part.size, 0) + whole.reduce((n, e) => n + e.raw.size, 0);
       let current = emptyAsset(asset, entry, parts);
       for (const { part } of parts) {
-        const bytes = await this.loader.read(this.source, part.offset, part.size, handle, handle.signal);
-        await checkDigest(bytes, part.hash, `${asset.label} ${part.kind} ${part.index}`, part.size);
+        const bytes = await readPart(this.loader, this.source, part, `${asset.label} ${part.kind} ${part.index}`, handle, handle.signal);
         if (handle.state !== 'streaming') return;
         current = applyPart(current, part, bytes);
         handle.progress(current, part, part.size);
+      }
+      // Outputs without parts (a model's extra files, a font's atlas…) complete the asset.
+      if (whole.length > 0) {
+        const raws = await Promise.all(whole.map(async (e) => ({ entry: e, raw: await this.readVerified(e, handle, handle.signal) })));
+        if (handle.state !== 'streaming') return;
+        current = withOutputs(current, raws);
+        handle.progress(current, undefined, whole.reduce((n, e) => n + e.raw.size, 0));
       }
       this.finishStream(handle, current, started);
     } catch (error) {
@@ -172,8 +176,7 @@ export class BundleReader {
   }
 
   private async readVerified(entry: IndexEntry, urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array> {
-    const stored = await this.loader.read(this.source, entry.offset, entry.size, urgency, signal);
-    await checkDigest(stored, entry.stored.hash, `${this.source.name}: ${entry.path}`, entry.size);
+    const stored = await readStoredEntry(this.loader, this.source, entry, `${this.source.name}: ${entry.path}`, urgency, signal);
     if (entry.compression === 'none') return stored;
     const raw = await decompress(stored, entry.compression, entry.path, this.loader.decoders);
     await checkDigest(raw, entry.raw.hash, `${this.source.name}: ${entry.path} (decoded)`, entry.raw.size);
@@ -203,7 +206,7 @@ export async function openBundle(source: ByteSource, options: OpenOptions = {}):
     const bytes = await loader.read(source, BLOCK, header.size, UNTIL_READY);
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     const { index, hash, canonical } = parseBundleIndex(text);
-    const actual = await xxh64Text(canonical);
+    const actual = await sha256Text(canonical);
     if (actual !== hash) throw new FormatError(`index checksum ${actual} does not match ${hash}`);
     const size = await source.size();
     for (const entry of index.entries) {

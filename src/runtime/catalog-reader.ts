@@ -7,7 +7,9 @@ import { parseCatalog, type Catalog, type CatalogAsset } from '../bundle/catalog
 import { AssetLoader, type LoadOptions } from './asset-loader.js';
 import { openBundle, type BundleReader, type OpenOptions } from './bundle-reader.js';
 import type { ByteSource } from './byte-source.js';
-import { xxh64Text } from './digest-check.js';
+import { sha256Text } from './digest-check.js';
+import { catalogThroughCache } from './disk-cache/catalog-through-cache.js';
+import { openCachedBundle } from './disk-cache/open-cached-bundle.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { RuntimeError } from './runtime-error.js';
@@ -26,6 +28,8 @@ export class CatalogReader {
     readonly catalog: Catalog,
     readonly loader: AssetLoader,
     private readonly resolveSource: (file: string) => ByteSource,
+    /** Where the catalog came from (names its references in the disk cache). */
+    readonly name = 'catalog',
   ) {
     for (const asset of catalog.assets) {
       this.byKey.set(asset.id, asset);
@@ -46,7 +50,9 @@ export class CatalogReader {
     const asset = this.resolve(labelOrId);
     let bundle = this.bundles.get(asset.bundle);
     if (!bundle) {
-      bundle = openBundle(this.resolveSource(asset.bundle), { loader: this.loader });
+      const source = this.resolveSource(asset.bundle);
+      const disk = this.loader.diskCache;
+      bundle = disk ? openCachedBundle(disk, this.catalog, asset.bundle, source, this.loader, `${this.name}#${asset.bundle}`) : openBundle(source, { loader: this.loader });
       bundle.catch(() => this.bundles.delete(asset.bundle));
       this.bundles.set(asset.bundle, bundle);
     }
@@ -124,20 +130,28 @@ export async function openCatalog(source: ByteSource, options: CatalogOptions = 
       if (!source.sibling) throw new RuntimeError('not-found', `${source.name} cannot locate ${file}: pass options.resolve`);
       return source.sibling(file);
     });
-  const text = await readAll(source);
-  try {
-    const { catalog, hash, canonical } = parseCatalog(text);
-    const actual = await xxh64Text(canonical);
-    if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
-    return new CatalogReader(catalog, loader, resolve);
-  } catch (error) {
-    throw new RuntimeError('corrupt', `${source.name}: not a readable kiln catalog: ${(error as Error).message}`);
-  }
+  const fromBytes = async (bytes: Uint8Array): Promise<CatalogReader> => {
+    const text = utf8(source, bytes);
+    try {
+      const { catalog, hash, canonical } = parseCatalog(text);
+      const actual = await sha256Text(canonical);
+      if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
+      return new CatalogReader(catalog, loader, resolve, source.name);
+    } catch (error) {
+      throw new RuntimeError('corrupt', `${source.name}: not a readable kiln catalog: ${(error as Error).message}`);
+    }
+  };
+  // with a disk cache the last catalog is kept, so an offline start opens what it last saw
+  if (loader.diskCache) return catalogThroughCache(loader.diskCache, source.name, () => readAll(source), fromBytes);
+  return fromBytes(await readAll(source));
 }
 
 /** Catalogs are small: read whole. */
-async function readAll(source: ByteSource): Promise<string> {
-  const bytes = await source.read(0, await source.size());
+async function readAll(source: ByteSource): Promise<Uint8Array> {
+  return source.read(0, await source.size());
+}
+
+function utf8(source: ByteSource, bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

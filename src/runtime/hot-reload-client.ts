@@ -1,7 +1,8 @@
 /**
  * The game side of `kiln watch` (the seed's HotReloadSystem + ReloadHandler): subscribes to the
- * server's `/ws`, fetches the bytes of each changed asset by digest (only the changed streaming
- * parts when the layout is the same), verifies them, swaps the new version into the attached
+ * server's `/ws`, fetches every output of each changed asset by digest (nothing for outputs that
+ * did not change, only the changed streaming parts of an output whose layout is the same),
+ * verifies them, swaps the whole new version into the attached
  * loaders' caches (pinned, so eviction can never bring back the stale bundle copy) and into
  * LiveAsset handles, then calls the handlers registered for the asset's type:
  *
@@ -14,7 +15,7 @@
 import type { AssetLoader } from './asset-loader.js';
 import { checkDigest } from './digest-check.js';
 import { Emitter } from './emitter.js';
-import { decodeVersion, patchParts, samePartLayout } from './hot-reload-decode.js';
+import { changedPartIndexes, decodeVersion, digestParts, patchBlob, samePartLayout } from './hot-reload-decode.js';
 import { LiveAsset } from './hot-reload-live-asset.js';
 import { HotReloadMetrics, type HotReloadMetricsSnapshot } from './hot-reload-metrics.js';
 import {
@@ -32,6 +33,7 @@ import {
 import { globalSocket, messageText, type SocketConstructor, type SocketLike } from './hot-reload-socket.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { categoryOf } from './memory-cache.js';
+import { RuntimeError } from './runtime-error.js';
 import { memoryBytes } from './asset-decoder.js';
 import type { AssetType } from '../rule/asset-type.js';
 
@@ -86,6 +88,8 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
   readonly errors = new Map<string, ErrorMessage>();
   private readonly ids = new Map<string, string>();
   private readonly decoded = new Map<string, { asset: LoadedAsset; digest: string }>();
+  /** Verified bytes of every output held per label, so the next change fetches only what differs. */
+  private readonly blobs = new Map<string, Map<string, { output: OutputVersion; bytes: Uint8Array }>>();
   private readonly lives = new Map<string, LiveAsset>();
   private readonly handlers = new Map<string, Set<ReloadHandler>>();
   private readonly pinned = new Set<string>();
@@ -167,7 +171,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     const main = version.outputs[0]!;
     const held = this.decoded.get(version.label);
     if (held?.digest === main.digest) return held.asset;
-    const asset = decodeVersion(version, await this.blob(main.digest));
+    const asset = await this.fetchVersion(version);
     this.decoded.set(version.label, { asset, digest: main.digest });
     return asset;
   }
@@ -234,10 +238,9 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
       case 'hello':
         return this.greet(message);
       case 'changed': {
-        const before = this.versions.get(message.label)?.outputs[0];
         this.remember(message);
         this.emit('changed', message);
-        return this.apply(message.label, message, before);
+        return this.apply(message.label, message);
       }
       case 'removed':
         this.forget(message.label);
@@ -279,7 +282,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
         this.forget(label);
         this.lives.get(label)?.markRemoved('gone while disconnected');
       }
-      else if (this.versions.get(label)!.outputs[0]?.digest !== digest) await this.apply(label, undefined, undefined);
+      else if (this.versions.get(label)!.outputs[0]?.digest !== digest) await this.apply(label, undefined);
     }
   }
 
@@ -293,6 +296,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     const version = this.versions.get(label);
     this.versions.delete(label);
     this.decoded.delete(label);
+    this.blobs.delete(label);
     if (version) this.ids.delete(version.assetId);
   }
 
@@ -307,7 +311,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
   }
 
   /** Fetches, decodes and swaps in the server's current version of `label`. */
-  private async apply(label: string, change: ChangedMessage | undefined, before: OutputVersion | undefined): Promise<void> {
+  private async apply(label: string, change: ChangedMessage | undefined): Promise<void> {
     const version = this.versions.get(label);
     // A newer change for the same asset is queued behind this one: skip straight to it.
     if (!version || (change && this.announced.get(label) !== change.digest)) return;
@@ -320,9 +324,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     try {
       const held = this.decoded.get(label);
       const previous = held?.asset ?? this.fromLoaders(version.assetId);
-      // Patching parts is only right over exactly the version the change replaces.
-      const base = held && change && held.digest === change.previous && before?.digest === change.previous ? { asset: held.asset, output: before } : undefined;
-      const asset = await this.fetchVersion(version, base, change);
+      const asset = await this.fetchVersion(version);
       this.decoded.set(label, { asset, digest: main.digest });
       for (const loader of this.loaders) {
         if (!this.pinned.has(version.assetId)) loader.cache.pin(version.assetId);
@@ -349,17 +351,49 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     return undefined;
   }
 
-  /** Only the changed parts when patching `base` is possible; the whole blob otherwise. */
-  private async fetchVersion(version: AssetVersion, base: { asset: LoadedAsset; output: OutputVersion } | undefined, change: ChangedMessage | undefined): Promise<LoadedAsset> {
-    const main = version.outputs[0]!;
-    if (base && change && samePartLayout(base.output, main)) {
-      const indexes = change.parts.filter((p) => p.output === main.name).map((p) => main.parts.findIndex((q) => q.kind === p.kind && q.index === p.index));
-      if (indexes.every((i) => i >= 0) && indexes.length < main.parts.length) {
-        const fetched = await Promise.all(indexes.map(async (index) => ({ index, bytes: await this.blob(main.digest, main.parts[index]!) })));
-        this.recorder.partialFetches++;
-        return patchParts(base.asset, main, fetched);
-      }
-    }
-    return decodeVersion(version, await this.blob(main.digest));
+  /**
+   * Every output of `version`, verified: kept as is when its digest is the one held, patched from
+   * the held bytes with only the changed parts when the layout is the same (the result is checked
+   * against the output's digest, and fetched whole if it does not match), fetched whole otherwise.
+   */
+  private async fetchVersion(version: AssetVersion): Promise<LoadedAsset> {
+    const held = this.blobs.get(version.label);
+    const next = new Map<string, { output: OutputVersion; bytes: Uint8Array }>();
+    let partial = false;
+    await Promise.all(
+      version.outputs.map(async (output) => {
+        const before = held?.get(output.name);
+        let bytes: Uint8Array | undefined;
+        if (before?.output.digest === output.digest) bytes = before.bytes;
+        else if (before && samePartLayout(before.output, output)) {
+          const indexes = changedPartIndexes(before.output, output);
+          if (indexes.length < output.parts.length) {
+            const fetched = await Promise.all(indexes.map(async (index) => ({ index, bytes: await this.blob(output.digest, output.parts[index]!) })));
+            const patched = patchBlob(before.bytes, output, fetched);
+            const { hash, size } = digestParts(output.digest);
+            if (await matchesDigest(patched, hash, size)) {
+              bytes = patched;
+              partial = true;
+            }
+          }
+        }
+        next.set(output.name, { output, bytes: bytes ?? (await this.blob(output.digest)) });
+      }),
+    );
+    if (partial) this.recorder.partialFetches++;
+    const asset = decodeVersion(version, new Map([...next].map(([name, held]) => [name, held.bytes])));
+    this.blobs.set(version.label, next);
+    return asset;
+  }
+}
+
+async function matchesDigest(bytes: Uint8Array, hash: string, size: number): Promise<boolean> {
+  try {
+    await checkDigest(bytes, hash, 'patched output', size);
+    return true;
+  } catch (error) {
+    // Bytes outside every part changed too: the caller fetches the whole output instead.
+    if (error instanceof RuntimeError && error.code === 'corrupt') return false;
+    throw error;
   }
 }

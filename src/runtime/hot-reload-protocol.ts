@@ -14,7 +14,7 @@ export interface PartVersion {
   index: number;
   offset: number;
   size: number;
-  /** xxh64 of exactly these bytes. */
+  /** SHA-256 (hex) of exactly these bytes. */
   hash: string;
 }
 
@@ -22,7 +22,7 @@ export interface PartVersion {
 export interface OutputVersion {
   /** Output name as the rule produced it (`hero.ktx2`). */
   name: string;
-  /** Digest key `<xxh64>-<size>`: `GET /cas/<digest>` returns the bytes. */
+  /** Digest key `<sha256>-<size>`: `GET /cas/<digest>` returns the bytes. */
   digest: string;
   size: number;
   /** Facts the rule attached (width, format, …), without `parts`. */
@@ -123,6 +123,9 @@ export interface ErrorMessage {
   line?: number;
   column?: number;
   message: string;
+  /** The diagnostic's stable code (`rule-error`, `yaml-syntax`, …): switch on this, never on text. */
+  code?: string;
+  hints?: string[];
 }
 
 /** A target that was failing builds again (sent even when its output equals the last good one). */

@@ -28,7 +28,8 @@ export function httpSource(url: string | URL, options: HttpSourceOptions = {}): 
       return { response, body: new Uint8Array(await response.arrayBuffer()) };
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
-      throw new RuntimeError('io', `${href}: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message}`);
+      // fetch itself rejecting (not an HTTP status) means the server could not be reached
+      throw new RuntimeError('offline', `${href}: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message}`);
     }
   };
   const source: ByteSource = {

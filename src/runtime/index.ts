@@ -1,6 +1,7 @@
 /**
  * `kiln/runtime`: the game-side reader for kiln bundles and catalogs. Browser-safe: the only
- * Node-specific code (`fileSource`) loads `node:fs` lazily, on first use.
+ * Node-specific code (`fileSource`) loads `node:fs` lazily, on first use. The disk cache's folder
+ * store needs `node:fs` and is its own entry point, `kiln/runtime/folder-store`.
  */
 export { openBundle, BundleReader, type OpenOptions } from './bundle-reader.js';
 export { openCatalog, CatalogReader, type CatalogOptions } from './catalog-reader.js';
@@ -21,6 +22,12 @@ export type { Decoders } from './decompress.js';
 export type { BundleIndex, IndexAsset, IndexEntry, IndexPart } from '../bundle/index-format.js';
 export type { Catalog, CatalogAsset, CatalogBundle } from '../bundle/catalog-format.js';
 export type { AssetType, LoadPriority } from '../rule/asset-type.js';
+export { DiskCache, type DiskCacheOptions, type DiskCacheMetrics } from './disk-cache/disk-cache.js';
+export type { DiskStore, StoredEntry, StorageEstimate } from './disk-cache/disk-store.js';
+export { memoryStore, type MemoryStore } from './disk-cache/memory-store.js';
+export { indexedDbStore } from './disk-cache/indexeddb-store.js';
+export { cacheStorageStore } from './disk-cache/cache-storage-store.js';
+export { prefetch, downloadSize, type PrefetchTarget, type PrefetchProgress, type PrefetchOptions } from './disk-cache/prefetch.js';
 export { HotReloadClient, type HotReloadClientOptions, type ReloadEvent, type ReloadHandler, type HotReloadEvents } from './hot-reload-client.js';
 export { LiveAsset } from './hot-reload-live-asset.js';
 export { HotReloadMetrics, type HotReloadMetricsSnapshot } from './hot-reload-metrics.js';

@@ -1,6 +1,8 @@
 /**
- * What `load` and `stream` hand out, per asset type. Arrays are indexed by mip level / LOD /
- * chunk number; while streaming, entries not yet arrived are undefined.
+ * What `load` and `stream` hand out, per asset type: the whole asset, every output the rule
+ * cooked (all mips, LODs, chunks; a font's metrics and atlas; a UI atlas and its rects; every
+ * shader variant). Arrays are indexed by mip level / LOD / chunk number; while streaming, entries
+ * not yet arrived are undefined.
  */
 import type { AssetType, LoadPriority } from '../rule/asset-type.js';
 
@@ -10,6 +12,12 @@ interface AssetBase {
   priority: LoadPriority;
   /** Facts the cooking rule recorded (dimensions, formats, sample rates…). */
   meta: Record<string, unknown>;
+  /**
+   * Every output without streaming parts, by output name, verified (a font's atlas PNG and
+   * subset, a UI atlas's rects JSON, each shader variant, a script's source map…). Outputs with
+   * parts are in the typed fields (mips, lods, chunks) instead.
+   */
+  outputs: Record<string, Uint8Array>;
 }
 
 export interface TextureMip {
@@ -59,9 +67,46 @@ export interface LoadedData extends AssetBase {
   byteLength: number;
 }
 
+export interface LoadedFont extends AssetBase {
+  type: 'font';
+  /** The main output: glyph metrics JSON, as bytes. */
+  bytes: Uint8Array;
+  /** Parsed glyph metrics (`glyphs`, `kerning`, line metrics…). */
+  metrics: unknown;
+  /** The glyph atlas PNG (name in `meta.atlas`); undefined until it arrives. */
+  atlas: Uint8Array | undefined;
+  /** The subset font file, when the target cooks one. */
+  subset: Uint8Array | undefined;
+}
+
+export interface LoadedUi extends AssetBase {
+  type: 'ui';
+  /** The main output: the atlas PNG. */
+  bytes: Uint8Array;
+  atlas: Uint8Array;
+  /** Parsed rectangles JSON (name in `meta.rects`): `{ width, height, sprites: { name: rect } }`. */
+  rects: unknown;
+}
+
+export interface ShaderVariant {
+  /** Variant name (`default` when the target declares none). */
+  name: string;
+  output: string;
+  bytes: Uint8Array;
+  meta: Record<string, unknown>;
+}
+
+export interface LoadedShader extends AssetBase {
+  type: 'shader';
+  /** The first variant's bytes (the main output). */
+  bytes: Uint8Array;
+  /** Every variant, by variant name, in the order the target declares them. */
+  variants: Record<string, ShaderVariant>;
+}
+
 export interface LoadedBytes extends AssetBase {
-  type: Exclude<AssetType, 'texture' | 'model' | 'audio' | 'data'>;
+  type: Exclude<AssetType, 'texture' | 'model' | 'audio' | 'data' | 'font' | 'ui' | 'shader'>;
   bytes: Uint8Array;
 }
 
-export type LoadedAsset = LoadedTexture | LoadedModel | LoadedAudio | LoadedData | LoadedBytes;
+export type LoadedAsset = LoadedTexture | LoadedModel | LoadedAudio | LoadedData | LoadedFont | LoadedUi | LoadedShader | LoadedBytes;

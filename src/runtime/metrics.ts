@@ -1,4 +1,5 @@
 /** The seed's AssetPipelineMetrics for the reader: loads, hit rate, load time, bandwidth, memory. */
+import type { DiskCacheMetrics } from './disk-cache/disk-cache.js';
 import type { MemoryUsage } from './memory-cache.js';
 
 export interface RuntimeMetrics {
@@ -20,6 +21,8 @@ export interface RuntimeMetrics {
   streamingBandwidth: number;
   evictions: number;
   memory: MemoryUsage;
+  /** The disk cache tier's counters, when the loader has one. */
+  disk?: DiskCacheMetrics;
 }
 
 export class MetricsRecorder {

@@ -2,9 +2,10 @@
  * Every failure the reader reports. `code` says what to do about it: `corrupt` (bytes do not
  * match their digest, a truncated or malformed bundle: never retried into wrong data),
  * `not-found` (no such asset), `external` (the asset lives in another bundle: open the catalog),
- * `io` (the byte source failed), `aborted` (the caller cancelled).
+ * `io` (the byte source failed), `aborted` (the caller cancelled), `offline` (the source is
+ * unreachable and the disk cache does not hold what was asked for).
  */
-export type RuntimeErrorCode = 'corrupt' | 'not-found' | 'external' | 'io' | 'aborted';
+export type RuntimeErrorCode = 'corrupt' | 'not-found' | 'external' | 'io' | 'aborted' | 'offline';
 
 export class RuntimeError extends Error {
   override readonly name = 'RuntimeError';

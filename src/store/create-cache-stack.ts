@@ -3,6 +3,7 @@ import type { CacheStack } from './cache-stack.js';
 import { DiskActionCache } from './disk-action-cache.js';
 import { DiskBlobStore } from './disk-blob-store.js';
 import { HmacSigner } from './hmac-signer.js';
+import { InvalidEntryLog } from './invalid-entry-log.js';
 import { RemoteActionCache } from './remote-action-cache.js';
 import { type RemoteAuthEnv, remoteAuthHeaders } from './remote-auth.js';
 import { RemoteBlobStore } from './remote-blob-store.js';
@@ -46,9 +47,15 @@ export type ConfiguredCacheStack = CacheStack & { readonly metrics?: RemoteMetri
 
 /** The one place the engine and CLI get their cache from. Throws only on an invalid URL. */
 export function createCacheStack(options: CacheStackOptions): ConfiguredCacheStack {
+  const invalid = new InvalidEntryLog();
   const local: CacheStack = {
     blobs: new DiskBlobStore(join(options.localRoot, 'cas')),
-    actions: new DiskActionCache(join(options.localRoot, 'ac')),
+    actions: new DiskActionCache(join(options.localRoot, 'ac'), invalid),
+    // The build's one warning about invalid cache entries (local and remote alike).
+    flush: async () => {
+      const warning = invalid.take();
+      return warning ? [warning.message] : [];
+    },
   };
   const remote = options.remote;
   if (!remote) return local;
@@ -74,7 +81,7 @@ export function createCacheStack(options: CacheStackOptions): ConfiguredCacheSta
   return new TieredCacheStack({
     local,
     remoteBlobs: new RemoteBlobStore(client, metrics),
-    remoteActions: new RemoteActionCache(client, metrics, signer),
+    remoteActions: new RemoteActionCache(client, metrics, signer, invalid),
     mode: remote.mode,
     health,
     metrics,

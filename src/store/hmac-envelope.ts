@@ -1,4 +1,4 @@
-import { type ActionEntry, isActionEntry } from './action-entry.js';
+import { type ActionEntry, ENTRY_LIMITS, parseActionEntry } from './action-entry.js';
 import type { HmacSigner } from './hmac-signer.js';
 
 /**
@@ -28,15 +28,18 @@ export function encodeActionEntry(actionKey: string, entry: ActionEntry, signer:
 
 /** With a signer, only a correctly signed envelope is accepted; without one, both forms are read. */
 export function decodeActionEntry(actionKey: string, text: string, signer: HmacSigner | undefined): DecodedEntry {
+  // An envelope is the entry plus a signature and JSON escaping: twice the entry cap is plenty.
+  if (text.length > 2 * ENTRY_LIMITS.maxBytes) return { ok: false, reason: 'malformed' };
   const outer = parseJson(text);
   if (outer === undefined) return { ok: false, reason: 'malformed' };
   if (isEnvelope(outer)) {
     if (signer && !signer.verify(actionKey, outer.payload, outer.sig)) return { ok: false, reason: 'bad-signature' };
-    const entry = parseJson(outer.payload);
-    return isActionEntry(entry) ? { ok: true, entry } : { ok: false, reason: 'malformed' };
+    const entry = parseActionEntry(outer.payload);
+    return entry ? { ok: true, entry } : { ok: false, reason: 'malformed' };
   }
   if (signer) return { ok: false, reason: 'unsigned' };
-  return isActionEntry(outer) ? { ok: true, entry: outer } : { ok: false, reason: 'malformed' };
+  const entry = parseActionEntry(outer);
+  return entry ? { ok: true, entry } : { ok: false, reason: 'malformed' };
 }
 
 function isEnvelope(value: unknown): value is SignedEnvelope {

@@ -1,11 +1,14 @@
 import type { ActionCache } from './action-cache.js';
-import type { ActionEntry } from './action-entry.js';
+import { type ActionEntry, ENTRY_LIMITS } from './action-entry.js';
 import { decodeActionEntry, encodeActionEntry } from './hmac-envelope.js';
 import type { HmacSigner } from './hmac-signer.js';
+import type { InvalidEntryLog } from './invalid-entry-log.js';
 import type { RemoteHttpClient } from './remote-http-client.js';
 import type { RemoteMetrics } from './remote-metrics.js';
 
 const ACTION_KEY = /^[0-9a-zA-Z_-]{1,128}$/;
+/** Entry cap plus room for the signed envelope around it. */
+const MAX_ENVELOPE_BYTES = 2 * ENTRY_LIMITS.maxBytes;
 
 /**
  * `<base>/ac/<key>` on a Bazel-style HTTP cache. With a signer, entries are written signed and
@@ -19,15 +22,19 @@ export class RemoteActionCache implements ActionCache {
     private readonly client: RemoteHttpClient,
     private readonly metrics: RemoteMetrics,
     private readonly signer: HmacSigner | undefined,
+    private readonly invalid?: InvalidEntryLog,
   ) {}
 
   async get(key: string): Promise<ActionEntry | undefined> {
     if (!ACTION_KEY.test(key)) return undefined;
-    const result = await this.client.get(`ac/${key}`);
+    // An entry is small: a body over the cap is cut off by the client, never buffered whole.
+    const result = await this.client.get(`ac/${key}`, undefined, MAX_ENVELOPE_BYTES);
     if (result.kind !== 'hit') return undefined;
     const decoded = decodeActionEntry(key, Buffer.from(result.body).toString('utf8'), this.signer);
     if (!decoded.ok) {
-      this.metrics.verificationFailures += 1;
+      // Strictly parsed before anything is stored locally: a malformed entry is never copied down.
+      if (decoded.reason === 'malformed' && this.invalid) this.invalid.record('remote', key);
+      else this.metrics.verificationFailures += 1;
       return undefined;
     }
     return decoded.entry;

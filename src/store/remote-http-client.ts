@@ -7,7 +7,7 @@ export interface RemoteHttpClientOptions {
   base: string;
   /** Query string (with `?`) to append to every request, or ''. Some proxies want `?token=`. */
   query?: string;
-  /** Per-request timeout. Transfers of known size get one extra second per MiB. */
+  /** Per-request inactivity timeout (see `RemoteHttpTransport.send`); uploads get one extra second per MiB. */
   timeoutMs: number;
   /** Sent with every request (Authorization, custom headers). Never printed. */
   headers: Record<string, string>;
@@ -16,6 +16,14 @@ export interface RemoteHttpClientOptions {
   /** Shared keep-alive connection pools; one per stack by default. */
   transport?: RemoteHttpTransport;
 }
+
+/**
+ * The largest blob kiln downloads (and Node can hold in one Buffer). A cache entry claiming a
+ * 100 GB output is a miss: the target re-cooks locally instead of waiting a day for it.
+ */
+export const MAX_BLOB_BYTES = 2 ** 31 - 1;
+/** Body cap for requests whose caller gave none. */
+const DEFAULT_GET_CAP = 1 << 20;
 
 export type RemoteGet = { kind: 'hit'; body: Uint8Array } | { kind: 'miss' } | { kind: 'failed' };
 
@@ -37,8 +45,15 @@ export class RemoteHttpClient {
     return this.#options.health.available;
   }
 
-  async get(path: string, expectedSize?: number): Promise<RemoteGet> {
-    const response = await this.#request('GET', path, undefined, expectedSize);
+  /**
+   * `expectedSize` (a blob's digest size) is also the body cap; without it, `maxBytes` is. A blob
+   * declared larger than `MAX_BLOB_BYTES` is not even requested: sizes in entries are not trusted.
+   */
+  async get(path: string, expectedSize?: number, maxBytes?: number): Promise<RemoteGet> {
+    if (expectedSize !== undefined && (!Number.isSafeInteger(expectedSize) || expectedSize < 0 || expectedSize > MAX_BLOB_BYTES)) {
+      return { kind: 'miss' };
+    }
+    const response = await this.#request('GET', path, undefined, expectedSize ?? maxBytes ?? DEFAULT_GET_CAP);
     if (response === undefined) return { kind: 'failed' };
     if (response.status === 404) {
       this.#options.health.succeeded();
@@ -58,7 +73,7 @@ export class RemoteHttpClient {
 
   /** `undefined` means "could not tell" (failure); callers treat it as absent. */
   async head(path: string): Promise<boolean | undefined> {
-    const response = await this.#request('HEAD', path, undefined, undefined);
+    const response = await this.#request('HEAD', path, undefined, 0);
     if (response === undefined) return undefined;
     if (response.status === 200 || response.status === 404) {
       this.#options.health.succeeded();
@@ -69,7 +84,7 @@ export class RemoteHttpClient {
   }
 
   async put(path: string, body: Uint8Array, signal?: AbortSignal): Promise<boolean> {
-    const response = await this.#request('PUT', path, body, body.byteLength, signal);
+    const response = await this.#request('PUT', path, body, DEFAULT_GET_CAP, signal);
     if (response === undefined) return false;
     if (response.status < 200 || response.status > 299) {
       this.#failStatus(response);
@@ -84,16 +99,14 @@ export class RemoteHttpClient {
     method: 'GET' | 'PUT' | 'HEAD',
     path: string,
     body: Uint8Array | undefined,
-    size: number | undefined,
+    maxBytes: number,
     cancel?: AbortSignal,
   ): Promise<TransportResponse | undefined> {
     if (!this.#options.health.available || cancel?.aborted) return undefined;
     const url = `${this.#options.base}${path}${this.#options.query ?? ''}`;
-    // Transfers of known size get one extra second per MiB, so big blobs on slow links finish.
-    const timeoutMs = this.#options.timeoutMs + Math.ceil((size ?? 0) / (1 << 20)) * 1000;
     this.#options.health.started();
     try {
-      return await this.#transport.send(method, url, this.#options.headers, body, timeoutMs, cancel);
+      return await this.#transport.send(method, url, this.#options.headers, body, this.#options.timeoutMs, cancel, maxBytes);
     } catch (error) {
       // Abandoned at the flush deadline: not the server's fault, so no warning and no breaker.
       if (!(error instanceof TransportError) && cancel?.aborted) {

@@ -1,12 +1,12 @@
 /**
- * Turns a target's recorded outputs into the protocol's AssetVersion, with an xxh64 per streaming
+ * Turns a target's recorded outputs into the protocol's AssetVersion, with a SHA-256 per streaming
  * part (read once per blob digest and remembered), and says which parts differ between two
  * versions — so a client re-uploads only the mips that changed.
  */
 import type { Builder } from '../engine/builder.js';
 import type { TargetGraph } from '../graph/target-graph.js';
 import { digestKey } from '../hash/digest.js';
-import { hashBytes } from '../hash/xxhash.js';
+import { sha256Hex } from '../hash/digest.js';
 import type { StreamPart } from '../rule/output.js';
 import type { AssetVersion, ChangedMessage, OutputVersion, PartVersion } from '../runtime/hot-reload-protocol.js';
 import { assetIdOf } from '../workspace/label.js';
@@ -35,7 +35,7 @@ export class AssetVersions {
     if (known) return known;
     const bytes = await builder.cache.blobs.get(digest);
     if (!bytes) return [];
-    const hashed = parts.map((p) => ({ kind: p.kind, index: p.index, offset: p.offset, size: p.size, hash: hashBytes(bytes.subarray(p.offset, p.offset + p.size)) }));
+    const hashed = parts.map((p) => ({ kind: p.kind, index: p.index, offset: p.offset, size: p.size, hash: sha256Hex(bytes.subarray(p.offset, p.offset + p.size)) }));
     this.partHashes.set(key, hashed);
     return hashed;
   }

@@ -1,7 +1,8 @@
 /**
  * Parses a single HTTP `Range: bytes=…` header against a blob size (the runtime's httpSource asks
  * for one range per read). Multi-range requests are answered with the whole blob, which RFC 9110
- * allows.
+ * allows. A syntactically invalid range (`bytes=10-5`) is ignored, as RFC 9110 §14.2 says, and
+ * answered with the whole blob; only a valid range that starts past the end is unsatisfiable.
  */
 export type ByteRange = { start: number; end: number } | 'unsatisfiable' | undefined;
 
@@ -15,7 +16,8 @@ export function parseByteRange(header: string | undefined, size: number): ByteRa
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(match[1]);
+  if (match[2] !== '' && Number(match[2]) < start) return undefined;
   const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
+  if (start >= size) return 'unsatisfiable';
   return { start, end };
 }

@@ -3,7 +3,8 @@
  * single byte ranges, so a client can fetch just the changed mips, and immutable caching since a
  * digest never changes meaning), and a WebSocket at `/ws` that greets each client with a snapshot
  * (`hello`) and then receives every protocol message. Nothing is ever read from the workspace
- * folder: a URL can only name a digest.
+ * folder: a URL can only name a digest. Every request passes `OriginPolicy` first (Host and
+ * Origin; DNS rebinding, other sites in the artist's browser).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { parseDigestKey } from '../hash/digest.js';
 import type { HelloMessage, ServerMessage } from '../runtime/hot-reload-protocol.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { parseByteRange } from './byte-range.js';
+import { OriginPolicy } from './origin-policy.js';
 
 export interface DevServerOptions {
   /** Where blobs come from (the builder's cache stack; replaced when the builder is re-created). */
@@ -19,9 +21,17 @@ export interface DevServerOptions {
   hello: () => HelloMessage;
   host?: string;
   port?: number;
+  /** Origins besides loopback pages that may read blobs and open `/ws` (`--allow-origin`). */
+  allowedOrigins?: readonly string[];
+  /** The studio page and its API (`/`, `/app/*`, `/api/*`): answers true when the request was its. */
+  page?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
-const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-range, content-length, etag' };
+/**
+ * Clients never send anything the server reads; a frame bigger than this closes the socket
+ * (ws's default of 100 MiB let 8 clients push the server to 1.1 GB).
+ */
+export const MAX_CLIENT_FRAME = 4 * 1024;
 
 export class DevServer {
   private readonly http: Server;
@@ -29,10 +39,17 @@ export class DevServer {
   /** Blob requests answered (for tests and the status line). */
   blobRequests = 0;
 
+  private readonly policy: OriginPolicy;
+
   constructor(private readonly options: DevServerOptions) {
+    this.policy = new OriginPolicy({ boundHost: options.host ?? '127.0.0.1', allowedOrigins: options.allowedOrigins ?? [] });
     this.http = createServer((req, res) => void this.handle(req, res));
-    this.sockets = new WebSocketServer({ noServer: true });
+    this.sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME });
     this.http.on('upgrade', (req, socket, head) => {
+      if (!this.policy.hostAllowed(req.headers.host) || !this.policy.originAllowed(req.headers.origin)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
+        return;
+      }
       if (new URL(req.url ?? '/', 'http://x').pathname !== '/ws') {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
         return;
@@ -71,17 +88,26 @@ export class DevServer {
 
   private welcome(ws: WebSocket): void {
     ws.send(JSON.stringify(this.options.hello()));
+    // Over `maxPayload`, ws closes the socket with 1009 after discarding what arrived.
     // Clients only listen; anything they send is ignored, but errors must not crash the server.
     ws.on('error', () => undefined);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.policy.hostAllowed(req.headers.host) || !this.policy.originAllowed(req.headers.origin)) {
+      res.writeHead(403, { 'content-type': 'text/plain', vary: 'origin' }).end('kiln watch: this host or origin may not use the dev server (see --allow-origin)\n');
+      return;
+    }
+    // A page of an unlisted site can still embed a URL without sending Origin (no-cors): say the
+    // bytes are for same-site readers only and must not be sniffed into a script.
+    const CORS = { ...this.policy.corsHeaders(req.headers.origin), 'cross-origin-resource-policy': 'same-site', 'x-content-type-options': 'nosniff' };
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const match = /^\/cas\/([^/]+)$/.exec(path);
     if (req.method === 'OPTIONS') {
       res.writeHead(204, { ...CORS, 'access-control-allow-headers': 'range', 'access-control-allow-methods': 'GET, HEAD' }).end();
       return;
     }
+    if (!match && this.options.page && (await this.options.page(req, res))) return;
     if (!match) {
       res.writeHead(404, { ...CORS, 'content-type': 'text/plain' }).end('kiln watch: blobs at /cas/<digest>, events at /ws\n');
       return;
@@ -92,7 +118,7 @@ export class DevServer {
     }
     const digest = parseDigestKey(match[1]!);
     if (!digest) {
-      res.writeHead(400, { ...CORS, 'content-type': 'text/plain' }).end('bad digest: expected <16 hex>-<size>\n');
+      res.writeHead(400, { ...CORS, 'content-type': 'text/plain' }).end('bad digest: expected <64 hex sha256>-<size>\n');
       return;
     }
     let bytes: Uint8Array | undefined;

@@ -13,13 +13,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Builder } from '../engine/builder.js';
 import type { BuildSummary, TargetReport } from '../engine/build-result.js';
-import { assetIdOf, buildErrorLocation } from '../engine/engine-api.js';
+import { assetIdOf } from '../engine/engine-api.js';
 import type { TargetGraph } from '../graph/target-graph.js';
 import type { AssetVersion, BuildTimings, ErrorMessage, HelloMessage, ServerMessage } from '../runtime/hot-reload-protocol.js';
 import { HOT_RELOAD_PROTOCOL } from '../runtime/hot-reload-protocol.js';
+import { type Diagnostic, DiagnosticError } from '../diagnostic/diagnostic.js';
+import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 import { AssetVersions, changedParts, sameOutputs } from './asset-versions.js';
 import { ChangeBatcher, type ChangeBatch } from './change-batcher.js';
-import { locateError } from './error-location.js';
 import { FileWatcher, workspaceRelative } from './file-watcher.js';
 
 export interface RebuildLoopOptions {
@@ -236,15 +237,15 @@ export class RebuildLoop {
 
   private fail(target: TargetReport, build: number, savedAt: number): void {
     const { label } = target;
-    const text = target.error ?? 'failed';
-    if (text.includes('source file not found')) {
+    const diagnostic = target.diagnostics.find((d) => d.severity === 'error') ?? { code: 'rule-crashed', severity: 'error', message: 'failed', label };
+    const text = formatDiagnostic(diagnostic);
+    if (diagnostic.code === 'source-missing') {
       // A deleted source: the target cannot exist any more. Clients drop it.
       if (this.current.delete(label)) this.options.send({ type: 'removed', build, label, assetId: assetIdOf(label), reason: text, savedAt });
       this.failing.delete(label);
       return;
     }
-    const located = locateError(text, label);
-    const message: ErrorMessage = { type: 'error', build, label, ...located };
+    const message: ErrorMessage = { type: 'error', build, label, ...errorFields(diagnostic) };
     const before = this.failing.get(label);
     this.failing.set(label, message);
     if (before?.message !== message.message || before.file !== message.file || before.line !== message.line) {
@@ -254,12 +255,23 @@ export class RebuildLoop {
   }
 
   private errorOf(label: string, error: unknown, build = this.builds): ErrorMessage {
-    const where = buildErrorLocation(error);
-    const message = (error as Error).message ?? String(error);
-    if (!where) return { type: 'error', build, label, message };
-    const { label: about, ...place } = where;
-    return { type: 'error', build, label: about ?? label, ...place, message };
+    const first = error instanceof DiagnosticError ? error.diagnostics[0] : undefined;
+    // An error in the root assets.yaml is about the workspace, not about the watched patterns.
+    const about = first?.label ?? (first?.location?.file === 'assets.yaml' ? 'assets.yaml' : label);
+    if (first) return { type: 'error', build, label: about, ...errorFields(first), message: (error as Error).message };
+    return { type: 'error', build, label, message: (error as Error).message ?? String(error) };
   }
+}
+
+/** The protocol's error fields are the Diagnostic's: clients point at the line without parsing text. */
+function errorFields(d: Diagnostic): Pick<ErrorMessage, 'file' | 'line' | 'column' | 'message' | 'code' | 'hints'> {
+  const loc = d.location;
+  return {
+    code: d.code,
+    message: d.message,
+    ...(loc ? { file: loc.file, ...(loc.line !== undefined ? { line: loc.line } : {}), ...(loc.column !== undefined ? { column: loc.column } : {}) } : {}),
+    ...(d.hints?.length ? { hints: d.hints } : {}),
+  };
 }
 
 function round(ms: number): number {

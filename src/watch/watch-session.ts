@@ -4,7 +4,7 @@
  */
 import type { Builder } from '../engine/builder.js';
 import type { ServerMessage } from '../runtime/hot-reload-protocol.js';
-import { DevServer } from './dev-server.js';
+import { DevServer, type DevServerOptions } from './dev-server.js';
 import { RebuildLoop } from './rebuild-loop.js';
 
 export interface WatchOptions {
@@ -14,12 +14,16 @@ export interface WatchOptions {
   host?: string;
   /** Default 0 (any free port). */
   port?: number;
+  /** Origins besides loopback pages allowed to read blobs and open `/ws` (see OriginPolicy). */
+  allowedOrigins?: readonly string[];
   quietMs?: number;
   maxWaitMs?: number;
   deleteGraceMs?: number;
   log?: (line: string) => void;
   /** Every message as it is broadcast (tests, logging). */
   onMessage?: (message: ServerMessage) => void;
+  /** The studio page at `/` (see DevServerOptions.page). */
+  page?: DevServerOptions['page'];
 }
 
 export interface WatchSession {
@@ -44,7 +48,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       server?.broadcast(message);
     },
   });
-  server = new DevServer({ blobs: () => loop.builder.cache.blobs, hello: () => loop.hello(), host: options.host, port: options.port });
+  server = new DevServer({ blobs: () => loop.builder.cache.blobs, hello: () => loop.hello(), host: options.host, port: options.port, allowedOrigins: options.allowedOrigins, page: options.page });
   // Listen first so a port conflict fails fast, before a possibly long first build.
   const { url, port } = await server.listen();
   try {

@@ -1,43 +1,36 @@
-/**
- * An error the user caused and can fix: it names the file (with line:column when it comes from
- * YAML) and the target label. The CLI prints `format()` and no stack trace.
- */
-export interface SourcePosition {
-  file: string;
-  line?: number;
-  column?: number;
-}
+import { type DiagnosticCode, DiagnosticError, type SourceLocation } from '../diagnostic/diagnostic.js';
+import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 
-export class LocatedError extends Error {
-  override readonly name = 'LocatedError';
+/** @deprecated the one location type is `SourceLocation` (src/diagnostic); kept as an alias for callers. */
+export type SourcePosition = SourceLocation;
+
+/**
+ * An error the user caused and can fix while loading the workspace: a DiagnosticError that
+ * names the file (with line:column when it comes from YAML) and the target label. The CLI prints
+ * `format()` and no stack trace.
+ */
+export class LocatedError extends DiagnosticError {
+  override readonly name: string = 'LocatedError';
 
   constructor(
     message: string,
-    readonly where: SourcePosition | undefined,
+    readonly where: SourceLocation | undefined,
     readonly label?: string,
+    code: DiagnosticCode = 'bad-config',
   ) {
-    super(message);
+    super({ code, severity: 'error', message, ...(label ? { label } : {}), ...(where ? { location: where } : {}) });
   }
 
   format(): string {
-    const parts: string[] = [];
-    if (this.where) {
-      let place = this.where.file;
-      if (this.where.line !== undefined) place += `:${this.where.line}`;
-      if (this.where.line !== undefined && this.where.column !== undefined) place += `:${this.where.column}`;
-      parts.push(place);
-    }
-    if (this.label) parts.push(this.label);
-    parts.push(this.message);
-    return parts.join(': ');
+    return formatDiagnostic(this.diagnostics[0]!);
   }
 }
 
 /** Several errors found in one pass (all bad attributes of a package), reported together. */
-export class LocatedErrors extends Error {
-  override readonly name = 'LocatedErrors';
+export class LocatedErrors extends DiagnosticError {
+  override readonly name: string = 'LocatedErrors';
 
   constructor(readonly errors: LocatedError[]) {
-    super(errors.map((error) => error.format()).join('\n'));
+    super(errors.flatMap((error) => error.diagnostics));
   }
 }

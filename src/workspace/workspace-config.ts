@@ -1,4 +1,5 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { s, type SchemaIssue } from '../rule/schema.js';
 import { LocatedError, LocatedErrors } from './located-error.js';
 import type { YamlFile } from './yaml-file.js';
@@ -19,6 +20,8 @@ export interface WorkspaceConfig {
   /** platform → rule name → settings. */
   platforms: Record<string, Record<string, Record<string, unknown>>>;
   remoteCache?: { url: string; mode?: 'read' | 'read-write'; timeout_ms?: number };
+  /** The root `budgets:` section as written; checked by src/budget/budget-spec.ts. */
+  budgets?: Record<string, unknown>;
   /** The parsed root file, for positions of platform settings errors. */
   file: YamlFile;
 }
@@ -34,6 +37,7 @@ interface RootYaml {
   default_platform?: string;
   rules?: Record<string, Record<string, unknown>>;
   platforms?: Record<string, Record<string, Record<string, unknown>>>;
+  budgets?: Record<string, unknown>;
 }
 
 const settingsMap = s.record(s.record(s.any()));
@@ -52,6 +56,7 @@ const rootSchema = s.object<RootYaml>(
     default_platform: s.string(),
     rules: settingsMap,
     platforms: s.record(settingsMap),
+    budgets: s.record(s.any()),
   },
   ['workspace'],
 );
@@ -79,20 +84,66 @@ export function readWorkspaceConfig(root: string, file: YamlFile): WorkspaceConf
   if (isAbsolute(packagesPath) || packagesPath.split('/').includes('..')) {
     throw new LocatedError('workspace.packages must be a folder inside the workspace', file.positionOf(['workspace', 'packages']));
   }
-  const inRoot = (path: string) => (isAbsolute(path) ? path : join(root, path));
+  const packagesDir = resolve(root, packagesPath);
+  const cacheDir = kilnFolder(root, packagesDir, file, 'cache', raw.workspace.cache ?? '.kiln');
+  const outDir = kilnFolder(root, packagesDir, file, 'out', raw.workspace.out ?? 'kiln-out');
+  if (overlaps(cacheDir, outDir)) {
+    throw new LocatedError('workspace.out and workspace.cache must be separate folders (neither inside the other)', file.positionOf(['workspace', 'out']));
+  }
   return {
     root,
     name: raw.workspace.name ?? 'workspace',
-    packagesDir: resolve(root, packagesPath),
+    packagesDir,
     packagesPath: packagesPath === '.' ? '' : packagesPath,
-    cacheDir: inRoot(raw.workspace.cache ?? '.kiln'),
-    outDir: inRoot(raw.workspace.out ?? 'kiln-out'),
+    cacheDir,
+    outDir,
     defaultPlatform,
     ruleSettings: raw.rules ?? {},
     platforms,
     remoteCache: raw.workspace.remote_cache,
+    budgets: raw.budgets,
     file,
   };
+}
+
+/**
+ * `out` and `cache` are folders kiln writes and `kiln clean` deletes, so a typo there must not
+ * point at anything else: each must be strictly inside the workspace (also after following
+ * symlinks), and must neither be nor contain the root or the packages folder (the sources).
+ */
+function kilnFolder(root: string, packagesDir: string, file: YamlFile, key: 'out' | 'cache', value: string): string {
+  const at = file.positionOf(['workspace', key]);
+  const abs = resolve(root, value);
+  if (value.includes('\0') || isAbsolute(value) || !inside(root, abs)) {
+    throw new LocatedError(`workspace.${key} must be a folder inside the workspace (relative, no ".."), got "${value}"`, at);
+  }
+  if (inside(abs, packagesDir) || abs === packagesDir) {
+    throw new LocatedError(`workspace.${key} "${value}" would contain the packages folder (your sources); pick a folder of its own such as ${key === 'out' ? 'kiln-out' : '.kiln'}`, at);
+  }
+  const real = realpathOrUndefined(abs);
+  const realRoot = realpathOrUndefined(root) ?? root;
+  if (real !== undefined && !inside(realRoot, real)) {
+    throw new LocatedError(`workspace.${key} "${value}" is a symlink to ${real}, outside the workspace`, at);
+  }
+  return abs;
+}
+
+/** `child` is strictly below `parent` (lexically). */
+function inside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+function overlaps(a: string, b: string): boolean {
+  return a === b || inside(a, b) || inside(b, a);
+}
+
+function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A rule's settings for one platform: workspace-wide `rules:` first, the platform's on top. */

@@ -1,6 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { LocatedError, type SourcePosition } from './located-error.js';
+
+/** yaml's resource-exhaustion guard: how many alias expansions one document may make. */
+const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * The largest assets.yaml kiln parses: 12 Mi characters, ~300k one-line targets. A document
+ * parsed with positions costs ~150 bytes of heap per character (measured: 91k targets, 3.7 MB →
+ * 543 MB), so this stays under ~1.8 GB, below V8's default heap limit (~4 GB here, 2 GB on small
+ * machines is still survivable for the parse alone). An 895k-target file (36 MB) would need
+ * ~5 GB and abort V8; refusing it is a clear error naming the file instead. Split big packages.
+ */
+export const MAX_YAML_CHARS = 12 * 1024 * 1024;
 
 interface Parsed {
   doc: Document.Parsed;
@@ -41,12 +53,23 @@ export class YamlFile {
   private document(): Parsed {
     if (!this.parsed) {
       const lines = new LineCounter();
-      const doc = parseDocument(this.text(), { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+      const text = this.text();
+      if (text.length > MAX_YAML_CHARS) {
+        throw new LocatedError(`YAML too large: ${text.length} characters, at most ${MAX_YAML_CHARS} per assets.yaml (split the package)`, { file: this.file });
+      }
+      // uniqueKeys: false — yaml's own check compares every key with every other (91k targets:
+      // 51 s); `firstDuplicateKey` does the same job with a Set per mapping.
+      const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
       const first = doc.errors[0];
       if (first) {
         const pos = first.linePos?.[0];
         const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
         throw new LocatedError(`invalid YAML: ${message}`, { file: this.file, line: pos?.line, column: pos?.col });
+      }
+      const duplicate = firstDuplicateKey(doc);
+      if (duplicate) {
+        const pos = lines.linePos(duplicate.offset);
+        throw new LocatedError(`invalid YAML: Map keys must be unique ("${duplicate.key}" appears twice)`, { file: this.file, line: pos.line, column: pos.col });
       }
       this.parsed = { doc, lines };
     }
@@ -56,7 +79,13 @@ export class YamlFile {
   toJS(): unknown {
     // The cached value is shared, not copied: nothing downstream mutates declarations.
     if (this.value.known) return this.value.value;
-    return this.document().doc.toJS({ maxAliasCount: 1000 });
+    try {
+      return this.document().doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      if (error instanceof LocatedError) throw error;
+      // yaml throws a bare ReferenceError for a "billion laughs" alias bomb; make it this file's error.
+      throw new LocatedError(`YAML too complex: ${(error as Error).message} (anchors may expand at most ${MAX_ALIAS_COUNT} aliases)`, { file: this.file });
+    }
   }
 
   /** Position of the value at `path` (or of its key when `key` is true), falling back to its parent. */
@@ -90,6 +119,37 @@ export class YamlFile {
     const pos = parsed.lines.linePos(offset);
     return { file: this.file, line: pos.line, column: pos.col };
   }
+}
+
+/**
+ * The first key that repeats within one mapping, in document order: one Set per mapping, an
+ * explicit stack instead of recursion (nesting depth comes from the file).
+ */
+function firstDuplicateKey(doc: Document.Parsed): { key: string; offset: number } | undefined {
+  const stack: unknown[] = [doc.contents];
+  let found: { key: string; offset: number } | undefined;
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const key = item.key;
+        if (isScalar(key)) {
+          const name = `${typeof key.value}:${String(key.value)}`;
+          if (seen.has(name)) {
+            const offset = key.range?.[0] ?? 0;
+            if (!found || offset < found.offset) found = { key: String(key.value), offset };
+          }
+          seen.add(name);
+        }
+        stack.push(item.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return found;
 }
 
 function readText(absPath: string, displayPath: string): string {

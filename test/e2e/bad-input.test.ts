@@ -16,6 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type KilnRun, kiln } from '../support/run-kiln.js';
 import { type TempWorkspace, tempWorkspace } from '../support/temp-workspace.js';
 import { noisePng } from './support/generated-workspace.js';
+import type { TargetReport } from '../../src/engine/build-result.js';
+import { formatDiagnostic } from '../../src/diagnostic/format-diagnostic.js';
+
+/** A target's errors from the summary JSON, formatted as the CLI prints them. */
+const errorText = (report: TargetReport | undefined) => (report?.diagnostics ?? []).filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n');
 
 const CORPUS = join(REPO_ROOT, '../shared/corpus');
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/bad-input');
@@ -234,7 +239,7 @@ describe('bad input through the CLI', () => {
       for (const { label, file } of fixtureTargets) {
         const report = run.summary?.targets.find((t) => t.label === label);
         expect(report?.status, label).toBe('failed');
-        expect(report?.error, label).toContain(`${file}: ${label}: `);
+        expect(errorText(report), label).toContain(`${file}: ${label}: `);
         // A rule error, not a crash of the rule (those keep a stack for --verbose).
         expect((report as { stack?: string } | undefined)?.stack, label).toBeUndefined();
         expectCleanFailure(run, label, file, `${label}: `);
@@ -266,8 +271,8 @@ describe('bad input through the CLI', () => {
         if (!report) problems.push(`${label}: not in the summary`);
         else if (report.status !== 'failed') {
           if (!TOLERATED.has(label) || report.status !== 'executed') problems.push(`${label}: ${report.status}, expected failed`);
-        } else if (!report.error?.startsWith(`${file}: ${label}: `)) problems.push(`${label}: unclear error: ${report.error}`);
-        else if ((report as { stack?: string }).stack) problems.push(`${label}: the rule crashed instead of refusing the file: ${report.error}`);
+        } else if (!errorText(report).startsWith(`${file}: ${label}: `)) problems.push(`${label}: unclear error: ${errorText(report)}`);
+        else if ((report as { stack?: string }).stack) problems.push(`${label}: the rule crashed instead of refusing the file: ${errorText(report)}`);
       }
       expect(problems).toEqual([]);
     });

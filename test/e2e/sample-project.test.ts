@@ -62,8 +62,8 @@ describe('kiln build //levels/forest:bundle on the sample project', () => {
       try {
         const a = kiln(fresh.root, ['build', BUNDLE, '--jobs', '1']);
         const b = kiln(other.root, ['build', BUNDLE, '--jobs', '2'], { TZ: 'Asia/Tokyo', LANG: 'de_DE.UTF-8' });
-        expect(a.code).toBe(0);
-        expect(b.code).toBe(0);
+        expect(a.code, a.stderr).toBe(0);
+        expect(b.code, b.stderr).toBe(0);
         for (const file of ['bundle.tar', 'bundle.catalog.json']) {
           const bytesA = readFileSync(join(fresh.root, 'kiln-out/levels/forest', file));
           const bytesB = readFileSync(join(other.root, 'kiln-out/levels/forest', file));

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dataRule } from '../../rules/data/index.js';
 import { filesRule } from '../../rules/files/index.js';
 import { Builder } from '../../src/engine/builder.js';
+import type { TargetReport } from '../../src/engine/build-result.js';
+import { formatDiagnostic } from '../../src/diagnostic/format-diagnostic.js';
 import { createRegistry } from '../../src/rule/registry.js';
 import { defineRule, type AnyRule } from '../../src/rule/rule.js';
 import { s } from '../../src/rule/schema.js';
@@ -21,6 +23,10 @@ function builderFor(rules: AnyRule[] = [concatRule(), dataRule(), includeRule()]
   const cacheDir = workspace.config.cacheDir;
   return new Builder({ workspace, jobs, cache: { blobs: new DiskBlobStore(join(cacheDir, 'cas')), actions: new DiskActionCache(join(cacheDir, 'ac')) } });
 }
+
+/** A failed target's errors as the CLI prints them. */
+const errorOf = (report: TargetReport | undefined) => report?.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n');
+const codesOf = (report: TargetReport | undefined) => report?.diagnostics.map((d) => d.code);
 
 const executed = (summary: { targets: { label: string; status: string }[] }) =>
   summary.targets.filter((t) => t.status === 'executed').map((t) => t.label).sort();
@@ -86,7 +92,7 @@ describe('Builder', () => {
     await builderFor().build({ patterns: ['//lvl:top'] });
     const summary = await builderFor([concatRule(), { ...dataRule(), version: 99 }, includeRule()]).build({ patterns: ['//lvl:top'] });
     expect(executed(summary)).toEqual(['//lvl:stats']);
-    expect(summary.targets.find((t) => t.label === '//lvl:stats')?.reasons?.[0]).toMatch(/rule changed: data@1 → data@99/);
+    expect(summary.targets.find((t) => t.label === '//lvl:stats')?.reasons?.[0]).toBe(`rule changed: data@${dataRule().version} → data@99`);
   });
 
   it('tracks discovered inputs: editing or creating an included file re-runs the includer only', async () => {
@@ -122,7 +128,9 @@ describe('Builder', () => {
     const countAc = () => readdirSync(join(ws.root, '.kiln/ac'), { recursive: true }).filter((f) => String(f).length > 10).length;
     const first = await builderFor().build({ patterns: ['//lvl:top'], keepGoing: true });
     expect(first.failed).toBe(1);
-    expect(first.targets.find((t) => t.label === '//lvl:b')?.error).toMatch(/pkgs\/lvl\/b\.txt: \/\/lvl:b: rule "concat" failed: boom/);
+    expect(errorOf(first.targets.find((t) => t.label === '//lvl:b'))).toMatch(/pkgs\/lvl\/b\.txt: \/\/lvl:b: rule "concat" failed: boom/);
+    expect(codesOf(first.targets.find((t) => t.label === '//lvl:b'))).toEqual(['rule-crashed']);
+    expect(codesOf(first.targets.find((t) => t.label === '//lvl:top'))).toEqual(['dependency-failed']);
     expect(first.targets.find((t) => t.label === '//lvl:top')?.status).toBe('skipped');
     const entries = countAc();
     const again = await builderFor().build({ patterns: ['//lvl:top'], keepGoing: true });
@@ -138,7 +146,8 @@ describe('Builder', () => {
     ws = tempWorkspace(LEVEL);
     ws.write('pkgs/lvl/a.txt', 'bad');
     const summary = await builderFor().build({ patterns: ['//lvl:all'], keepGoing: true });
-    expect(summary.targets.find((t) => t.label === '//lvl:a')?.error).toBe('pkgs/lvl/a.txt:1:1: //lvl:a: this source is bad');
+    expect(errorOf(summary.targets.find((t) => t.label === '//lvl:a'))).toBe('pkgs/lvl/a.txt:1:1: //lvl:a: this source is bad');
+    expect(summary.targets.find((t) => t.label === '//lvl:a')?.diagnostics).toEqual([{ code: 'rule-error', severity: 'error', message: 'this source is bad', label: '//lvl:a', location: { file: 'pkgs/lvl/a.txt', line: 1, column: 1 } }]);
     expect(executed(summary)).toEqual(['//lvl:b', '//lvl:stats']);
     expect(summary.skipped).toBe(2);
   });
@@ -160,7 +169,8 @@ describe('Builder', () => {
     ws = tempWorkspace(LEVEL);
     ws.remove('pkgs/lvl/mid.txt');
     const summary = await builderFor().build({ patterns: ['//lvl:top'], keepGoing: true });
-    expect(summary.targets.find((t) => t.label === '//lvl:mid')?.error).toBe('pkgs/lvl/assets.yaml:5:31: //lvl:mid: source file not found: pkgs/lvl/mid.txt');
+    expect(codesOf(summary.targets.find((t) => t.label === '//lvl:mid'))).toEqual(['source-missing']);
+    expect(errorOf(summary.targets.find((t) => t.label === '//lvl:mid'))).toBe('pkgs/lvl/assets.yaml:5:31: //lvl:mid: source file not found: pkgs/lvl/mid.txt');
   });
 
   it('names a rule that is not deterministic and caches none of its outputs (--check-determinism)', async () => {
@@ -169,7 +179,8 @@ describe('Builder', () => {
     const summary = await builderFor(rules).build({ patterns: ['//f:noise', '//lvl:top'], checkDeterminism: true, keepGoing: true });
     const noise = summary.targets.find((t) => t.label === '//f:noise');
     expect(noise?.status).toBe('failed');
-    expect(noise?.error).toMatch(/pkgs\/f\/x\.txt: \/\/f:noise: rule "flaky" is not deterministic: output noise\.bin differs/);
+    expect(codesOf(noise)).toEqual(['not-deterministic']);
+    expect(errorOf(noise)).toMatch(/pkgs\/f\/x\.txt: \/\/f:noise: rule "flaky" is not deterministic: output noise\.bin differs/);
     expect(summary.executed).toBe(5);
     const cas = readdirSync(join(ws.root, '.kiln/cas'), { recursive: true }).map(String);
     expect(cas.some((f) => f.endsWith('-5'))).toBe(false);

@@ -17,7 +17,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 if (!CHROMIUM && process.env.CI !== 'true') console.log('hot-reload browser test skipped: no chromium at /usr/bin/chromium (apt-get install -y chromium); it runs when CI=true');
 
 /** Static files the page needs, and only those (the watch server itself serves no files). */
-const ALLOWED = ['dist/src/', 'node_modules/xxhash-wasm/', 'node_modules/fzstd/', 'sample-project/web/hot-reload.'];
+const ALLOWED = ['dist/src/', 'node_modules/fzstd/', 'sample-project/web/hot-reload.'];
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
 function pageServer(): Promise<{ server: Server; url: string }> {

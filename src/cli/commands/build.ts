@@ -6,6 +6,8 @@ import { EXIT_BUILD_FAILED, EXIT_OK } from '../exit-codes.js';
 import { formatRemoteMetrics } from '../../store/remote-metrics.js';
 import { openBuilder } from '../open-builder.js';
 import { ProgressReporter } from '../progress-reporter.js';
+import { workspaceBudgets } from '../../budget/budget-spec.js';
+import { finishBuildReport, studioTracePath } from '../build-report.js';
 
 export const buildOptions = {
   platform: { type: 'string', short: 'p' },
@@ -29,22 +31,27 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
     verbose: args.values.verbose === true,
     live: io.isTTY && io.env.CI !== 'true',
   });
-  const { graph: _graph, ...summary } = await builder.build({
+  // Budget typos are configuration errors: say so before cooking anything.
+  if (!mode.validateOnly) workspaceBudgets(builder.workspace.config, builder.platform);
+  const userTrace = typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined;
+  const tracePath = userTrace ?? studioTracePath(builder.workspace.config.cacheDir);
+  const { graph, ...built } = await builder.build({
     patterns,
     keepGoing: args.values['keep-going'] === true,
     validateOnly: mode.validateOnly,
     checkDeterminism: args.values['check-determinism'] === true,
-    profilePath: typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined,
+    profilePath: tracePath,
     reporter,
   });
   if (cache.metrics) {
-    summary.remote = { ...cache.metrics };
+    built.remote = { ...cache.metrics };
     if (args.values.verbose === true) io.stdout(`remote cache: ${formatRemoteMetrics(cache.metrics)}\n`);
   }
+  const { summary, overBudget } = await finishBuildReport({ builder, graph, summary: built satisfies BuildSummary, io, checkBudgets: !mode.validateOnly, tracePath, ownTrace: userTrace === undefined });
   if (typeof args.values['summary-json'] === 'string') {
-    await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary satisfies BuildSummary, null, 2)}\n`);
+    await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
   }
-  return summary.failed > 0 || summary.skipped > 0 ? EXIT_BUILD_FAILED : EXIT_OK;
+  return summary.failed > 0 || summary.skipped > 0 || overBudget ? EXIT_BUILD_FAILED : EXIT_OK;
 }
 
 export const buildCommand: Command = {

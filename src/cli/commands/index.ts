@@ -6,7 +6,9 @@ import { explainCommand } from './explain.js';
 import { gcCommand } from './gc.js';
 import { graphCommand } from './graph.js';
 import { queryCommand } from './query.js';
+import { reportCommand } from './report.js';
 import { rulesCommand } from './rules.js';
+import { uiCommand } from './ui.js';
 import { validateCommand } from './validate.js';
 import { watchCommand } from './watch.js';
 
@@ -21,4 +23,6 @@ export const commands: readonly Command[] = [
   cleanCommand,
   gcCommand,
   rulesCommand,
+  reportCommand,
+  uiCommand,
 ];

@@ -1,13 +1,15 @@
-import { startWatch } from '../../watch/watch-session.js';
+import { startWatch, type WatchSession } from '../../watch/watch-session.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { openBuilder, UsageError } from '../open-builder.js';
+import { studioPage } from '../studio-page.js';
 
 export const watchOptions = {
   platform: { type: 'string', short: 'p' },
   jobs: { type: 'string', short: 'j' },
   port: { type: 'string' },
   host: { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
   'remote-cache': { type: 'string' },
   'remote-cache-mode': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
@@ -34,15 +36,30 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0…65535, got ${String(args.values.port)}`);
   const host = typeof args.values.host === 'string' ? args.values.host : '127.0.0.1';
   const verbose = args.values.verbose === true;
+  const allowedOrigins = (args.values['allow-origin'] as string[] | undefined) ?? [];
+  for (const origin of allowedOrigins) {
+    let valid = false;
+    try {
+      const url = new URL(origin);
+      valid = (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin.replace(/\/$/, '');
+    } catch {
+      valid = false;
+    }
+    if (!valid) throw new UsageError(`--allow-origin must be an origin like https://play.example.com (scheme, host, optional port), got ${origin}`);
+  }
   const { builder } = openBuilder(args, io);
   io.stdout(`kiln watch: first build of ${patterns.join(' ')} (${builder.platform})…\n`);
-  const session = await startWatch({
+  // The page asks for the session lazily: it exists once the first build is done.
+  let session: WatchSession | undefined;
+  session = await startWatch({
     builder,
     patterns,
     host,
     port,
+    allowedOrigins,
     log: (line) => (line.startsWith('ERROR') || line.startsWith('watch') ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`)),
     onMessage: verbose ? (message) => io.stdout(`${JSON.stringify(message).slice(0, 300)}\n`) : undefined,
+    page: studioPage(builder, () => session),
   });
   if (!LOOPBACK.has(host)) io.stderr(`WARNING: serving on ${host}: other machines on the network can fetch cooked assets\n`);
   io.stdout(`kiln watch: serving ${session.url} (events: ${session.url.replace(/^http/, 'ws')}/ws, blobs: ${session.url}/cas/<digest>)\n`);
@@ -55,7 +72,7 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 export const watchCommand: Command = {
   name: 'watch',
   summary: 'cook, then re-cook on every save and push changes to running games (hot reload)',
-  usage: 'kiln watch [patterns…] [--port N] [--host 127.0.0.1] [--platform P] [--jobs N] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
+  usage: 'kiln watch [patterns…] [--port N] [--host 127.0.0.1] [--allow-origin https://… (repeatable)] [--platform P] [--jobs N] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
   options: watchOptions,
   run: runWatch,
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix, relative, sep } from 'node:path';
 import { digestKey } from '../../hash/digest.js';
 import type { TargetGraph } from '../../graph/target-graph.js';
@@ -11,11 +12,12 @@ import { LocatedError, LocatedErrors } from '../../workspace/located-error.js';
 import { positionIn, type TargetDecl } from '../../workspace/target-decl.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { diagnosticError } from '../../diagnostic/diagnostic.js';
-import type { ActionContextInit } from '../action-context.js';
-import { cookChecked, cookInto } from '../cook-action.js';
+import { cookChecked, cookInto, type CookRequest } from '../cook-action.js';
+import type { ActionRunner, RunnerResult } from '../runner/action-runner.js';
+import { actionKey as unitKey, depKeyText, type ActionUnit } from '../runner/action-unit.js';
 import { depFingerprint } from '../dep-fingerprint.js';
 import { explainChange } from '../explain.js';
-import { type DiscoveredDigests, type KeyInputs, primaryKey, resultKey } from '../key-inputs.js';
+import { type DiscoveredDigests, type KeyInputs, resultKey } from '../key-inputs.js';
 import { storeActionResult } from '../store-action-result.js';
 import type { RequestApi, RequestKind } from '../tracker/request-kind.js';
 import type { AsyncRequestKind, RequestTracker } from '../tracker/request-tracker.js';
@@ -40,8 +42,10 @@ export interface ActionValue {
   durationMs: number;
   /** What dependents see of it. */
   info: DepInfo;
-  /** The part of dependents' keys it contributes; also the request's fingerprint (early cutoff). */
+  /** What `--explain` shows of it in dependents' inputs. */
   fingerprint: string[];
+  /** Its part of dependents' action keys (runner/action-unit.ts); its hash is the request's fingerprint (early cutoff). */
+  keyText: string;
 }
 
 /** How this build's run of an action went, for its report. */
@@ -51,6 +55,8 @@ export interface ActionOutcome {
   reasons?: string[];
   /** Bytes just cooked, by digest key (kiln-out is written from them). */
   bytes?: ReadonlyMap<string, Uint8Array>;
+  /** Where the cook ran (worker pool or in-process). */
+  where?: RunnerResult['where'];
 }
 
 /** What an action needs from the build it runs in. */
@@ -58,6 +64,7 @@ export interface ActionEnv {
   workspace: Workspace;
   platform: string;
   cache: CacheStack;
+  runner: ActionRunner;
   graph: TargetGraph;
   tracker: RequestTracker;
   file: FileDigestKind;
@@ -92,27 +99,31 @@ export function actionKind(env: ActionEnv): AsyncRequestKind<ActionInput, Action
     name: ACTION_KIND,
     async: true,
     key: (input) => `${env.platform}|${input.label}`,
-    fingerprint: (value) => value.fingerprint.join(' '),
+    fingerprint: (value) => createHash('sha1').update(value.keyText).digest('base64url'),
     check: (_input, value) => presentLocally(env.cache, value.outputs),
     async run(input, api) {
-      const prepared = prepareAction(env, input, (k, i) => api.get(k as RequestKind<typeof i, unknown>, i), (dep) => api.get(kind as unknown as RequestKind<ActionInput, ActionValue>, env.inputOf(dep)));
-      const { primary, inputs } = prepared;
+      const depValue = (dep: string) => api.get(kind as unknown as RequestKind<ActionInput, ActionValue>, env.inputOf(dep));
+      const prepared = await prepareAction(env, input, (k, i) => api.get(k as RequestKind<typeof i, unknown>, i), depValue);
+      const { primary, inputs, unit } = prepared;
       const previous = api.previous<ActionValue>();
       const discoveredNow = (paths: Iterable<string>) => discoveredDigests(api, env.file, paths);
       const began = performance.now();
       const hit = await findCached(env.cache, primary, previous, discoveredNow);
       if (hit) {
-        if (env.checkDeterminism) await cookChecked(env.cache.blobs, prepared.rule, contextInit(env, prepared), hit.outputs);
+        if (env.checkDeterminism) await cookChecked(env.cache.blobs, cookRequest(env, prepared), hit.outputs);
         env.ran(input.label, { status: 'cached', durationMs: performance.now() - began });
         return finished(prepared, { ...hit, inputs });
       }
-      const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, inputs, previous && discoveredNow(Object.keys(previous.discovered)));
+      // The manifest of the last run with today's digests: what a remote executor would stage.
+      if (previous) unit.discovered = discoveredNow(Object.keys(previous.discovered));
+      const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, inputs, previous && unit.discovered);
       const cookStart = performance.now();
-      const init = contextInit(env, prepared);
-      const ctx = env.checkDeterminism ? await cookChecked(env.cache.blobs, prepared.rule, init) : await cookInto(env.cache.blobs, prepared.rule, init, false);
+      const request = cookRequest(env, prepared);
+      const ctx = env.checkDeterminism ? await cookChecked(env.cache.blobs, request) : await cookInto(env.cache.blobs, request, false);
       const durationMs = performance.now() - cookStart;
-      if (ctx.outputs.length === 0) throw new Error('the rule produced no output');
-      const discovered = Object.fromEntries(Object.entries(ctx.discovered).sort(([a], [b]) => (a < b ? -1 : 1)));
+      recordStableReads(env, ctx);
+      if (ctx.outputs.length === 0) throw diagnosticError('no-output', `rule "${prepared.rule.name}" failed: the rule produced no output`);
+      const discovered = ctx.discovered;
       // The edges must describe what the cook read: a discovered input that changed while it
       // cooked would otherwise verify against its new digest next time.
       const now = discoveredNow(Object.keys(discovered));
@@ -122,7 +133,8 @@ export function actionKind(env: ActionEnv): AsyncRequestKind<ActionInput, Action
       const result = resultKey(primary, discovered);
       const entry: ResultEntry = { kind: 'result', outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: Math.round(durationMs) };
       await storeActionResult(env.cache.actions, primary, result, Object.keys(discovered), entry);
-      env.ran(input.label, { status: 'executed', durationMs, reasons, bytes: ctx.outputBytes });
+      const bytes = new Map(ctx.outputs.map((o, i) => [digestKey(o.digest), ctx.outputBytes[i]!]));
+      env.ran(input.label, { status: 'executed', durationMs, reasons, bytes, where: ctx.where });
       return finished(prepared, { primary, result, inputs, discovered, outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: entry.durationMs });
     },
   };
@@ -139,6 +151,8 @@ export interface PreparedAction {
   deps: DepInfo[];
   closure: DepInfo[];
   inputs: KeyInputs;
+  /** The self-contained unit the runner cooks (in-process, on the pool, or remotely). */
+  unit: ActionUnit;
   primary: string;
 }
 
@@ -148,7 +162,7 @@ type Reader = <I>(kind: RequestKind<I, unknown>, input: I) => unknown;
  * Resolve a target's key inputs through `read` (the running request's api, so every read is an
  * edge; or the tracker itself for validation, which records nothing).
  */
-export function prepareAction(env: ActionEnv, input: ActionInput, read: Reader, depValue: (label: string) => ActionValue): PreparedAction {
+export async function prepareAction(env: ActionEnv, input: ActionInput, read: Reader, depValue: (label: string) => ActionValue): Promise<PreparedAction> {
   const { label } = input;
   const decl = env.graph.target(label);
   const broken = env.graph.broken.get(label);
@@ -156,14 +170,14 @@ export function prepareAction(env: ActionEnv, input: ActionInput, read: Reader, 
   read(env.decl, label);
   read(env.rule, decl.rule);
   const rule = env.workspace.rules.get(decl.rule);
-  if (!rule) throw new LocatedError(`unknown rule "${decl.rule}"`, positionIn(decl, ['rule']), label);
+  if (!rule) throw new LocatedError(`unknown rule "${decl.rule}"`, positionIn(decl, ['rule']), label, 'unknown-rule');
   const settings = read(env.settings, rule.name) as Record<string, unknown>;
   const attrs = { ...rule.defaults, ...decl.packageDefaults, ...decl.attrs, ...(decl.platformAttrs[env.platform] ?? {}) };
   const srcs = decl.srcs.map((path, index): SourceRef => {
     const digest = (read(env.file, path) as { digest: string }).digest;
     if (digest === 'absent') {
       const srcIndex = decl.group ? undefined : index;
-      throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), label);
+      throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), label, 'source-missing');
     }
     const dash = digest.lastIndexOf('-');
     return { path, digest: { hash: digest.slice(0, dash), size: Number(digest.slice(dash + 1)) } };
@@ -179,31 +193,39 @@ export function prepareAction(env: ActionEnv, input: ActionInput, read: Reader, 
     platform: settings,
     srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
     deps: Object.fromEntries(input.keyDeps.map((dep) => [dep, depValue(dep).fingerprint])),
+    tools: rule.tools ? await rule.tools(attrs, settings) : {},
   };
-  return { decl, rule, settings, attrs, srcs, deps, closure, inputs, primary: primaryKey(inputs) };
-}
-
-export function contextInit(env: ActionEnv, prepared: PreparedAction): ActionContextInit {
-  const { decl, rule: _rule, settings, attrs, srcs, deps, closure } = prepared;
-  const root = env.workspace.root;
-  return {
-    root,
-    label: decl.label,
+  const unit: ActionUnit = {
+    rule: { name: rule.name, version: rule.version, ...(rule.module ? { module: rule.module } : {}) },
+    label,
     pkg: decl.pkg,
     pkgDir: [env.workspace.config.packagesPath, decl.pkg].filter(Boolean).join('/'),
     name: decl.name,
-    assetId: assetIdOf(decl.label),
+    assetId: assetIdOf(label),
     priority: decl.priority,
     attrs,
     platform: { name: env.platform, settings },
     srcs,
     deps,
     closure,
-    blobs: env.cache.blobs,
-    signal: env.signal,
-    // A digest the cook computed from a read it proved stable is as good as one we hashed.
-    onStableRead: (abs, stat, digest) => env.tracker.record(env.file, relative(root, abs).split(sep).join(posix.sep), env.file.observed(stat, digestKey(digest))),
+    discovered: {},
+    tools: {},
   };
+  const primary = unitKey(unit, (dep) => depValue(dep.label).keyText);
+  return { decl, rule, settings, attrs, srcs, deps, closure, inputs, unit, primary };
+}
+
+export function cookRequest(env: ActionEnv, prepared: PreparedAction): CookRequest {
+  return { runner: env.runner, rule: prepared.rule, unit: prepared.unit, signal: env.signal };
+}
+
+/** A digest the cook computed from a read it proved stable is as good as one we hashed. */
+export function recordStableReads(env: ActionEnv, run: RunnerResult): void {
+  const root = env.workspace.root;
+  for (const read of run.stableReads) {
+    const path = relative(root, read.absPath).split(sep).join(posix.sep);
+    env.tracker.record(env.file, path, env.file.observed(read, digestKey(read.digest)));
+  }
 }
 
 /** Local state first (no I/O beyond stats), then the action cache's two-level lookup. */
@@ -212,7 +234,7 @@ export async function findCached(
   primary: string,
   previous: ActionValue | undefined,
   discoveredNow: (paths: Iterable<string>) => DiscoveredDigests,
-): Promise<Omit<ActionValue, 'info' | 'fingerprint' | 'inputs'> | undefined> {
+): Promise<Omit<ActionValue, 'info' | 'fingerprint' | 'keyText' | 'inputs'> | undefined> {
   if (previous && previous.primary === primary) {
     const discovered = discoveredNow(Object.keys(previous.discovered));
     if (resultKey(primary, discovered) === previous.result && (presentLocally(cache, previous.outputs) || (await present(cache, previous.outputs)))) return previous;
@@ -227,7 +249,7 @@ export async function findCached(
   return { primary, result, discovered, outputs: entry.outputs, diagnostics: entry.diagnostics, stats: entry.stats, durationMs: entry.durationMs };
 }
 
-function finished(prepared: PreparedAction, state: Omit<ActionValue, 'info' | 'fingerprint'>): ActionValue {
+function finished(prepared: PreparedAction, state: Omit<ActionValue, 'info' | 'fingerprint' | 'keyText'>): ActionValue {
   const { decl, rule } = prepared;
   const info: DepInfo = {
     label: decl.label,
@@ -239,7 +261,7 @@ function finished(prepared: PreparedAction, state: Omit<ActionValue, 'info' | 'f
     srcs: decl.srcs,
     deps: prepared.deps.map((dep) => dep.label),
   };
-  return { ...state, info, fingerprint: depFingerprint(info) };
+  return { ...state, info, fingerprint: depFingerprint(info), keyText: depKeyText(info) };
 }
 
 function discoveredDigests(api: RequestApi, file: FileDigestKind, paths: Iterable<string>): DiscoveredDigests {

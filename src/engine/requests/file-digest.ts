@@ -26,7 +26,7 @@ export interface FileDigestKind extends RequestKind<string, FileDigest> {
   /** Paths hashed while racy, for `settle`. */
   readonly racy: Set<string>;
   /** The value for a digest a cook computed from a stable read (see ActionContext's onStableRead). */
-  observed(stat: BigIntStats, digest: string): FileDigest;
+  observed(stat: Pick<BigIntStats, 'mtimeNs' | 'ino'> & { size?: bigint }, digest: string): FileDigest;
 }
 
 /**
@@ -76,7 +76,8 @@ export function fileDigestKind(root: string): FileDigestKind {
     },
     observed(stat, digest) {
       if (isRacy(stat.mtimeNs)) return { digest };
-      return { digest, stat: [Number(stat.size), stat.mtimeNs.toString(), Number(stat.ino)] };
+      const size = stat.size !== undefined ? Number(stat.size) : Number(digest.slice(digest.lastIndexOf('-') + 1));
+      return { digest, stat: [size, stat.mtimeNs.toString(), Number(stat.ino)] };
     },
   };
   return kind;

@@ -112,6 +112,39 @@ describe('audio rule', () => {
     expect(serials.size).toBe(3);
   });
 
+  it('changes only the last chunk when the end of a clip is edited (each chunk has its own serial)', async () => {
+    const rate = 48000;
+    const tone = (edit: boolean) => {
+      const frames = rate * 6;
+      const bytes = new Uint8Array(44 + frames * 2);
+      const view = new DataView(bytes.buffer);
+      const text = (at: number, s: string) => [...s].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+      text(0, 'RIFF'); view.setUint32(4, 36 + frames * 2, true); text(8, 'WAVEfmt ');
+      view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true);
+      view.setUint32(24, rate, true); view.setUint32(28, rate * 2, true); view.setUint16(32, 2, true); view.setUint16(34, 16, true);
+      text(36, 'data'); view.setUint32(40, frames * 2, true);
+      for (let i = 0; i < frames; i++) {
+        const hz = edit && i > frames - rate / 2 ? 660 : 440;
+        view.setInt16(44 + i * 2, Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 12000), true);
+      }
+      return bytes;
+    };
+    for (const codec of ['vorbis', 'opus'] as const) {
+      const attrs = { codec, chunk_seconds: 2, normalize: false };
+      const chunks = async (edit: boolean) => {
+        const r = await cook('tone.wav', attrs, {}, tone(edit));
+        const out = r.outputs[0]!;
+        const bytes = r.bytes(out.name);
+        return (out.meta['parts'] as StreamPart[]).map((p) => Buffer.from(bytes.subarray(p.offset, p.offset + p.size)).toString('base64'));
+      };
+      const before = await chunks(false);
+      const after = await chunks(true);
+      expect(before, codec).toHaveLength(3);
+      expect(after.slice(0, 2), codec).toEqual(before.slice(0, 2));
+      expect(after[2], codec).not.toEqual(before[2]);
+    }
+  });
+
   it('produces identical bytes for identical inputs', async () => {
     for (const codec of ['vorbis', 'opus'] as const) {
       const a = await cook('target.ogg', { codec, normalize: true, chunk_seconds: 1 });

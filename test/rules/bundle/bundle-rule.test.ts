@@ -8,7 +8,7 @@ import { readCatalog } from '../../../src/bundle/catalog-reader.js';
 import { diffCatalogs } from '../../../src/bundle/catalog-diff.js';
 import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex } from '../../../src/bundle/index-format.js';
 import { walkTar } from '../../../src/bundle/tar-walk.js';
-import { hashBytes } from '../../../src/hash/xxhash.js';
+import { sha256Hex as hashBytes } from '../../../src/hash/digest.js';
 import { bundleRule } from '../../../rules/bundle/index.js';
 import { runRule } from '../../support/rule-harness.js';
 import { blob, closureOf, data, forestLevel, texture, type Synthetic } from '../../bundle/support/synthetic-assets.js';

@@ -34,3 +34,11 @@ export function glbJson(bytes: Uint8Array): any {
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true);
   return JSON.parse(new TextDecoder().decode(bytes.subarray(20, 20 + length)));
 }
+
+/** The BIN chunk of a GLB (the bytes buffer 0 refers to). */
+export function glbBin(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const jsonLength = view.getUint32(12, true);
+  const at = 20 + jsonLength;
+  return bytes.subarray(at + 8, at + 8 + view.getUint32(at, true));
+}

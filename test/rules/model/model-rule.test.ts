@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { digestKey, digestOf } from '../../../src/hash/digest.js';
 import type { DepInfo } from '../../../src/rule/context.js';
 import { RuleError } from '../../../src/rule/rule-error.js';
 import { modelRule } from '../../../rules/model/index.js';
 import { runRule } from '../../support/rule-harness.js';
-import { decode, errorsOf, glbJson, validate } from './gltf-check.js';
-import { filesUnder, fixtures, PLATFORMS } from './model-files.js';
+import { decode, errorsOf, glbBin, glbJson, validate } from './gltf-check.js';
+import { filesUnder, fixtures, PLATFORMS, repoRoot } from './model-files.js';
 
 const rule = modelRule();
 const files = filesUnder(fixtures, '.');
@@ -16,7 +19,7 @@ function textureDep(label: string, srcs: string[]): DepInfo {
 }
 
 describe('model rule on small fixtures', () => {
-  it('replaces an image that has a texture target with a KILN_texture_ref and still validates', async () => {
+  it('keeps a standard fallback source for a referenced texture and adds KILN_texture_ref, and still validates', async () => {
     const r = await runRule(rule, {
       label: '//props:box',
       files,
@@ -26,15 +29,64 @@ describe('model rule on small fixtures', () => {
     });
     const bytes = r.bytes('box.glb');
     const json = glbJson(bytes);
-    expect(json.images).toBeUndefined();
-    expect(json.textures[0].source).toBeUndefined();
+    expect(json.images).toEqual([{ bufferView: expect.any(Number), mimeType: 'image/png' }]);
+    expect(json.textures[0].source).toBe(0);
     expect(json.textures[0].extensions.KILN_texture_ref).toEqual({ assetId: 'a1b2c3d4e5f60718', label: '//props:box_tex' });
+    expect(json.textures[0].extensions.KHR_texture_basisu).toBeUndefined();
     expect(json.extensionsUsed).toContain('KILN_texture_ref');
+    expect(json.extensionsRequired ?? []).not.toContain('KILN_texture_ref');
     expect(errorsOf(await validate(bytes))).toEqual([]);
     expect(r.stats.textures_referenced).toBe(1);
-    // The image bytes are not stored in the model: smaller than the 2,433-byte PNG alone.
-    expect(bytes.byteLength).toBeLessThan(2433);
     expect(r.outputs[0]!.meta.textureRefs).toEqual([{ assetId: 'a1b2c3d4e5f60718', label: '//props:box_tex' }]);
+  });
+
+  it('scales the fallback image down to fallback_texture_size', async () => {
+    const cook = (size: number) =>
+      runRule(rule, {
+        files,
+        attrs: { fallback_texture_size: size },
+        srcs: ['BoxTextured/glTF/BoxTextured.gltf'],
+        deps: [textureDep('//props:box_tex', ['BoxTextured/glTF/CesiumLogoFlat.png'])],
+        platform: desktop,
+      });
+    const small = await cook(32);
+    const { doc } = await decode(small.bytes('target.glb'));
+    expect(doc.getRoot().listTextures()[0]!.getSize()).toEqual([32, 32]);
+    const large = await cook(4096);
+    const full = (await decode(large.bytes('target.glb'))).doc.getRoot().listTextures()[0]!;
+    expect(Buffer.from(full.getImage()!).equals(Buffer.from(files['BoxTextured/glTF/CesiumLogoFlat.png']!))).toBe(true);
+  });
+
+  it('adds the cooked Basis KTX2 through KHR_texture_basisu when the texture target cooked to Basis', async () => {
+    const ktx2 = new Uint8Array(readFileSync(join(repoRoot, 'test/fixtures/texture/rgba-uastc.ktx2')));
+    const digest = digestOf(ktx2);
+    const dep = { ...textureDep('//props:box_tex', ['BoxTextured/glTF/CesiumLogoFlat.png']), outputs: [{ name: 'box_tex.ktx2', digest, meta: {} }] };
+    const r = await runRule(rule, {
+      files,
+      srcs: ['BoxTextured/glTF/BoxTextured.gltf'],
+      deps: [dep],
+      blobs: new Map([[digestKey(digest), ktx2]]),
+      platform: desktop,
+    });
+    const bytes = r.bytes('target.glb');
+    const json = glbJson(bytes);
+    expect(json.textures[0].source).toBe(0);
+    const basisu = json.textures[0].extensions.KHR_texture_basisu;
+    expect(json.images[basisu.source]).toMatchObject({ mimeType: 'image/ktx2' });
+    const view = json.bufferViews[json.images[basisu.source].bufferView];
+    const bin = glbBin(bytes);
+    expect(Buffer.from(bin.subarray(view.byteOffset, view.byteOffset + view.byteLength)).equals(Buffer.from(ktx2))).toBe(true);
+    expect(json.extensionsUsed).toEqual(expect.arrayContaining(['KHR_texture_basisu', 'KILN_texture_ref']));
+    expect(errorsOf(await validate(bytes))).toEqual([]);
+    expect(r.stats.textures_basisu).toBe(1);
+  });
+
+  it('does not offer a BC7 or other non-Basis KTX2 as KHR_texture_basisu', async () => {
+    const ktx2 = new Uint8Array(readFileSync(join(repoRoot, 'test/fixtures/texture/2d-rgba.ktx2')));
+    const digest = digestOf(ktx2);
+    const dep = { ...textureDep('//props:box_tex', ['BoxTextured/glTF/CesiumLogoFlat.png']), outputs: [{ name: 'box_tex.ktx2', digest, meta: {} }] };
+    const r = await runRule(rule, { files, srcs: ['BoxTextured/glTF/BoxTextured.gltf'], deps: [dep], blobs: new Map([[digestKey(digest), ktx2]]), platform: desktop });
+    expect(glbJson(r.bytes('target.glb')).textures[0].extensions.KHR_texture_basisu).toBeUndefined();
   });
 
   it('matches an image embedded in a GLB to the texture target with the same bytes', async () => {

@@ -59,7 +59,13 @@ describe('sample-project/props', () => {
       expect(r.diagnostics.filter((d) => d.message.includes('stays embedded'))).toEqual([]);
       const main = r.bytes(`${name}.glb`);
       if (!settings.meshopt || target.rule === 'animation') expect(errorsOf(await validate(main))).toEqual([]);
-      if (target.rule === 'model') expect(glbJson(main).images).toBeUndefined();
+      if (target.rule === 'model') {
+        const json = glbJson(main);
+        for (const texture of json.textures) {
+          expect(texture.source).toBeTypeOf('number');
+          expect(texture.extensions.KILN_texture_ref.label).toMatch(/^\/\/props:/);
+        }
+      }
     }
   });
 });

@@ -17,7 +17,7 @@ export const rule = textureRule();
 export const PLATFORMS = {
   desktop: { format: 'bc7', max_size: 64, effort: 'fast' },
   mobile: { format: 'astc', max_size: 64, effort: 'fast', astc_block: '6x6' },
-  'mobile-etc2': { format: 'etc2', max_size: 64, effort: 'fast' },
+  'mobile-etc2': { format: 'etc2', encoder: 'native', max_size: 64, effort: 'fast' },
   web: { format: 'basis', max_size: 64, effort: 'fast', basis_mode: 'uastc' },
 } as const;
 

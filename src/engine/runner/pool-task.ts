@@ -1,0 +1,27 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { Digest } from '../../hash/digest.js';
+import type { ActionUnit } from './action-unit.js';
+import type { RunMode } from './run-action.js';
+
+/** What the main thread posts to a pool worker for one action. */
+export interface PoolTask {
+  unit: ActionUnit;
+  /** The unit's rule module, resolved to a file the worker can import. */
+  moduleUrl: string;
+  mode: RunMode;
+  root: string;
+  allowedRoots: string[];
+  /** Blob reads go back over this port: the main thread owns the store. */
+  blobs: MessagePort;
+}
+
+export interface BlobRequest {
+  id: number;
+  digest: Digest;
+}
+
+export interface BlobReply {
+  id: number;
+  bytes: Uint8Array | null;
+  error?: string;
+}

@@ -1,0 +1,103 @@
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { digestKey, sameDigest } from '../../hash/digest.js';
+import type { BlobStore } from '../../store/blob-store.js';
+import type { ActionUnit } from './action-unit.js';
+import type { BlobReply, BlobRequest, PoolTask } from './pool-task.js';
+import type { ActionRun, RunMode } from './run-action.js';
+
+export interface WorkerPoolOptions {
+  /** Worker threads (at most this many cooks run in workers at once). */
+  threads: number;
+  root: string;
+  allowedRoots?: string[];
+  workerUrl: string;
+  /** Heap limit of each worker, so a runaway rule kills its worker, not the build. */
+  maxHeapMb?: number;
+}
+
+/** Thrown when the pool, not the rule, ended the action: a worker that died, or a timeout. */
+export class PoolTaskError extends Error {
+  constructor(
+    readonly kind: 'worker-crashed' | 'rule-timeout',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A piscina pool of worker threads that run units. The main thread keeps the store: blob reads
+ * are answered over a per-task port, output bytes come back transferred and are put in the store
+ * here. A worker that exits, runs out of memory or overstays the timeout is terminated and
+ * replaced by the pool; only its own action fails.
+ *
+ * piscina rather than tinypool: measured here, tinypool 2.2 never settles a task whose worker
+ * called `process.exit()` (the build would hang), piscina rejects it and replaces the worker.
+ */
+export class WorkerPool {
+  private readonly pool: Piscina;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    this.pool = new Piscina({
+      filename: options.workerUrl,
+      minThreads: 0,
+      maxThreads: options.threads,
+      // One task per worker at a time: cooks are CPU-bound, and a crash takes only one action along.
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 2000,
+      ...(options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } } : {}),
+    });
+  }
+
+  async run(unit: ActionUnit, moduleUrl: string, mode: RunMode, blobs: BlobStore, timeoutMs: number, signal?: AbortSignal): Promise<ActionRun> {
+    const channel = new MessageChannel();
+    channel.port1.on('message', (request: BlobRequest) => {
+      blobs.get(request.digest).then(
+        (bytes) => channel.port1.postMessage({ id: request.id, bytes: bytes ?? null } satisfies BlobReply),
+        (error: Error) => channel.port1.postMessage({ id: request.id, bytes: null, error: error.message } satisfies BlobReply),
+      );
+    });
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = timeoutMs > 0 && Number.isFinite(timeoutMs) ? setTimeout(() => ((timedOut = true), abort.abort()), timeoutMs) : undefined;
+    const onAbort = () => abort.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const task: PoolTask = { unit, moduleUrl, mode, root: this.options.root, allowedRoots: this.options.allowedRoots ?? [], blobs: channel.port2 };
+    let run: ActionRun;
+    try {
+      run = (await this.pool.run(task, { transferList: [channel.port2], signal: abort.signal })) as ActionRun;
+    } catch (error) {
+      if (timedOut) throw new PoolTaskError('rule-timeout', `rule "${unit.rule.name}" did not finish within ${formatMs(timeoutMs)}; its worker was stopped`);
+      if (signal?.aborted) throw error;
+      const err = error as NodeJS.ErrnoException;
+      const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'ran out of memory' : err.message;
+      throw new PoolTaskError('worker-crashed', `the worker thread cooking it died (${why}); the rule crashed its worker`);
+    } finally {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      channel.port1.close();
+    }
+    if (!run.failure) {
+      // The store is written here, on the main thread; the worker's digests must match what it hashes.
+      for (let i = 0; i < run.outputs.length; i++) {
+        const output = run.outputs[i]!;
+        const stored = await blobs.put(run.outputBytes[i]!);
+        if (!sameDigest(stored, output.digest)) throw new PoolTaskError('worker-crashed', `output ${output.name} arrived as ${digestKey(stored)}, the worker said ${digestKey(output.digest)}`);
+      }
+    }
+    return run;
+  }
+
+  get threads(): number {
+    return this.options.threads;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close({ force: true });
+  }
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
+}

@@ -1,0 +1,76 @@
+/**
+ * The kept builds, parsed once each (a build's files never change after it is recorded): the
+ * listing with headline figures, and per platform the newest report of every target, which is
+ * what the asset and budget views show.
+ */
+import type { BudgetReport } from '../budget/check-budgets.js';
+import type { BuildSummary, TargetReport } from '../engine/build-result.js';
+import type { PipelineMetrics } from '../metrics/pipeline-metrics.js';
+import { listBuilds, readBuildFile } from './build-history.js';
+
+type KeptSummary = BuildSummary & { budgets?: BudgetReport; metrics?: PipelineMetrics };
+
+export interface BuildListing {
+  id: string;
+  at: number;
+  platform: string;
+  executed: number;
+  cached: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+  metrics?: PipelineMetrics;
+  overBudget: number;
+}
+
+export class BuildIndex {
+  private readonly parsed = new Map<string, KeptSummary | null>();
+
+  constructor(private readonly cacheDir: string) {}
+
+  summary(id: string): KeptSummary | undefined {
+    if (!this.parsed.has(id)) {
+      const text = readBuildFile(this.cacheDir, id, 'summary');
+      let value: KeptSummary | null = null;
+      try {
+        value = text === undefined ? null : (JSON.parse(text) as KeptSummary);
+      } catch {
+        value = null;
+      }
+      this.parsed.set(id, value);
+    }
+    return this.parsed.get(id) ?? undefined;
+  }
+
+  list(): BuildListing[] {
+    const out: BuildListing[] = [];
+    for (const { id, at } of listBuilds(this.cacheDir)) {
+      const s = this.summary(id);
+      if (!s) continue;
+      out.push({ id, at, platform: s.platform, executed: s.executed, cached: s.cached, failed: s.failed, skipped: s.skipped, durationMs: s.durationMs, metrics: s.metrics, overBudget: (s.budgets?.errors ?? 0) + (s.budgets?.warnings ?? 0) });
+    }
+    return out;
+  }
+
+  /** The newest report of a target per platform (only builds where it cooked or came from the cache). */
+  latestReports(label: string): Record<string, { build: string; at: number; report: TargetReport }> {
+    const found: Record<string, { build: string; at: number; report: TargetReport }> = {};
+    for (const { id, at } of listBuilds(this.cacheDir)) {
+      const s = this.summary(id);
+      if (!s || found[s.platform]) continue;
+      const report = s.targets.find((t) => t.label === label && (t.status === 'executed' || t.status === 'cached'));
+      if (report) found[s.platform] = { build: id, at, report };
+    }
+    return found;
+  }
+
+  /** The newest budget report per platform. */
+  latestBudgets(): Record<string, BudgetReport & { build: string }> {
+    const found: Record<string, BudgetReport & { build: string }> = {};
+    for (const { id } of listBuilds(this.cacheDir)) {
+      const s = this.summary(id);
+      if (s?.budgets && !found[s.platform]) found[s.platform] = { ...s.budgets, build: id };
+    }
+    return found;
+  }
+}
