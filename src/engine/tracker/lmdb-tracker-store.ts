@@ -55,8 +55,15 @@ export class LmdbTrackerStore implements TrackerStore {
 
   putMany(nodes: ReadonlyMap<string, StoredNode>): void {
     if (nodes.size === 0) return;
+    // Fault injection for the crash-safety test: die by SIGKILL halfway through the write
+    // transaction, the worst moment for a store that is not transactional.
+    const killAt = process.env.KILN_FAULT === 'kill-during-state-write' ? Math.floor(nodes.size / 2) : -1;
+    let written = 0;
     this.nodes.transactionSync(() => {
-      for (const [id, node] of nodes) this.nodes.putSync(id, node);
+      for (const [id, node] of nodes) {
+        if (written++ === killAt) process.kill(process.pid, 'SIGKILL');
+        this.nodes.putSync(id, node);
+      }
     });
   }
 
