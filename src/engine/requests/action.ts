@@ -44,8 +44,21 @@ export interface ActionValue {
   info: DepInfo;
   /** What `--explain` shows of it in dependents' inputs. */
   fingerprint: string[];
-  /** Its part of dependents' action keys (runner/action-unit.ts); its hash is the request's fingerprint (early cutoff). */
-  keyText: string;
+}
+
+/**
+ * A dependency's part of its dependents' action keys (runner/action-unit.ts), computed from its
+ * DepInfo when first needed and kept per value: stored nodes do not carry it (it repeats the
+ * whole DepInfo, and a no-op build decodes every stored action).
+ */
+const keyTexts = new WeakMap<ActionValue, string>();
+export function keyTextOf(value: ActionValue): string {
+  let text = keyTexts.get(value);
+  if (text === undefined) {
+    text = depKeyText(value.info);
+    keyTexts.set(value, text);
+  }
+  return text;
 }
 
 /** How this build's run of an action went, for its report. */
@@ -99,7 +112,8 @@ export function actionKind(env: ActionEnv): AsyncRequestKind<ActionInput, Action
     name: ACTION_KIND,
     async: true,
     key: (input) => `${env.platform}|${input.label}`,
-    fingerprint: (value) => createHash('sha1').update(value.keyText).digest('base64url'),
+    // Early cutoff: dependents are equal for what their keys contain of this action.
+    fingerprint: (value) => createHash('sha1').update(keyTextOf(value)).digest('base64url'),
     check: (_input, value) => presentLocally(env.cache, value.outputs),
     async run(input, api) {
       const depValue = (dep: string) => api.get(kind as unknown as RequestKind<ActionInput, ActionValue>, env.inputOf(dep));
@@ -211,7 +225,7 @@ export async function prepareAction(env: ActionEnv, input: ActionInput, read: Re
     discovered: {},
     tools: {},
   };
-  const primary = unitKey(unit, (dep) => depValue(dep.label).keyText);
+  const primary = unitKey(unit, (dep) => keyTextOf(depValue(dep.label)));
   return { decl, rule, settings, attrs, srcs, deps, closure, inputs, unit, primary };
 }
 
@@ -234,7 +248,7 @@ export async function findCached(
   primary: string,
   previous: ActionValue | undefined,
   discoveredNow: (paths: Iterable<string>) => DiscoveredDigests,
-): Promise<Omit<ActionValue, 'info' | 'fingerprint' | 'keyText' | 'inputs'> | undefined> {
+): Promise<Omit<ActionValue, 'info' | 'fingerprint' | 'inputs'> | undefined> {
   if (previous && previous.primary === primary) {
     const discovered = discoveredNow(Object.keys(previous.discovered));
     if (resultKey(primary, discovered) === previous.result && (presentLocally(cache, previous.outputs) || (await present(cache, previous.outputs)))) return previous;
@@ -249,7 +263,7 @@ export async function findCached(
   return { primary, result, discovered, outputs: entry.outputs, diagnostics: entry.diagnostics, stats: entry.stats, durationMs: entry.durationMs };
 }
 
-function finished(prepared: PreparedAction, state: Omit<ActionValue, 'info' | 'fingerprint' | 'keyText'>): ActionValue {
+function finished(prepared: PreparedAction, state: Omit<ActionValue, 'info' | 'fingerprint'>): ActionValue {
   const { decl, rule } = prepared;
   const info: DepInfo = {
     label: decl.label,
@@ -261,7 +275,7 @@ function finished(prepared: PreparedAction, state: Omit<ActionValue, 'info' | 'f
     srcs: decl.srcs,
     deps: prepared.deps.map((dep) => dep.label),
   };
-  return { ...state, info, fingerprint: depFingerprint(info), keyText: depKeyText(info) };
+  return { ...state, info, fingerprint: depFingerprint(info) };
 }
 
 function discoveredDigests(api: RequestApi, file: FileDigestKind, paths: Iterable<string>): DiscoveredDigests {

@@ -4,7 +4,7 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
 
 /** Bumped when the stored node shape changes: nodes of another schema live in another named database and are never misread. */
-const SCHEMA = 1;
+const SCHEMA = 2;
 
 /**
  * The request graph in LMDB (lmdb-js, Parcel's cache store): one memory-mapped B+tree file under
@@ -46,7 +46,9 @@ export class LmdbTrackerStore implements TrackerStore {
 
   private static openAt(path: string): LmdbTrackerStore {
     const root = open({ path, compression: false, noSubdir: true, maxDbs: 4 });
-    return new LmdbTrackerStore(root, root.openDB<StoredNode, string>({ name: `nodes-${SCHEMA}` }));
+    // Shared record structures: msgpack stores each node shape once, so decoding thousands of
+    // nodes in a no-op build is a fraction of decoding self-describing maps.
+    return new LmdbTrackerStore(root, root.openDB<StoredNode, string>({ name: `nodes-${SCHEMA}`, sharedStructuresKey: Symbol.for('structures') }));
   }
 
   get(id: string): StoredNode | undefined {

@@ -61,6 +61,11 @@ export class RequestTracker {
   /** Nodes whose last run threw. */
   private readonly failed = new Set<string>();
   private epoch = 0;
+  /**
+   * Reverse edges are only needed to answer `changed`; a one-shot `kiln build` never calls it,
+   * so they are built on the first call (one pass over the loaded nodes) and kept from then on.
+   */
+  private reverseEdges = false;
   stats: TrackerStats = { ran: 0, verified: 0 };
 
   constructor(
@@ -124,6 +129,10 @@ export class RequestTracker {
    * them and, transitively, their dependents — nothing else. Returns how many nodes that was.
    */
   changed(paths: Iterable<string>): number {
+    if (!this.reverseEdges) {
+      this.reverseEdges = true;
+      for (const node of this.nodes.values()) this.link(node, undefined);
+    }
     let touched = 0;
     for (const path of paths) {
       if (path === '') {
@@ -293,6 +302,7 @@ export class RequestTracker {
 
   /** Keep the in-memory reverse edges (for `changed`) in step with the node's new dependencies. */
   private link(node: Node, old: Node | undefined): void {
+    if (!this.reverseEdges) return;
     if (old) {
       for (const [dep] of old.deps) this.dependents.get(dep)?.delete(old.id);
       for (const dir of old.trees) this.treeWatchers.get(dir)?.delete(old.id);
@@ -315,7 +325,7 @@ export class RequestTracker {
     if (node) return node;
     const stored = this.store.get(id);
     if (!stored) return undefined;
-    node = { ...stored, id, verified: -1, trees: [], unsaved: false };
+    node = { id, kind: stored.kind, input: stored.input, value: stored.value, fingerprint: stored.fingerprint, deps: stored.deps, verified: -1, trees: [], unsaved: false };
     this.link(node, undefined);
     this.nodes.set(id, node);
     return node;
