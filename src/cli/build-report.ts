@@ -53,11 +53,12 @@ export async function finishBuildReport(options: {
         rmSync(options.snapshot, { force: true });
         rmSync(`${options.snapshot}.summary.json`, { force: true });
       } else {
-        // The fast path replays this file for --summary-json: give it the same fields.
-        const { durationMs: _d, ...rest } = reported;
+        // The fast path replays this file for --summary-json (every target cached): add the
+        // budget and metric fields to that replay, not this build's own counts.
         try {
-          readFileSync(`${options.snapshot}.summary.json`);
-          await atomicWrite(`${options.snapshot}.summary.json`, JSON.stringify(rest));
+          const replay = JSON.parse(readFileSync(`${options.snapshot}.summary.json`, 'utf8')) as BuildSummary;
+          const replayed = { ...replay, metrics: pipelineMetrics(replay.targets, typeOf, 0), ...(reported.budgets ? { budgets: reported.budgets } : {}) };
+          await atomicWrite(`${options.snapshot}.summary.json`, JSON.stringify(replayed));
         } catch {
           // no snapshot was written (the build could not vouch): nothing to complete
         }

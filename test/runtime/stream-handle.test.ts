@@ -31,6 +31,7 @@ describe('stream handles', () => {
     let done: LoadedAsset | undefined;
     handle.on('done', (asset) => (done = asset));
     for (let i = 0; i < 7; i++) {
+      await source.readIssued();
       await settle();
       expect(source.pending.length).toBe(1); // one part at a time
       source.releaseNext();
@@ -73,11 +74,11 @@ describe('stream handles', () => {
   it('stops reading when cancelled and keeps what arrived', async () => {
     const { source, bundle } = await openGated();
     const handle = bundle.stream('//levels/forest:bark');
-    await settle();
+    await source.readIssued();
     source.releaseNext();
-    await settle();
+    await source.readIssued();
     source.releaseNext();
-    await settle();
+    await source.readIssued(); // the second part arrived and was checked: the third is asked for
     handle.cancel();
     await expect(handle.done).rejects.toMatchObject({ code: 'aborted' });
     await settle();
@@ -93,11 +94,11 @@ describe('stream handles', () => {
   it('lets other loads go first once lowered', async () => {
     const { source, bundle } = await openGated({ maxConcurrentReads: 1 });
     const handle = bundle.stream('//levels/forest:bark', { priority: 'high' });
-    await settle();
+    await source.readIssued();
     source.releaseNext(); // mip 6 arrives; the next part is queued behind…
     handle.setPriority('on_demand');
     const level = bundle.load('//levels/forest:level', { priority: 'low' });
-    await settle();
+    await source.readIssued();
     source.releaseNext(); // …the low-priority load, which now comes first
     await level;
     const levelEntry = bundle.index.entries.find((e) => e.path.endsWith('level.json'))!;

@@ -4,6 +4,7 @@
  * executes nothing and materializes identical files. The CLI-level version of this test
  * (`--remote-cache`, bundles) lives in test/e2e once the CLI takes the flag.
  */
+import { MARKER_NAME } from '../../src/workspace/kiln-folder-marker.js';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -38,6 +39,7 @@ async function filesUnder(root: string): Promise<Record<string, string>> {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
+      else if (entry.name === MARKER_NAME) continue;
       else result[relative(root, path)] = (await readFile(path)).toString('base64');
     }
   };

@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
 import { parseByteRange } from '../../src/watch/byte-range.js';
 import { isIgnoredPath } from '../../src/watch/ignored-path.js';
-import { locateError } from '../../src/watch/error-location.js';
 
 it('drops editor temp files, VCS folders and the cache/out folders, keeps real files', () => {
   const skip = ['.kiln', 'kiln-out'];
@@ -23,8 +22,3 @@ it('parses single byte ranges and refuses impossible ones', () => {
   expect(parseByteRange('bytes=0-1,4-5', 10)).toBeUndefined();
 });
 
-it('splits the builder failure text into file, line, column and message', () => {
-  expect(locateError('pkgs/a/s.json:2:7: //a:s: invalid JSON: x', '//a:s')).toEqual({ file: 'pkgs/a/s.json', line: 2, column: 7, message: 'invalid JSON: x' });
-  expect(locateError('pkgs/a/s.png: //a:s: rule "texture" failed: bad', '//a:s')).toEqual({ file: 'pkgs/a/s.png', message: 'rule "texture" failed: bad' });
-  expect(locateError('something else', '//a:s')).toEqual({ message: 'something else' });
-});

@@ -17,9 +17,11 @@ function digestPart(digest: IndexDigest): string {
   return `${digest.hash}-${digest.size}`;
 }
 
+export const CONTENT_PREFIX = 'c-';
+
 /** The record holding exactly the bytes of `digest` (an entry's stored bytes, or one streaming part). */
 export function contentKey(digest: IndexDigest): string {
-  return `c-${digestPart(digest)}`;
+  return `${CONTENT_PREFIX}${digestPart(digest)}`;
 }
 
 /** The record holding the index block of the bundle file whose digest is `bundle`. */

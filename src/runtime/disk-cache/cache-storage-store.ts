@@ -13,9 +13,11 @@ export function cacheStorageStore(name = 'kiln-disk-cache', storage: CacheStorag
   const open = () => storage.open(name);
   return {
     name: `cache-storage:${name}`,
-    async get(key) {
+    async get(key, maxBytes) {
       const response = await (await open()).match(BASE + key);
-      return response ? new Uint8Array(await response.arrayBuffer()) : undefined;
+      if (!response || Number(response.headers.get('x-kiln-size')) > maxBytes) return undefined;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return bytes.byteLength <= maxBytes ? bytes : undefined;
     },
     async put(key, bytes, usedAt) {
       const body = new Uint8Array(bytes);

@@ -38,7 +38,11 @@ export function readPart(loader: CachedReader, source: ByteSource, part: IndexPa
 export async function readStoredEntry(loader: CachedReader, source: ByteSource, entry: IndexEntry, what: string, urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array> {
   const tiles = loader.diskCache ? tilingParts(entry) : undefined;
   if (!tiles) return readThrough(loader.diskCache, entry.stored, what, () => loader.read(source, entry.offset, entry.size, urgency, signal));
-  const pieces = await Promise.all(tiles.map((part) => readPart(loader, source, part, `${what} ${part.kind} ${part.index}`, urgency, signal)));
+  const cache = loader.diskCache!;
+  const name = (part: IndexPart) => `${what} ${part.kind} ${part.index}`;
+  const cached = await Promise.all(tiles.map((part) => cache.get(partDigest(part), name(part))));
+  // the missing parts are asked for in one synchronous run, so the loader merges neighbours into one read
+  const pieces = await Promise.all(tiles.map((part, i) => cached[i] ?? cache.fetch(partDigest(part), name(part), () => loader.read(source, part.offset, part.size, urgency, signal))));
   const whole = new Uint8Array(entry.size);
   for (let i = 0; i < tiles.length; i++) whole.set(pieces[i]!, tiles[i]!.offset - entry.offset);
   // each part matched its digest; the whole is checked as well, since the index could list parts that do not add up

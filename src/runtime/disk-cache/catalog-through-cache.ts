@@ -9,6 +9,9 @@ import { RuntimeError } from '../runtime-error.js';
 import { catalogKey, contentKey } from './cache-key.js';
 import type { DiskCache } from './disk-cache.js';
 
+/** A kept catalog larger than this is not read back (catalogs are a few KiB per hundred assets). */
+const MAX_CATALOG = 64 << 20;
+
 export async function catalogThroughCache<R extends { readonly catalog: Catalog }>(cache: DiskCache, name: string, readFresh: () => Promise<Uint8Array>, open: (bytes: Uint8Array) => Promise<R>): Promise<R> {
   const key = catalogKey(name);
   let reader: R;
@@ -18,7 +21,7 @@ export async function catalogThroughCache<R extends { readonly catalog: Catalog 
     if (key) void cache.putRecord(key, bytes).catch(() => false);
   } catch (error) {
     if (!(error instanceof RuntimeError) || error.code !== 'offline' || !key) throw error;
-    const kept = await cache.getRecord(key);
+    const kept = await cache.getRecord(key, MAX_CATALOG);
     if (!kept) throw new RuntimeError('offline', `${name}: the catalog is not in the disk cache and the source is offline (${error.message})`);
     try {
       reader = await open(kept);

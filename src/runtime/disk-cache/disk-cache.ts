@@ -8,7 +8,7 @@
 import type { IndexDigest } from '../../bundle/index-format.js';
 import { checkDigest } from '../digest-check.js';
 import { RuntimeError } from '../runtime-error.js';
-import { contentKey } from './cache-key.js';
+import { CONTENT_PREFIX, contentKey } from './cache-key.js';
 import type { DiskStore, StorageEstimate } from './disk-store.js';
 
 export interface DiskCacheOptions {
@@ -21,6 +21,8 @@ export interface DiskCacheOptions {
   quotaShare?: number;
   /** Wall-clock milliseconds for LRU order across sessions (default `Date.now`). */
   now?: () => number;
+  /** Bytes of background writes allowed to wait for a slow store (default 64 MiB); past that, writes are skipped. */
+  maxPendingBytes?: number;
 }
 
 export interface DiskCacheMetrics {
@@ -72,6 +74,9 @@ export class DiskCache {
   private opened: Promise<void> | undefined;
   private writes: Promise<void> = Promise.resolve();
   private readonly pending = new Set<Promise<void>>();
+  private pendingBytes = 0;
+  private readonly maxPendingBytes: number;
+  private readonly reading = new Map<string, Promise<Uint8Array | undefined>>();
   private sinceQuota = 0;
   /** Keys each open catalog or bundle references (owner → keys). */
   private readonly references = new Map<string, Set<string>>();
@@ -90,6 +95,7 @@ export class DiskCache {
     this.quotaShare = options.quotaShare ?? 0.8;
     this.now = options.now ?? (() => Date.now());
     this.persistWanted = options.persist ?? false;
+    this.maxPendingBytes = options.maxPendingBytes ?? 64 << 20;
   }
 
   /** Lists the store (once) and asks the host for its quota and, when wanted, persistence. */
@@ -117,8 +123,11 @@ export class DiskCache {
    * unreachable gives an `offline` error naming what is missing.
    */
   async readThrough(digest: IndexDigest, what: string, read: () => Promise<Uint8Array>): Promise<Uint8Array> {
-    const cached = await this.get(digest, what);
-    if (cached) return cached;
+    return (await this.get(digest, what)) ?? this.fetch(digest, what, read);
+  }
+
+  /** The source half of `readThrough`: read, verify, keep in the background. */
+  async fetch(digest: IndexDigest, what: string, read: () => Promise<Uint8Array>): Promise<Uint8Array> {
     let bytes: Uint8Array;
     try {
       bytes = await read();
@@ -134,22 +143,36 @@ export class DiskCache {
   /** Verified bytes from the store, or undefined (absent, or corrupt and now dropped). Counts a hit or a miss. */
   async get(digest: IndexDigest, what: string): Promise<Uint8Array | undefined> {
     const key = contentKey(digest);
-    const bytes = await this.store.get(key).catch(() => undefined);
-    if (bytes) {
-      try {
-        await checkDigest(bytes, digest.hash, `disk cache ${what}`, digest.size);
-        this.counts.hits++;
-        this.counts.bytesSaved += bytes.byteLength;
-        this.touch(key);
-        return bytes;
-      } catch (error) {
-        if (!(error instanceof RuntimeError) || error.code !== 'corrupt') throw error;
-        this.counts.corruptDropped++;
-        await this.drop(key);
-      }
+    // concurrent reads of one record (identical mips of several textures) share one read and one check
+    let reading = this.reading.get(key);
+    if (!reading) {
+      reading = this.readVerified(key, digest, what).finally(() => this.reading.delete(key));
+      this.reading.set(key, reading);
     }
-    this.counts.misses++;
-    return undefined;
+    const bytes = await reading;
+    if (bytes) {
+      this.counts.hits++;
+      this.counts.bytesSaved += bytes.byteLength;
+    } else {
+      this.counts.misses++;
+    }
+    return bytes;
+  }
+
+  private async readVerified(key: string, digest: IndexDigest, what: string): Promise<Uint8Array | undefined> {
+    // a record can only be right at exactly its digest's size: nothing bigger is ever read in
+    const bytes = await this.store.get(key, digest.size).catch(() => undefined);
+    if (!bytes) return undefined;
+    try {
+      await checkDigest(bytes, digest.hash, `disk cache ${what}`, digest.size);
+    } catch (error) {
+      if (!(error instanceof RuntimeError) || error.code !== 'corrupt') throw error;
+      this.counts.corruptDropped++;
+      await this.drop(key);
+      return undefined;
+    }
+    this.touch(key);
+    return bytes;
   }
 
   /** Whether the store holds a record for `digest` (not verified: `get` does that). */
@@ -160,12 +183,21 @@ export class DiskCache {
 
   /** Writes verified bytes without waiting; the load that fetched them never sees a failure. */
   putInBackground(digest: IndexDigest, bytes: Uint8Array): void {
+    // a store slower than the network must not make the queue hold the whole game in memory
+    if (this.pendingBytes + bytes.byteLength > this.maxPendingBytes) {
+      this.counts.writesSkipped++;
+      return;
+    }
+    this.pendingBytes += bytes.byteLength;
     const job = this.put(digest, bytes).then(
       () => undefined,
       () => undefined,
     );
     this.pending.add(job);
-    void job.finally(() => this.pending.delete(job));
+    void job.finally(() => {
+      this.pending.delete(job);
+      this.pendingBytes -= bytes.byteLength;
+    });
   }
 
   /** Writes verified bytes now; false when skipped (no room) or refused by the store. */
@@ -173,9 +205,9 @@ export class DiskCache {
     return this.putRecord(contentKey(digest), bytes);
   }
 
-  /** A named record (bundle index, last catalog): the caller verifies what it reads back. */
-  async getRecord(key: string): Promise<Uint8Array | undefined> {
-    const bytes = await this.store.get(key).catch(() => undefined);
+  /** A named record (bundle index, last catalog) of at most `maxBytes`: the caller verifies what it reads back. */
+  async getRecord(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    const bytes = await this.store.get(key, maxBytes).catch(() => undefined);
     if (bytes) this.touch(key);
     return bytes;
   }
@@ -254,7 +286,8 @@ export class DiskCache {
   private async write(key: string, bytes: Uint8Array): Promise<boolean> {
     await this.ready();
     const existing = this.records.get(key);
-    if (existing && existing.size === bytes.byteLength) return true;
+    // a content record with this key already holds these bytes (reads verify it); a named record (catalog) is replaced
+    if (existing && key.startsWith(CONTENT_PREFIX) && existing.size === bytes.byteLength) return true;
     if (this.sinceQuota >= QUOTA_EVERY_BYTES) await this.refreshQuota();
     const size = bytes.byteLength;
     if (!(await this.makeRoom(size, key))) {

@@ -23,8 +23,11 @@ export interface StorageEstimate {
 export interface DiskStore {
   /** For messages: a folder path or a database name. */
   readonly name: string;
-  /** The stored bytes, or undefined when absent (or unreadable: the cache re-fetches either way). */
-  get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * The stored bytes, or undefined when absent, unreadable or larger than `maxBytes` (the cache
+   * re-fetches either way). A store that can see a record's size first must not read past it.
+   */
+  get(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
   /** Stores `bytes` whole or not at all (a crash mid-write must never leave a partial record under `key`). */
   put(key: string, bytes: Uint8Array, usedAt: number): Promise<void>;
   delete(key: string): Promise<void>;

@@ -7,7 +7,7 @@
  * are ignored, never followed; a record larger than `maxRecordBytes` is never read into memory.
  */
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, rm, statfs, unlink, utimes } from 'node:fs/promises';
+import { lstat, lutimes, mkdir, open, readdir, rename, rm, statfs, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STORE_KEY, type DiskStore, type StorageEstimate, type StoredEntry } from './disk-store.js';
 
@@ -30,7 +30,7 @@ export function folderStore(dir: string, options: FolderStoreOptions = {}): Disk
   let serial = 0;
   return {
     name: dir,
-    async get(key) {
+    async get(key, maxBytes) {
       let handle;
       try {
         handle = await open(pathOf(key), constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -39,7 +39,7 @@ export function folderStore(dir: string, options: FolderStoreOptions = {}): Disk
       }
       try {
         const info = await handle.stat();
-        if (!info.isFile() || info.size > maxRecordBytes) return undefined;
+        if (!info.isFile() || info.size > Math.min(maxBytes, maxRecordBytes)) return undefined;
         const bytes = new Uint8Array(info.size);
         let at = 0;
         while (at < bytes.byteLength) {
@@ -100,7 +100,8 @@ export function folderStore(dir: string, options: FolderStoreOptions = {}): Disk
     },
     async touch(key, usedAt) {
       const when = new Date(usedAt);
-      await utimes(pathOf(key), when, when).catch(() => undefined);
+      // lutimes: a symlink planted under a record's name is never followed
+      await lutimes(pathOf(key), when, when).catch(() => undefined);
     },
     async clear() {
       for (const name of await readdir(dir).catch(() => [] as string[])) {

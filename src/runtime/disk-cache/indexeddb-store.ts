@@ -43,9 +43,10 @@ export function indexedDbStore(name = 'kiln-disk-cache', factory: IDBFactory = i
   const tx = async (mode: IDBTransactionMode, stores: string[] = ['bytes', 'meta']) => (await connect()).transaction(stores, mode);
   return {
     name: `indexeddb:${name}`,
-    async get(key) {
+    // IndexedDB hands a record over whole; the size check comes after (the origin wrote it, within its quota)
+    async get(key, maxBytes) {
       const value: unknown = await request((await tx('readonly', ['bytes'])).objectStore('bytes').get(key));
-      return value instanceof Uint8Array ? value : undefined;
+      return value instanceof Uint8Array && value.byteLength <= maxBytes ? value : undefined;
     },
     async put(key, bytes, usedAt) {
       const t = await tx('readwrite');

@@ -11,8 +11,9 @@ export function memoryStore(name = 'memory'): MemoryStore {
   return {
     name,
     records,
-    async get(key) {
-      return records.get(key)?.bytes.slice();
+    async get(key, maxBytes) {
+      const record = records.get(key);
+      return record && record.bytes.byteLength <= maxBytes ? record.bytes.slice() : undefined;
     },
     async put(key, bytes, usedAt) {
       records.set(key, { bytes: bytes.slice(), usedAt });

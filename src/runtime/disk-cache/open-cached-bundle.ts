@@ -16,12 +16,15 @@ import { entryDigests } from './cached-read.js';
 import type { DiskCache } from './disk-cache.js';
 import { indexPrefixSource as indexPrefixSourceOf } from './index-prefix-source.js';
 
+/** The index parser's own limit plus its tar header. */
+const MAX_INDEX_BLOCK = (256 << 20) + BLOCK;
+
 export async function openCachedBundle(cache: DiskCache, catalog: Catalog, file: string, source: ByteSource, loader: AssetLoader, owner: string): Promise<BundleReader> {
   const listed = catalog.bundles.find((b) => b.file === file);
   if (!listed) return openBundle(source, { loader });
   const expected = catalog.assets.filter((a) => a.bundle === file);
   const key = indexKey(listed.digest);
-  const cached = await cache.getRecord(key);
+  const cached = await cache.getRecord(key, MAX_INDEX_BLOCK);
   let reader: BundleReader | undefined;
   if (cached) {
     reader = await openBundle(indexPrefixSourceOf(source, listed.digest.size, cached).source, { loader }).then(
@@ -54,11 +57,12 @@ function indexBlock(prefix: Uint8Array): Uint8Array | undefined {
 }
 
 function agrees(reader: BundleReader, expected: readonly CatalogAsset[]): boolean {
+  const byPath = new Map(reader.index.entries.map((e) => [e.path, e]));
   for (const asset of expected) {
     const info = reader.info(asset.id);
     if (!info || info.external) return false;
     const main = info.entries[0];
-    const entry = main === undefined ? undefined : reader.index.entries.find((e) => e.path === main);
+    const entry = main === undefined ? undefined : byPath.get(main);
     if (entry && (entry.raw.hash !== asset.digest.hash || entry.raw.size !== asset.digest.size)) return false;
   }
   return true;

@@ -5,7 +5,8 @@
  * cached, and verified, are not fetched again.
  */
 import type { CatalogAsset } from '../../bundle/catalog-format.js';
-import type { IndexDigest } from '../../bundle/index-format.js';
+import type { IndexDigest, IndexEntry } from '../../bundle/index-format.js';
+import type { BundleReader } from '../bundle-reader.js';
 import type { CatalogReader } from '../catalog-reader.js';
 import { checkDigest } from '../digest-check.js';
 import type { ReadUrgency } from '../read-scheduler.js';
@@ -23,6 +24,8 @@ export interface PrefetchProgress {
   doneBytes: number;
   /** Bytes fetched from the source by this prefetch. */
   downloadedBytes: number;
+  /** Of those, bytes the cache could not keep (budget, quota or a full disk). */
+  unstoredBytes: number;
   /** doneBytes / totalBytes (1 when there is nothing to do). */
   fraction: number;
 }
@@ -44,30 +47,37 @@ const BACKGROUND: ReadUrgency = { rank: () => 4, deadline: () => Infinity };
 export async function prefetch(catalog: CatalogReader, target: PrefetchTarget, options: PrefetchOptions = {}): Promise<PrefetchProgress> {
   const cache = requireCache(catalog);
   const pieces = await piecesOf(catalog, target);
-  const progress: PrefetchProgress = { totalBytes: 0, doneBytes: 0, downloadedBytes: 0, fraction: 1 };
+  const progress: PrefetchProgress = { totalBytes: 0, doneBytes: 0, downloadedBytes: 0, unstoredBytes: 0, fraction: 1 };
   for (const { piece } of pieces) progress.totalBytes += piece.digest.size;
   const report = () => {
     progress.fraction = progress.totalBytes === 0 ? 1 : progress.doneBytes / progress.totalBytes;
     options.onProgress?.({ ...progress });
   };
   report();
+  const readers = new Map<string, BundleReader>();
+  for (const { bundle } of pieces) if (!readers.has(bundle)) readers.set(bundle, await catalog.bundleOf(bundle));
+  const cached = await Promise.all(pieces.map(({ piece }) => cache.get(piece.digest, piece.what)));
+  for (const [i, { piece }] of pieces.entries()) {
+    if (!cached[i]) continue;
+    progress.doneBytes += piece.digest.size;
+  }
+  report();
+  // every missing piece asked for in one synchronous run: neighbours merge into one request
   await Promise.all(
-    pieces.map(async ({ piece, bundle }) => {
+    pieces.map(async ({ piece, bundle }, i) => {
+      if (cached[i]) return;
       if (options.signal?.aborted) throw abortError(options.signal);
-      if (!(await cache.get(piece.digest, piece.what))) {
-        const reader = await catalog.bundleOf(bundle);
-        let bytes: Uint8Array;
-        try {
-          bytes = await catalog.loader.read(reader.source, piece.offset, piece.digest.size, BACKGROUND, options.signal);
-        } catch (error) {
-          if (error instanceof RuntimeError && error.code === 'offline') throw new RuntimeError('offline', `${piece.what} cannot be prefetched: the source is offline (${error.message})`);
-          throw error;
-        }
-        await checkDigest(bytes, piece.digest.hash, piece.what, piece.digest.size);
-        await cache.put(piece.digest, bytes);
-        progress.downloadedBytes += bytes.byteLength;
+      let bytes: Uint8Array;
+      try {
+        bytes = await catalog.loader.read(readers.get(bundle)!.source, piece.offset, piece.digest.size, BACKGROUND, options.signal);
+      } catch (error) {
+        if (error instanceof RuntimeError && error.code === 'offline') throw new RuntimeError('offline', `${piece.what} cannot be prefetched: the source is offline (${error.message})`);
+        throw error;
       }
-      progress.doneBytes += piece.digest.size;
+      await checkDigest(bytes, piece.digest.hash, piece.what, piece.digest.size);
+      progress.downloadedBytes += bytes.byteLength;
+      if (await cache.put(piece.digest, bytes)) progress.doneBytes += piece.digest.size;
+      else progress.unstoredBytes += piece.digest.size;
       report();
     }),
   );
@@ -111,11 +121,14 @@ function assetsOf(catalog: CatalogReader, target: PrefetchTarget): CatalogAsset[
 async function piecesOf(catalog: CatalogReader, target: PrefetchTarget): Promise<{ piece: Piece; bundle: string }[]> {
   const out: { piece: Piece; bundle: string }[] = [];
   const seen = new Set<string>();
+  const paths = new Map<BundleReader, Map<string, IndexEntry>>();
   for (const asset of assetsOf(catalog, target)) {
     const reader = await catalog.bundleOf(asset.id);
+    let byPath = paths.get(reader);
+    if (!byPath) paths.set(reader, (byPath = new Map(reader.index.entries.map((e) => [e.path, e]))));
     const info = reader.info(asset.id);
     for (const path of info?.entries ?? []) {
-      const entry = reader.index.entries.find((e) => e.path === path);
+      const entry = byPath.get(path);
       if (!entry) continue;
       const tiles = tilingParts(entry);
       const pieces: Piece[] = tiles

@@ -6,10 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { createLoader } from '../../../src/runtime/asset-loader.js';
 import { openCatalog, type CatalogReader } from '../../../src/runtime/catalog-reader.js';
+import { contentKey, indexKey } from '../../../src/runtime/disk-cache/cache-key.js';
 import { entryDigests } from '../../../src/runtime/disk-cache/cached-read.js';
 import { DiskCache } from '../../../src/runtime/disk-cache/disk-cache.js';
 import type { DiskStore } from '../../../src/runtime/disk-cache/disk-store.js';
 import { memoryStore, type MemoryStore } from '../../../src/runtime/disk-cache/memory-store.js';
+import { downloadSize, prefetch, type PrefetchProgress } from '../../../src/runtime/disk-cache/prefetch.js';
 import type { LoadedData, LoadedTexture } from '../../../src/runtime/loaded-asset.js';
 import { RuntimeError } from '../../../src/runtime/runtime-error.js';
 import { forestLevel, texture } from '../../bundle/support/synthetic-assets.js';
@@ -84,6 +86,14 @@ describe('disk cache', () => {
     expect(host.bytes(isTar)).toBeGreaterThan(barkBytes);
     expect(host.bytes(isTar)).toBeLessThanOrEqual(barkBytes + index);
     expect(second.catalog.metrics().disk!.misses).toBe(entryDigests((await second.catalog.bundleOf(BARK)).index.entries.find((e) => e.asset === bark.id)!).length);
+    await second.disk.flush();
+
+    // offline afterwards, the player gets the updated level, not the one before it
+    const updatedBark = await second.catalog.load<LoadedTexture>(BARK);
+    host.offline = true;
+    const third = await start(host, store);
+    expect(third.catalog.info(BARK)!.digest).toEqual(bark.digest);
+    expect(await third.catalog.load<LoadedTexture>(BARK)).toEqual(updatedBark);
   });
 
   it('drops a corrupt or truncated record and fetches it again', async () => {
@@ -116,6 +126,27 @@ describe('disk cache', () => {
     await loadAll(third.catalog);
     expect(host.bytes(isTar)).toBe(0);
     expect(third.catalog.metrics().disk!.corruptDropped).toBe(0);
+  });
+
+  it('never reads in a record larger than its digest says, and replaces it', async () => {
+    const store = memoryStore();
+    const host = await forestHost();
+    const first = await start(host, store);
+    const level = await first.catalog.load<LoadedData>('//levels/forest:level');
+    await first.disk.flush();
+    const key = flip(store, (k) => k.startsWith('c-'), (b) => {
+      const longer = new Uint8Array(b.byteLength + 1000);
+      longer.set(b);
+      return longer;
+    });
+    const sizes: number[] = [];
+    const watched: DiskStore = { ...store, get: (k, max) => (sizes.push(max), store.get(k, max)) };
+    const second = await start(host, watched);
+    expect(await second.catalog.load<LoadedData>('//levels/forest:level')).toEqual(level);
+    await second.disk.flush();
+    expect(sizes.every((s) => s < 1 << 30)).toBe(true);
+    expect(second.disk.metrics().misses).toBe(1);
+    expect(store.records.get(key)!.bytes.byteLength).toBe(Number(key.split('-').pop()));
   });
 
   it('loads the cached level offline and says offline for what is not cached', async () => {
@@ -203,6 +234,39 @@ describe('disk cache', () => {
     expect(await tight.disk.has(levelEntry.stored)).toBe(true);
   });
 
+  it('after a content update, evicts what the new catalog no longer references before anything it does', async () => {
+    const host = await forestHost();
+    const store = memoryStore();
+    const first = await start(host, store);
+    await loadAll(first.catalog);
+    await first.disk.flush();
+    const used = first.disk.metrics().usedBytes;
+    const oldKeys = new Set(store.records.keys());
+    const oldBundle = await first.catalog.bundleOf(BARK);
+    const oldBark = oldBundle.index.entries.find((e) => e.asset === first.catalog.info(BARK)!.id)!;
+    const stale = new Set([indexKey(first.catalog.catalog.bundles[0]!.digest), ...entryDigests(oldBark).map(contentKey)]);
+    // the stale records were the most recently used: plain LRU would evict the others first
+    for (const [key, record] of store.records) record.usedAt = stale.has(key) ? 2e12 : 1e12;
+
+    const updated = forestLevel().map((a) => (a.dep.label === BARK ? texture(BARK, { size: 64, priority: 'high', seed: 7 }) : a));
+    host.files = (await sampleBundle(updated)).files;
+    const second = await start(host, store, { budget: used + 2000 });
+    await loadAll(second.catalog);
+    await second.disk.flush();
+    const m = second.disk.metrics();
+    expect(m.evictions).toBeGreaterThan(0);
+    expect(m.usedBytes).toBeLessThanOrEqual(used + 2000);
+    // every record the updated level uses is there: nothing it references was evicted
+    const third = await start(host, store, { budget: used + 2000 });
+    host.reset();
+    await loadAll(third.catalog);
+    expect(host.bytes(isTar)).toBe(0);
+    // what went was the old bark and the old bundle's index block
+    const gone = [...oldKeys].filter((k) => !store.records.has(k));
+    expect(gone.length).toBe(m.evictions);
+    expect(gone.every((k) => stale.has(k))).toBe(true);
+  });
+
   it('evicts a record no catalog references before a referenced one, whatever their age', async () => {
     const store = memoryStore();
     const disk = new DiskCache({ store, budget: 3000 });
@@ -223,12 +287,73 @@ describe('disk cache', () => {
     expect(disk.metrics()).toMatchObject({ writesSkipped: 1, usedBytes: 2500 });
   });
 
+  it('skips background writes rather than queue more than maxPendingBytes behind a slow store', async () => {
+    const store = memoryStore();
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => (release = ok));
+    const slow: DiskStore = { ...store, put: async (k, b, t) => (await gate, store.put(k, b, t)) };
+    const disk = new DiskCache({ store: slow, maxPendingBytes: 2500 });
+    await disk.ready();
+    for (const h of ['a', 'b', 'c']) disk.putInBackground({ hash: h.repeat(16), size: 1000 }, new Uint8Array(1000));
+    expect(disk.metrics().writesSkipped).toBe(1);
+    release();
+    await disk.flush();
+    expect(disk.metrics()).toMatchObject({ entries: 2, bytesStored: 2000 });
+    disk.putInBackground({ hash: 'd'.repeat(16), size: 1000 }, new Uint8Array(1000));
+    await disk.flush();
+    expect(disk.metrics().entries).toBe(3);
+  });
+
   it('respects the host quota and asks for persistence when the game opts in', async () => {
     const store: DiskStore = { ...memoryStore(), estimate: async () => ({ usage: 9000, quota: 10_000 }), persist: async () => true };
     const disk = new DiskCache({ store, budget: 1 << 20, persist: true, quotaShare: 1 });
     await disk.ready();
     expect(disk.metrics()).toMatchObject({ budget: 1000, persisted: true });
     expect(await disk.putRecord('c-aaaaaaaaaaaaaaaa-2000', new Uint8Array(2000))).toBe(false);
+  });
+
+  it('prefetches a label with everything it depends on, with progress, so it later loads offline', async () => {
+    const host = await forestHost();
+    const store = memoryStore();
+    const { catalog } = await start(host, store);
+    const oak = catalog.info('//levels/forest:oak')!;
+    expect(oak.deps.length).toBeGreaterThan(0);
+    const before = await downloadSize(catalog, [oak.label]);
+    expect(before).toBeGreaterThan(0);
+    const seen: PrefetchProgress[] = [];
+    host.reset();
+    const done = await prefetch(catalog, [oak.label], { onProgress: (p) => seen.push(p) });
+    expect(done).toMatchObject({ fraction: 1, downloadedBytes: before, unstoredBytes: 0 });
+    expect(done.totalBytes).toBe(before);
+    expect(seen.map((p) => p.doneBytes)).toEqual([...seen.map((p) => p.doneBytes)].sort((a, b) => a - b));
+    expect(seen.at(-1)!.fraction).toBe(1);
+    expect(host.bytes(isTar)).toBe(before);
+    expect(await downloadSize(catalog, [oak.label])).toBe(0);
+    // a second prefetch finds everything cached and downloads nothing
+    host.reset();
+    expect(await prefetch(catalog, [oak.label])).toMatchObject({ downloadedBytes: 0, fraction: 1 });
+    expect(host.bytes(isTar)).toBe(0);
+
+    host.offline = true;
+    const offline = await start(host, store);
+    for (const label of [oak.label, ...oak.deps.map((d) => offline.catalog.info(d)!.label)]) await offline.catalog.load(label);
+    expect((await offline.catalog.load('//levels/forest:wind').catch((e: unknown) => e)) as RuntimeError).toMatchObject({ code: 'offline' });
+  });
+
+  it('prefetches a whole bundle by its target label', async () => {
+    const host = await forestHost();
+    const store = memoryStore();
+    const { catalog } = await start(host, store);
+    const target = catalog.catalog.bundles[0]!.target;
+    const result = await prefetch(catalog, { bundle: target });
+    expect(result.fraction).toBe(1);
+    expect(await downloadSize(catalog, { bundle: target })).toBe(0);
+    host.reset();
+    host.offline = true;
+    const offline = await start(host, store);
+    expect((await loadAll(offline.catalog)).size).toBe(offline.catalog.assets().length);
+    expect(host.bytes(isTar)).toBe(0);
+    await expect(prefetch(catalog, { bundle: '//nowhere:bundle' })).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('clears everything it stored', async () => {

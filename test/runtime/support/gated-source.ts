@@ -50,6 +50,14 @@ export class GatedSource implements ByteSource {
     });
   }
 
+  /**
+   * Resolves once a read is waiting. Digest checks run on WebCrypto (another thread), so the next
+   * read of a stream may be issued a few event-loop turns after the previous part arrived.
+   */
+  async readIssued(turns = 1000): Promise<void> {
+    for (let i = 0; i < turns && this.pending.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+
   /** Releases the oldest pending read. */
   releaseNext(): void {
     const next = this.pending[0];

@@ -15,12 +15,21 @@ export interface Served {
   status: number;
 }
 
+/** A simulated link for benchmarks: each response waits `latencyMs`, then flows at `bytesPerSecond`. */
+export interface Link {
+  latencyMs: number;
+  bytesPerSecond: number;
+}
+
 export class CountingServer {
   readonly log: Served[] = [];
   private server: Server | undefined;
   port = 0;
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly link?: Link,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -81,6 +90,20 @@ export class CountingServer {
     entry.status = m ? 206 : 200;
     entry.bytes = end - start + 1;
     res.writeHead(entry.status, { ...cors, 'Content-Length': entry.bytes, ...(m ? { 'Content-Range': `bytes ${start}-${end}/${info.size}` } : {}) });
-    createReadStream(file, { start, end }).pipe(res);
+    if (!this.link) {
+      createReadStream(file, { start, end }).pipe(res);
+      return;
+    }
+    const { latencyMs, bytesPerSecond } = this.link;
+    await new Promise((ok) => setTimeout(ok, latencyMs));
+    const began = performance.now();
+    let sent = 0;
+    for await (const chunk of createReadStream(file, { start, end, highWaterMark: 16 << 10 }) as AsyncIterable<Buffer>) {
+      sent += chunk.byteLength;
+      const due = began + (sent / bytesPerSecond) * 1000 - performance.now();
+      if (due > 0) await new Promise((ok) => setTimeout(ok, due));
+      res.write(chunk);
+    }
+    res.end();
   }
 }

@@ -1,15 +1,16 @@
 /**
  * A small generated workspace cooked by the real CLI (dist/src/cli/main.js): `//level:bundle`
- * with three 256² rgba8 textures (streamed mip by mip) and a critical layout data file. A content
+ * with three rgba8 textures (256² unless asked otherwise) (streamed mip by mip) and a critical layout data file. A content
  * update rewrites one texture's PNG and cooks again (incrementally: that texture and the bundle).
  */
 import { execFile } from 'node:child_process';
 import { access, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { repoRoot } from './repo-root.js';
 
-const repo = resolve(import.meta.dirname, '../../../..');
+const repo = repoRoot();
 export const cli = join(repo, 'dist/src/cli/main.js');
 
 export const TEXTURES = ['ground', 'wall', 'sky'] as const;
@@ -31,8 +32,7 @@ export async function cliBuilt(): Promise<boolean> {
   );
 }
 
-async function paint(file: string, seed: number): Promise<void> {
-  const size = 256;
+async function paint(file: string, seed: number, size: number): Promise<void> {
   const pixels = Buffer.alloc(size * size * 4);
   let state = (seed * 2654435761) >>> 0;
   for (let i = 0; i < pixels.length; i++) {
@@ -46,13 +46,14 @@ async function cook(ws: string): Promise<void> {
   await promisify(execFile)(process.execPath, [cli, 'build', '//level:bundle'], { cwd: ws, timeout: 120_000, env: { ...process.env, CI: 'true' } });
 }
 
-export async function smallLevel(tmp: string): Promise<SmallLevel> {
+/** `size`: texture width and height (default 256; benchmarks use larger). */
+export async function smallLevel(tmp: string, size = 256): Promise<SmallLevel> {
   const ws = join(tmp, 'ws');
   const pkg = join(ws, 'game/level');
   await mkdir(join(pkg, 'textures'), { recursive: true });
   await writeFile(
     join(ws, 'assets.yaml'),
-    ['workspace:', '  name: diskcache-test', '  packages: game', '  cache: .kiln', '  out: kiln-out', 'default_platform: desktop', 'platforms:', '  desktop: { texture: { format: rgba8, max_size: 512 } }', ''].join('\n'),
+    ['workspace:', '  name: diskcache-test', '  packages: game', '  cache: .kiln', '  out: kiln-out', 'default_platform: desktop', 'platforms:', '  desktop: { texture: { format: rgba8, max_size: 4096 } }', ''].join('\n'),
   );
   await writeFile(
     join(pkg, 'assets.yaml'),
@@ -67,13 +68,13 @@ export async function smallLevel(tmp: string): Promise<SmallLevel> {
     ].join('\n'),
   );
   await writeFile(join(pkg, 'layout.yaml'), 'name: disk cache test level\nspawn: [1, 2, 3]\n');
-  for (const [i, name] of TEXTURES.entries()) await paint(join(pkg, `textures/${name}.png`), i + 1);
+  for (const [i, name] of TEXTURES.entries()) await paint(join(pkg, `textures/${name}.png`), i + 1, size);
   await cook(ws);
   return {
     ws,
     out: join(ws, 'kiln-out'),
     async update(texture, seed) {
-      await paint(join(pkg, `textures/${texture}.png`), seed);
+      await paint(join(pkg, `textures/${texture}.png`), seed, size);
       await cook(ws);
     },
   };
