@@ -17,7 +17,7 @@ import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner } from './runner/action-runner.js';
 import { actionKey, actionKind, cookRequest, findCached, prepareAction, recordStableReads, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
-import { materializeKind } from './requests/materialize-outputs.js';
+import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
 import { LmdbTrackerStore } from './tracker/lmdb-tracker-store.js';
 import type { RequestKind } from './tracker/request-kind.js';
@@ -76,6 +76,8 @@ export class Builder {
   private current: Workspace;
   /** Set once `changed` is called: from then on file events, not stats, say what changed. */
   private watching = false;
+  /** Reports of unchanged actions, reused while their value is the same object (watch mode). */
+  private readonly cachedReports = new WeakMap<ActionValue, TargetReport>();
 
   constructor(options: BuilderOptions) {
     this.current = options.workspace;
@@ -227,9 +229,34 @@ export class Builder {
       }
     };
 
-    const dagOutcomes = await runDag({
-      nodes,
-      depsOf: (label) => graph.depsOf(label),
+    // Watch mode: what the save did not touch is still valid; report it without scheduling.
+    // Invalidation reaches every dependent, so the rest (what must run) is closed under
+    // "depends on", and its dependencies outside it are done.
+    const dagOutcomes = new Map<string, 'ok' | 'failed' | 'skipped'>();
+    let pending = nodes;
+    if (this.watching && !request.checkDeterminism && !request.validateOnly) {
+      pending = [];
+      for (const label of nodes) {
+        const value = this.tracker.currentValue<ActionInput, ActionValue>(action, inputOf(label));
+        if (!value) {
+          pending.push(label);
+          continue;
+        }
+        let report = this.cachedReports.get(value);
+        if (!report || report.label !== label) {
+          const decl = graph.target(label);
+          report = { label, rule: decl.rule, status: 'cached', durationMs: 0, outputs: outputSummary(value.outputs), diagnostics: value.diagnostics, stats: value.stats, size: sizeReport(sourcesOf(value), value.outputs, value.stats) };
+          this.cachedReports.set(value, report);
+        }
+        reports.set(label, report);
+        reporter.actionFinished(report);
+        dagOutcomes.set(label, 'ok');
+      }
+    }
+    const pendingSet = new Set(pending);
+    const ran = await runDag({
+      nodes: pending,
+      depsOf: (label) => (pending === nodes ? graph.depsOf(label) : graph.depsOf(label).filter((dep) => pendingSet.has(dep))),
       run: runTarget,
       onSkip: (label, cause) => {
         const decl = graph.target(label);
@@ -241,13 +268,15 @@ export class Builder {
       keepGoing: request.keepGoing ?? false,
       signal: request.signal,
     });
+    for (const [label, outcome] of ran) dagOutcomes.set(label, outcome);
 
     // Materialize.
     const materialized: string[] = [];
     if (request.materialize !== false && !request.validateOnly) {
       for (const label of graph.requested) {
         if (dagOutcomes.get(label) !== 'ok') continue;
-        const value = await this.tracker.runAsync(materializer, { label, pkg: graph.target(label).pkg });
+        const input = { label, pkg: graph.target(label).pkg };
+        const value = (this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined) ?? (await this.tracker.runAsync(materializer, input));
         materialized.push(...value.paths);
       }
     }

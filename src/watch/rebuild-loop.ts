@@ -48,6 +48,8 @@ export class RebuildLoop {
   builds = 0;
   private readonly patterns: string[];
   private readonly versions = new AssetVersions();
+  /** The outputs object each target's `current` version was made from. */
+  private readonly seenOutputs = new Map<string, unknown>();
   private readonly batcher: ChangeBatcher;
   private readonly watcher: FileWatcher;
   private running: Promise<void> | undefined;
@@ -191,6 +193,11 @@ export class RebuildLoop {
     for (const target of summary.targets) {
       const { label } = target;
       if (target.status === 'executed' || target.status === 'cached') {
+        // The builder hands back the same outputs object while a target's action is unchanged:
+        // nothing to compare, nothing to send (a 10,000-target watch stays O(changed) here).
+        const outputs = this.builder.lastOutputs(label);
+        if (outputs !== undefined && outputs === this.seenOutputs.get(label) && this.current.has(label) && !this.failing.has(label)) continue;
+        if (outputs !== undefined) this.seenOutputs.set(label, outputs);
         const version = await this.versions.versionOf(this.builder, graph, label);
         if (!version) continue;
         const previous = this.current.get(label);

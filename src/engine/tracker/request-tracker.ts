@@ -118,9 +118,16 @@ export class RequestTracker {
     return node && node.error === undefined ? (node.value as T) : undefined;
   }
 
-  /** Whether a request's value is known valid in this build (ran or verified). */
-  isCurrent<I>(kind: { name: string; key(input: I): string }, input: I): boolean {
-    return this.nodes.get(`${kind.name}:${kind.key(input)}`)?.verified === this.epoch;
+  /**
+   * The value of a request already valid in this build (ran or verified, same input), without
+   * scheduling anything; undefined when it would have to be verified or run. Watch mode uses it
+   * to skip everything a save did not touch.
+   */
+  currentValue<I, T>(kind: { name: string; key(input: I): string }, input: I): T | undefined {
+    const node = this.nodes.get(`${kind.name}:${kind.key(input)}`);
+    if (!node || node.verified !== this.epoch || node.forced || node.error !== undefined) return undefined;
+    if (typeof input === 'object' && input !== null && JSON.stringify(node.input) !== JSON.stringify(input)) return undefined;
+    return node.value as T;
   }
 
   /**
