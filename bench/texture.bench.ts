@@ -41,7 +41,7 @@ function context(bytes: Uint8Array, name: string): RuleContext {
   const ctx = {
     label: `//bench:${name}`, pkg: 'bench', name, assetId: '0', priority: 'normal',
     attrs: { color_space: 'auto', mips: true, resize: true, mip_filter: 'lanczos3' },
-    platform: { name: 'desktop', settings: { format: 'bc7', max_size: 4096, effort: 'fast' } },
+    platform: { name: 'desktop', settings: { format: 'bc7', encoder: 'native', max_size: 4096, effort: 'fast' } },
     srcs: [{ path: `bench/${name}.png`, digest: digestOf(bytes) }], deps: [], closure: [],
     signal: new AbortController().signal,
     readSource: async () => bytes, readFile: async () => undefined,

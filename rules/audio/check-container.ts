@@ -43,6 +43,11 @@ export function flacTotalSamples(bytes: Uint8Array): number {
   return high * 2 ** 32 + low;
 }
 
+/**
+ * WAV framing and the `fmt ` fields decoders trust blindly: a sample rate of 0xFFFFFFFF, zero
+ * channels or a block size that disagrees with them would make the resampler or the chunk
+ * writer size buffers from nonsense. Every declared chunk size must fit the file.
+ */
 function checkWav(bytes: Uint8Array): string | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 12;
@@ -50,16 +55,41 @@ function checkWav(bytes: Uint8Array): string | undefined {
   while (offset + 8 <= bytes.length) {
     const id = String.fromCharCode(...bytes.subarray(offset, offset + 4));
     const size = view.getUint32(offset + 4, true);
-    if (id === 'fmt ') sawFmt = true;
+    const available = bytes.length - offset - 8;
+    if (id === 'fmt ') {
+      if (size > available) return `WAV fmt chunk declares ${size} bytes but only ${available} are present (truncated)`;
+      const problem = checkWavFormat(view, offset + 8, size);
+      if (problem) return problem;
+      sawFmt = true;
+    }
     if (id === 'data') {
       if (!sawFmt) return 'WAV data chunk comes before its fmt chunk';
-      const available = bytes.length - offset - 8;
       if (size > available) return `WAV data chunk declares ${size} bytes but only ${available} are present (truncated)`;
       return undefined;
     }
+    if (size > available) return `WAV chunk "${id.replace(/[^\x20-\x7e]/g, '?')}" declares ${size} bytes but only ${available} are present (truncated)`;
     offset += 8 + size + (size & 1);
   }
   return sawFmt ? 'WAV file has no data chunk (truncated?)' : 'WAV file has no fmt chunk';
+}
+
+/** Highest sample rate accepted: 768 kHz, beyond any audio interface. */
+const MAX_WAV_RATE = 768_000;
+
+function checkWavFormat(view: DataView, at: number, size: number): string | undefined {
+  if (size < 16) return `WAV fmt chunk is ${size} bytes, at least 16 expected`;
+  const formatTag = view.getUint16(at, true);
+  const channels = view.getUint16(at + 2, true);
+  const rate = view.getUint32(at + 4, true);
+  // The byte rate at +8 is informational and often wrong in files from sloppy writers: not checked.
+  const blockAlign = view.getUint16(at + 12, true);
+  const bits = view.getUint16(at + 14, true);
+  if (channels < 1 || channels > 32) return `WAV declares ${channels} channels (1…32 expected)`;
+  if (rate < 1 || rate > MAX_WAV_RATE) return `WAV declares a sample rate of ${rate} Hz (1…${MAX_WAV_RATE} expected)`;
+  // 0xFFFE (WAVE_FORMAT_EXTENSIBLE) carries the real format further on; sizes still apply.
+  if (formatTag !== 0xfffe && ![8, 16, 24, 32, 64].includes(bits)) return `WAV declares ${bits} bits per sample (8, 16, 24, 32 or 64 expected)`;
+  if (bits % 8 === 0 && blockAlign !== channels * (bits / 8)) return `WAV block size ${blockAlign} does not match ${channels} channel(s) of ${bits} bits`;
+  return undefined;
 }
 
 const BITRATES_V1_L3 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];

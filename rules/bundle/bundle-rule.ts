@@ -96,10 +96,13 @@ async function cookBundle(ctx: RuleContext<BundleOptions>): Promise<void> {
 
   const built: BuiltBundleRef[] = [];
   const files: string[] = [];
+  // The runtime can tell which platform a bundle is for; the digest says whether two were cooked alike.
+  const platform = { name: ctx.platform.name, settingsDigest: ctx.platform.profileDigest ?? 'unknown' };
   for (const [n, piece] of pieces.entries()) {
     const file = n === 0 ? `${ctx.name}.tar` : `${ctx.name}.${piece.key.replace(/[^A-Za-z0-9_.-]/g, '_')}.tar`;
     const { bytes, index } = await buildBundle(piece.assets, {
       bundle: ctx.label,
+      platform,
       file: baseName(file),
       alignment: options.alignment,
       compression: options.compression,
@@ -108,7 +111,7 @@ async function cookBundle(ctx: RuleContext<BundleOptions>): Promise<void> {
     built.push({ index, digest: record.digest });
     files.push(file);
   }
-  const catalog = buildCatalog(ctx.label, built, referenced);
+  const catalog = buildCatalog(ctx.label, built, referenced, platform);
   await ctx.output(`${ctx.name}${CATALOG_SUFFIX}`, new TextEncoder().encode(encodeCatalog(catalog)), { bundles: files, assets: catalog.assets.length });
   ctx.stat('bundles', files.length);
   ctx.stat('assets', inputs.length);

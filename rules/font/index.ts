@@ -57,7 +57,8 @@ async function build(ctx: RuleContext<FontOptions, FontPlatformSettings>): Promi
   const attrs = { ...DEFAULTS, ...ctx.attrs };
   let fileText: string | undefined;
   if (attrs.charset_file !== undefined) {
-    const path = posix.join(posix.dirname(src.path), attrs.charset_file);
+    // Package-relative (as documented), not font-relative: the font may come from an npm package.
+    const path = posix.join(ctx.pkgDir, attrs.charset_file);
     const bytes = await ctx.readFile(path);
     if (!bytes) throw new RuleError(`charset_file ${path} does not exist`, { file: path });
     fileText = new TextDecoder().decode(bytes);

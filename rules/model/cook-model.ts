@@ -80,7 +80,7 @@ export async function cookModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
   const source = model.document;
   const logger = gltfLogger((m) => ctx.warn(m));
 
-  const refs = await matchTextureRefs(ctx, source, model.imageUris);
+  const refs = await matchTextureRefs(ctx, source, model.imageUris, attrs.embed_basisu ?? true);
   for (const image of refs.unmatched) {
     ctx.warn(`image ${image} has no texture target in deps; it stays embedded in the model`, { file });
   }

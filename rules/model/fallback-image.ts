@@ -7,23 +7,26 @@
  * Chosen over a URI because a URI would have to resolve next to wherever the GLB ends up (a
  * bundle, a CDN, kiln-out) while an embedded image always travels with the file.
  */
+import { createHash } from 'node:crypto';
 import type { Texture } from '@gltf-transform/core';
 
 export const DEFAULT_FALLBACK_SIZE = 256;
 
 /** Fallback bytes per source image, computed once for every LOD document. */
 export class FallbackImages {
-  private readonly done = new Map<Uint8Array, Promise<Uint8Array>>();
+  /** By content: every LOD document is a clone with its own copy of the image bytes. */
+  private readonly done = new Map<string, Promise<Uint8Array>>();
 
   constructor(private readonly maxSize: number) {}
 
   /** The fallback for this texture's current (source) image, same MIME type. */
   for(texture: Texture): Promise<Uint8Array> {
     const image = texture.getImage()!;
-    let pending = this.done.get(image);
+    const key = createHash('sha256').update(image).digest('hex');
+    let pending = this.done.get(key);
     if (!pending) {
       pending = this.make(image, texture.getMimeType(), texture.getSize());
-      this.done.set(image, pending);
+      this.done.set(key, pending);
     }
     return pending;
   }

@@ -33,6 +33,8 @@ export interface ModelOptions {
   max_embedded_texture_size?: number;
   /** Longest side of the standard fallback image a referenced texture keeps for stock glTF loaders. */
   fallback_texture_size?: number;
+  /** Embed the texture target's cooked Basis KTX2 (KHR_texture_basisu) on Basis platforms; false ships only the fallback. */
+  embed_basisu?: boolean;
 }
 
 export const DEFAULTS: ModelOptions = {
@@ -90,6 +92,7 @@ export function modelRule(codecs?: ModelCodecs | (() => Promise<ModelCodecs>)) {
       input_validation: s.enum(['error', 'warn', 'off'] as const).describe('validator errors in the source'),
       max_embedded_texture_size: s.integer({ min: 0 }).describe('downscale embedded images; 0 = keep'),
       fallback_texture_size: s.integer({ min: 1, max: 4096 }).describe('longest side of the fallback image a referenced texture keeps'),
+      embed_basisu: s.boolean().describe('embed the cooked Basis KTX2 through KHR_texture_basisu on Basis platforms'),
     }),
     defaults: DEFAULTS,
     platformSettings: s.object<ModelPlatformSettings>({

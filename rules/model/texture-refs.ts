@@ -74,6 +74,7 @@ export async function matchTextureRefs(
   ctx: RuleContext<object, object>,
   doc: Document,
   imagePaths: ReadonlyMap<string, string>,
+  embedBasis = true,
 ): Promise<TextureRefs> {
   const refs = new TextureRefs();
   const candidates: Candidate[] = ctx.deps
@@ -101,7 +102,7 @@ export async function matchTextureRefs(
       continue;
     }
     const dep = match.dep;
-    if (!basis.has(dep.label)) basis.set(dep.label, await basisOutput(ctx, dep));
+    if (embedBasis && !basis.has(dep.label)) basis.set(dep.label, await basisOutput(ctx, dep));
     const basisKtx2 = basis.get(dep.label);
     refs.add(image, { ref: { assetId: dep.assetId, label: dep.label }, ...(basisKtx2 ? { basisKtx2 } : {}) });
   }

@@ -1,6 +1,6 @@
 /**
  * The shader rule's cook: flatten includes/imports (discovered inputs) → for each variant, add its
- * defines → compile (GLSL: glslangValidator) or parse (WGSL: wgsl_reflect) → output SPIR-V or
+ * defines → compile (GLSL: wasm glslang, or glslangValidator with `compiler: native`) or parse (WGSL: wgsl_reflect) → output SPIR-V or
  * source text with reflection in the meta.
  */
 import { posix } from 'node:path';
@@ -16,6 +16,8 @@ import { buildLineMap } from './line-map.js';
 import { preprocessWgsl } from './preprocess-wgsl.js';
 import type { ShaderReflection } from './reflection.js';
 import { runGlslang } from './run-glslang.js';
+import { runGlslangWasm } from './run-glslang-wasm.js';
+import { nativeGlslang } from './shader-tools.js';
 import { shaderKind } from './shader-language.js';
 
 const CONCURRENCY = 2;
@@ -50,7 +52,7 @@ function encodeText(lines: readonly SourceLine[]): Uint8Array {
   return new TextEncoder().encode(lines.map((l) => l.text).join('\n') + '\n');
 }
 
-/** Injectable tools: the glslangValidator executable and the WGSL parser (lazy by default). */
+/** Injectable tools: the glslangValidator executable (`compiler: native`) and the WGSL parser (lazy by default). */
 export interface ShaderTools {
   glslangValidator: string;
   wgsl(): Promise<WgslReflector>;
@@ -94,8 +96,12 @@ export async function cookShader(
       return { defines, lines, reflection: checkWgsl(reflector!, lines), bytes: encodeText(lines), warnings: [] };
     }
     const lines = injectDefines(flat.lines, defines);
+    if (settings.compiler !== 'native') {
+      const compiled = await runGlslangWasm({ stage: kind.stage!, lines, targetEnv });
+      return { defines, lines, reflection: compiled.reflection, bytes: format === 'spirv' ? compiled.spirv : encodeText(lines), warnings: compiled.warnings };
+    }
     const result = await runGlslang({
-      executable: tools.glslangValidator ?? 'glslangValidator',
+      executable: nativeGlslang(tools.glslangValidator),
       dir,
       name: `v${index}`,
       stage: kind.glslangStage!,

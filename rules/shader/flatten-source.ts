@@ -30,6 +30,13 @@ export interface Flattened {
 }
 
 const MAX_DEPTH = 32;
+/**
+ * Depth alone does not bound the work: 25 files each including the next twice is only 25 deep
+ * but expands to 2^25 copies (5 GB before this cap). Real shaders flatten to well under 1 MB;
+ * these caps stop a fan-out with an error at the include that crossed them.
+ */
+export const MAX_EXPANDED_CHARS = 16 * 1024 * 1024;
+export const MAX_SPLICES = 10_000;
 
 export async function flattenSource(root: string, text: string, options: FlattenOptions): Promise<Flattened> {
   const pattern = options.directive === 'include' ? /^\s*#\s*include\s+(?:"([^"]+)"|<([^>]+)>)\s*(?:\/\/.*)?$/ : /^\s*#\s*import\s+"([^"]+)"\s*(?:\/\/.*)?$/;
@@ -38,6 +45,15 @@ export async function flattenSource(root: string, text: string, options: Flatten
   const pragmaOnce = new Set<string>();
   const imported = new Set<string>([root]);
   const cache = new Map<string, string | undefined>();
+  let expandedChars = 0;
+  let splices = 0;
+  const push = (line: SourceLine) => {
+    expandedChars += line.text.length + 1;
+    if (expandedChars > MAX_EXPANDED_CHARS) {
+      throw new RuleError(`${options.directive}s expand to more than ${MAX_EXPANDED_CHARS} characters (an include fan-out?)`, { file: line.file, line: line.line });
+    }
+    lines.push(line);
+  };
 
   const read = async (path: string): Promise<string | undefined> => {
     if (!cache.has(path)) {
@@ -60,16 +76,17 @@ export async function flattenSource(root: string, text: string, options: Flatten
       if (!match) {
         // The include extension is meaningless once includes are spliced, and unknown to GL drivers.
         const drop = /^\s*#\s*extension\s+GL_GOOGLE_include_directive\b/.test(text) || /^\s*#\s*pragma\s+once\b/.test(text);
-        lines.push({ text: drop ? '' : text, ...where });
+        push({ text: drop ? '' : text, ...where });
         continue;
       }
-      lines.push({ text: '', ...where });
+      push({ text: '', ...where });
       const quoted = match[1];
       const target = await resolveTarget(file, quoted ?? match[2]!, quoted !== undefined, where);
       if (stack.includes(target)) {
         throw new RuleError(`${options.directive} cycle: ${[...stack, target].join(' → ')}`, where);
       }
       if (stack.length >= MAX_DEPTH) throw new RuleError(`${options.directive}s nested deeper than ${MAX_DEPTH}`, where);
+      if (++splices > MAX_SPLICES) throw new RuleError(`more than ${MAX_SPLICES} ${options.directive}s spliced in (an include fan-out?)`, where);
       if (options.directive === 'import') {
         if (imported.has(target)) continue;
         imported.add(target);

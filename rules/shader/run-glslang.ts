@@ -56,14 +56,14 @@ export async function runGlslang(job: GlslangJob): Promise<GlslangResult> {
   };
 }
 
-interface Message {
+export interface Message {
   severity: 'ERROR' | 'WARNING';
   message: string;
   file: string;
   line: number;
 }
 
-function parseMessages(output: string, name: string, lines: readonly SourceLine[]): Message[] {
+export function parseMessages(output: string, name: string, lines: readonly SourceLine[]): Message[] {
   const messages: Message[] = [];
   const pattern = /^(ERROR|WARNING): (?:([^:\n]+):(\d+): )?(.*)$/gm;
   for (const match of output.matchAll(pattern)) {

@@ -8,6 +8,9 @@
  * - `pad`: keep the image's texels and extend its edge texels to the next multiple; the output's
  *   meta says `contentWidth`/`contentHeight` so a game can scale UVs;
  * - `fail`: a misaligned texture fails the cook.
+ * One exception: when the POT policy demands powers of two (`resize`/`error`) and the block does
+ * not divide them (ASTC 5×5, 6×6, 10×10, 12×12…), the power of two wins — ASTC decoders handle
+ * partial blocks by specification — and the stat says so.
  */
 import { RuleError } from '../../src/rule/rule-error.js';
 import type { RgbaImage } from './decode-image.js';
@@ -26,22 +29,33 @@ export interface BlockAlignPlan {
   report?: string;
 }
 
+export interface BlockFootprint {
+  width: number;
+  height: number;
+  /** The format's decoders accept a level 0 that ends inside a block (ASTC). */
+  partialBlocks?: boolean;
+}
+
 /** Block footprint of a target format; undefined for uncompressed and image-file outputs. */
-export function blockFootprint(target: TargetFormat): { width: number; height: number } | undefined {
-  if (target.kind === 'blocks') return { width: target.vk.blockWidth, height: target.vk.blockHeight };
+export function blockFootprint(target: TargetFormat): BlockFootprint | undefined {
+  if (target.kind === 'blocks') return { width: target.vk.blockWidth, height: target.vk.blockHeight, ...(target.block === 'astc' ? { partialBlocks: true } : {}) };
   if (target.kind === 'basis') return { width: 4, height: 4 };
   return undefined;
 }
 
 export function planBlockAlign(
   size: { width: number; height: number },
-  block: { width: number; height: number } | undefined,
+  block: BlockFootprint | undefined,
   policy: BlockAlignPolicy,
   maxSize: number,
+  powerOfTwoRequired = false,
 ): BlockAlignPlan {
   const { width, height } = size;
   if (!block || (width % block.width === 0 && height % block.height === 0)) return { width, height };
   const grid = `${block.width}×${block.height} blocks`;
+  if (powerOfTwoRequired && block.partialBlocks && isPot(width) && isPot(height)) {
+    return { width, height, report: `kept ${width}×${height}: the pot policy requires powers of two, which ${grid} do not divide (ASTC decodes partial blocks)` };
+  }
   switch (policy) {
     case 'fail':
       throw new RuleError(`texture is ${width}×${height}, not a multiple of the format's ${grid}; block_align is "fail" (use resize or pad)`);
@@ -71,6 +85,7 @@ export function padToSize(image: RgbaImage, width: number, height: number): Rgba
 }
 
 const roundUp = (n: number, step: number): number => Math.ceil(n / step) * step;
+const isPot = (n: number): boolean => (n & (n - 1)) === 0;
 
 function nearest(n: number, step: number, maxSize: number): number {
   let aligned = Math.max(step, Math.round(n / step) * step);

@@ -90,7 +90,7 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
     basisMode: settings.basis_mode,
   });
   const footprint = blockFootprint(target);
-  const aligned = planBlockAlign(pot, footprint, attrs.block_align ?? 'resize', maxSize);
+  const aligned = planBlockAlign(pot, footprint, attrs.block_align ?? 'resize', maxSize, settings.pot === 'resize' || settings.pot === 'error');
   const size = { width: aligned.width, height: aligned.height };
   ctx.stat('block_align', aligned.report ?? (footprint ? 'already aligned' : 'n/a (not a block format)'));
   ctx.stat('source_format', source.sourceFormat);

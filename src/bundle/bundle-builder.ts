@@ -14,6 +14,7 @@ import {
   INDEX_KIND,
   INDEX_VERSION,
   type BundleIndex,
+  type BundlePlatform,
   type Compression,
   type IndexAsset,
   type IndexEntry,
@@ -42,6 +43,8 @@ export interface BundleAssetInput {
 export interface BuildBundleOptions {
   /** Label of the bundle target. */
   bundle: string;
+  /** The platform the assets were cooked for. */
+  platform?: BundlePlatform;
   /** File name of this tar. */
   file: string;
   /** Entry data alignment (power of two). */
@@ -86,6 +89,7 @@ export async function buildBundle(assets: readonly BundleAssetInput[], options: 
     ]);
     const index: BundleIndex = {
       bundle: options.bundle,
+      ...(options.platform ? { platform: options.platform } : {}),
       file: options.file,
       alignment: options.alignment,
       assets: indexAssets,
@@ -103,6 +107,7 @@ export async function buildBundle(assets: readonly BundleAssetInput[], options: 
   const walked = walkTar(bytes);
   const index: BundleIndex = {
     bundle: options.bundle,
+    ...(options.platform ? { platform: options.platform } : {}),
     file: options.file,
     alignment: options.alignment,
     assets: indexAssets,

@@ -4,7 +4,7 @@
  */
 import { encodeEnvelope } from './envelope-writer.js';
 import { CATALOG_KIND, CATALOG_VERSION, type Catalog, type CatalogAsset, type CatalogBundle } from './catalog-format.js';
-import type { BundleIndex, IndexDigest } from './index-format.js';
+import type { BundleIndex, BundlePlatform, IndexDigest } from './index-format.js';
 
 export interface BuiltBundleRef {
   index: BundleIndex;
@@ -18,7 +18,7 @@ export interface ReferencedCatalog {
   relativeDir: string;
 }
 
-export function buildCatalog(target: string, bundles: readonly BuiltBundleRef[], referenced: readonly ReferencedCatalog[]): Catalog {
+export function buildCatalog(target: string, bundles: readonly BuiltBundleRef[], referenced: readonly ReferencedCatalog[], platform?: BundlePlatform): Catalog {
   const catalogBundles: CatalogBundle[] = [];
   const assets = new Map<string, CatalogAsset>();
   for (const ref of referenced) {
@@ -52,6 +52,7 @@ export function buildCatalog(target: string, bundles: readonly BuiltBundleRef[],
   const unique = new Map(catalogBundles.map((b) => [b.file, b]));
   return {
     target,
+    ...(platform ? { platform } : {}),
     bundles: [...unique.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
     assets: [...assets.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)),
   };

@@ -7,7 +7,7 @@
 import { ASSET_TYPES, LOAD_PRIORITIES, type AssetType, type LoadPriority } from '../rule/asset-type.js';
 import { parseEnvelope } from './envelope.js';
 import { FormatError } from './format-error.js';
-import type { IndexDigest } from './index-format.js';
+import { readPlatform, type BundlePlatform, type IndexDigest } from './index-format.js';
 import { arrayOf, digestOf, intOf, objectOf, oneOf, stringOf } from './json-reader.js';
 
 export const CATALOG_KIND = 'kiln-catalog';
@@ -42,6 +42,8 @@ export interface CatalogAsset {
 export interface Catalog {
   /** Label of the bundle target that wrote this catalog. */
   target: string;
+  /** The platform its bundles were cooked for (absent in catalogs written before kiln recorded it). */
+  platform?: BundlePlatform;
   bundles: CatalogBundle[];
   /** Sorted by label. */
   assets: CatalogAsset[];
@@ -75,5 +77,6 @@ export function parseCatalog(text: string): { catalog: Catalog; hash: string; ca
     if (!files.has(asset.bundle)) throw new FormatError(`${where}: bundle ${asset.bundle} is not listed`);
     return asset;
   });
-  return { catalog: { target: stringOf(o.target, 'target'), bundles, assets }, hash, canonical };
+  const platform = o.platform === undefined ? {} : { platform: readPlatform(o.platform, 'platform') };
+  return { catalog: { target: stringOf(o.target, 'target'), ...platform, bundles, assets }, hash, canonical };
 }

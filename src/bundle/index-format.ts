@@ -73,9 +73,19 @@ export interface IndexAsset {
   external?: string;
 }
 
+/** Which platform a bundle or catalog was cooked for, and a digest of that platform's settings. */
+export interface BundlePlatform {
+  /** The platform name from the workspace (`windows`, `mobile`, `webgl`…). */
+  name: string;
+  /** Digest of the platform profile (every rule's settings for it): equal digests, same cooking. */
+  settingsDigest: string;
+}
+
 export interface BundleIndex {
   /** Label of the bundle target. */
   bundle: string;
+  /** The platform it was cooked for (absent in bundles written before kiln recorded it). */
+  platform?: BundlePlatform;
   /** This tar's file name (`bundle.tar`, `bundle.textures.tar`). */
   file: string;
   /** Data alignment in bytes that every entry's offset honours. */
@@ -107,11 +117,17 @@ function readIndex(value: unknown): BundleIndex {
   }
   return {
     bundle: stringOf(o.bundle, 'bundle'),
+    ...(o.platform === undefined ? {} : { platform: readPlatform(o.platform, 'platform') }),
     file: stringOf(o.file, 'file'),
     alignment: intOf(o.alignment, 'alignment'),
     assets,
     entries,
   };
+}
+
+export function readPlatform(value: unknown, where: string): BundlePlatform {
+  const o = objectOf(value, where);
+  return { name: stringOf(o.name, `${where}.name`), settingsDigest: stringOf(o.settingsDigest, `${where}.settingsDigest`) };
 }
 
 function readAsset(value: unknown, where: string): IndexAsset {

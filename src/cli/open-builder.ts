@@ -1,11 +1,14 @@
 import { builtinRules } from '../../rules/index.js';
 import { Builder } from '../engine/builder.js';
+import { RemoteExecutor } from '../engine/remote/remote-executor.js';
 import { createRegistry, type RuleRegistry } from '../rule/registry.js';
 import { createCacheStack, type ConfiguredCacheStack } from '../store/create-cache-stack.js';
 import { resolveRemoteCacheOptions } from '../store/remote-cache-config.js';
-import { ensureKilnFolder } from '../workspace/kiln-folder-marker.js';
+import { sweepDeadScratchDirs } from '../engine/runner/sweep-scratch-dirs.js';
+import { claimKilnFolders } from '../workspace/kiln-folder-marker.js';
 import { Workspace } from '../workspace/workspace.js';
 import type { CommandIO, ParsedArgs } from './command.js';
+import { runnerSettings } from './runner-flags.js';
 
 let registry: RuleRegistry | undefined;
 
@@ -31,18 +34,36 @@ export function openCache(args: ParsedArgs, io: CommandIO, workspace: Workspace)
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  // Marked before anything is written, so `kiln clean` knows the folder is kiln's.
-  ensureKilnFolder(workspace.config.cacheDir, 'cache');
+  // Marked before anything is written, so `kiln clean` knows which folders are kiln's.
+  claimKilnFolders(workspace.config.cacheDir, workspace.config.outDir);
   return createCacheStack({ localRoot: workspace.config.cacheDir, remote, env: io.env });
 }
 
 export function openBuilder(args: ParsedArgs, io: CommandIO): { builder: Builder; cache: ConfiguredCacheStack } {
   const workspace = openWorkspace(io);
-  const jobs = args.values.jobs === undefined ? undefined : Number(args.values.jobs);
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs must be a positive integer, got ${String(args.values.jobs)}`);
+  const settings = runnerSettings(
+    { jobs: args.values.jobs as string | undefined, workers: args.values.workers as string | undefined, 'action-timeout': args.values['action-timeout'] as string | undefined },
+    workspace.config.runner,
+  );
+  if ('error' in settings) throw new UsageError(settings.error);
+  const { jobs, workers, actionTimeoutMs } = settings.value;
   const cache = openCache(args, io, workspace);
-  const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs });
+  // Scratch folders of cooks killed in an earlier build (SIGKILL skips their cleanup).
+  sweepDeadScratchDirs();
+  const remote = openRemoteExecutor(args, io);
+  const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs, workers, actionTimeoutMs, ...(remote ? { remote } : {}) });
   return { builder, cache };
+}
+
+/** `--remote-executor URL` (or `KILN_REMOTE_EXECUTOR`): cook on a REAPI cluster; secrets from the environment. */
+function openRemoteExecutor(args: ParsedArgs, io: CommandIO): RemoteExecutor | undefined {
+  const url = (args.values['remote-executor'] as string | undefined) ?? (io.env.KILN_REMOTE_EXECUTOR || undefined);
+  if (url === undefined || url.trim() === '') return undefined;
+  try {
+    return new RemoteExecutor({ url: url.trim(), env: io.env, onWarning: (message) => io.stderr(`warning: ${message}\n`) });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** A mistake on the command line: printed without a stack, exit code 2. */

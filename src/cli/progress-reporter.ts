@@ -2,30 +2,48 @@ import type { BuildReporter, BuildSummary, TargetReport } from '../engine/build-
 import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 import type { CommandIO } from './command.js';
 
+/** How often the status line is redrawn while cooks run, so elapsed time and ETA keep moving. */
+const TICK_MS = 250;
+
 /**
- * On a TTY: one status line redrawn in place (done/total, what is running, ETA). Otherwise (CI,
- * pipes): one plain line per action that ran or failed, so logs stay greppable.
+ * On a TTY: one status line redrawn in place (done/total, elapsed, ETA, what is running) on every
+ * event and on a timer while anything runs. Otherwise (CI, pipes): one plain line per action
+ * that ran or failed, so logs stay greppable.
  */
 export class ProgressReporter implements BuildReporter {
   private total = 0;
   private done = 0;
+  /** Label → when its action started; cached lookups come and go here too. */
   private readonly running = new Map<string, number>();
-  private readonly startedAt = performance.now();
+  private readonly startedAt: number;
   private executedMs = 0;
   private executed = 0;
-  private lastDraw = 0;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private lastDraw = Number.NEGATIVE_INFINITY;
+  /** An event arrived while draws were throttled: the ticker draws it. */
+  private stale = false;
+  private readonly now: () => number;
 
   constructor(
     private readonly io: CommandIO,
-    private readonly options: { explain: boolean; verbose: boolean; live: boolean },
-  ) {}
+    private readonly options: { explain: boolean; verbose: boolean; live: boolean; columns?: number; clock?: () => number },
+  ) {
+    this.now = options.clock ?? (() => performance.now());
+    this.startedAt = this.now();
+  }
 
   started(total: number): void {
     this.total = total;
+    if (this.options.live && !this.ticker) {
+      this.ticker = setInterval(() => {
+        if (this.running.size > 0 || this.stale) this.draw(true);
+      }, TICK_MS);
+      this.ticker.unref?.();
+    }
   }
 
   actionStarted(label: string): void {
-    this.running.set(label, performance.now());
+    this.running.set(label, this.now());
     this.draw();
   }
 
@@ -67,6 +85,8 @@ export class ProgressReporter implements BuildReporter {
   }
 
   finished(summary: BuildSummary): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
     this.clear();
     const parts = [`${summary.executed} executed`, `${summary.cached} cached`];
     if (summary.failed) parts.push(`${summary.failed} failed`);
@@ -75,19 +95,37 @@ export class ProgressReporter implements BuildReporter {
     this.io.stdout(`kiln: ${summary.platform}: ${parts.join(', ')} in ${(summary.durationMs / 1000).toFixed(2)} s\n`);
   }
 
-  private draw(): void {
+  /**
+   * Drawn on events (at most every 50 ms: a no-op build has thousands) and on the ticker, which
+   * also draws what throttling skipped (a skipped draw used to leave "1 running" on screen while
+   * two cooks ran). The ETA spreads the actions still to do over the
+   * concurrency measured so far (cook time / wall time), minus what the running ones have done.
+   */
+  private draw(tick = false): void {
     if (!this.options.live) return;
-    const now = performance.now();
-    if (now - this.lastDraw < 50 && this.done < this.total) return;
+    const now = this.now();
+    if (!tick && now - this.lastDraw < 50 && this.done < this.total) {
+      this.stale = true;
+      return;
+    }
     this.lastDraw = now;
-    const running = [...this.running.keys()];
-    const perAction = this.executed > 0 ? this.executedMs / this.executed : 0;
-    const etaSeconds = perAction > 0 ? Math.round(((this.total - this.done) * perAction) / Math.max(1, running.length) / 1000) : undefined;
-    const elapsed = ((now - this.startedAt) / 1000).toFixed(1);
-    const head = `[${this.done}/${this.total}] ${elapsed}s${etaSeconds !== undefined ? ` ETA ~${etaSeconds}s` : ''}`;
-    const tail = running.length > 0 ? ` ${running.length} running: ${running.slice(0, 3).join(', ')}${running.length > 3 ? ', …' : ''}` : '';
-    const columns = process.stdout.columns ?? 100;
+    this.stale = false;
+    const elapsedMs = now - this.startedAt;
+    const running = [...this.running.entries()].sort((a, b) => a[1] - b[1]);
+    const eta = this.etaSeconds(now, elapsedMs, running.map(([, since]) => since));
+    const head = `[${this.done}/${this.total}] ${(elapsedMs / 1000).toFixed(1)}s${eta !== undefined ? ` ETA ~${eta}s` : ''}`;
+    const tail = running.length > 0 ? ` ${running.length} running: ${running.slice(0, 3).map(([label, since]) => `${label} ${Math.floor((now - since) / 1000)}s`).join(', ')}${running.length > 3 ? ', …' : ''}` : '';
+    const columns = this.options.columns ?? process.stdout.columns ?? 100;
     this.io.stdout(`\r\x1b[K${(head + tail).slice(0, columns - 1)}`);
+  }
+
+  private etaSeconds(now: number, elapsedMs: number, runningSince: number[]): number | undefined {
+    if (this.executed === 0 || elapsedMs <= 0) return undefined;
+    const perAction = this.executedMs / this.executed;
+    const concurrency = Math.max(1, Math.min(this.executedMs / elapsedMs, runningSince.length || 1));
+    const inFlight = runningSince.reduce((ms, since) => ms + Math.max(0, perAction - (now - since)), 0);
+    const queued = Math.max(0, this.total - this.done - runningSince.length) * perAction;
+    return Math.round((queued + inFlight) / concurrency / 1000);
   }
 
   private clear(): void {

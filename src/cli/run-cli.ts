@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
+import { DiagnosticError } from '../diagnostic/diagnostic.js';
+import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 import { CycleError } from '../graph/cycle-error.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { LabelSyntaxError } from '../workspace/label.js';
 import type { CommandIO, ParsedArgs } from './command.js';
 import { commands } from './commands/index.js';
+import { checkFlags } from './flag-check.js';
 import { EXIT_BUILD_FAILED, EXIT_USAGE } from './exit-codes.js';
 import { UsageError } from './open-builder.js';
 
@@ -44,6 +47,11 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
       return 0;
     }
     const parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+    const problem = checkFlags(parsed.values, io.cwd);
+    if (problem) {
+      io.stderr(`ERROR: ${problem}\nusage: ${command.usage}\n`);
+      return EXIT_USAGE;
+    }
     return await command.run({ values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals }, io);
   } catch (error) {
     if (error instanceof LocatedErrors) {
@@ -57,6 +65,11 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     if (error instanceof CycleError || error instanceof LabelSyntaxError || error instanceof UsageError) {
       io.stderr(`ERROR: ${error.message}\n`);
       return EXIT_USAGE;
+    }
+    if (error instanceof DiagnosticError) {
+      // Any other typed failure (a tool missing, the remote refusing, ...): printed as data says.
+      for (const d of error.diagnostics) io.stderr(`ERROR: ${formatDiagnostic(d)}\n`);
+      return error.diagnostics.every((d) => d.code === 'bad-usage' || d.code === 'bad-config') ? EXIT_USAGE : EXIT_BUILD_FAILED;
     }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`ERROR: ${error.message}\nusage: ${command.usage}\n`);

@@ -19,7 +19,7 @@ export interface TargetReport {
   /** Source, output and decoded sizes and an estimated load time (executed and cached targets). */
   size?: SizeReport;
   /** Where the cook ran (executed only): a pool worker thread or the build's own thread. */
-  ranIn?: 'worker' | 'in-process';
+  ranIn?: 'worker' | 'in-process' | 'remote';
   /** Stack trace of a rule crash, shown with --verbose. */
   stack?: string;
 }

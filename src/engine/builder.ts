@@ -14,8 +14,9 @@ import { failureDiagnostics } from './failure-message.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
 import { TraceRecorder } from './trace-recorder.js';
-import { ActionRunner } from './runner/action-runner.js';
-import { actionKey, actionKind, cookRequest, findCached, prepareAction, recordStableReads, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
+import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
+import { DiagnosticError } from '../diagnostic/diagnostic.js';
+import { actionKey, actionKind, findCached, prepareAction, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
@@ -54,6 +55,8 @@ export interface BuilderOptions {
   actionTimeoutMs?: number;
   /** Heap limit of each worker thread in MB (default: Node's). */
   workerHeapMb?: number;
+  /** Cook on a remote cluster (`--remote-executor`), cache lookups still first. */
+  remote?: RemoteCook;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
@@ -71,6 +74,8 @@ export class Builder {
   readonly platform: string;
   readonly jobs: number;
   readonly runner: ActionRunner;
+  readonly workers: number;
+  readonly actionTimeoutMs: number;
   private readonly tracker: RequestTracker;
   private readonly kinds: EngineKinds;
   private current: Workspace;
@@ -89,7 +94,9 @@ export class Builder {
     this.tracker = new RequestTracker(options.store ?? LmdbTrackerStore.open(join(config.cacheDir, 'state')), config.root);
     this.kinds = engineKinds(config.root, options.workspace.rules, this.platform);
     this.tracker.register(...this.kinds.all);
-    this.runner = new ActionRunner({ root: config.root, workers: options.workers ?? this.jobs, timeoutMs: options.actionTimeoutMs ?? 0, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}) });
+    this.workers = options.workers ?? this.jobs;
+    this.actionTimeoutMs = options.actionTimeoutMs ?? 0;
+    this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}), ...(options.remote ? { remote: options.remote } : {}) });
   }
 
   /** The workspace as of the last build (the root assets.yaml is re-read when it changes). */
@@ -121,7 +128,7 @@ export class Builder {
     return [...new Set([...Object.keys(value.inputs.srcs ?? {}), ...Object.keys(value.discovered)])].sort();
   }
 
-  /** Stop the worker pool (idle workers also exit by themselves after a few seconds). */
+  /** Stop the worker pool (idle workers never keep the process alive, and exit after 10 idle minutes). */
   close(): Promise<void> {
     return this.runner.close();
   }
@@ -172,6 +179,7 @@ export class Builder {
       file: this.kinds.file,
       settings: this.kinds.settings,
       rule: this.kinds.rule,
+      workspaceKind: this.kinds.workspace,
       decl: this.kinds.decl as RequestKind<string, unknown>,
       inputOf,
       checkDeterminism: request.checkDeterminism === true,
@@ -187,7 +195,7 @@ export class Builder {
       },
     };
     const action = actionKind(env);
-    const materializer = materializeKind({ outDir: workspace.config.outDir, blobs: this.cache.blobs, action, inputOf, fresh });
+    const materializer = materializeKind({ outDir: workspace.config.outDir, platform: this.platform, blobs: this.cache.blobs, action, inputOf, fresh });
     this.tracker.register(action as never, materializer as never);
 
     const finish = (report: TargetReport): 'ok' | 'failed' => {
@@ -276,7 +284,19 @@ export class Builder {
       for (const label of graph.requested) {
         if (dagOutcomes.get(label) !== 'ok') continue;
         const input = { label, pkg: graph.target(label).pkg };
-        const value = (this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined) ?? (await this.tracker.runAsync(materializer, input));
+        let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
+        try {
+          value ??= await this.tracker.runAsync(materializer, input);
+        } catch (error) {
+          // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
+          // that target only; the rest of kiln-out is still written.
+          if (!(error instanceof DiagnosticError)) throw error;
+          const report = reports.get(label);
+          const failed: TargetReport = { ...(report ?? { label, rule: graph.target(label).rule, durationMs: 0, outputs: [], stats: {}, diagnostics: [] }), status: 'failed', diagnostics: [...(report?.diagnostics ?? []), ...error.diagnostics], ...(error.stack ? { stack: error.stack } : {}) };
+          reports.set(label, failed);
+          reporter.actionFinished(failed);
+          continue;
+        }
         materialized.push(...value.paths);
       }
     }
@@ -313,22 +333,25 @@ export class Builder {
     const depValue = (dep: string) => this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label: dep })!;
     const prepared = await prepareAction(env, input, read, depValue);
     const began = performance.now();
-    const ctx = await cookInto(this.cache.blobs, cookRequest(env, prepared), true);
+    const ctx = await cookInto(this.cache.blobs, prepared.rule, prepared.init, true);
     const durationMs = performance.now() - began;
-    recordStableReads(env, ctx);
     const previous = this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), input);
     const discoveredNow = (paths: Iterable<string>) => Object.fromEntries([...paths].sort().map((path) => [path, this.tracker.get(this.kinds.file, path).digest]));
     // Validators write no outputs: report the sizes of the cooked result when the cache has it.
     const sized = (await findCached(this.cache, prepared.primary, previous, discoveredNow))?.outputs ?? [];
     const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, prepared.inputs, previous && discoveredNow(Object.keys(previous.discovered)));
-    return { ...base, status: 'executed', durationMs, ranIn: ctx.where, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(prepared.srcs, sized, ctx.stats) };
+    return { ...base, status: 'executed', durationMs, ranIn: ctx.ranIn, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(prepared.srcs, sized, ctx.stats) };
   }
 }
 
 function checkPlatform(workspace: Workspace, platform: string): void {
   const known = Object.keys(workspace.config.platforms);
   if (known.length > 0 && !known.includes(platform)) {
-    throw new LocatedError(`unknown platform "${platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' });
+    throw new LocatedError(`unknown platform "${platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' }, undefined, 'unknown-platform');
+  }
+  // The platform name becomes a folder of kiln-out (kiln-out/<platform>/…): one plain path segment.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(platform)) {
+    throw new LocatedError(`platform name "${platform}" cannot be a folder name: use letters, digits, '.', '_' and '-'`, { file: 'assets.yaml' }, undefined, 'bad-config');
   }
 }
 

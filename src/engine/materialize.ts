@@ -1,15 +1,21 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { type Diagnostic, DiagnosticError } from '../diagnostic/diagnostic.js';
 import { digestKey } from '../hash/digest.js';
 import type { OutputRecord } from '../rule/output.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { BlobStore } from '../store/blob-store.js';
-import { ensureKilnFolder } from '../workspace/kiln-folder-marker.js';
 import type { MaterializedFile } from './materialized-file.js';
 
 /**
  * Copy a target's outputs from the CAS to `kiln-out/<package>/<name>`. A file that still has the
  * size and mtime we gave it last time is left alone, so no-op builds write nothing.
+ *
+ * Per target and complete: every output is tried even after one fails, so one pass meets (and,
+ * through the store's verified reads, deletes) every bad blob of the target instead of one per
+ * build; the failures come back together as one `DiagnosticError` naming the label and each
+ * kiln-out file (ENAMETOOLONG, ENOSPC, a blob missing or corrupt). A failed write leaves no temp
+ * file behind (`atomicWrite`). The caller fails just this target and goes on with the others.
  */
 export async function materialize(
   outDir: string,
@@ -19,13 +25,22 @@ export async function materialize(
   written: Map<string, MaterializedFile>,
   /** Bytes already in memory by digest key (just cooked); anything else is read from `blobs`. */
   fresh?: ReadonlyMap<string, Uint8Array>,
+  /** The target, for its errors. */
+  label?: string,
 ): Promise<string[]> {
   const paths: string[] = [];
-  // The marker lets `kiln clean` tell this folder from one of the user's.
-  if (outputs.length > 0) ensureKilnFolder(outDir, 'out');
+  const failures: Diagnostic[] = [];
+  const outRoot = relativeOutRoot(outDir);
   for (const output of outputs) {
     const rel = pkg ? `${pkg}/${output.name}` : output.name;
     const abs = join(outDir, rel);
+    const fail = (message: string, hints?: string[]) =>
+      failures.push({ code: 'materialize-failed', severity: 'error', message, ...(label ? { label } : {}), location: { file: `${outRoot}${rel}` }, ...(hints ? { hints } : {}) });
+    const tooLong = rel.split('/').find((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES);
+    if (tooLong !== undefined) {
+      fail(`cannot write output ${output.name}: the file name "${tooLong.slice(0, 40)}…" is ${Buffer.byteLength(tooLong)} bytes, over the ${MAX_NAME_BYTES}-byte limit of file systems`, ['shorten the target name']);
+      continue;
+    }
     paths.push(rel);
     const key = digestKey(output.digest);
     const known = written.get(rel);
@@ -33,14 +48,41 @@ export async function materialize(
       const stat = statSync(abs, { throwIfNoEntry: false });
       if (stat && stat.size === known.size && stat.mtimeMs === known.mtimeMs) continue;
     }
-    const bytes = fresh?.get(key) ?? (await blobs.get(output.digest));
-    if (!bytes) throw new Error(`output ${output.name} (${key}) is missing from the cache (deleted, or found corrupt and removed); build again to re-cook it`);
-    await atomicWrite(abs, bytes);
-    const stat = statSync(abs);
-    written.set(rel, { digest: key, size: stat.size, mtimeMs: stat.mtimeMs });
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = fresh?.get(key) ?? (await blobs.get(output.digest));
+    } catch (error) {
+      fail(`cannot read output ${output.name} (${key}) from the cache: ${(error as Error).message}`);
+      continue;
+    }
+    // The store verifies what it reads (a corrupt blob is deleted and reported missing); the size
+    // check also covers bytes handed over fresh.
+    if (!bytes || bytes.byteLength !== output.digest.size) {
+      fail(`output ${output.name} (${key}) is missing from the cache (deleted, or found corrupt and removed); build again to re-cook it`);
+      continue;
+    }
+    try {
+      await atomicWrite(abs, bytes);
+      const stat = statSync(abs);
+      written.set(rel, { digest: key, size: stat.size, mtimeMs: stat.mtimeMs });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      written.delete(rel);
+      fail(`cannot write output ${output.name}${code ? ` (${code})` : ''}: ${(error as Error).message}`, code === 'ENOSPC' ? ['free disk space, then build again'] : undefined);
+      continue;
+    }
     removeOrphanTemps(dirname(abs));
   }
+  if (failures.length > 0) throw new DiagnosticError(failures);
   return paths;
+}
+
+/** Longest file or folder name (bytes) that ext4, APFS, NTFS and tmpfs all accept. */
+const MAX_NAME_BYTES = 255;
+
+/** `kiln-out/` as a workspace-relative prefix for messages (the folder name is enough to find it). */
+function relativeOutRoot(outDir: string): string {
+  return `${basename(outDir)}/`;
 }
 
 /** Folders of kiln-out this process has already swept for orphan temp files. */

@@ -46,7 +46,15 @@ export interface RuleContext<A extends object = object, P extends object = objec
   /** Attributes after merging rule defaults, package defaults, the target and its platform overrides. */
   readonly attrs: Readonly<A>;
   /** The platform profile's settings for this rule (root `assets.yaml`). */
-  readonly platform: { readonly name: string; readonly settings: Readonly<P> };
+  readonly platform: {
+    readonly name: string;
+    readonly settings: Readonly<P>;
+    /**
+     * Digest of the whole platform profile (every rule's settings for this platform), given only
+     * to rules with `transitiveDeps` (bundles record it); part of their action key.
+     */
+    readonly profileDigest?: string;
+  };
   readonly srcs: readonly SourceRef[];
   /** Direct dependencies, in declaration order. */
   readonly deps: readonly DepInfo[];

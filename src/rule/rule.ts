@@ -28,11 +28,11 @@ export interface Rule<A extends object = object, P extends object = object> {
   /** Sources are required unless this is false (bundles and groups take only deps). */
   readonly needsSources?: boolean;
   /**
-   * The tools (codecs, compilers, executables) a cook with these attributes and platform settings
-   * runs, by identity: they join the action key. A rule that runs only its own code omits this.
-   * A tool that cannot be found throws a `tool-missing` DiagnosticError.
+   * The tools (codecs, compilers, executables) a cook with these attributes, platform settings and
+   * sources (workspace-relative paths) runs, by identity: they join the action key. A rule that
+   * runs only its own code omits this. A tool that cannot be found throws a `tool-missing` DiagnosticError.
    */
-  tools?(attrs: Readonly<A>, settings: Readonly<P>): Promise<ToolIdentities>;
+  tools?(attrs: Readonly<A>, settings: Readonly<P>, sources: readonly string[]): Promise<ToolIdentities>;
   /**
    * Where a worker thread (or a remote executor) can import this rule: the module's URL and the
    * exported factory that returns it when called with no arguments. Rules without it (test rules

@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Tool name (as a rule calls it) → identity string. Same name and shape as the runner's ActionUnit.tools. */
@@ -46,6 +46,23 @@ export function npmPackageIdentity(pkg: string): string {
     npmIdentities.set(pkg, identity);
   }
   return identity;
+}
+
+/** An executable on PATH (with Windows' PATHEXT), or undefined. */
+export function findOnPath(name: string): string | undefined {
+  const exts = process.platform === 'win32' ? (process.env['PATHEXT'] ?? '.EXE').split(';') : [''];
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const ext of exts) {
+      const candidate = join(dir, name + ext);
+      try {
+        if (statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not in this folder
+      }
+    }
+  }
+  return undefined;
 }
 
 const executableDigests = new Map<string, Promise<string>>();

@@ -11,11 +11,12 @@ import { systemClock, type Clock } from './clock.js';
 import type { Decoders } from './decompress.js';
 import type { DiskCache } from './disk-cache/disk-cache.js';
 import type { LoadedAsset } from './loaded-asset.js';
+import { GpuMemory, type GpuOptions } from './gpu-memory.js';
 import { MemoryCache, type CacheBudgets } from './memory-cache.js';
 import { MetricsRecorder, type RuntimeMetrics } from './metrics.js';
 import { MAX_RUN_BYTES, ReadCoalescer } from './read-coalescer.js';
 import { ReadScheduler, type ReadUrgency } from './read-scheduler.js';
-import { abortError } from './runtime-error.js';
+import { abortError, RuntimeError } from './runtime-error.js';
 
 export interface LoaderOptions {
   /** Time source (tests pass a fake clock). Default: `performance.now()` and `setTimeout`. */
@@ -28,6 +29,8 @@ export interface LoaderOptions {
   memory?: CacheBudgets;
   /** Replacement decoders (native zstd/zlib in Node…); default fzstd and DecompressionStream. */
   decoders?: Decoders;
+  /** GPU memory budget and the allocator kiln calls to evict GPU copies (see GpuMemory). */
+  gpu?: GpuOptions;
   /** Persistent tier below the memory cache (see disk-cache/): loads go memory → disk → source. */
   diskCache?: DiskCache;
 }
@@ -71,6 +74,8 @@ export class AssetLoader {
   readonly limiter: BandwidthLimiter;
   readonly cache: MemoryCache<LoadedAsset>;
   readonly decoders: Decoders;
+  /** GPU copies the game reports (uploads, frees, use); budgets and eviction over GPU memory. */
+  readonly gpu: GpuMemory;
   readonly diskCache: DiskCache | undefined;
   private readonly recorder: MetricsRecorder;
   private readonly inflight = new Map<string, SharedLoad>();
@@ -82,6 +87,7 @@ export class AssetLoader {
     this.limiter = new BandwidthLimiter(this.clock, options.bandwidth ?? 0);
     this.cache = new MemoryCache<LoadedAsset>(options.memory);
     this.decoders = options.decoders ?? {};
+    this.gpu = new GpuMemory(options.gpu, (id) => this.cache.isPinned(id));
     this.diskCache = options.diskCache;
     this.diskCache?.attachPins((id) => this.cache.isPinned(id));
     this.recorder = new MetricsRecorder(() => this.clock.now());
@@ -103,12 +109,12 @@ export class AssetLoader {
   private execute(source: ByteSource, ranges: readonly ByteRange[], urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array[]> {
     const first = ranges[0]!;
     const last = ranges[ranges.length - 1]!;
+    this.recorder.readRequested();
     return this.scheduler.run(
       urgency,
       async () => {
         // a merged run moves its gaps too, so it reserves the whole span
         await this.limiter.acquire(last.offset + last.length - first.offset, signal);
-        this.recorder.readStarted();
         let got = 0;
         try {
           const parts = ranges.length === 1 ? [await source.read(first.offset, first.length, signal)] : await source.readRanges!(ranges, signal);
@@ -138,7 +144,10 @@ export class AssetLoader {
       return Promise.resolve(cached);
     }
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (signal?.aborted) {
+      this.recorder.cancelled++;
+      return Promise.reject(abortError(signal));
+    }
     const started = this.clock.now();
     const waiter: Waiter = { rank: LOAD_PRIORITIES.indexOf(options.priority ?? defaultPriority), deadline: options.deadline ?? Infinity };
     let shared = this.inflight.get(key);
@@ -154,7 +163,10 @@ export class AssetLoader {
     const job = shared;
     job.waiters.add(waiter);
     return new Promise<LoadedAsset>((resolve, reject) => {
+      let aborted = false;
       const onAbort = () => {
+        aborted = true;
+        this.recorder.cancelled++;
         job.waiters.delete(waiter);
         if (job.waiters.size === 0) {
           job.controller.abort(abortError(signal));
@@ -173,7 +185,10 @@ export class AssetLoader {
         },
         (error: Error) => {
           signal?.removeEventListener('abort', onAbort);
-          this.recorder.failures++;
+          // This caller already left (counted as cancelled); the shared read stopping is not a failure.
+          if (aborted) return;
+          if (error instanceof RuntimeError && error.code === 'aborted') this.recorder.cancelled++;
+          else this.recorder.failures++;
           reject(error);
         },
       );
@@ -181,7 +196,7 @@ export class AssetLoader {
   }
 
   metrics(): RuntimeMetrics {
-    const snapshot = this.recorder.snapshot(this.cache.usage(), this.cache.evictions);
+    const snapshot = { ...this.recorder.snapshot(this.cache.usage(), this.cache.evictions), gpu: this.gpu.usage() };
     return this.diskCache ? { ...snapshot, disk: this.diskCache.metrics() } : snapshot;
   }
 

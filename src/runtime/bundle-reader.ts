@@ -4,13 +4,13 @@
  * handed out has matched its digest from the index.
  */
 import { FormatError } from '../bundle/format-error.js';
-import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type IndexAsset, type IndexEntry } from '../bundle/index-format.js';
+import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type BundlePlatform, type IndexAsset, type IndexEntry } from '../bundle/index-format.js';
 import { BLOCK, readTarHeader } from '../bundle/tar-header.js';
 import type { LoadPriority } from '../rule/asset-type.js';
 import { applyPart, assetParts, decodeAsset, emptyAsset, memoryBytes, withOutputs } from './asset-decoder.js';
 import { AssetLoader, type LoadOptions, type LoaderOptions } from './asset-loader.js';
 import type { ByteSource } from './byte-source.js';
-import { decompress } from './decompress.js';
+import { decompress, MAX_DECODED_BYTES } from './decompress.js';
 import { checkDigest, sha256Text } from './digest-check.js';
 import { readPart, readStoredEntry } from './disk-cache/cached-read.js';
 import type { LoadedAsset } from './loaded-asset.js';
@@ -43,6 +43,11 @@ export class BundleReader {
     this.entries = new Map(index.entries.map((e) => [e.path, e]));
   }
 
+  /** The platform this bundle was cooked for and its settings digest (undefined for bundles that predate it). */
+  get platform(): BundlePlatform | undefined {
+    return this.index.platform;
+  }
+
   /** Assets in load order. */
   assets(): readonly IndexAsset[] {
     return this.index.assets;
@@ -64,6 +69,10 @@ export class BundleReader {
     const entries = this.entriesOf(asset);
     return this.loader.load(asset.id, asset.priority, options, async (urgency, signal) => {
       const raws = await Promise.all(entries.map(async (e) => ({ entry: e, raw: await this.readVerified(e, urgency, signal) })));
+      // The entry's digest vouches for its bytes, not for where the index says each part starts
+      // and ends: a lying part size would cut a mip short. Each part is checked as it is sliced,
+      // exactly as streaming checks it as it arrives.
+      await Promise.all(raws.flatMap(({ entry, raw }) => entry.parts.map((part) => checkDigest(raw.subarray(part.offset - entry.offset, part.offset - entry.offset + part.size), part.hash, `${asset.label} ${part.kind} ${part.index}`, part.size))));
       const decoded = decodeAsset(asset, raws);
       this.remember(decoded);
       return decoded;
@@ -178,7 +187,7 @@ export class BundleReader {
   private async readVerified(entry: IndexEntry, urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array> {
     const stored = await readStoredEntry(this.loader, this.source, entry, `${this.source.name}: ${entry.path}`, urgency, signal);
     if (entry.compression === 'none') return stored;
-    const raw = await decompress(stored, entry.compression, entry.path, this.loader.decoders);
+    const raw = await decompress(stored, entry.compression, entry.path, this.loader.decoders, entry.raw.size);
     await checkDigest(raw, entry.raw.hash, `${this.source.name}: ${entry.path} (decoded)`, entry.raw.size);
     return raw;
   }
@@ -196,22 +205,55 @@ export class BundleReader {
   }
 }
 
-/** Reads a bundle's index (first tar entry) and verifies its checksum. */
+/**
+ * A valid checksum only proves the index was not damaged, not that whoever wrote it was honest:
+ * every size and count it declares must fit the real file before the reader allocates by it.
+ * Part indices (mip level, LOD, chunk number) size the arrays an asset is decoded into, so each
+ * must be below the number of parts of its kind the asset really has (an `index` of 1e8 was an
+ * 800 MB array before this).
+ */
+function checkDeclaredSizes(index: BundleIndex, size: number): void {
+  const entries = new Map<string, IndexEntry>();
+  for (const entry of index.entries) {
+    if (entry.offset + entry.size > size) throw new FormatError(`${entry.path} ends at ${entry.offset + entry.size}, past the ${size}-byte file: truncated`);
+    if (entry.compression === 'none' && entry.raw.size !== entry.size) throw new FormatError(`${entry.path}: uncompressed, yet raw size ${entry.raw.size} ≠ stored size ${entry.size}`);
+    if (entry.raw.size > MAX_DECODED_BYTES) throw new FormatError(`${entry.path}: declared decoded size ${entry.raw.size} is over the ${MAX_DECODED_BYTES}-byte limit`);
+    entries.set(entry.path, entry);
+  }
+  for (const asset of index.assets) {
+    const counts = new Map<string, number>();
+    const parts = asset.entries.flatMap((path) => entries.get(path)?.parts ?? []);
+    for (const part of parts) counts.set(part.kind, (counts.get(part.kind) ?? 0) + 1);
+    const seen = new Set<string>();
+    for (const part of parts) {
+      if (part.index >= counts.get(part.kind)!) {
+        throw new FormatError(`${asset.label}: ${part.kind} index ${part.index} but only ${counts.get(part.kind)} ${part.kind} part(s)`);
+      }
+      // Below the count and unique: the indices of each kind are exactly 0…count-1.
+      const key = `${part.kind} ${part.index}`;
+      if (seen.has(key)) throw new FormatError(`${asset.label}: two ${part.kind} parts with index ${part.index}`);
+      seen.add(key);
+    }
+  }
+}
+
+/** Reads a bundle's index (first tar entry) and verifies its checksum and declared sizes. */
 export async function openBundle(source: ByteSource, options: OpenOptions = {}): Promise<BundleReader> {
   const loader = options.loader ?? new AssetLoader(options);
   try {
-    const header = readTarHeader(await loader.read(source, 0, BLOCK, UNTIL_READY));
+    // The real size first: every size the file declares is checked against it before it is read
+    // or allocated.
+    const size = await source.size();
+    const header = readTarHeader(await loader.read(source, 0, Math.min(BLOCK, size), UNTIL_READY));
     if (!header || header.name !== INDEX_ENTRY_NAME) throw new FormatError(`first entry is ${header?.name ?? 'missing'}, not ${INDEX_ENTRY_NAME}`);
     if (header.size > 256 << 20) throw new FormatError(`index of ${header.size} bytes is implausible`);
+    if (BLOCK + header.size > size) throw new FormatError(`index of ${header.size} bytes does not fit the ${size}-byte file: truncated`);
     const bytes = await loader.read(source, BLOCK, header.size, UNTIL_READY);
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     const { index, hash, canonical } = parseBundleIndex(text);
     const actual = await sha256Text(canonical);
     if (actual !== hash) throw new FormatError(`index checksum ${actual} does not match ${hash}`);
-    const size = await source.size();
-    for (const entry of index.entries) {
-      if (entry.offset + entry.size > size) throw new FormatError(`${entry.path} ends at ${entry.offset + entry.size}, past the ${size}-byte file: truncated`);
-    }
+    checkDeclaredSizes(index, size);
     return new BundleReader(source, index, loader);
   } catch (error) {
     if (error instanceof RuntimeError) throw error;

@@ -4,6 +4,7 @@
  * answer "how much VRAM would this level take" from the catalog alone.
  */
 import { parseCatalog, type Catalog, type CatalogAsset } from '../bundle/catalog-format.js';
+import type { BundlePlatform } from '../bundle/index-format.js';
 import { AssetLoader, type LoadOptions } from './asset-loader.js';
 import { openBundle, type BundleReader, type OpenOptions } from './bundle-reader.js';
 import type { ByteSource } from './byte-source.js';
@@ -30,11 +31,18 @@ export class CatalogReader {
     private readonly resolveSource: (file: string) => ByteSource,
     /** Where the catalog came from (names its references in the disk cache). */
     readonly name = 'catalog',
+    /** The catalog file's own source, closed with the reader (a fileSource holds a file handle). */
+    private readonly source?: ByteSource,
   ) {
     for (const asset of catalog.assets) {
       this.byKey.set(asset.id, asset);
       this.byKey.set(asset.label, asset);
     }
+  }
+
+  /** The platform the catalog's bundles were cooked for and its settings digest (undefined for old catalogs). */
+  get platform(): BundlePlatform | undefined {
+    return this.catalog.platform;
   }
 
   assets(): readonly CatalogAsset[] {
@@ -49,6 +57,11 @@ export class CatalogReader {
   async bundleOf(labelOrId: string): Promise<BundleReader> {
     const asset = this.resolve(labelOrId);
     let bundle = this.bundles.get(asset.bundle);
+    if (!bundle && !isPlainBundleName(asset.bundle)) {
+      // The catalog names files relative to itself; an absolute URL would make the reader fetch
+      // from wherever the catalog's author chose.
+      throw new RuntimeError('corrupt', `${asset.label}: catalog names bundle ${JSON.stringify(asset.bundle)}, not a relative path on the catalog's own server`);
+    }
     if (!bundle) {
       const source = this.resolveSource(asset.bundle);
       const disk = this.loader.diskCache;
@@ -107,11 +120,12 @@ export class CatalogReader {
     return this.loader.metrics();
   }
 
-  /** Closes every bundle opened through this catalog. */
+  /** Closes every bundle opened through this catalog, and the catalog's own source. */
   async close(): Promise<void> {
     const open = [...this.bundles.values()];
     this.bundles.clear();
     await Promise.all(open.map((b) => b.then((reader) => reader.close(), () => undefined)));
+    await this.source?.close?.();
   }
 
   private resolve(labelOrId: string): CatalogAsset {
@@ -130,25 +144,36 @@ export async function openCatalog(source: ByteSource, options: CatalogOptions = 
       if (!source.sibling) throw new RuntimeError('not-found', `${source.name} cannot locate ${file}: pass options.resolve`);
       return source.sibling(file);
     });
-  const fromBytes = async (bytes: Uint8Array): Promise<CatalogReader> => {
-    const text = utf8(source, bytes);
-    try {
-      const { catalog, hash, canonical } = parseCatalog(text);
-      const actual = await sha256Text(canonical);
-      if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
-      return new CatalogReader(catalog, loader, resolve, source.name);
-    } catch (error) {
-      throw new RuntimeError('corrupt', `${source.name}: not a readable kiln catalog: ${(error as Error).message}`);
-    }
-  };
-  // with a disk cache the last catalog is kept, so an offline start opens what it last saw
-  if (loader.diskCache) return catalogThroughCache(loader.diskCache, source.name, () => readAll(source), fromBytes);
-  return fromBytes(await readAll(source));
+  try {
+    const fromBytes = async (bytes: Uint8Array): Promise<CatalogReader> => {
+      const text = utf8(source, bytes);
+      try {
+        const { catalog, hash, canonical } = parseCatalog(text);
+        const actual = await sha256Text(canonical);
+        if (actual !== hash) throw new Error(`checksum ${actual} does not match ${hash}`);
+        return new CatalogReader(catalog, loader, resolve, source.name, source);
+      } catch (error) {
+        throw new RuntimeError('corrupt', `${source.name}: not a readable kiln catalog: ${(error as Error).message}`);
+      }
+    };
+    // with a disk cache the last catalog is kept, so an offline start opens what it last saw
+    if (loader.diskCache) return await catalogThroughCache(loader.diskCache, source.name, () => readAll(source), fromBytes);
+    return await fromBytes(await readAll(source));
+  } catch (error) {
+    // Nobody gets a reader to close: release the file now.
+    await source.close?.().catch(() => undefined);
+    throw error;
+  }
 }
 
-/** Catalogs are small: read whole. */
+/** A catalog of 100k assets is ~20 MB; a larger size is a lie meant to make the reader allocate. */
+export const MAX_CATALOG_BYTES = 64 << 20;
+
+/** Catalogs are small: read whole, once the declared size is plausible. */
 async function readAll(source: ByteSource): Promise<Uint8Array> {
-  return source.read(0, await source.size());
+  const size = await source.size();
+  if (size > MAX_CATALOG_BYTES) throw new RuntimeError('corrupt', `${source.name}: catalog of ${size} bytes is over the ${MAX_CATALOG_BYTES}-byte limit`);
+  return source.read(0, size);
 }
 
 function utf8(source: ByteSource, bytes: Uint8Array): string {
@@ -157,4 +182,14 @@ function utf8(source: ByteSource, bytes: Uint8Array): string {
   } catch {
     throw new RuntimeError('corrupt', `${source.name}: catalog is not UTF-8`);
   }
+}
+
+/**
+ * `bundle.tar`, `../../common/ui.tar`: a relative path (bundles of other packages sit in sibling
+ * folders, so `..` is fine) with no scheme, no leading `/` (`//host` is another server), no
+ * backslash or NUL, so it always resolves on the catalog's own server or disk.
+ */
+function isPlainBundleName(name: string): boolean {
+  if (name === '' || name.startsWith('/') || name.includes('\\') || name.includes('\0') || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(name)) return false;
+  return name.split('/').every((segment) => segment !== '');
 }

@@ -1,6 +1,8 @@
 /**
  * Undoes per-entry compression, browser-safe: zstd with fzstd (pure JS), gzip with the platform's
- * DecompressionStream. Malformed input is a `corrupt` error.
+ * DecompressionStream. Malformed input is a `corrupt` error. Output is bounded by the raw size
+ * the index declares: a decompression bomb (a zstd RLE frame, a gzip of zeros) stops at that many
+ * bytes instead of filling memory first and failing its digest check afterwards.
  */
 import { decompress as zstdDecompress } from 'fzstd';
 import type { Compression } from '../bundle/index-format.js';
@@ -8,21 +10,69 @@ import { RuntimeError } from './runtime-error.js';
 
 /**
  * Decoders a game may pass in (`LoaderOptions.decoders`) to replace the portable defaults, e.g.
- * native zstd / zlib in Node or a wasm zstd in the browser. Heavy codecs are passed in, not imported.
+ * native zstd / zlib in Node or a wasm zstd in the browser. Heavy codecs are passed in, not
+ * imported. `maxBytes` is the declared decoded size: a decoder should not produce more (the
+ * result is checked either way).
  */
 export interface Decoders {
-  zstd?: (stored: Uint8Array) => Uint8Array | Promise<Uint8Array>;
-  gzip?: (stored: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+  zstd?: (stored: Uint8Array, maxBytes?: number) => Uint8Array | Promise<Uint8Array>;
+  gzip?: (stored: Uint8Array, maxBytes?: number) => Uint8Array | Promise<Uint8Array>;
 }
 
-export async function decompress(stored: Uint8Array, compression: Compression, what: string, decoders: Decoders = {}): Promise<Uint8Array> {
+/**
+ * The most a single entry may decode to (1 GiB): a 16k × 16k RGBA texture with mips is ~1.4 GB
+ * raw but is never stored compressed (streamed entries are stored as-is); anything bigger in an
+ * index is a lie meant to make the reader allocate.
+ */
+export const MAX_DECODED_BYTES = 1 << 30;
+
+export async function decompress(stored: Uint8Array, compression: Compression, what: string, decoders: Decoders = {}, rawSize?: number): Promise<Uint8Array> {
+  if (compression === 'none') return stored;
+  const limit = rawSize ?? MAX_DECODED_BYTES;
+  if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_DECODED_BYTES) {
+    throw new RuntimeError('corrupt', `${what}: declared decoded size ${limit} is over the ${MAX_DECODED_BYTES}-byte limit`);
+  }
+  let out: Uint8Array;
   try {
-    if (compression === 'none') return stored;
-    if (compression === 'zstd') return decoders.zstd ? await decoders.zstd(stored) : zstdDecompress(stored);
-    if (decoders.gzip) return await decoders.gzip(stored);
-    const stream = new Blob([stored as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    if (compression === 'zstd') out = decoders.zstd ? await decoders.zstd(stored, limit) : zstdBounded(stored, limit);
+    else out = decoders.gzip ? await decoders.gzip(stored, limit) : await gunzipBounded(stored, limit, what);
   } catch (error) {
+    if (error instanceof RuntimeError) throw error;
     throw new RuntimeError('corrupt', `${what}: cannot decode ${compression}: ${(error as Error).message}`);
   }
+  if (rawSize !== undefined && out.byteLength !== rawSize) {
+    throw new RuntimeError('corrupt', `${what}: ${compression} decoded to ${out.byteLength} bytes, the index says ${rawSize}`);
+  }
+  return out;
+}
+
+/**
+ * fzstd writing into a buffer of exactly `limit` bytes: it then allocates no window of its own
+ * (a frame header can declare up to 2 GB), and blocks past the end are dropped or throw rather
+ * than grow memory; a result that did not fit then fails its digest check.
+ */
+function zstdBounded(stored: Uint8Array, limit: number): Uint8Array {
+  const out = zstdDecompress(stored, new Uint8Array(limit));
+  // Several frames make fzstd concatenate into a copy it sizes itself: still at most what fits.
+  if (out.byteLength > limit) throw new RuntimeError('corrupt', `decodes to more than the declared ${limit} bytes`);
+  return out;
+}
+
+/** gzip through DecompressionStream, read chunk by chunk and cancelled once past `limit`. */
+async function gunzipBounded(stored: Uint8Array, limit: number, what: string): Promise<Uint8Array> {
+  const stream = new Blob([stored as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const reader = stream.getReader();
+  const out = new Uint8Array(limit);
+  let filled = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (filled + value.byteLength > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new RuntimeError('corrupt', `${what}: gzip decodes to more than the declared ${limit} bytes (decompression bomb?)`);
+    }
+    out.set(value, filled);
+    filled += value.byteLength;
+  }
+  return filled === limit ? out : out.subarray(0, filled);
 }

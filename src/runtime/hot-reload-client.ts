@@ -15,7 +15,7 @@
 import type { AssetLoader } from './asset-loader.js';
 import { checkDigest } from './digest-check.js';
 import { Emitter } from './emitter.js';
-import { changedPartIndexes, decodeVersion, digestParts, patchBlob, samePartLayout } from './hot-reload-decode.js';
+import { decodeVersion, digestParts, planPatch } from './hot-reload-decode.js';
 import { LiveAsset } from './hot-reload-live-asset.js';
 import { HotReloadMetrics, type HotReloadMetricsSnapshot } from './hot-reload-metrics.js';
 import {
@@ -352,9 +352,9 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
   }
 
   /**
-   * Every output of `version`, verified: kept as is when its digest is the one held, patched from
-   * the held bytes with only the changed parts when the layout is the same (the result is checked
-   * against the output's digest, and fetched whole if it does not match), fetched whole otherwise.
+   * Every output of `version`, verified: kept as is when its digest is the one held, rebuilt from
+   * the held bytes plus only the changed parts fetched by range (see planPatch; the result is
+   * checked against the output's digest, and fetched whole if it does not match), whole otherwise.
    */
   private async fetchVersion(version: AssetVersion): Promise<LoadedAsset> {
     const held = this.blobs.get(version.label);
@@ -365,11 +365,11 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
         const before = held?.get(output.name);
         let bytes: Uint8Array | undefined;
         if (before?.output.digest === output.digest) bytes = before.bytes;
-        else if (before && samePartLayout(before.output, output)) {
-          const indexes = changedPartIndexes(before.output, output);
-          if (indexes.length < output.parts.length) {
-            const fetched = await Promise.all(indexes.map(async (index) => ({ index, bytes: await this.blob(output.digest, output.parts[index]!) })));
-            const patched = patchBlob(before.bytes, output, fetched);
+        else if (before) {
+          const plan = planPatch(before, output);
+          if (plan) {
+            const fetched = new Map(await Promise.all(plan.fetch.map(async (index) => [index, await this.blob(output.digest, output.parts[index]!)] as const)));
+            const patched = plan.assemble(fetched);
             const { hash, size } = digestParts(output.digest);
             if (await matchesDigest(patched, hash, size)) {
               bytes = patched;

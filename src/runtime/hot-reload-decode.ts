@@ -32,27 +32,41 @@ export function decodeVersion(version: AssetVersion, blobs: ReadonlyMap<string, 
   return decodeAsset(asset, entries);
 }
 
+/** How to build a new output blob from the held one: which parts to fetch, and how to assemble. */
+export interface PatchPlan {
+  /** Indexes into `next.parts` whose bytes must be fetched. */
+  fetch: number[];
+  /** The new blob: unchanged parts copied from the held bytes (wherever they now sit), fetched parts written in. */
+  assemble(fetched: ReadonlyMap<number, Uint8Array>): Uint8Array;
+}
+
 /**
- * Whether `next` can be built from `previous` by swapping only changed parts: same streaming
- * layout and the same facts (size, format), so every unchanged mip/LOD/chunk is still right.
+ * Plans a partial update of one output: every part of `next` whose hash equals the held
+ * version's part of the same kind and index is copied from the held bytes (even when it moved,
+ * e.g. after an earlier audio chunk grew), the rest is fetched by range; bytes outside every part
+ * are copied from the same offset. The caller checks the result against the output's digest and
+ * fetches the whole blob when it does not match. Undefined when nothing would be saved.
  */
-export function samePartLayout(previous: OutputVersion, next: OutputVersion): boolean {
-  if (previous.parts.length === 0 || previous.parts.length !== next.parts.length) return false;
-  if (JSON.stringify(previous.meta) !== JSON.stringify(next.meta)) return false;
-  return previous.parts.every((p, i) => {
-    const q = next.parts[i]!;
-    return p.kind === q.kind && p.index === q.index && p.offset === q.offset && p.size === q.size;
+export function planPatch(previous: { output: OutputVersion; bytes: Uint8Array }, next: OutputVersion): PatchPlan | undefined {
+  if (next.parts.length === 0 || previous.output.parts.length === 0) return undefined;
+  const held = new Map(previous.output.parts.map((p) => [`${p.kind}:${p.index}`, p]));
+  const reuse = next.parts.map((part) => {
+    const before = held.get(`${part.kind}:${part.index}`);
+    return before && before.hash === part.hash && before.size === part.size && before.offset + before.size <= previous.bytes.byteLength ? before : undefined;
   });
-}
-
-/** Indexes of `next`'s parts whose bytes differ from `previous` (same layout assumed). */
-export function changedPartIndexes(previous: OutputVersion, next: OutputVersion): number[] {
-  return next.parts.flatMap((part, i) => (previous.parts[i]!.hash === part.hash ? [] : [i]));
-}
-
-/** A copy of `previous` bytes with the given parts (verified bytes) written over their ranges. */
-export function patchBlob(previous: Uint8Array, next: OutputVersion, parts: { index: number; bytes: Uint8Array }[]): Uint8Array {
-  const out = previous.slice();
-  for (const { index, bytes } of parts) out.set(bytes, next.parts[index]!.offset);
-  return out;
+  const fetch = next.parts.flatMap((_, i) => (reuse[i] ? [] : [i]));
+  if (fetch.length === next.parts.length) return undefined;
+  return {
+    fetch,
+    assemble(fetched) {
+      const out = new Uint8Array(next.size);
+      out.set(previous.bytes.subarray(0, Math.min(next.size, previous.bytes.byteLength)));
+      next.parts.forEach((part, i) => {
+        const from = reuse[i];
+        const bytes = from ? previous.bytes.subarray(from.offset, from.offset + from.size) : fetched.get(i);
+        if (bytes && part.offset + bytes.byteLength <= out.byteLength) out.set(bytes, part.offset);
+      });
+      return out;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { type Digest, digestKey, parseDigestKey } from '../hash/digest.js';
+import { type Digest, isDigest } from '../hash/digest.js';
 import type { Diagnostic, SourceLocation } from '../diagnostic/diagnostic.js';
 import type { MetaValue, OutputMeta, OutputRecord } from '../rule/output.js';
 
@@ -115,13 +115,10 @@ function parseOutput(value: unknown): OutputRecord | undefined {
   return { name: value.name, digest, meta: meta as OutputMeta };
 }
 
-/** A digest object is valid when its `<hash>-<size>` form parses back to the same digest. */
+/** Well-formedness is the digest module's call (`isDigest`), so the hash switch lands here too. */
 export function parseDigest(value: unknown): Digest | undefined {
-  if (!isRecord(value) || typeof value.hash !== 'string' || typeof value.size !== 'number') return undefined;
-  if (!Number.isSafeInteger(value.size) || value.size < 0) return undefined;
-  const parsed = parseDigestKey(digestKey({ hash: value.hash, size: value.size }));
-  if (!parsed || parsed.hash !== value.hash || parsed.size !== value.size) return undefined;
-  return parsed;
+  if (!isDigest(value)) return undefined;
+  return { hash: value.hash, size: value.size };
 }
 
 function parseDiagnostics(value: unknown): Diagnostic[] | undefined {

@@ -23,11 +23,17 @@ export async function atomicWrite(path: string, data: Uint8Array | string): Prom
     return;
   }
   try {
-    await writeFile(temp, data);
+    try {
+      await writeFile(temp, data);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temp, data);
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(temp, data);
+    // A write that fails part-way (ENOSPC) leaves a partial temp file: never keep it.
+    await rm(temp, { force: true });
+    throw error;
   }
   try {
     await rename(temp, path);
@@ -39,11 +45,16 @@ export async function atomicWrite(path: string, data: Uint8Array | string): Prom
 
 function atomicWriteSync(path: string, temp: string, data: Uint8Array | string): void {
   try {
-    writeFileSync(temp, data);
+    try {
+      writeFileSync(temp, data);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(temp, data);
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, data);
+    rmSync(temp, { force: true });
+    throw error;
   }
   try {
     renameSync(temp, path);

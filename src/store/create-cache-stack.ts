@@ -10,12 +10,18 @@ import { RemoteBlobStore } from './remote-blob-store.js';
 import { RemoteHealth } from './remote-health.js';
 import { RemoteHttpClient } from './remote-http-client.js';
 import { createRemoteMetrics, type RemoteMetrics } from './remote-metrics.js';
+import { RemoteEntryCache } from './remote-entry-cache.js';
 import { parseRemoteUrl } from './remote-url.js';
+import { createReapiBackends, type ReapiEnv } from './reapi/create-reapi-backends.js';
+import type { ActionResultStore, RemoteBlobBackend } from './remote-backend.js';
 import { RemoteWarnings } from './remote-warnings.js';
 import { type RemoteCacheMode, TieredCacheStack } from './tiered-cache-stack.js';
 
 export interface RemoteCacheOptions {
-  /** Base URL of a Bazel-layout HTTP cache; may carry `user:password@` (never printed). */
+  /**
+   * `http(s)://` — a Bazel-layout HTTP cache (bazel-remote, or plain WebDAV such as nginx); may
+   * carry `user:password@` (never printed). `grpc(s)://host:port[/instance]` — a REAPI v2 server.
+   */
   url: string;
   mode: RemoteCacheMode;
   /** Per-request timeout. Default 5000 ms. */
@@ -37,7 +43,7 @@ export interface CacheStackOptions {
   localRoot: string;
   remote?: RemoteCacheOptions;
   /** Where auth secrets and the HMAC key are read from. Default `process.env`. */
-  env?: RemoteAuthEnv & { KILN_CACHE_HMAC_KEY?: string | undefined };
+  env?: RemoteAuthEnv & ReapiEnv & { KILN_CACHE_HMAC_KEY?: string | undefined };
   /** Print warnings as they happen; without it, `flush()` returns them. */
   onWarning?: (message: string) => void;
 }
@@ -68,20 +74,29 @@ export function createCacheStack(options: CacheStackOptions): ConfiguredCacheSta
     onWarning: (message) => warnings.emit(message),
     ...(remote.maxFailures !== undefined ? { maxFailures: remote.maxFailures } : {}),
   });
-  const client = new RemoteHttpClient({
-    base: url.base,
-    query: url.query,
-    timeoutMs: remote.timeoutMs ?? 5000,
-    headers: { ...remote.headers, ...remoteAuthHeaders(url, env) },
-    health,
-    metrics,
-  });
+  const timeoutMs = remote.timeoutMs ?? 5000;
+  let blobs: RemoteBlobBackend;
+  let results: ActionResultStore;
+  if (url.grpc) {
+    ({ blobs, results } = createReapiBackends({ grpc: url.grpc, timeoutMs, env, health, metrics }));
+  } else {
+    const client = new RemoteHttpClient({
+      base: url.base,
+      query: url.query,
+      timeoutMs,
+      headers: { ...remote.headers, ...remoteAuthHeaders(url, env) },
+      health,
+      metrics,
+    });
+    blobs = new RemoteBlobStore(client, metrics);
+    results = new RemoteActionCache(client, metrics);
+  }
   const hmacKey = remote.hmacKey ?? env.KILN_CACHE_HMAC_KEY;
   const signer = hmacKey ? new HmacSigner(hmacKey) : undefined;
   return new TieredCacheStack({
     local,
-    remoteBlobs: new RemoteBlobStore(client, metrics),
-    remoteActions: new RemoteActionCache(client, metrics, signer, invalid),
+    remoteBlobs: blobs,
+    remoteActions: new RemoteEntryCache(results, blobs, metrics, signer, invalid),
     mode: remote.mode,
     health,
     metrics,

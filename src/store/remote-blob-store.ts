@@ -1,13 +1,14 @@
-import { type Digest, digestKey, digestOf, sameDigest } from '../hash/digest.js';
-import type { BlobStore } from './blob-store.js';
+import { type Digest, digestOf, sameDigest } from '../hash/digest.js';
+import type { RemoteBlobBackend } from './remote-backend.js';
 import type { RemoteHttpClient } from './remote-http-client.js';
 import type { RemoteMetrics } from './remote-metrics.js';
 
 /**
- * `<base>/cas/<hash>-<size>` on a Bazel-style HTTP cache. Every downloaded blob is re-hashed:
+ * `<base>cas/<sha256>` on a Bazel-style HTTP cache (bazel-remote verifies every upload against
+ * the hash; a WebDAV server just stores it). Every downloaded blob is re-hashed:
  * the server is not trusted, and a blob whose digest does not match is a miss (and counted).
  */
-export class RemoteBlobStore implements BlobStore {
+export class RemoteBlobStore implements RemoteBlobBackend {
   constructor(
     private readonly client: RemoteHttpClient,
     private readonly metrics: RemoteMetrics,
@@ -32,12 +33,6 @@ export class RemoteBlobStore implements BlobStore {
     return result.body;
   }
 
-  async put(bytes: Uint8Array, known?: Digest): Promise<Digest> {
-    const digest = known ?? digestOf(bytes);
-    await this.upload(bytes, digest);
-    return digest;
-  }
-
   /** Like `put`, but says whether the upload succeeded and can be abandoned via `signal`. */
   async upload(bytes: Uint8Array, digest: Digest, signal?: AbortSignal): Promise<boolean> {
     const ok = await this.client.put(pathOf(digest), bytes, signal);
@@ -48,5 +43,5 @@ export class RemoteBlobStore implements BlobStore {
 }
 
 function pathOf(digest: Digest): string {
-  return `cas/${digestKey(digest)}`;
+  return `cas/${digest.hash}`;
 }

@@ -7,6 +7,8 @@
 export interface RemoteHealthOptions {
   /** Printable base URL (already redacted). */
   display: string;
+  /** What the warnings call the server. Default `remote cache`. */
+  subject?: string;
   /** Consecutive failures before the remote is abandoned. Default 3. */
   maxFailures?: number;
   /** Called once, at the first failure. */
@@ -15,6 +17,7 @@ export interface RemoteHealthOptions {
 
 export class RemoteHealth {
   readonly #display: string;
+  readonly #subject: string;
   readonly #maxFailures: number;
   readonly #onWarning: ((message: string) => void) | undefined;
   #consecutiveFailures = 0;
@@ -29,6 +32,7 @@ export class RemoteHealth {
 
   constructor(options: RemoteHealthOptions) {
     this.#display = options.display;
+    this.#subject = options.subject ?? 'remote cache';
     this.#maxFailures = options.maxFailures ?? 3;
     this.#onWarning = options.onWarning;
   }
@@ -72,6 +76,21 @@ export class RemoteHealth {
     this.#settleFirst = undefined;
   }
 
+  /**
+   * The remote cannot be used at all this build (no common digest function, wrong protocol):
+   * one warning, and every further request is skipped.
+   */
+  abandon(reason: string): void {
+    this.settled();
+    this.#answered = true;
+    this.#settleFirst?.(false);
+    this.#settleFirst = undefined;
+    this.#open = true;
+    if (this.#warning !== undefined) return;
+    this.#warning = `${this.#subject} ${this.#display} ${reason}; building locally`;
+    this.#onWarning?.(this.#warning);
+  }
+
   /** `reason` reads after the URL: "unreachable (ECONNREFUSED)", "timed out after 2000 ms"… */
   failed(reason: string): void {
     this.settled();
@@ -81,7 +100,7 @@ export class RemoteHealth {
     this.#consecutiveFailures += 1;
     if (this.#consecutiveFailures >= this.#maxFailures) this.#open = true;
     if (this.#warning !== undefined) return;
-    this.#warning = `remote cache ${this.#display} ${reason}; building locally`;
+    this.#warning = `${this.#subject} ${this.#display} ${reason}; building locally`;
     this.#onWarning?.(this.#warning);
   }
 }

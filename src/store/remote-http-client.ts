@@ -49,11 +49,11 @@ export class RemoteHttpClient {
    * `expectedSize` (a blob's digest size) is also the body cap; without it, `maxBytes` is. A blob
    * declared larger than `MAX_BLOB_BYTES` is not even requested: sizes in entries are not trusted.
    */
-  async get(path: string, expectedSize?: number, maxBytes?: number): Promise<RemoteGet> {
+  async get(path: string, expectedSize?: number, maxBytes?: number, headers?: Record<string, string>): Promise<RemoteGet> {
     if (expectedSize !== undefined && (!Number.isSafeInteger(expectedSize) || expectedSize < 0 || expectedSize > MAX_BLOB_BYTES)) {
       return { kind: 'miss' };
     }
-    const response = await this.#request('GET', path, undefined, expectedSize ?? maxBytes ?? DEFAULT_GET_CAP);
+    const response = await this.#request('GET', path, undefined, expectedSize ?? maxBytes ?? DEFAULT_GET_CAP, undefined, headers);
     if (response === undefined) return { kind: 'failed' };
     if (response.status === 404) {
       this.#options.health.succeeded();
@@ -83,8 +83,9 @@ export class RemoteHttpClient {
     return undefined;
   }
 
-  async put(path: string, body: Uint8Array, signal?: AbortSignal): Promise<boolean> {
-    const response = await this.#request('PUT', path, body, DEFAULT_GET_CAP, signal);
+  /** `headers` adds per-request headers (a content type); the configured ones win. */
+  async put(path: string, body: Uint8Array, signal?: AbortSignal, headers?: Record<string, string>): Promise<boolean> {
+    const response = await this.#request('PUT', path, body, DEFAULT_GET_CAP, signal, headers);
     if (response === undefined) return false;
     if (response.status < 200 || response.status > 299) {
       this.#failStatus(response);
@@ -101,12 +102,14 @@ export class RemoteHttpClient {
     body: Uint8Array | undefined,
     maxBytes: number,
     cancel?: AbortSignal,
+    headers?: Record<string, string>,
   ): Promise<TransportResponse | undefined> {
     if (!this.#options.health.available || cancel?.aborted) return undefined;
     const url = `${this.#options.base}${path}${this.#options.query ?? ''}`;
     this.#options.health.started();
     try {
-      return await this.#transport.send(method, url, this.#options.headers, body, this.#options.timeoutMs, cancel, maxBytes);
+      const sent = headers ? { ...headers, ...this.#options.headers } : this.#options.headers;
+      return await this.#transport.send(method, url, sent, body, this.#options.timeoutMs, cancel, maxBytes);
     } catch (error) {
       // Abandoned at the flush deadline: not the server's fault, so no warning and no breaker.
       if (!(error instanceof TransportError) && cancel?.aborted) {

@@ -10,6 +10,10 @@ export interface RemoteUrl {
   readonly query: string;
   /** Safe to print: no userinfo, no query string (presigned tokens live there). */
   readonly display: string;
+  /** `http` for the Bazel HTTP layout / WebDAV, `grpc` for a REAPI server. */
+  readonly protocol: 'http' | 'grpc';
+  /** gRPC only: `host:port` to dial, whether to use TLS, and the REAPI instance name (the path). */
+  readonly grpc?: { target: string; tls: boolean; instanceName: string };
   /** Credentials found in the URL, if any (percent-decoded). */
   readonly user?: string;
   readonly password?: string;
@@ -22,8 +26,9 @@ export function parseRemoteUrl(raw: string): RemoteUrl {
   } catch {
     throw new Error(`remote cache URL is not a valid URL: ${redactUrl(raw)}`);
   }
+  if (url.protocol === 'grpc:' || url.protocol === 'grpcs:') return parseGrpcUrl(url);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`remote cache URL must be http:// or https://, got ${url.protocol}//…`);
+    throw new Error(`remote cache URL must be http://, https://, grpc:// or grpcs://, got ${url.protocol}//…`);
   }
   const user = url.username ? decodeURIComponent(url.username) : undefined;
   const password = url.password ? decodeURIComponent(url.password) : undefined;
@@ -34,12 +39,25 @@ export function parseRemoteUrl(raw: string): RemoteUrl {
   const display = redactUrl(url.toString());
   url.search = '';
   if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
-  const result: RemoteUrl = { base: url.toString(), query, display };
+  const result: RemoteUrl = { base: url.toString(), query, display, protocol: 'http' };
   return {
     ...result,
     ...(user !== undefined ? { user } : {}),
     ...(password !== undefined ? { password } : {}),
   };
+}
+
+function parseGrpcUrl(url: URL): RemoteUrl {
+  if (url.username || url.password || url.search) {
+    throw new Error('a grpc:// remote takes no credentials or query in the URL: set KILN_REMOTE_TOKEN instead');
+  }
+  const tls = url.protocol === 'grpcs:';
+  const port = url.port || (tls ? '443' : '');
+  if (port === '' || url.hostname === '') throw new Error(`grpc:// remote URL needs a host and a port, got ${redactUrl(url.toString())}`);
+  const instanceName = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ''));
+  const target = `${url.hostname}:${port}`;
+  const display = `${url.protocol}//${target}${instanceName ? `/${instanceName}` : ''}`;
+  return { base: `${display}/`, query: '', display, protocol: 'grpc', grpc: { target, tls, instanceName } };
 }
 
 /** Strip userinfo and query from anything URL-shaped; works on strings that fail to parse too. */

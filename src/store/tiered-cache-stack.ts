@@ -3,8 +3,7 @@ import type { ActionCache } from './action-cache.js';
 import type { ActionEntry } from './action-entry.js';
 import type { BlobStore } from './blob-store.js';
 import type { CacheStack } from './cache-stack.js';
-import type { RemoteActionCache } from './remote-action-cache.js';
-import type { RemoteBlobStore } from './remote-blob-store.js';
+import type { RemoteActionBackend, RemoteBlobBackend } from './remote-backend.js';
 import type { RemoteHealth } from './remote-health.js';
 import type { RemoteMetrics } from './remote-metrics.js';
 import { RemoteUploadQueue } from './remote-upload-queue.js';
@@ -15,8 +14,8 @@ export type RemoteCacheMode = 'read' | 'read-write';
 
 export interface TieredCacheStackOptions {
   local: CacheStack;
-  remoteBlobs: RemoteBlobStore;
-  remoteActions: RemoteActionCache;
+  remoteBlobs: RemoteBlobBackend;
+  remoteActions: RemoteActionBackend;
   mode: RemoteCacheMode;
   health: RemoteHealth;
   metrics: RemoteMetrics;
@@ -43,8 +42,8 @@ export class TieredCacheStack implements CacheStack {
   readonly mode: RemoteCacheMode;
 
   readonly #local: CacheStack;
-  readonly #remoteBlobs: RemoteBlobStore;
-  readonly #remoteActions: RemoteActionCache;
+  readonly #remoteBlobs: RemoteBlobBackend;
+  readonly #remoteActions: RemoteActionBackend;
   readonly #health: RemoteHealth;
   readonly #warnings: RemoteWarnings;
   readonly #uploads: RemoteUploadQueue;

@@ -3,7 +3,7 @@
  * Chrome trace as small files under `<cache>/studio/builds/`, newest kept, oldest removed. Files
  * named by a counter-like id the page can only pick from the listing (never a path it sends).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWrite } from '../store/atomic-write.js';
 
@@ -14,6 +14,9 @@ export const KEPT_BUILDS = 20;
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 const ID = /^\d{13}-\d{4}$/;
+
+/** A pending trace this old belongs to a build that died (no build takes an hour to reach its trace). */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
 
 export function historyDir(cacheDir: string): string {
   return join(cacheDir, 'studio', 'builds');
@@ -34,12 +37,24 @@ export async function recordBuild(cacheDir: string, summary: object, traceJson?:
   const id = `${Date.now()}-${String((process.pid * 16 + sequence++) % 10_000).padStart(4, '0')}`;
   if (traceJson !== undefined) await atomicWrite(join(dir, `${id}.trace.json`), traceJson);
   await atomicWrite(join(dir, `${id}.summary.json`), JSON.stringify(summary));
+  removeAbandonedTraces(dir);
   const old = listBuilds(cacheDir).slice(KEPT_BUILDS);
   for (const entry of old) {
     rmSync(join(dir, `${entry.id}.summary.json`), { force: true });
     rmSync(join(dir, `${entry.id}.trace.json`), { force: true });
   }
   return id;
+}
+
+/** Traces of builds that were killed before they could be kept (`pending-<pid>.trace.json`). */
+function removeAbandonedTraces(dir: string): void {
+  const cutoff = Date.now() - ABANDONED_AFTER_MS;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith('pending-')) continue;
+    const path = join(dir, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat && stat.mtimeMs < cutoff) rmSync(path, { force: true });
+  }
 }
 
 /** Newest first. */

@@ -44,7 +44,11 @@ export class BuildIndex {
 
   list(): BuildListing[] {
     const out: BuildListing[] = [];
-    for (const { id, at } of listBuilds(this.cacheDir)) {
+    const kept = listBuilds(this.cacheDir);
+    // Builds removed from disk (only the newest are kept) are dropped here too.
+    const ids = new Set(kept.map((b) => b.id));
+    for (const id of this.parsed.keys()) if (!ids.has(id)) this.parsed.delete(id);
+    for (const { id, at } of kept) {
       const s = this.summary(id);
       if (!s) continue;
       out.push({ id, at, platform: s.platform, executed: s.executed, cached: s.cached, failed: s.failed, skipped: s.skipped, durationMs: s.durationMs, metrics: s.metrics, overBudget: (s.budgets?.errors ?? 0) + (s.budgets?.warnings ?? 0) });
@@ -62,6 +66,18 @@ export class BuildIndex {
       if (report) found[s.platform] = { build: id, at, report };
     }
     return found;
+  }
+
+  /** Per platform, every target some kept build cooked or found cached (the page's platform filter). */
+  builtLabels(): Record<string, string[]> {
+    const found: Record<string, Set<string>> = {};
+    for (const { id } of listBuilds(this.cacheDir)) {
+      const s = this.summary(id);
+      if (!s) continue;
+      const set = (found[s.platform] ??= new Set());
+      for (const t of s.targets) if (t.status === 'executed' || t.status === 'cached') set.add(t.label);
+    }
+    return Object.fromEntries(Object.entries(found).map(([platform, set]) => [platform, [...set].sort()]));
   }
 
   /** The newest budget report per platform. */

@@ -6,21 +6,17 @@
  * - a browser's `Origin`, when sent, must be this server's own origin, and `Sec-Fetch-Site` must
  *   not be `cross-site`/`same-site`: another local port is another site as far as the API cares.
  * No CORS header is ever sent, so a foreign page cannot read an answer even if it sends a request.
- * (The watch server's `OriginPolicy` from the hardening work covers `/cas` and `/ws`; this file
- * only guards what the studio adds.)
+ * The Host rule is the watch server's `OriginPolicy`; the Origin rule is stricter than its
+ * (which lets game pages on other local ports read blobs and `/ws`).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { OriginPolicy } from '../watch/origin-policy.js';
+
+/** The dev server's own Host rule (loopback names; DNS rebinding refused), for a server bound to 127.0.0.1. */
+const hosts = new OriginPolicy({ boundHost: '127.0.0.1' });
 
 export function isLoopbackHost(hostHeader: string | undefined): boolean {
-  if (!hostHeader) return false;
-  let hostname: string;
-  try {
-    hostname = new URL(`http://${hostHeader}`).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  if (hostname.startsWith('[') && hostname.endsWith(']')) hostname = hostname.slice(1, -1);
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+  return hosts.hostAllowed(hostHeader);
 }
 
 /** The request comes from this server's own page (or from a non-browser client on this machine). */

@@ -22,6 +22,8 @@ export class StudioServer {
       this.http.once('error', reject);
       this.http.listen(port, '127.0.0.1', () => resolve());
     });
+    // After the current tick, so the caller can print the URL first.
+    setTimeout(() => this.handler.warm(), 0);
     const address = this.http.address() as AddressInfo;
     return { port: address.port, url: `http://127.0.0.1:${address.port}` };
   }

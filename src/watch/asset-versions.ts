@@ -46,19 +46,21 @@ export function sameOutputs(a: AssetVersion, b: AssetVersion): boolean {
   return a.outputs.length === b.outputs.length && a.outputs.every((o, i) => o.name === b.outputs[i]!.name && o.digest === b.outputs[i]!.digest);
 }
 
-/** Parts of `next` whose bytes differ from `previous` (every part of an output whose layout changed). */
+/**
+ * Parts of `next` whose bytes differ from `previous`: compared by kind and index, so a part that
+ * only moved (an earlier audio chunk grew or shrank) is not listed; a client copies it from the
+ * bytes it holds. Every part of a new output is listed.
+ */
 export function changedParts(previous: AssetVersion | undefined, next: AssetVersion): ChangedMessage['parts'] {
   const changed: ChangedMessage['parts'] = [];
   for (const output of next.outputs) {
     const before = previous?.outputs.find((o) => o.name === output.name);
     if (before?.digest === output.digest) continue;
-    const sameLayout =
-      before !== undefined &&
-      before.parts.length === output.parts.length &&
-      before.parts.every((p, i) => p.kind === output.parts[i]!.kind && p.index === output.parts[i]!.index && p.offset === output.parts[i]!.offset && p.size === output.parts[i]!.size);
-    output.parts.forEach((part, i) => {
-      if (!sameLayout || before.parts[i]!.hash !== part.hash) changed.push({ output: output.name, kind: part.kind, index: part.index });
-    });
+    const held = new Map((before?.parts ?? []).map((p) => [`${p.kind}:${p.index}`, p]));
+    for (const part of output.parts) {
+      const old = held.get(`${part.kind}:${part.index}`);
+      if (!old || old.hash !== part.hash || old.size !== part.size) changed.push({ output: output.name, kind: part.kind, index: part.index });
+    }
   }
   return changed;
 }

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 
@@ -7,7 +7,13 @@ import picomatch from 'picomatch';
  * exclude pattern. Folders holding their own `assets.yaml` belong to another package and are
  * skipped, as are dot-folders (editor swap files, `.git`).
  */
-export function globFiles(dir: string, include: readonly string[], exclude: readonly string[] = []): string[] {
+export function globFiles(
+  dir: string,
+  include: readonly string[],
+  exclude: readonly string[] = [],
+  /** Receives folders (package-relative) that are symlinks: never followed (they may leave the workspace). */
+  symlinkedFolders?: string[],
+): string[] {
   const isIncluded = picomatch(include as string[], { dot: false });
   const isExcluded = exclude.length > 0 ? picomatch(exclude as string[], { dot: true }) : () => false;
   const matches: string[] = [];
@@ -27,11 +33,17 @@ export function globFiles(dir: string, include: readonly string[], exclude: read
         walk(childAbs, childRel);
       } else if (entry.isFile() && isIncluded(childRel) && !isExcluded(childRel)) {
         matches.push(childRel);
+      } else if (entry.isSymbolicLink() && symlinkedFolders && isFolder(join(abs, entry.name))) {
+        symlinkedFolders.push(childRel);
       }
     }
   };
   walk(dir, '');
   return matches.sort();
+}
+
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 function hasPackageFile(dir: string): boolean {

@@ -1,57 +1,61 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Which of kiln's folders a marker vouches for. */
-export type KilnFolderKind = 'out' | 'cache';
+/**
+ * Which folders kiln made, so `kiln clean` deletes only those. The cache carries its own marker
+ * file; the out folder's is kept in the cache (a file inside kiln-out would show up in every
+ * listing of the outputs), naming the out folder kiln took ownership of.
+ */
+export const CACHE_MARKER = '.kiln-folder';
+export const OUT_MARKER = '.kiln-out-folder';
 
-/** File kiln writes into every folder it creates, so `kiln clean` deletes only those. */
-export const MARKER_NAME = '.kiln-folder';
-
-const created = new Set<string>();
+const done = new Set<string>();
 
 /**
- * Create `dir` (if needed) with its marker. Cheap after the first call per folder per process.
- * A folder that already exists without a marker (not made by kiln) gets none: clean must
- * still refuse it.
+ * Before a command writes: mark the cache (creating it) and record the out folder as kiln's when
+ * it does not exist yet or is empty. A folder that already holds someone else's files is never
+ * adopted; kiln may still write outputs there, but clean will refuse to delete it.
  */
-export function ensureKilnFolder(dir: string, kind: KilnFolderKind): void {
-  if (created.has(dir)) return;
-  const marker = join(dir, MARKER_NAME);
-  if (!existsSync(marker)) {
-    if (existsSync(dir) && !isEmptyOrKilnShaped(dir, kind)) {
-      created.add(dir);
-      return;
-    }
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(marker, `${JSON.stringify({ kiln: kind })}\n`);
+export function claimKilnFolders(cacheDir: string, outDir: string): void {
+  const key = `${cacheDir}\0${outDir}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const cacheMarker = join(cacheDir, CACHE_MARKER);
+  if (!existsSync(cacheMarker)) {
+    if (existsSync(cacheDir) && !adoptable(cacheDir, CACHE_ENTRIES)) return;
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(cacheMarker, `${JSON.stringify({ kiln: 'cache' })}\n`);
   }
-  created.add(dir);
+  if (!isKilnOut(cacheDir, outDir) && (!existsSync(outDir) || adoptable(outDir, new Set()))) {
+    writeFileSync(join(cacheDir, OUT_MARKER), `${JSON.stringify({ kiln: 'out', path: outDir })}\n`);
+  }
 }
 
-/** True when `dir` carries kiln's marker for `kind`. */
-export function isKilnFolder(dir: string, kind: KilnFolderKind): boolean {
+export function isKilnCache(cacheDir: string): boolean {
+  return readMarker(join(cacheDir, CACHE_MARKER))?.kiln === 'cache';
+}
+
+export function isKilnOut(cacheDir: string, outDir: string): boolean {
+  const marker = readMarker(join(cacheDir, OUT_MARKER));
+  return marker?.kiln === 'out' && marker.path === outDir;
+}
+
+function readMarker(path: string): { kiln?: unknown; path?: unknown } | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(join(dir, MARKER_NAME), 'utf8')) as { kiln?: unknown };
-    return parsed.kiln === kind;
+    return JSON.parse(readFileSync(path, 'utf8')) as { kiln?: unknown; path?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a cache made before markers existed holds; such a cache is adopted. */
+const CACHE_ENTRIES = new Set(['cas', 'ac', 'state', 'store']);
+
+/** Empty, or holding only names kiln itself puts there. */
+function adoptable(dir: string, known: ReadonlySet<string>): boolean {
+  try {
+    return readdirSync(dir).every((name) => known.has(name));
   } catch {
     return false;
   }
 }
-
-/**
- * A folder kiln may adopt: empty, or (cache only) holding nothing but what kiln keeps there, as
- * a cache made before markers existed does. An out folder with files in it cannot be told apart
- * from a user's folder, so it is never adopted.
- */
-function isEmptyOrKilnShaped(dir: string, kind: KilnFolderKind): boolean {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return false;
-  }
-  if (names.length === 0) return true;
-  return kind === 'cache' && names.every((name) => CACHE_ENTRIES.has(name));
-}
-
-const CACHE_ENTRIES = new Set(['cas', 'ac', 'state']);

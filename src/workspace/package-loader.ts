@@ -170,7 +170,12 @@ export function loadPackage(config: WorkspaceConfig, pkg: string, file: YamlFile
       if (pattern.startsWith('/') || posix.normalize(pattern).startsWith('..')) fail(`glob "${pattern}" must stay inside the package`, ['glob']);
     }
     const dir = posix.join(config.packagesDir.replaceAll('\\', '/'), pkg);
-    const matched = globFiles(dir, globs, excludes);
+    const symlinked: string[] = [];
+    const matched = globFiles(dir, globs, excludes, symlinked);
+    if (matched.length === 0 && symlinked.length > 0) {
+      // The silent case: the files are there, behind a folder symlink globs do not follow.
+      fail(`glob matches nothing: ${symlinked.slice(0, 3).map((f) => `"${f}"`).join(', ')} ${symlinked.length === 1 ? 'is a symlinked folder' : 'are symlinked folders'}, which globs do not follow (a link may leave the workspace); list the files in srcs or replace the link with the folder`, ['glob']);
+    }
     const members: string[] = [];
     for (const rel of matched) {
       const base0 = globs.map(globBase).find((b) => b === '' || rel.startsWith(`${b}/`)) ?? '';

@@ -20,10 +20,18 @@ export interface WorkspaceConfig {
   /** platform → rule name → settings. */
   platforms: Record<string, Record<string, Record<string, unknown>>>;
   remoteCache?: { url: string; mode?: 'read' | 'read-write'; timeout_ms?: number };
+  /** `workspace.runner`: cooks in flight, worker threads, per-action time limit (flags override). */
+  runner?: RunnerConfig;
   /** The root `budgets:` section as written; checked by src/budget/budget-spec.ts. */
   budgets?: Record<string, unknown>;
   /** The parsed root file, for positions of platform settings errors. */
   file: YamlFile;
+}
+
+export interface RunnerConfig {
+  jobs?: number;
+  workers?: number;
+  action_timeout_seconds?: number;
 }
 
 interface RootYaml {
@@ -33,6 +41,7 @@ interface RootYaml {
     cache?: string;
     out?: string;
     remote_cache?: { url: string; mode?: 'read' | 'read-write'; timeout_ms?: number };
+    runner?: RunnerConfig;
   };
   default_platform?: string;
   rules?: Record<string, Record<string, unknown>>;
@@ -52,6 +61,7 @@ const rootSchema = s.object<RootYaml>(
         { url: s.string(/^https?:\/\//), mode: s.enum(['read', 'read-write']), timeout_ms: s.integer({ min: 1 }) },
         ['url'],
       ),
+      runner: s.object<RunnerConfig>({ jobs: s.integer({ min: 1, max: 256 }), workers: s.integer({ min: 0, max: 256 }), action_timeout_seconds: s.number({ min: 0 }) }),
     }),
     default_platform: s.string(),
     rules: settingsMap,
@@ -101,6 +111,7 @@ export function readWorkspaceConfig(root: string, file: YamlFile): WorkspaceConf
     ruleSettings: raw.rules ?? {},
     platforms,
     remoteCache: raw.workspace.remote_cache,
+    ...(raw.workspace.runner ? { runner: raw.workspace.runner } : {}),
     budgets: raw.budgets,
     file,
   };

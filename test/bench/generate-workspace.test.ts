@@ -28,8 +28,8 @@ describe('bench/generate-workspace', () => {
     expect(cold.stderr).toBe('');
     expect(cold.code).toBe(0);
     expect(cold.summary?.executed).toBe(55);
-    expect(readFileSync(join(root, 'kiln-out/p003/a00031.bin'), 'utf8')).toBe(assetContent(31, 100));
-    expect(existsSync(join(root, 'kiln-out/p003/bundle.tar'))).toBe(true);
+    expect(readFileSync(join(root, 'kiln-out/desktop/p003/a00031.bin'), 'utf8')).toBe(assetContent(31, 100));
+    expect(existsSync(join(root, 'kiln-out/desktop/p003/bundle.tar'))).toBe(true);
 
     expect(kiln(root, ['build', '//...']).summary?.executed).toBe(0);
 

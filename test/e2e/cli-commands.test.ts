@@ -48,7 +48,7 @@ describe('the kiln CLI', () => {
     expect(rules).toMatch(/^data \(v\d+, data\): /);
     expect(rules).toContain('  format: auto | json | yaml | csv = "auto"');
     kiln(ws.root, ['build', '//lvl:pack']);
-    expect(existsSync(join(ws.root, 'kiln-out/lvl/pack.tar'))).toBe(true);
+    expect(existsSync(join(ws.root, 'kiln-out/desktop/lvl/pack.tar'))).toBe(true);
     expect(kiln(ws.root, ['clean']).code).toBe(0);
     expect(existsSync(join(ws.root, 'kiln-out'))).toBe(false);
     expect(existsSync(join(ws.root, '.kiln'))).toBe(false);

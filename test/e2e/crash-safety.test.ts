@@ -166,12 +166,12 @@ describe('crash safety (SIGKILL during the cook)', () => {
       const ac = join(ws.root, '.kiln/ac');
       const shard = readdirSync(ac)[0]!;
       writeFileSync(join(ac, shard, `${shard}00000000000000.tmp-99999-deadbeef`), '{"kind":"res');
-      writeFileSync(join(ws.root, 'kiln-out/level_00/tex_01.ktx2.tmp-99999-deadbeef'), 'partial');
+      writeFileSync(join(ws.root, 'kiln-out/desktop/level_00/tex_01.ktx2.tmp-99999-deadbeef'), 'partial');
       const run = kiln(ws.root, ['build', '//...']);
       expect(run.code).toBe(0);
       expect(run.summary?.executed).toBe(0);
       // The next build that writes into that kiln-out folder sweeps the dead process's temp file.
-      rmSync(join(ws.root, 'kiln-out/level_00/tex_01.ktx2'));
+      rmSync(join(ws.root, 'kiln-out/desktop/level_00/tex_01.ktx2'));
       expect(kiln(ws.root, ['build', '//...']).code).toBe(0);
       expect(filesNamed(join(ws.root, 'kiln-out'), '.tmp-')).toEqual([]);
       expect(treeDifferences(reference, treeDigests(join(ws.root, 'kiln-out')))).toEqual([]);

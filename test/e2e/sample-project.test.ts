@@ -20,7 +20,7 @@ describe('kiln build //levels/forest:bundle on the sample project', () => {
     expect(first.code).toBe(0);
     expect(first.summary?.executed).toBeGreaterThan(10);
     expect(first.summary?.failed).toBe(0);
-    const listing = readFileSync(join(sample.root, 'kiln-out/levels/forest/bundle.tar'));
+    const listing = readFileSync(join(sample.root, 'kiln-out/desktop/levels/forest/bundle.tar'));
     expect(listing.subarray(0, 15).toString()).toBe('kiln-index.json');
 
     const noop = kiln(sample.root, ['build', BUNDLE]);
@@ -65,8 +65,8 @@ describe('kiln build //levels/forest:bundle on the sample project', () => {
         expect(a.code, a.stderr).toBe(0);
         expect(b.code, b.stderr).toBe(0);
         for (const file of ['bundle.tar', 'bundle.catalog.json']) {
-          const bytesA = readFileSync(join(fresh.root, 'kiln-out/levels/forest', file));
-          const bytesB = readFileSync(join(other.root, 'kiln-out/levels/forest', file));
+          const bytesA = readFileSync(join(fresh.root, 'kiln-out/desktop/levels/forest', file));
+          const bytesB = readFileSync(join(other.root, 'kiln-out/desktop/levels/forest', file));
           expect(bytesA.equals(bytesB), `${file} differs`).toBe(true);
         }
       } finally {

@@ -32,7 +32,7 @@ function files(): Record<string, string> {
 }
 
 function outputs(root: string): Record<string, string> {
-  const dir = join(root, 'kiln-out/lvl');
+  const dir = join(root, 'kiln-out/desktop/lvl');
   return Object.fromEntries(readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
 }
 

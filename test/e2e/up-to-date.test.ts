@@ -34,10 +34,10 @@ describe('a build in which nothing changed (the request graph, persisted, answer
     expect(executedLabels(added)).toEqual(['//lvl:rocks/rock_2']);
     expect(executedLabels(kiln(ws.root, ['build', '//lvl:all']))).toEqual([]);
 
-    ws.remove('kiln-out/lvl/cfg.json');
+    ws.remove('kiln-out/desktop/lvl/cfg.json');
     const restored = kiln(ws.root, ['build', '//lvl:all']);
     expect(executedLabels(restored)).toEqual([]);
-    expect(ws.read('kiln-out/lvl/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('kiln-out/desktop/lvl/cfg.json').toString()).toBe('{"a":1}');
 
     ws.write('pkgs/lvl/cfg.json', '{"a": 2}');
     const edited = kiln(ws.root, ['build', '//lvl:all']);

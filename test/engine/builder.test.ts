@@ -66,7 +66,7 @@ describe('Builder', () => {
     ws.write('pkgs/lvl/a.txt', 'A2');
     const summary = await builderFor().build({ patterns: ['//lvl:top'] });
     expect(executed(summary)).toEqual(['//lvl:a', '//lvl:mid', '//lvl:top']);
-    expect(ws.read('kiln-out/lvl/top.txt').toString()).toBe('A2|{"hp":3,"speed":2}|M|B');
+    expect(ws.read('kiln-out/desktop/lvl/top.txt').toString()).toBe('A2|{"hp":3,"speed":2}|M|B');
   });
 
   it('stops at an edit whose output is unchanged (early cutoff)', async () => {
@@ -110,7 +110,7 @@ describe('Builder', () => {
     ws.write('pkgs/sh/later.glsl', 'late');
     summary = await builderFor().build({ patterns: ['//sh:all'] });
     expect(executed(summary)).toEqual(['//sh:lit']);
-    expect(ws.read('kiln-out/sh/lit.out').toString()).toBe('main\nv2\nlate\n');
+    expect(ws.read('kiln-out/desktop/sh/lit.out').toString()).toBe('main\nv2\nlate\n');
   });
 
   it('finds results in the action cache when the local build state is lost', async () => {
@@ -192,11 +192,11 @@ describe('Builder', () => {
   it('removes files a target no longer produces from kiln-out, across platforms', async () => {
     ws = tempWorkspace({ 'pkgs/p/assets.yaml': 'targets:\n  many: { rule: concat, srcs: [a.txt] }\n', 'pkgs/p/a.txt': 'a' });
     await builderFor().build({ patterns: ['//p:many'] });
-    expect(ws.read('kiln-out/p/many.txt').toString()).toBe('a');
+    expect(ws.read('kiln-out/desktop/p/many.txt').toString()).toBe('a');
     ws.write('pkgs/p/assets.yaml', 'targets:\n  many: { rule: files, srcs: [a.txt], out_dir: copies }\n');
     await builderFor([concatRule(), filesRule()]).build({ patterns: ['//p:many'] });
-    expect(() => ws.read('kiln-out/p/many.txt')).toThrow();
-    expect(ws.read('kiln-out/p/copies/a.txt').toString()).toBe('a');
+    expect(() => ws.read('kiln-out/desktop/p/many.txt')).toThrow();
+    expect(ws.read('kiln-out/desktop/p/copies/a.txt').toString()).toBe('a');
   });
 
   it('reports the same size figures for every target, also when validating', async () => {
@@ -232,10 +232,10 @@ describe('Builder', () => {
     });
     const summary = await builderFor([concatRule(), editOther]).build({ patterns: ['//p:all'] });
     expect(summary.failed).toBe(0);
-    expect(ws.read('kiln-out/p/a.txt').toString()).toBe('A1');
+    expect(ws.read('kiln-out/desktop/p/a.txt').toString()).toBe('A1');
     ws.write('pkgs/p/assets.yaml', 'targets:\n  a: { rule: concat, srcs: [a.txt] }\n');
     const next = await builderFor([concatRule(), editOther]).build({ patterns: ['//p:all'] });
     expect(executed(next)).toEqual(['//p:a']);
-    expect(ws.read('kiln-out/p/a.txt').toString()).toBe('A2');
+    expect(ws.read('kiln-out/desktop/p/a.txt').toString()).toBe('A2');
   });
 });

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { digestOf } from '../../src/hash/digest.js';
 import { ENTRY_LIMITS, parseActionEntry } from '../../src/store/action-entry.js';
 import { kiln } from '../support/run-kiln.js';
 import { type TempWorkspace, tempWorkspace } from '../support/temp-workspace.js';
@@ -55,21 +56,21 @@ describe('local action entries are parsed strictly', () => {
     expect(run.code).toBe(0);
     expect(existsSync(join(ws.root, 'x.sh'))).toBe(false);
     expect(existsSync(join(ws.root, '..', 'x.sh'))).toBe(false);
-    expect(ws.read('kiln-out/lvl/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('kiln-out/desktop/lvl/cfg.json').toString()).toBe('{"a":1}');
     expect(run.summary?.executed).toBe(1);
     const output = run.stdout + run.stderr;
     expect(output.match(/invalid entr/g)).toHaveLength(1);
   });
 
-  it('a flipped bit in a field name ("nAme") is a miss: no kiln-out/lvl/undefined, the real output written', () => {
+  it('a flipped bit in a field name ("nAme") is a miss: no kiln-out/desktop/lvl/undefined, the real output written', () => {
     ws = poisonedWorkspace((entry) => ({
       ...entry,
       outputs: (entry.outputs as { name: string }[]).map(({ name, ...rest }) => ({ nAme: name, ...rest })),
     }));
     const run = kiln(ws.root, ['build', '//lvl:all']);
     expect(run.code).toBe(0);
-    expect(existsSync(join(ws.root, 'kiln-out/lvl/undefined'))).toBe(false);
-    expect(ws.read('kiln-out/lvl/cfg.json').toString()).toBe('{"a":1}');
+    expect(existsSync(join(ws.root, 'kiln-out/desktop/lvl/undefined'))).toBe(false);
+    expect(ws.read('kiln-out/desktop/lvl/cfg.json').toString()).toBe('{"a":1}');
   });
 
   it('{"outputs":[{}]} heals on the next build without kiln clean', () => {
@@ -85,12 +86,13 @@ describe('local action entries are parsed strictly', () => {
   });
 
   it('the parser refuses unsafe names, odd digests and absolute discovered paths', () => {
-    const good = { kind: 'result', outputs: [{ name: 'a/b.ktx2', digest: { hash: 'ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48', size: 7 }, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
+    const hash = digestOf(new TextEncoder().encode('x')).hash;
+    const good = { kind: 'result', outputs: [{ name: 'a/b.ktx2', digest: { hash, size: 7 }, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
     expect(parseActionEntry(JSON.stringify(good))?.kind).toBe('result');
     for (const name of ['../x', 'a/../../x', '/etc/passwd', 'a\\..\\x', 'a\0b', '', 'a//b', './a', 'C:/x', 'a/.']) {
       expect(parseActionEntry({ ...good, outputs: [{ ...good.outputs[0], name }] }), name).toBeUndefined();
     }
-    for (const digest of [{ hash: 'zz', size: 7 }, { hash: 'ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48', size: -1 }, { hash: 'ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48', size: 1.5 }, { hash: 'ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48', size: 1e300 }, 'x']) {
+    for (const digest of [{ hash: 'zz', size: 7 }, { hash, size: -1 }, { hash, size: 1.5 }, { hash, size: 1e300 }, { hash: hash.toUpperCase(), size: 1 }, 'x']) {
       expect(parseActionEntry({ ...good, outputs: [{ ...good.outputs[0], digest }] })).toBeUndefined();
     }
     expect(parseActionEntry({ kind: 'manifest', discovered: ['pkgs/a.glsl'] })?.kind).toBe('manifest');
@@ -103,6 +105,7 @@ describe('local action entries are parsed strictly', () => {
 
 describe('remote entries and bodies', () => {
   const KEY = '0123456789abcdef0123456789abcdef';
+  const HASH = digestOf(new TextEncoder().encode('x')).hash;
 
   it('a remote manifest listing /etc/passwd is a miss and is never copied into the local cache', async () => {
     const server = await startFaultServer('record');
@@ -124,7 +127,7 @@ describe('remote entries and bodies', () => {
   it('an entry claiming a 100 GB blob is a miss without even requesting the blob', async () => {
     const server = await startFaultServer('record');
     try {
-      const entry = { kind: 'result', outputs: [{ name: 'big.bin', digest: { hash: 'ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48', size: 100e9 }, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
+      const entry = { kind: 'result', outputs: [{ name: 'big.bin', digest: { hash: HASH, size: 100e9 }, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
       server.stored.set(`/ac/${KEY}`, Buffer.from(JSON.stringify(entry)));
       const laptop = await fixture.make({ url: server.url, mode: 'read', timeoutMs: 500 });
       expect(await laptop.stack.actions.get(KEY)).toBeUndefined();
@@ -149,7 +152,7 @@ describe('remote entries and bodies', () => {
     const endless = await endlessServer();
     try {
       const laptop = await fixture.make({ url: endless.url, mode: 'read', timeoutMs: 2000 });
-      expect(await laptop.stack.blobs.get({ hash: 'ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48ca0b885a32fc8b48', size: 1000 })).toBeUndefined();
+      expect(await laptop.stack.blobs.get({ hash: HASH, size: 1000 })).toBeUndefined();
       expect(endless.sent()).toBeLessThan(8 * (1 << 20));
     } finally {
       await endless.close();

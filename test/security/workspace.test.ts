@@ -4,7 +4,8 @@
  * Each is a clear error naming the file; --keep-going still builds the rest; clean deletes only
  * folders kiln made.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ describe('package files', () => {
     expect(run.stderr).toContain('//bomb');
     expect(run.stderr).toContain('YAML too complex');
     expect(run.stderr).not.toMatch(STACK);
-    expect(ws.read('kiln-out/good/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('kiln-out/desktop/good/cfg.json').toString()).toBe('{"a":1}');
   });
 
   it('finds a duplicate key among 91,000 targets with its line:column, without the quadratic check', { timeout: 30_000 }, () => {
@@ -69,10 +70,11 @@ describe('package files', () => {
     for (let i = 0; i < 895_000; i++) lines.push(`  t${i}: { rule: data, srcs: [a.json] }`);
     ws = tempWorkspace({ ...GOOD, 'pkgs/huge/assets.yaml': `${lines.join('\n')}\n` });
     const run = kiln(ws.root, ['build', '//...', '--keep-going']);
-    expect(run.code).toBe(1);
+    // A package too large to load is a configuration error: exit 2, the good package still built.
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('pkgs/huge/assets.yaml');
     expect(run.stderr).toContain('YAML too large');
-    expect(ws.read('kiln-out/good/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('kiln-out/desktop/good/cfg.json').toString()).toBe('{"a":1}');
   });
 });
 
@@ -109,7 +111,7 @@ describe('out and cache folders', () => {
     expect(build.code).toBe(2);
     expect(build.stderr).toContain('would contain the packages folder');
     expect(existsSync(join(ws.root, 'pkgs/good/cfg.json'))).toBe(true);
-    expect(existsSync(join(ws.root, 'pkgs/.kiln-folder'))).toBe(false);
+    expect(existsSync(join(ws.root, 'kiln-out'))).toBe(false);
   });
 
   it('kiln clean removes the folders kiln made and refuses a user folder named as out', () => {
@@ -124,10 +126,38 @@ describe('out and cache folders', () => {
     ws.write('docs/notes.md', 'mine');
     ws.write('assets.yaml', rootWith('  out: docs\n'));
     expect(kiln(ws.root, ['build', '//good:cfg']).code).toBe(0);
-    expect(ws.read('docs/good/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('docs/desktop/good/cfg.json').toString()).toBe('{"a":1}');
     const refused = kiln(ws.root, ['clean', '--outputs-only']);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('was not created by kiln');
     expect(ws.read('docs/notes.md').toString()).toBe('mine');
+  });
+});
+
+describe('sources that are not files', () => {
+  it('a FIFO, /dev/zero and a folder as sources say what they are (not "not found"); the rest builds', () => {
+    ws = tempWorkspace({
+      ...GOOD,
+      'pkgs/odd/assets.yaml': 'targets:\n  pipe: { rule: data, srcs: [pipe.json] }\n  zero: { rule: data, srcs: [zero.json] }\n  dir: { rule: data, srcs: [dir.json] }\n',
+    });
+    mkdirSync(join(ws.root, 'pkgs/odd/dir.json'), { recursive: true });
+    symlinkSync('/dev/zero', join(ws.root, 'pkgs/odd/zero.json'));
+    const fifo = spawnSync('mkfifo', [join(ws.root, 'pkgs/odd/pipe.json')]);
+    const run = kiln(ws.root, ['build', '//...', '--keep-going']);
+    expect(run.code).not.toBe(0);
+    if (fifo.status === 0) expect(run.stderr).toContain('//odd:pipe: source pkgs/odd/pipe.json is a FIFO (named pipe), not a regular file');
+    else console.log('FIFO case skipped: mkfifo is not available here');
+    expect(run.stderr).toMatch(/\/\/odd:zero: (source pkgs\/odd\/zero\.json is a character device \(\/dev\/zero\)|.*outside the workspace)/);
+    expect(run.stderr).toContain('//odd:dir: source pkgs/odd/dir.json is a folder, not a regular file');
+    expect(run.stderr).not.toContain('not found');
+    expect(ws.read('kiln-out/good/cfg.json').toString()).toBe('{"a":1}');
+  });
+
+  it('a glob over a symlinked folder says why it matches nothing', () => {
+    ws = tempWorkspace({ ...GOOD, 'pkgs/art/assets.yaml': 'targets:\n  rocks: { rule: files, glob: "linked/*.txt" }\n', 'elsewhere/r1.txt': 'r1' });
+    symlinkSync(join(ws.root, 'elsewhere'), join(ws.root, 'pkgs/art/linked'));
+    const run = kiln(ws.root, ['build', '//art:all']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/pkgs\/art\/assets\.yaml:\d+:\d+: \/\/art:rocks: glob matches nothing: "linked" is a symlinked folder/);
   });
 });

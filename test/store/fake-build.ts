@@ -3,7 +3,7 @@
  * run it on a miss, store its outputs then its entry. Lets store tests compare results with and
  * without a (sick) remote cache without depending on the engine.
  */
-import { digestKey } from '../../src/hash/digest.js';
+import { digestKey, sha256Hex } from '../../src/hash/digest.js';
 import type { ResultEntry } from '../../src/store/action-entry.js';
 import type { CacheStack } from '../../src/store/cache-stack.js';
 
@@ -20,7 +20,7 @@ export async function fakeBuild(stack: CacheStack, count: number, salt = 'v1'): 
   await Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const name = `action${index}`;
-      const key = `${salt}${index.toString(16).padStart(8, '0')}`.padEnd(32, '0');
+      const key = sha256Hex(`${salt}:${index}`);
       let entry = await stack.actions.get(key);
       if (!entry || entry.kind !== 'result') {
         executed += 1;

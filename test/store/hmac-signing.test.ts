@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { digestOf } from '../../src/hash/digest.js';
 import type { ManifestEntry } from '../../src/store/action-entry.js';
 import { decodeActionEntry, encodeActionEntry } from '../../src/store/hmac-envelope.js';
 import { HmacSigner } from '../../src/store/hmac-signer.js';
@@ -68,11 +69,19 @@ describe.skipIf(skip !== undefined)('HMAC-signed entries on nginx', () => {
     const ci = await fixture.make({ url: `${nginx.url}/tampered`, mode: 'read-write' }, env);
     const first = await fakeBuild(ci.stack, 2);
     await ci.stack.flush?.();
+    // Someone with write access but without the key edits each entry blob (a valid CAS blob
+    // under its new SHA-256) and points the ActionResult at it.
     const acFolder = join(nginx.root, 'tampered', 'ac');
     for (const name of await readdir(acFolder)) {
-      const text = await readFile(join(acFolder, name), 'utf8');
-      // Change the entry without re-signing it.
-      await writeFile(join(acFolder, name), text.replace(/\\"durationMs\\":1/, '\\"durationMs\\":2'));
+      const result = JSON.parse(await readFile(join(acFolder, name), 'utf8')) as { outputFiles: { path: string; digest: { hash: string; sizeBytes: string } }[] };
+      const entryFile = result.outputFiles.find((file) => file.path === 'kiln/entry.json')!;
+      const text = await readFile(join(nginx.root, 'tampered', 'cas', entryFile.digest.hash), 'utf8');
+      const forged = Buffer.from(text.replace(/\\"durationMs\\":1/, '\\"durationMs\\":2'));
+      expect(forged.toString()).not.toBe(text);
+      const digest = digestOf(forged);
+      await writeFile(join(nginx.root, 'tampered', 'cas', digest.hash), forged);
+      entryFile.digest = { hash: digest.hash, sizeBytes: String(digest.size) };
+      await writeFile(join(acFolder, name), JSON.stringify(result));
     }
     const laptop = await fixture.make({ url: `${nginx.url}/tampered`, mode: 'read' }, env);
     const second = await fakeBuild(laptop.stack, 2);

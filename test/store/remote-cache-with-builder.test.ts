@@ -38,6 +38,8 @@ async function filesUnder(root: string): Promise<Record<string, string>> {
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
+      // kiln-out's ownership marker is not a cooked output.
+      if (entry.name === '.kiln-folder') continue;
       if (entry.isDirectory()) await walk(path);
       else if (entry.name === MARKER_NAME) continue;
       else result[relative(root, path)] = (await readFile(path)).toString('base64');

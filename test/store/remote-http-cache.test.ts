@@ -1,11 +1,12 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestKey, digestOf } from '../../src/hash/digest.js';
+import { digestOf } from '../../src/hash/digest.js';
 import type { ResultEntry } from '../../src/store/action-entry.js';
 import { RemoteActionCache } from '../../src/store/remote-action-cache.js';
 import { RemoteBlobStore } from '../../src/store/remote-blob-store.js';
+import { RemoteEntryCache } from '../../src/store/remote-entry-cache.js';
 import { RemoteHealth } from '../../src/store/remote-health.js';
 import { RemoteHttpClient } from '../../src/store/remote-http-client.js';
 import { createRemoteMetrics } from '../../src/store/remote-metrics.js';
@@ -18,12 +19,17 @@ function remoteFor(base: string) {
   const warnings: string[] = [];
   const health = new RemoteHealth({ display: base, onWarning: (message) => warnings.push(message) });
   const client = new RemoteHttpClient({ base: `${base}/`, timeoutMs: 2000, headers: {}, health, metrics });
-  return {
-    metrics,
-    warnings,
-    blobs: new RemoteBlobStore(client, metrics),
-    actions: new RemoteActionCache(client, metrics, undefined),
+  const store = new RemoteBlobStore(client, metrics);
+  const blobs = {
+    has: store.has.bind(store),
+    get: store.get.bind(store),
+    put: async (bytes: Uint8Array) => {
+      const digest = digestOf(bytes);
+      await store.upload(bytes, digest);
+      return digest;
+    },
   };
+  return { metrics, warnings, blobs, actions: new RemoteEntryCache(new RemoteActionCache(client, metrics), store, metrics, undefined) };
 }
 
 const entry: ResultEntry = {
@@ -52,11 +58,11 @@ describe.skipIf(skip !== undefined)('HTTP remote cache against a real nginx (Web
     expect((await fetch(`${nginx.url}/ac/nothing-here`)).status).toBe(404);
   });
 
-  it('round-trips blobs under cas/<hash>-<size> and reports absent ones as misses', async () => {
+  it('round-trips blobs under cas/<sha256> and reports absent ones as misses', async () => {
     const remote = remoteFor(nginx.url);
     const bytes = new TextEncoder().encode('texture bytes');
     const digest = await remote.blobs.put(bytes);
-    expect(await readdir(join(nginx.root, 'cas'))).toContain(digestKey(digest));
+    expect(await readdir(join(nginx.root, 'cas'))).toContain(digest.hash);
     expect(await remote.blobs.has(digest)).toBe(true);
     expect(Buffer.from((await remote.blobs.get(digest))!).toString()).toBe('texture bytes');
 
@@ -68,19 +74,21 @@ describe.skipIf(skip !== undefined)('HTTP remote cache against a real nginx (Web
     expect(remote.warnings).toEqual([]);
   });
 
-  it('round-trips action entries under ac/<key>; an unknown key is a miss', async () => {
+  it('round-trips action entries as an ActionResult under ac/<key> naming the entry blob; an unknown key is a miss', async () => {
     const remote = remoteFor(nginx.url);
-    const key = 'a'.repeat(32);
-    await remote.actions.put(key, entry);
+    const key = 'a'.repeat(64);
+    expect(await remote.actions.upload(key, entry)).toBe(true);
     expect(await remote.actions.get(key)).toEqual(entry);
-    expect(await remote.actions.get('b'.repeat(32))).toBeUndefined();
+    const result = JSON.parse(await readFile(join(nginx.root, 'ac', key), 'utf8')) as { outputFiles: { path: string }[] };
+    expect(result.outputFiles.map((file) => file.path)).toEqual(['kiln/entry.json', 'kiln/out/a.bin']);
+    expect(await remote.actions.get('b'.repeat(64))).toBeUndefined();
     expect(remote.warnings).toEqual([]);
   });
 
   it('works under a base path (one server, several caches)', async () => {
     const remote = remoteFor(`${nginx.url}/team-a/cache`);
     const digest = await remote.blobs.put(new Uint8Array([1, 2, 3]));
-    expect(await readdir(join(nginx.root, 'team-a', 'cache', 'cas'))).toEqual([digestKey(digest)]);
+    expect(await readdir(join(nginx.root, 'team-a', 'cache', 'cas'))).toEqual([digest.hash]);
     expect(await remote.blobs.get(digest)).toEqual(new Uint8Array([1, 2, 3]));
   });
 

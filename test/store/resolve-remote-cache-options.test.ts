@@ -47,6 +47,7 @@ describe('remote URLs', () => {
       base: 'https://cache.example/kiln/',
       query: '?token=abc',
       display: 'https://cache.example/kiln?…',
+      protocol: 'http',
       user: 'ci@studio',
       password: 'p:ss',
     });
@@ -54,8 +55,19 @@ describe('remote URLs', () => {
     expect(redactUrl('not a url //u:secret@host?x=1')).toBe('not a url //host?…');
   });
 
-  it('refuse what is not http(s)', () => {
-    expect(() => parseRemoteUrl('grpc://cache:9092')).toThrow(/http:\/\/ or https:\/\//);
+  it('take grpc:// and grpcs:// REAPI servers, with the path as the instance name', () => {
+    expect(parseRemoteUrl('grpc://cache:9092').grpc).toEqual({ target: 'cache:9092', tls: false, instanceName: '' });
+    expect(parseRemoteUrl('grpcs://cache.example/team/main/')).toMatchObject({
+      protocol: 'grpc',
+      display: 'grpcs://cache.example:443/team/main',
+      grpc: { target: 'cache.example:443', tls: true, instanceName: 'team/main' },
+    });
+    expect(() => parseRemoteUrl('grpc://cache')).toThrow(/needs a host and a port/);
+    expect(() => parseRemoteUrl('grpc://u:secret@cache:1')).toThrow(/KILN_REMOTE_TOKEN/);
+  });
+
+  it('refuse what is neither http(s) nor grpc(s)', () => {
+    expect(() => parseRemoteUrl('ftp://cache:21')).toThrow(/http:\/\/, https:\/\/, grpc:\/\/ or grpcs:\/\//);
     expect(() => parseRemoteUrl('::nonsense')).toThrow(/not a valid URL/);
   });
 });

@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { digestKey } from '../../src/hash/digest.js';
 import type { ResultEntry } from '../../src/store/action-entry.js';
 import { type NginxServer, nginxSkipReason, startNginx } from '../support/nginx.js';
 import { fakeBuild } from './fake-build.js';
@@ -30,7 +29,7 @@ describe.skipIf(skip !== undefined)('tiered cache stack against nginx', () => {
     const first = await fakeBuild(ci.stack, 12);
     expect(first.executed).toBe(12);
     expect(await ci.stack.flush?.()).toEqual([]);
-    expect(ci.stack.metrics).toMatchObject({ uploads: 24, uploadsFailed: 0, actionMisses: 12 });
+    expect(ci.stack.metrics).toMatchObject({ uploads: 36, uploadsFailed: 0, actionMisses: 12 });
 
     const laptop = await fixture.make({ url: `${nginx.url}/fill`, mode: 'read' });
     const second = await fakeBuild(laptop.stack, 12);
@@ -65,9 +64,9 @@ describe.skipIf(skip !== undefined)('tiered cache stack against nginx', () => {
       const dev = await fixture.make({ url: server.url, mode: 'read' });
       const bytes = new TextEncoder().encode('local only');
       const digest = await dev.stack.blobs.put(bytes);
-      await dev.stack.actions.put('c'.repeat(32), { kind: 'manifest', discovered: [] });
+      await dev.stack.actions.put('c'.repeat(64), { kind: 'manifest', discovered: [] });
       expect(await dev.stack.blobs.get(digest)).toEqual(bytes);
-      expect(await dev.stack.actions.get('c'.repeat(32))).toEqual({ kind: 'manifest', discovered: [] });
+      expect(await dev.stack.actions.get('c'.repeat(64))).toEqual({ kind: 'manifest', discovered: [] });
       expect(server.requests).toEqual([]);
     } finally {
       await server.close();
@@ -106,10 +105,13 @@ describe.skipIf(skip !== undefined)('tiered cache stack against nginx', () => {
       const order = server.requests.filter((r) => r.method === 'PUT').map((r) => r.path);
       for (const [key, body] of server.stored) {
         if (!key.startsWith('/ac/')) continue;
-        const entry = JSON.parse(body.toString()) as ResultEntry;
-        const blobAt = order.indexOf(`/cas/${digestKey(entry.outputs[0]!.digest)}`);
-        expect(blobAt).toBeGreaterThanOrEqual(0);
-        expect(blobAt).toBeLessThan(order.indexOf(key));
+        const result = JSON.parse(body.toString()) as { outputFiles: { path: string; digest: { hash: string } }[] };
+        expect(result.outputFiles.map((file) => file.path).sort()).toEqual(['kiln/entry.json', expect.stringMatching(/^kiln\/out\/action\d+\.bin$/)]);
+        for (const file of result.outputFiles) {
+          const blobAt = order.indexOf(`/cas/${file.digest.hash}`);
+          expect(blobAt).toBeGreaterThanOrEqual(0);
+          expect(blobAt).toBeLessThan(order.indexOf(key));
+        }
       }
     } finally {
       await server.close();
@@ -130,10 +132,10 @@ describe.skipIf(skip !== undefined)('tiered cache stack against nginx', () => {
         durationMs: 1,
       };
       // This stack never `put` the blob; the entry still must not reach the server without it.
-      await ci.stack.actions.put('d'.repeat(32), entry);
+      await ci.stack.actions.put('d'.repeat(64), entry);
       await ci.stack.flush?.();
       const calls = server.requests.map((r) => `${r.method} ${r.path}`);
-      expect(calls).toEqual([`HEAD /cas/${digestKey(digest)}`, `PUT /cas/${digestKey(digest)}`, `PUT /ac/${'d'.repeat(32)}`]);
+      expect(calls).toEqual([`HEAD /cas/${digest.hash}`, `PUT /cas/${digest.hash}`, expect.stringMatching(/^PUT \/cas\/[0-9a-f]{64}$/), `PUT /ac/${'d'.repeat(64)}`]);
     } finally {
       await server.close();
     }

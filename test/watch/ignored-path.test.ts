@@ -4,7 +4,7 @@ import { isIgnoredPath } from '../../src/watch/ignored-path.js';
 
 it('drops editor temp files, VCS folders and the cache/out folders, keeps real files', () => {
   const skip = ['.kiln', 'kiln-out'];
-  for (const path of ['pkgs/a/4913', 'pkgs/a/.hero.png.swp', 'pkgs/a/hero.png~', 'pkgs/a/.#stats.json', 'pkgs/a/x.tmp', '.git/index', 'node_modules/x/y.js', '.kiln/cas/ab', 'kiln-out/a/b.ktx2', 'pkgs/a/#stats.json#', 'pkgs/a/hero.png___jb_tmp___']) {
+  for (const path of ['pkgs/a/4913', 'pkgs/a/.hero.png.swp', 'pkgs/a/hero.png~', 'pkgs/a/.#stats.json', 'pkgs/a/x.tmp', '.git/index', 'node_modules/x/y.js', '.kiln/cas/ab', 'kiln-out/desktop/a/b.ktx2', 'pkgs/a/#stats.json#', 'pkgs/a/hero.png___jb_tmp___']) {
     expect(isIgnoredPath(path, skip), path).toBe(true);
   }
   for (const path of ['pkgs/a/hero.png', 'pkgs/a/assets.yaml', 'assets.yaml', 'pkgs/kiln-out-notes/a.txt', 'pkgs/a/tmp/data.json']) {

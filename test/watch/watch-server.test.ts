@@ -84,7 +84,7 @@ describe('kiln watch with a Node client', () => {
     const digest = hero.outputs[0]!.digest;
     const whole = await fetch(`${session.url}/cas/${digest}`);
     expect(whole.status).toBe(200);
-    expect(Buffer.from(await whole.arrayBuffer())).toEqual(readFileSync(join(ws.root, 'kiln-out/game/hero.ktx2')));
+    expect(Buffer.from(await whole.arrayBuffer())).toEqual(readFileSync(join(ws.root, 'kiln-out/desktop/game/hero.ktx2')));
     const part = hero.outputs[0]!.parts[1]!;
     const ranged = await fetch(`${session.url}/cas/${digest}`, { headers: { Range: `bytes=${part.offset}-${part.offset + part.size - 1}` } });
     expect(ranged.status).toBe(206);
@@ -117,7 +117,7 @@ describe('kiln watch with a Node client', () => {
     const differing = after.mips.filter((m, i) => !Buffer.from(m!.bytes).equals(Buffer.from(before.mips[i]!.bytes))).map((m) => m!.level);
     expect(changed.parts.filter((p) => p.kind === 'mip').map((p) => p.index).sort()).toEqual(differing.sort());
     expect(differing).toContain(0);
-    expect(readFileSync(join(ws.root, 'kiln-out/game/hero.ktx2')).length).toBe(changed.outputs[0]!.size);
+    expect(readFileSync(join(ws.root, 'kiln-out/desktop/game/hero.ktx2')).length).toBe(changed.outputs[0]!.size);
     expect(changed.cookMs).toBeGreaterThan(0);
   });
 
@@ -147,7 +147,7 @@ describe('kiln watch with a Node client', () => {
     await clientReload('//game:stats', 0).then(() => client.settled());
     await expect.poll(() => (liveStats.current as LoadedData).value).toEqual({ hp: 25, mp: 7 });
     expect(log.since(from).some(is('removed'))).toBe(false);
-    expect(readFileSync(join(ws.root, 'kiln-out/game/stats.json'), 'utf8')).toBe('{"hp":25,"mp":7}');
+    expect(readFileSync(join(ws.root, 'kiln-out/desktop/game/stats.json'), 'utf8')).toBe('{"hp":25,"mp":7}');
   });
 
   it('editing assets.yaml re-reads that package: a new target appears, nothing else re-cooks', async () => {
@@ -214,7 +214,7 @@ describe('kiln watch with a Node client', () => {
     await log.next(is('build-finished'), from);
     expect(session.loop.current.get('//game:stats')!.outputs[0]!.digest).toBe(good);
     expect((await fetch(`${session.url}/cas/${good}`)).status).toBe(200);
-    expect(readFileSync(join(ws.root, 'kiln-out/game/stats.json'), 'utf8')).toBe('{"hp":25,"mp":7}');
+    expect(readFileSync(join(ws.root, 'kiln-out/desktop/game/stats.json'), 'utf8')).toBe('{"hp":25,"mp":7}');
     expect((liveStats.current as LoadedData).value).toEqual({ hp: 25, mp: 7 });
     // A client connecting now learns about the failure from the snapshot.
     const late = nodeClient(session.url);
@@ -238,7 +238,7 @@ describe('kiln watch with a Node client', () => {
     expect(log.since(from).filter(is('build-started'))).toEqual([]);
 
     for (let i = 0; i < 30; i++) writeFileSync(path('stats.json'), `{"hp": ${i}}`);
-    await expect.poll(() => readFileSync(join(ws.root, 'kiln-out/game/stats.json'), 'utf8'), { timeout: 10_000 }).toBe('{"hp":29}');
+    await expect.poll(() => readFileSync(join(ws.root, 'kiln-out/desktop/game/stats.json'), 'utf8'), { timeout: 10_000 }).toBe('{"hp":29}');
     await session.loop.idle();
     const last = log.since(from).filter(is('changed', '//game:stats')).at(-1)!;
     expect(Buffer.from(await client.blob(last.digest)).toString()).toBe('{"hp":29}');
@@ -258,7 +258,7 @@ describe('kiln watch with a Node client', () => {
     renameSync(join(staging, 'rocks'), path('rocks'));
     await log.next(is('changed', '//game:rocks/d'), from2);
     await log.next(is('changed', '//game:rocks/e'), from2);
-    expect(existsSync(join(ws.root, 'kiln-out/game/rocks/d.txt'))).toBe(true);
+    expect(existsSync(join(ws.root, 'kiln-out/desktop/game/rocks/d.txt'))).toBe(true);
   });
 
   it('the client reconnects after the server restarts and catches up on what changed meanwhile', async () => {

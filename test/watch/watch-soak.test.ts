@@ -106,10 +106,10 @@ it('1,000 random file operations: no lost event, outputs equal a clean build', a
 
   for (const pkg of PACKAGES) {
     for (const kind of ['notes', 'tables']) {
-      const dir = join(copy, 'kiln-out', pkg, kind);
+      const dir = join(copy, 'kiln-out', 'desktop', pkg, kind);
       if (!existsSync(dir)) continue;
       for (const name of readdirSync(dir)) {
-        expect(readFileSync(join(ws.root, 'kiln-out', pkg, kind, name)), `${pkg}/${kind}/${name} (${context})`).toEqual(readFileSync(join(dir, name)));
+        expect(readFileSync(join(ws.root, 'kiln-out', 'desktop', pkg, kind, name)), `${pkg}/${kind}/${name} (${context})`).toEqual(readFileSync(join(dir, name)));
       }
     }
   }

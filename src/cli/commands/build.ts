@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BuildSummary } from '../../engine/build-result.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
-import { EXIT_BUILD_FAILED, EXIT_OK } from '../exit-codes.js';
+import { buildExitCode } from '../build-exit-code.js';
 import { formatRemoteMetrics } from '../../store/remote-metrics.js';
 import { openBuilder } from '../open-builder.js';
 import { ProgressReporter } from '../progress-reporter.js';
@@ -12,6 +12,8 @@ import { finishBuildReport, studioTracePath } from '../build-report.js';
 export const buildOptions = {
   platform: { type: 'string', short: 'p' },
   jobs: { type: 'string', short: 'j' },
+  workers: { type: 'string' },
+  'action-timeout': { type: 'string' },
   'keep-going': { type: 'boolean', short: 'k' },
   explain: { type: 'boolean' },
   'summary-json': { type: 'string' },
@@ -20,6 +22,7 @@ export const buildOptions = {
   'check-determinism': { type: 'boolean' },
   'remote-cache': { type: 'string' },
   'remote-cache-mode': { type: 'string' },
+  'remote-executor': { type: 'string' },
 } as const;
 
 /** Shared by build, validate and explain: they differ only in what they ask the builder for. */
@@ -51,13 +54,13 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
   if (typeof args.values['summary-json'] === 'string') {
     await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
   }
-  return summary.failed > 0 || summary.skipped > 0 || overBudget ? EXIT_BUILD_FAILED : EXIT_OK;
+  return buildExitCode(summary, overBudget);
 }
 
 export const buildCommand: Command = {
   name: 'build',
   summary: 'cook targets and everything they need; outputs land in kiln-out/',
-  usage: 'kiln build [patterns…] [--platform P] [--jobs N] [--keep-going] [--explain] [--summary-json F] [--profile F] [--check-determinism] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
+  usage: 'kiln build [patterns…] [--platform P] [--jobs N] [--workers N] [--action-timeout S] [--keep-going] [--explain] [--summary-json F] [--profile F] [--check-determinism] [--remote-cache URL] [--remote-cache-mode read|read-write] [--remote-executor grpc://HOST:PORT] [--verbose]',
   options: buildOptions,
   run: (args, io) => runBuild(args, io, { validateOnly: false, explain: false }),
 };

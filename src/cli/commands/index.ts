@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { buildCommand } from './build.js';
 import { cleanCommand } from './clean.js';
 import { diffCommand } from './diff.js';
+import { doctorCommand } from './doctor.js';
 import { explainCommand } from './explain.js';
 import { gcCommand } from './gc.js';
 import { graphCommand } from './graph.js';
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   cleanCommand,
   gcCommand,
   rulesCommand,
+  doctorCommand,
   reportCommand,
   uiCommand,
 ];

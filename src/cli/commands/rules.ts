@@ -1,5 +1,6 @@
+import { nearest } from '../../rule/nearest.js';
 import type { Command } from '../command.js';
-import { EXIT_OK } from '../exit-codes.js';
+import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { rules } from '../open-builder.js';
 
 export const rulesCommand: Command = {
@@ -9,7 +10,13 @@ export const rulesCommand: Command = {
   options: {},
   async run(args, io) {
     const only = args.positionals[0];
-    for (const rule of [...rules().values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const all = [...rules().values()].sort((a, b) => a.name.localeCompare(b.name));
+    if (only !== undefined && !all.some((rule) => rule.name === only)) {
+      const hint = nearest(only, all.map((rule) => rule.name));
+      io.stderr(`ERROR: no rule "${only}"${hint ? ` (did you mean "${hint}"?)` : ''}; known rules: ${all.map((rule) => rule.name).join(', ')}\n`);
+      return EXIT_USAGE;
+    }
+    for (const rule of all) {
       if (only && rule.name !== only) continue;
       io.stdout(`${rule.name} (v${rule.version}, ${rule.type}): ${rule.description}\n`);
       const shape = rule.attributes.shape;

@@ -7,6 +7,8 @@ import { studioPage } from '../studio-page.js';
 export const watchOptions = {
   platform: { type: 'string', short: 'p' },
   jobs: { type: 'string', short: 'j' },
+  workers: { type: 'string' },
+  'action-timeout': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
@@ -72,7 +74,7 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 export const watchCommand: Command = {
   name: 'watch',
   summary: 'cook, then re-cook on every save and push changes to running games (hot reload)',
-  usage: 'kiln watch [patterns…] [--port N] [--host 127.0.0.1] [--allow-origin https://… (repeatable)] [--platform P] [--jobs N] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
+  usage: 'kiln watch [patterns…] [--port N] [--host 127.0.0.1] [--allow-origin https://… (repeatable)] [--platform P] [--jobs N] [--workers N] [--action-timeout S] [--remote-cache URL] [--remote-cache-mode read|read-write] [--verbose]',
   options: watchOptions,
   run: runWatch,
 };

@@ -12,9 +12,14 @@ import { LocatedError, LocatedErrors } from '../../workspace/located-error.js';
 import { positionIn, type TargetDecl } from '../../workspace/target-decl.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { diagnosticError } from '../../diagnostic/diagnostic.js';
-import { cookChecked, cookInto, type CookRequest } from '../cook-action.js';
-import type { ActionRunner, RunnerResult } from '../runner/action-runner.js';
-import { actionKey as unitKey, depKeyText, type ActionUnit } from '../runner/action-unit.js';
+import { join } from 'node:path';
+import { canonicalJson } from '../../hash/canonical-json.js';
+import { describeNonFile } from '../../workspace/file-kind.js';
+import type { ActionContextInit } from '../action-context.js';
+import { cookChecked, cookInto, unitOf, type CookResult } from '../cook-action.js';
+import { keyHash } from '../key-inputs.js';
+import type { ActionRunner } from '../runner/action-runner.js';
+import { actionKey as unitKey, depKeyText } from '../runner/action-unit.js';
 import { depFingerprint } from '../dep-fingerprint.js';
 import { explainChange } from '../explain.js';
 import { type DiscoveredDigests, type KeyInputs, resultKey } from '../key-inputs.js';
@@ -68,8 +73,8 @@ export interface ActionOutcome {
   reasons?: string[];
   /** Bytes just cooked, by digest key (kiln-out is written from them). */
   bytes?: ReadonlyMap<string, Uint8Array>;
-  /** Where the cook ran (worker pool or in-process). */
-  where?: RunnerResult['where'];
+  /** Where the cook ran (worker pool, in-process, remote). */
+  where?: CookResult['ranIn'];
 }
 
 /** What an action needs from the build it runs in. */
@@ -83,6 +88,7 @@ export interface ActionEnv {
   file: FileDigestKind;
   settings: RequestKind<string, Record<string, unknown>>;
   rule: RequestKind<string, string>;
+  workspaceKind: RequestKind<null, Workspace>;
   decl: RequestKind<string, unknown>;
   inputOf(label: string): ActionInput;
   checkDeterminism: boolean;
@@ -118,24 +124,23 @@ export function actionKind(env: ActionEnv): AsyncRequestKind<ActionInput, Action
     async run(input, api) {
       const depValue = (dep: string) => api.get(kind as unknown as RequestKind<ActionInput, ActionValue>, env.inputOf(dep));
       const prepared = await prepareAction(env, input, (k, i) => api.get(k as RequestKind<typeof i, unknown>, i), depValue);
-      const { primary, inputs, unit } = prepared;
+      const { primary, inputs } = prepared;
       const previous = api.previous<ActionValue>();
       const discoveredNow = (paths: Iterable<string>) => discoveredDigests(api, env.file, paths);
       const began = performance.now();
       const hit = await findCached(env.cache, primary, previous, discoveredNow);
       if (hit) {
-        if (env.checkDeterminism) await cookChecked(env.cache.blobs, cookRequest(env, prepared), hit.outputs);
+        if (env.checkDeterminism) await cookChecked(env.cache.blobs, prepared.rule, prepared.init, hit.outputs);
         env.ran(input.label, { status: 'cached', durationMs: performance.now() - began });
         return finished(prepared, { ...hit, inputs });
       }
       // The manifest of the last run with today's digests: what a remote executor would stage.
-      if (previous) unit.discovered = discoveredNow(Object.keys(previous.discovered));
-      const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, inputs, previous && unit.discovered);
+      const init = prepared.init;
+      if (previous) init.discovered = discoveredNow(Object.keys(previous.discovered));
+      const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, inputs, previous && init.discovered);
       const cookStart = performance.now();
-      const request = cookRequest(env, prepared);
-      const ctx = env.checkDeterminism ? await cookChecked(env.cache.blobs, request) : await cookInto(env.cache.blobs, request, false);
+      const ctx = env.checkDeterminism ? await cookChecked(env.cache.blobs, prepared.rule, init) : await cookInto(env.cache.blobs, prepared.rule, init, false);
       const durationMs = performance.now() - cookStart;
-      recordStableReads(env, ctx);
       if (ctx.outputs.length === 0) throw diagnosticError('no-output', `rule "${prepared.rule.name}" failed: the rule produced no output`);
       const discovered = ctx.discovered;
       // The edges must describe what the cook read: a discovered input that changed while it
@@ -147,8 +152,7 @@ export function actionKind(env: ActionEnv): AsyncRequestKind<ActionInput, Action
       const result = resultKey(primary, discovered);
       const entry: ResultEntry = { kind: 'result', outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: Math.round(durationMs) };
       await storeActionResult(env.cache.actions, primary, result, Object.keys(discovered), entry);
-      const bytes = new Map(ctx.outputs.map((o, i) => [digestKey(o.digest), ctx.outputBytes[i]!]));
-      env.ran(input.label, { status: 'executed', durationMs, reasons, bytes, where: ctx.where });
+      env.ran(input.label, { status: 'executed', durationMs, reasons, bytes: ctx.outputBytes, where: ctx.ranIn });
       return finished(prepared, { primary, result, inputs, discovered, outputs: ctx.outputs, diagnostics: ctx.diagnostics, stats: ctx.stats, durationMs: entry.durationMs });
     },
   };
@@ -165,8 +169,8 @@ export interface PreparedAction {
   deps: DepInfo[];
   closure: DepInfo[];
   inputs: KeyInputs;
-  /** The self-contained unit the runner cooks (in-process, on the pool, or remotely). */
-  unit: ActionUnit;
+  /** What the cook runs with; `unitOf(rule, init)` is the self-contained unit whose digest is `primary`. */
+  init: ActionContextInit;
   primary: string;
 }
 
@@ -191,7 +195,11 @@ export async function prepareAction(env: ActionEnv, input: ActionInput, read: Re
     const digest = (read(env.file, path) as { digest: string }).digest;
     if (digest === 'absent') {
       const srcIndex = decl.group ? undefined : index;
-      throw new LocatedError(`source file not found: ${path}`, positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]), label, 'source-missing');
+      const where = positionIn(decl, srcIndex === undefined ? ['glob'] : ['srcs', srcIndex]);
+      // A FIFO, a device or a folder exists but is no source: say what it is, not "not found".
+      const kind = describeNonFile(join(env.workspace.root, path));
+      if (kind) throw new LocatedError(`source ${path} is ${kind}, not a regular file`, where, label, 'source-unreadable');
+      throw new LocatedError(`source file not found: ${path}`, where, label, 'source-missing');
     }
     const dash = digest.lastIndexOf('-');
     return { path, digest: { hash: digest.slice(0, dash), size: Number(digest.slice(dash + 1)) } };
@@ -207,10 +215,11 @@ export async function prepareAction(env: ActionEnv, input: ActionInput, read: Re
     platform: settings,
     srcs: Object.fromEntries(srcs.map((src) => [src.path, digestKey(src.digest)])),
     deps: Object.fromEntries(input.keyDeps.map((dep) => [dep, depValue(dep).fingerprint])),
-    tools: rule.tools ? await rule.tools(attrs, settings) : {},
+    tools: rule.tools ? await rule.tools(attrs, settings, srcs.map((src) => src.path)) : {},
   };
-  const unit: ActionUnit = {
-    rule: { name: rule.name, version: rule.version, ...(rule.module ? { module: rule.module } : {}) },
+  const root = env.workspace.root;
+  const init: ActionContextInit = {
+    root,
     label,
     pkg: decl.pkg,
     pkgDir: [env.workspace.config.packagesPath, decl.pkg].filter(Boolean).join('/'),
@@ -218,28 +227,26 @@ export async function prepareAction(env: ActionEnv, input: ActionInput, read: Re
     assetId: assetIdOf(label),
     priority: decl.priority,
     attrs,
-    platform: { name: env.platform, settings },
+    // Rules that see the whole closure (bundles) also carry the digest of the platform's profile.
+    platform: { name: env.platform, settings, ...(rule.transitiveDeps ? { profileDigest: profileDigest(read(env.workspaceKind, null) as Workspace, env.platform) } : {}) },
     srcs,
     deps,
     closure,
-    discovered: {},
-    tools: {},
+    blobs: env.cache.blobs,
+    signal: env.signal,
+    runner: env.runner,
+    tools: inputs.tools,
+    // A digest the cook computed from a read it proved stable is as good as one we hashed.
+    onStableRead: (abs, stat, digest) => env.tracker.record(env.file, relative(root, abs).split(sep).join(posix.sep), env.file.observed(stat, digestKey(digest))),
   };
-  const primary = unitKey(unit, (dep) => keyTextOf(depValue(dep.label)));
-  return { decl, rule, settings, attrs, srcs, deps, closure, inputs, unit, primary };
+  const primary = unitKey(unitOf(rule, init), (dep) => keyTextOf(depValue(dep.label)));
+  return { decl, rule, settings, attrs, srcs, deps, closure, inputs, init, primary };
 }
 
-export function cookRequest(env: ActionEnv, prepared: PreparedAction): CookRequest {
-  return { runner: env.runner, rule: prepared.rule, unit: prepared.unit, signal: env.signal };
-}
-
-/** A digest the cook computed from a read it proved stable is as good as one we hashed. */
-export function recordStableReads(env: ActionEnv, run: RunnerResult): void {
-  const root = env.workspace.root;
-  for (const read of run.stableReads) {
-    const path = relative(root, read.absPath).split(sep).join(posix.sep);
-    env.tracker.record(env.file, path, env.file.observed(read, digestKey(read.digest)));
-  }
+/** Digest of the platform's whole profile (shared `rules:` under its own blocks), for bundle indexes and catalogs. */
+function profileDigest(workspace: Workspace, platform: string): string {
+  const config = workspace.config;
+  return keyHash(canonicalJson({ rules: config.ruleSettings, platform: config.platforms[platform] ?? {} }));
 }
 
 /** Local state first (no I/O beyond stats), then the action cache's two-level lookup. */

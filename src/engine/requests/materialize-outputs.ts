@@ -16,6 +16,8 @@ export interface MaterializedValue {
 
 export interface MaterializeEnv {
   outDir: string;
+  /** kiln-out holds one folder per platform: kiln-out/<platform>/<package>/… */
+  platform: string;
   blobs: BlobStore;
   action: AsyncRequestKind<ActionInput, ActionValue>;
   inputOf(label: string): ActionInput;
@@ -24,16 +26,16 @@ export interface MaterializeEnv {
 }
 
 /**
- * A requested target's outputs copied to `kiln-out/<package>/…`. Keyed by label alone: kiln-out
- * holds one platform at a time, so a build for another platform re-runs it (its action's
- * fingerprint differs) and files the new outputs no longer include are removed. Its check stats
+ * A requested target's outputs copied to `kiln-out/<platform>/<package>/…`, one request per
+ * platform and label; files the target's outputs no longer include are removed. Its check stats
  * what it wrote: a deleted or edited kiln-out file is written again, an untouched one never is.
+ * A failure (a name too long, a full disk, a bad blob) is a DiagnosticError for this target only.
  */
 export function materializeKind(env: MaterializeEnv): AsyncRequestKind<{ label: string; pkg: string }, MaterializedValue> {
   return {
     name: 'materialize',
     async: true,
-    key: (input) => input.label,
+    key: (input) => `${env.platform}|${input.label}`,
     check: (_input, value) =>
       value.paths.every((rel) => {
         const known = value.files[rel];
@@ -44,7 +46,8 @@ export function materializeKind(env: MaterializeEnv): AsyncRequestKind<{ label: 
       const action = api.get(env.action as unknown as RequestKind<ActionInput, ActionValue>, env.inputOf(input.label));
       const previous = api.previous<MaterializedValue>();
       const written = new Map(Object.entries(previous?.files ?? {}));
-      const paths = await materialize(env.outDir, input.pkg, action.outputs, env.blobs, written, env.fresh);
+      const folder = [env.platform, input.pkg].filter(Boolean).join('/');
+      const paths = await materialize(env.outDir, folder, action.outputs, env.blobs, written, env.fresh, input.label);
       removeStale(env.outDir, previous?.paths, paths);
       const files: Record<string, MaterializedFile> = {};
       for (const rel of paths) {

@@ -6,6 +6,7 @@ export interface StableRead {
   absPath: string;
   mtimeNs: bigint;
   ino: bigint;
+  size: bigint;
   digest: Digest;
 }
 

@@ -18,12 +18,20 @@ export interface RunnerOptions {
   allowedRoots?: string[];
   /** Heap limit of each worker thread in MB (a runaway rule kills its worker, not the build). */
   workerHeapMb?: number;
+  /** Cooks on a remote cluster (`--remote-executor`); rules a worker could import go there. */
+  remote?: RemoteCook;
+}
+
+/** A remote executor (src/engine/remote/): a run, or `undefined` to cook locally instead. */
+export interface RemoteCook {
+  run(unit: ActionUnit, files: WorkspaceFiles, blobs: BlobStore): Promise<ActionRun | undefined>;
+  close(): void;
 }
 
 /** Where a rule's actions run, and why. */
 export type Placement = { where: 'worker'; moduleUrl: string } | { where: 'in-process'; reason: string };
 
-export type RunnerResult = ActionRun & { where: Placement['where'] };
+export type RunnerResult = ActionRun & { where: Placement['where'] | 'remote' };
 
 /**
  * Executes units: on the worker pool when the rule says where it can be imported from (its
@@ -52,6 +60,14 @@ export class ActionRunner {
   /** Run a unit; a failing, crashing or hanging rule comes back as `failure`, never as a throw. */
   async run(unit: ActionUnit, rule: AnyRule, blobs: BlobStore, mode: RunMode, signal?: AbortSignal): Promise<RunnerResult> {
     const placement = this.placement(rule);
+    // Only rules a separate process can import can cook elsewhere; outputs go to the store here.
+    if (this.options.remote && mode === 'cook' && placement.where === 'worker') {
+      const run = await this.options.remote.run(unit, this.files, blobs);
+      if (run) {
+        if (!run.failure) for (const bytes of run.outputBytes) await blobs.put(bytes);
+        return { ...run, where: 'remote' };
+      }
+    }
     if (placement.where === 'worker') {
       try {
         this.pool ??= new WorkerPool({ threads: this.options.workers, root: this.options.root, allowedRoots: this.options.allowedRoots ?? [], workerUrl: poolWorkerUrl()!, maxHeapMb: this.options.workerHeapMb });
@@ -89,6 +105,7 @@ export class ActionRunner {
   }
 
   async close(): Promise<void> {
+    this.options.remote?.close();
     const pool = this.pool;
     this.pool = undefined;
     await pool?.close();

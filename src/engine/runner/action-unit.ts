@@ -29,7 +29,7 @@ export interface ActionUnit {
   priority: LoadPriority;
   /** Rule defaults, package defaults, the target and its platform overrides, merged. */
   attrs: Record<string, unknown>;
-  platform: { name: string; settings: Record<string, unknown> };
+  platform: { name: string; settings: Record<string, unknown>; profileDigest?: string };
   /** Declared sources by workspace-relative path and digest. */
   srcs: SourceRef[];
   deps: DepInfo[];
@@ -44,9 +44,12 @@ export interface ActionUnit {
   tools: Record<string, string>;
 }
 
-/** What of a dependency a dependent's key covers: its whole DepInfo (outputs with digests and meta). */
+/**
+ * What of a dependency a dependent's key covers: its whole DepInfo (outputs with digests and
+ * meta), hashed so a bundle's key over a closure of thousands stays small.
+ */
 export function depKeyText(dep: DepInfo): string {
-  return canonicalJson(dep);
+  return keyHash(canonicalJson(dep));
 }
 
 /**
@@ -70,6 +73,8 @@ export function actionKey(unit: ActionUnit, depText: (dep: DepInfo) => string = 
     canonicalJson(unit.attrs),
     unit.platform.name,
     canonicalJson(unit.platform.settings),
+    // Only bundles get the profile digest; appending it only then keeps every other key unchanged.
+    ...(unit.platform.profileDigest !== undefined ? [`profile ${unit.platform.profileDigest}`] : []),
     JSON.stringify(unit.srcs.map((src) => [src.path, src.digest.hash, src.digest.size])),
     JSON.stringify(deps),
     closureIsDeps ? '=deps' : JSON.stringify(closure),

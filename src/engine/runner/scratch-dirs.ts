@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { scratchPrefix, sweepDeadScratchDirs } from './sweep-scratch-dirs.js';
 
 /** Private temp folders of one cook, all removed when it ends (also when it failed). */
 export class ScratchDirs {
   private readonly dirs: string[] = [];
 
   async create(): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'kiln-'));
+    // Killed builds leave their folders behind: the first cook of a process clears them.
+    sweepDeadScratchDirs();
+    const dir = await mkdtemp(scratchPrefix());
     this.dirs.push(dir);
     return dir;
   }

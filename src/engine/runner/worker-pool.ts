@@ -45,7 +45,9 @@ export class WorkerPool {
       maxThreads: options.threads,
       // One task per worker at a time: cooks are CPU-bound, and a crash takes only one action along.
       concurrentTasksPerWorker: 1,
-      idleTimeout: 2000,
+      // Idle workers do not keep the process alive (piscina unrefs them); keeping them warm spares
+      // `kiln watch` a worker start and codec load on the next save.
+      idleTimeout: 10 * 60_000,
       ...(options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } } : {}),
     });
   }

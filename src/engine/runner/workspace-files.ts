@@ -49,7 +49,7 @@ export class WorkspaceFiles {
     const after = statSync(real, { bigint: true, throwIfNoEntry: false });
     // The stat cache may learn the digest only if the file provably did not change meanwhile;
     // it is keyed by the unresolved path, which is what the digester stats.
-    const stable = after && sameStat(before, after) ? { absPath: join(this.root, path), mtimeNs: after.mtimeNs, ino: after.ino } : undefined;
+    const stable = after && sameStat(before, after) ? { absPath: join(this.root, path), mtimeNs: after.mtimeNs, ino: after.ino, size: after.size } : undefined;
     return stable ? { bytes, stable } : { bytes };
   }
 

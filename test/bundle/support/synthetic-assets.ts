@@ -14,7 +14,7 @@ export interface Synthetic {
   blobs: Map<string, Uint8Array>;
 }
 
-function dep(label: string, rule: string, type: AssetType, priority: LoadPriority, outputs: { name: string; bytes: Uint8Array; meta: OutputMeta }[], deps: string[] = []): Synthetic {
+export function dep(label: string, rule: string, type: AssetType, priority: LoadPriority, outputs: { name: string; bytes: Uint8Array; meta: OutputMeta }[], deps: string[] = []): Synthetic {
   const blobs = new Map<string, Uint8Array>();
   const records = outputs.map((o) => {
     const digest = digestOf(o.bytes);

@@ -55,7 +55,7 @@ describe('worker pool', () => {
     expect(report(summary, '//p:b').stats.main_thread).toBe(false);
     // A test rule defined inline has no module a worker could import: it cooks in-process.
     expect(report(summary, '//p:inc').ranIn).toBe('in-process');
-    expect(ws.read('kiln-out/p/b.txt').toString()).toBe('A+B');
+    expect(ws.read('kiln-out/desktop/p/b.txt').toString()).toBe('A+B');
     const again = await open(ws.root).build({ patterns: ['//p:all'] });
     expect(again.executed).toBe(0);
   });
@@ -91,7 +91,7 @@ ${[1, 2, 3, 4].map((i) => `  ok${i}: { rule: echo, srcs: [o${i}.txt] }`).join('\
     const next = await builder!.build({ patterns: ['//p:ok2', '//p:after'] });
     expect(next.failed).toBe(0);
     expect(report(next, '//p:ok2').ranIn).toBe('worker');
-    expect(ws.read('kiln-out/p/ok2.txt').toString()).toBe('changed');
+    expect(ws.read('kiln-out/desktop/p/ok2.txt').toString()).toBe('changed');
   }, 30_000);
 
   it('--check-determinism cooks twice on the pool and names the rule that differs', async () => {
@@ -115,7 +115,7 @@ ${[1, 2, 3, 4].map((i) => `  ok${i}: { rule: echo, srcs: [o${i}.txt] }`).join('\
         expect(t.status).toBe('failed');
         expect(t.diagnostics).toMatchObject([{ code: 'outside-workspace', label: '//p:t', location: { file: 'pkgs/p/secret.txt' } }]);
         expect(t.diagnostics[0]!.message).toContain('outside the workspace');
-        expect(existsSync(join(ws.root, 'kiln-out/p/t.txt')) || existsSync(join(ws.root, 'kiln-out/p/t.out'))).toBe(false);
+        expect(existsSync(join(ws.root, 'kiln-out/desktop/p/t.txt')) || existsSync(join(ws.root, 'kiln-out/desktop/p/t.out'))).toBe(false);
         const cas = join(ws.root, '.kiln/cas');
         const blobs = existsSync(cas) ? readdirSync(cas, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
         for (const blob of blobs) expect(readFileSync(join(blob.parentPath, blob.name), 'utf8')).not.toContain('TOP-SECRET');
@@ -127,7 +127,7 @@ ${[1, 2, 3, 4].map((i) => `  ok${i}: { rule: echo, srcs: [o${i}.txt] }`).join('\
       symlinkSync(join(ws.root, 'pkgs/p/real.txt'), join(ws.root, 'pkgs/p/link.txt'));
       const summary = await open(ws.root).build({ patterns: ['//p:t'] });
       expect(summary.failed).toBe(0);
-      expect(ws.read('kiln-out/p/t.txt').toString()).toBe('real content');
+      expect(ws.read('kiln-out/desktop/p/t.txt').toString()).toBe('real content');
     });
   });
 

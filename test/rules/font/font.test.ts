@@ -6,7 +6,8 @@ import { fontRule } from '../../../rules/font/index.js';
 import { loadOpenType } from '../../../rules/font/open-font.js';
 import { runRule } from '../../support/rule-harness.js';
 
-const FONT = 'sample-project/common/fonts/DejaVuSans.ttf';
+// The sample's font comes from the dejavu-fonts-ttf npm package (a devDependency), not from a system package.
+const FONT = 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf';
 const TTF = readFileSync(new URL(`../../../${FONT}`, import.meta.url));
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/font/${name}`, import.meta.url));
 
@@ -14,7 +15,7 @@ interface Glyph { char: string; advance: number; bearing_x: number; bearing_y: n
 interface Metrics { family: string; glyphs: Record<string, Glyph>; kerning: [number, number, number][]; missing: number[]; atlas: { width: number; height: number }; line_height: number }
 
 function cook(attrs: Record<string, unknown> = {}, extra: Record<string, unknown> = {}, files: Record<string, Uint8Array> = {}) {
-  return runRule(fontRule(), { label: '//common/fonts:ui', files: { [FONT]: TTF, ...files }, srcs: [FONT], attrs, ...extra });
+  return runRule(fontRule(), { label: '//common/fonts:ui', pkgDir: 'sample-project/common/fonts', files: { [FONT]: TTF, ...files }, srcs: [FONT], attrs, ...extra });
 }
 const metricsOf = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as Metrics;
 

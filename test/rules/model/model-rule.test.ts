@@ -79,6 +79,9 @@ describe('model rule on small fixtures', () => {
     expect(json.extensionsUsed).toEqual(expect.arrayContaining(['KHR_texture_basisu', 'KILN_texture_ref']));
     expect(errorsOf(await validate(bytes))).toEqual([]);
     expect(r.stats.textures_basisu).toBe(1);
+    const without = await runRule(rule, { files, attrs: { embed_basisu: false }, srcs: ['BoxTextured/glTF/BoxTextured.gltf'], deps: [dep], blobs: new Map([[digestKey(digest), ktx2]]), platform: desktop });
+    expect(glbJson(without.bytes('target.glb')).textures[0].extensions.KHR_texture_basisu).toBeUndefined();
+    expect(without.bytes('target.glb').byteLength).toBeLessThan(bytes.byteLength - ktx2.byteLength + 64);
   });
 
   it('does not offer a BC7 or other non-Basis KTX2 as KHR_texture_basisu', async () => {

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { shaderRule, type ShaderReflection } from '../../../rules/shader/index.js';
+import { DiagnosticError } from '../../../src/diagnostic/diagnostic.js';
 import { RuleError } from '../../../src/rule/rule-error.js';
 import { runRule } from '../../support/rule-harness.js';
 
@@ -20,9 +22,10 @@ function hasGlslang(): boolean {
   }
 }
 const glslang = hasGlslang();
-// CI installs glslang-tools; there a missing compiler must fail the run, not skip it.
-const skipGlsl = !glslang && process.env.CI !== 'true';
-if (skipGlsl) console.log('skipping GLSL shader tests: glslangValidator not found (apt-get install glslang-tools)');
+// GLSL compiles with the wasm glslang everywhere; only the comparisons with the native compiler need
+// glslangValidator. CI installs glslang-tools; there a missing compiler must fail the run, not skip it.
+const skipNative = !glslang && process.env.CI !== 'true';
+if (skipNative) console.log('skipping wasm-vs-glslangValidator comparisons: glslangValidator not found (apt-get install glslang-tools)');
 
 /** Every fixture as workspace-relative path → bytes, under the package folder. */
 function files(extra: Record<string, string> = {}): Record<string, Uint8Array | string> {
@@ -60,7 +63,7 @@ async function failure(promise: Promise<unknown>): Promise<RuleError> {
 const SPIRV_MAGIC = 0x07230203;
 const magic = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
 
-describe.skipIf(skipGlsl)('shader rule: GLSL', () => {
+describe('shader rule: GLSL', () => {
   it('resolves nested includes through readFile and records them as discovered inputs', async () => {
     const result = await cook('lit.frag');
     expect([...result.discovered.keys()].sort()).toEqual([`${PKG}/lib/lighting.glsl`, `${PKG}/lib/math.glsl`]);
@@ -184,10 +187,68 @@ describe.skipIf(skipGlsl)('shader rule: GLSL', () => {
     await expect(runRule(shaderRule(), { label: `//${PKG}:broken`, files: files(), srcs: [`${PKG}/broken.frag`] }, 'validate')).rejects.toBeInstanceOf(RuleError);
   });
 
-  it('says how to install glslang when the compiler is missing', async () => {
+  it('says how to install glslangValidator when compiler: native is set and it is missing', async () => {
     const rule = shaderRule({ glslangValidator: 'glslangValidator-does-not-exist' });
-    const error = await failure(runRule(rule, { label: `//${PKG}:lit`, files: files(), srcs: [`${PKG}/lit.frag`] }));
-    expect(error.message).toMatch(/glslang-tools/);
+    const ctx = { label: `//${PKG}:lit`, files: files(), srcs: [`${PKG}/lit.frag`], platform: { name: 'desktop', settings: { compiler: 'native' } } };
+    const error = await runRule(rule, ctx).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(DiagnosticError);
+    const diagnostic = (error as DiagnosticError).diagnostics[0]!;
+    expect(diagnostic.code).toBe('tool-missing');
+    expect(diagnostic.message).toMatch(/glslangValidator/);
+    if (process.platform === 'linux') expect(diagnostic.hints![0]).toMatch(/apt-get install glslang-tools/);
+    await expect(rule.tools!({}, { compiler: 'native' }, [`${PKG}/lit.frag`])).rejects.toBeInstanceOf(DiagnosticError);
+  });
+
+  it('names its compiler in the key: the wasm glslang for GLSL, wgsl_reflect for WGSL, never both', async () => {
+    const rule = shaderRule();
+    const glsl = await rule.tools!({}, {}, [`${PKG}/lit.frag`]);
+    expect(glsl).toEqual({ glslang: expect.stringMatching(/^@webgpu\/glslang@0\.0\.15$/) });
+    expect(await rule.tools!({}, {}, [`${PKG}/lit.wgsl`])).toEqual({ wgsl: expect.stringMatching(/^wgsl_reflect@/) });
+  });
+});
+
+describe.skipIf(skipNative)('shader rule: wasm glslang against glslangValidator', () => {
+  const native = { compiler: 'native' };
+  const words = (bytes: Uint8Array) => new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+
+  for (const [src, attrs, settings] of [
+    ['lit.frag', { defines: { USE_NORMAL_MAP: true } }, {}],
+    ['skinned.vert', { variants: { skinned: { SKINNED: '1', MAX_JOINTS: '64' } } }, {}],
+    ['blur.comp', {}, {}],
+    ['lit.frag', {}, { target_env: 'vulkan1.1' }],
+  ] as const) {
+    it(`gives the same SPIR-V (apart from the generator word) and the same reflection for ${src} ${JSON.stringify(settings)}`, async () => {
+      const wasm = await cook(src, attrs, settings);
+      const system = await cook(src, attrs, { ...settings, ...native });
+      expect(wasm.outputs.map((o) => o.name)).toEqual(system.outputs.map((o) => o.name));
+      for (const [i, out] of wasm.outputs.entries()) {
+        const a = words(wasm.bytes(out.name));
+        const b = words(system.bytes(system.outputs[i]!.name));
+        expect(a.length).toBe(b.length);
+        // Word 2 is the generator (tool id + version): the only place the two builds differ.
+        expect([...a.slice(0, 2), ...a.slice(3)]).toEqual([...b.slice(0, 2), ...b.slice(3)]);
+        // The SPIR-V reader adds input locations and lists block members by binding; glslang's dump
+        // has no locations and lists members in its traversal order. Everything else is the same.
+        const same = (r: unknown) => {
+          const { inputs, uniforms, ...rest } = r as ShaderReflection;
+          const byName = (a: { name: string; block?: string }, b: { name: string; block?: string }) => `${a.block}.${a.name}`.localeCompare(`${b.block}.${b.name}`);
+          return { ...rest, inputs: inputs.map(({ name, type }) => ({ name, type })).sort(byName), uniforms: [...uniforms].sort(byName) };
+        };
+        expect(same(out.meta.reflection)).toEqual(same(system.outputs[i]!.meta.reflection));
+      }
+    });
+  }
+
+  it('passes spirv-val', async () => {
+    const result = await cook('lit.frag', { defines: { USE_NORMAL_MAP: true } });
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-spv-'));
+    try {
+      const file = join(dir, 'lit.spv');
+      writeFileSync(file, result.bytes(result.outputs[0]!.name));
+      execFileSync('spirv-val', [file], { stdio: 'pipe' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -48,6 +48,14 @@ describe('block alignment: level 0 of block formats is a multiple of the block',
     expect(planBlockAlign({ width: 211, height: 211 }, bc, 'resize', 4096)).toMatchObject({ width: 212, height: 212 });
   });
 
+  it('keeps a power of two under a pot policy that requires one when an ASTC block does not divide it', async () => {
+    const r = await cook('t/p.png', await pngOf(64, 64, gradient), { ...PLATFORMS.mobile, pot: 'resize' }, {}, 'mobile');
+    expect(mainKtx2(r).container.pixelWidth).toBe(64);
+    expect(r.stats.block_align).toMatch(/^kept 64×64: the pot policy requires powers of two/);
+    // With pot: warn the block grid wins (66 would pass max_size 64, so 60); BC's 4×4 divides every power of two anyway.
+    expect(mainKtx2(await cook('t/p.png', await pngOf(64, 64, gradient), PLATFORMS.mobile, {}, 'mobile')).container.pixelWidth).toBe(60);
+  });
+
   it('pads by repeating the last column and row', () => {
     const image = { width: 2, height: 1, data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]) };
     const padded = padToSize(image, 4, 2);

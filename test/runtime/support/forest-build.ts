@@ -15,7 +15,7 @@ const repo = resolve(import.meta.dirname, '../../..');
 const cli = join(repo, 'dist/src/cli/main.js');
 
 export interface ForestBuild {
-  /** The kiln-out folder (bundle at `levels/forest/bundle.tar`). */
+  /** The default platform's kiln-out folder (bundle at `levels/forest/bundle.tar`). */
   out: string;
   via: 'cli' | 'harness';
 }
@@ -38,6 +38,6 @@ export async function buildForest(tmp: string): Promise<ForestBuild> {
   doc.setIn(['targets', 'bark', 'format'], 'rgba8');
   await writeFile(forestYaml, doc.toString());
   await promisify(execFile)(process.execPath, [cli, 'build', '//levels/forest:bundle'], { cwd: ws, timeout: 240_000, env: { ...process.env, CI: 'true' } });
-  await cp(join(ws, 'kiln-out'), out, { recursive: true });
+  await cp(join(ws, 'kiln-out', 'desktop'), out, { recursive: true });
   return { out, via: 'cli' };
 }

@@ -72,7 +72,7 @@ export async function smallLevel(tmp: string, size = 256): Promise<SmallLevel> {
   await cook(ws);
   return {
     ws,
-    out: join(ws, 'kiln-out'),
+    out: join(ws, 'kiln-out', 'desktop'),
     async update(texture, seed) {
       await paint(join(pkg, `textures/${texture}.png`), seed, size);
       await cook(ws);
