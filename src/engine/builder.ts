@@ -16,7 +16,7 @@ import { sizeReport } from './size-report.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
-import { actionKey, actionKind, findCached, prepareAction, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
+import { actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
@@ -213,7 +213,7 @@ export class Builder {
       try {
         if (request.validateOnly === true && requested.has(label)) return finish(await this.validate(env, inputOf(label), base));
         const input = inputOf(label);
-        if (request.checkDeterminism) this.tracker.forget(action, input);
+        if (request.checkDeterminism || (await toolsChanged(env, label, this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label })))) this.tracker.forget(action, input);
         const value = await this.tracker.runAsync(action, input);
         const outcome = outcomes.get(label);
         const end = trace.now();

@@ -159,6 +159,27 @@ export function actionKind(env: ActionEnv): AsyncRequestKind<ActionInput, Action
   return kind;
 }
 
+/**
+ * Whether the tools a stored action used changed identity (an upgraded encoder package): tool
+ * identities come from the rule at run time (asynchronously, per target), not from a request, so
+ * the builder asks before trusting a stored action of a rule that declares tools.
+ */
+export async function toolsChanged(env: ActionEnv, label: string, stored: ActionValue | undefined): Promise<boolean> {
+  if (!stored) return false;
+  const decl = env.graph.target(label);
+  const rule = env.workspace.rules.get(decl.rule);
+  if (!rule?.tools) return false;
+  let settings: Record<string, unknown>;
+  try {
+    settings = env.tracker.get(env.settings, rule.name);
+  } catch {
+    return false; // the action fails on its own settings when it runs
+  }
+  const attrs = { ...rule.defaults, ...decl.packageDefaults, ...decl.attrs, ...(decl.platformAttrs[env.platform] ?? {}) };
+  const tools = await rule.tools(attrs, settings, decl.srcs);
+  return canonicalJson(tools) !== canonicalJson(stored.inputs.tools ?? {});
+}
+
 /** Everything known about an action before any cache lookup. */
 export interface PreparedAction {
   decl: TargetDecl;
