@@ -59,7 +59,7 @@ async function audioSection(): Promise<string[]> {
   return [
     `### Audio: ${relative(root, path)} (${seconds.toFixed(1)} s, ${source.sampleRate} Hz, ${source.channelData.length} ch)`,
     '',
-    `Decode (audio-decode): ${(seconds / (decodeMs / 1000)).toFixed(1)}× realtime.`,
+    `Decode (@audio/decode-*): ${(seconds / (decodeMs / 1000)).toFixed(1)}× realtime.`,
     '',
     '| codec | rate | encode × realtime | encode, 5 s chunks | prepare (resample + loudness) | size |',
     '|---|---|---|---|---|---|',

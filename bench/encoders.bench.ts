@@ -5,7 +5,7 @@
  * own wasm module or its own native processes). Run: `node dist/bench/encoders.bench.js`.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -126,7 +126,8 @@ export async function bench(): Promise<string> {
       }
     }
   }
-  lines.push('', 'Measured with worker_threads directly (the engine\'s pool runs texture cooks the same way: one module per worker).');
+  const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
+  lines.push('', `Measured with worker_threads directly (the engine's pool runs texture cooks the same way: one module per worker). Load average at the end (1/5/15 min): ${load} on ${cores} cores — a full pool only helps when the cores are free.`);
   await rm(dir, { recursive: true, force: true });
   return `${lines.join('\n')}\n`;
 }

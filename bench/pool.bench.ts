@@ -8,7 +8,7 @@
  *   node dist/bench/pool.bench.js       (after `npm run build`, from the repository root)
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,9 @@ export async function bench(): Promise<string> {
   try {
     cpSync(join(REPO, 'assets.yaml'), join(root, 'assets.yaml'));
     cpSync(join(REPO, 'sample-project'), join(root, 'sample-project'), { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('kiln-out') && !src.endsWith('.kiln') });
+    // The sample's font comes from the dejavu-fonts-ttf npm package in the workspace's node_modules.
+    mkdirSync(join(root, 'node_modules/dejavu-fonts-ttf/ttf'), { recursive: true });
+    cpSync(join(REPO, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), join(root, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
     kiln(root, ['build', ...TEXTURES]);
     const textures = join(root, '.kiln-textures');
     cpSync(join(root, '.kiln'), textures, { recursive: true });

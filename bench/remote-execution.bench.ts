@@ -36,6 +36,9 @@ function sampleCopy(scratch: string, name: string): string {
     recursive: true,
     filter: (src) => !src.includes('node_modules') && !src.endsWith('.kiln') && !src.includes('kiln-out'),
   });
+  // The sample's font comes from the dejavu-fonts-ttf npm package in the workspace's node_modules.
+  mkdirSync(join(root, 'node_modules/dejavu-fonts-ttf/ttf'), { recursive: true });
+  cpSync(join(REPO, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), join(root, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
   return root;
 }
 

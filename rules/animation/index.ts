@@ -6,6 +6,7 @@
 import { defineRule } from '../../src/rule/rule.js';
 import { s } from '../../src/rule/schema.js';
 import type { ModelCodecs } from '../model/codecs.js';
+import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'animation';
 
@@ -40,6 +41,8 @@ export function animationRule(codecs?: ModelCodecs) {
       input_validation: s.enum(['error', 'warn', 'off'] as const).describe('validator errors in the source'),
     }),
     defaults: DEFAULTS,
+    // The libraries whose output bytes this rule ships: their versions join the action key.
+    tools: async () => Object.fromEntries(['@gltf-transform/core', '@gltf-transform/functions'].map((pkg) => [pkg, npmPackageIdentity(pkg)])),
     async cook(ctx) {
       const { cookAnimation } = await import('./cook-animation.js');
       await cookAnimation(ctx, await getCodecs(), true);

@@ -8,6 +8,7 @@ import type { Rule } from '../../src/rule/rule.js';
 import { s } from '../../src/rule/schema.js';
 import { cookAudio, type AudioCodecs } from './cook-audio.js';
 import type { AudioCodec } from './resolve-profile.js';
+import { npmPackageIdentity, type ToolIdentities } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'audio';
 /** Name of the runtime's hot-reload hook for cooked audio. */
@@ -101,6 +102,19 @@ export function audioRule(codecs: Partial<AudioCodecs> = {}): Rule<AudioOptions,
       max_duration_seconds: s.number({ min: 0 }),
       max_size_kb: s.number({ min: 0 }),
     }),
+    // Decoders by source format, the encoder by codec (mp3 shares wasm-media-encoders with vorbis).
+    tools: async (attrs, settings, sources): Promise<ToolIdentities> => {
+      const tools: ToolIdentities = {};
+      const decoders: Record<string, string> = { wav: '@audio/decode-wav', flac: '@audio/decode-flac', ogg: '@audio/decode-vorbis', oga: '@audio/decode-vorbis', mp3: '@audio/decode-mp3' };
+      for (const src of sources) {
+        const pkg = decoders[src.slice(src.lastIndexOf('.') + 1).toLowerCase()];
+        if (pkg) tools[`decode-${pkg.slice('@audio/decode-'.length)}`] = npmPackageIdentity(pkg);
+      }
+      const codec = attrs.codec ?? settings.codec;
+      if (codec === 'opus') tools['encode-opus'] = npmPackageIdentity('opusscript');
+      else if (codec !== 'wav') tools['encode'] = npmPackageIdentity('wasm-media-encoders');
+      return tools;
+    },
     cook: (ctx) => cookAudio(ctx, codecs, 'cook'),
     validate: (ctx) => cookAudio(ctx, codecs, 'validate'),
   });

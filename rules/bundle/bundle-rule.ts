@@ -15,6 +15,7 @@ import { RuleError } from '../../src/rule/rule-error.js';
 import { defineRule, type Rule } from '../../src/rule/rule.js';
 import { s } from '../../src/rule/schema.js';
 import { budgetLimitShape, type BudgetLimits } from '../../src/budget/budget-limits.js';
+import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'bundle';
 
@@ -57,6 +58,8 @@ export function bundleRule(): Rule<BundleOptions> {
     defaults: DEFAULTS,
     transitiveDeps: true,
     needsSources: false,
+    // Compressed entry bytes depend on the zstd package's version and on the zlib inside Node (gzip).
+    tools: async () => ({ zstd: npmPackageIdentity('@mongodb-js/zstd'), zlib: `node:zlib@${process.versions.zlib}` }),
     cook: (ctx) => cookBundle(ctx),
   });
 }

@@ -12,6 +12,7 @@ import { s } from '../../src/rule/schema.js';
 import { packRects } from '../ui/pack-rects.js';
 import { codePointsOf } from './charset.js';
 import { buildFont, type BuiltFont } from './build-font.js';
+import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'font';
 /** Runtime hot-reload hook: swaps the atlas and metrics; laid-out text is re-shaped. */
@@ -106,6 +107,8 @@ export function fontRule() {
     platformSettings: s.object<FontPlatformSettings>({
       max_atlas_size: s.integer({ min: 16 }).describe('largest atlas side in pixels'),
     }),
+    // The libraries whose output bytes this rule ships: their versions join the action key.
+    tools: async () => Object.fromEntries(['opentype.js', 'maxrects-packer', 'sharp'].map((pkg) => [pkg, npmPackageIdentity(pkg)])),
     async cook(ctx) {
       const built = await build(ctx);
       const atlasName = `${ctx.name}.atlas.png`;

@@ -9,6 +9,7 @@
 import { defineRule } from '../../src/rule/rule.js';
 import { s } from '../../src/rule/schema.js';
 import type { ModelCodecs } from './codecs.js';
+import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'model';
 
@@ -102,6 +103,8 @@ export function modelRule(codecs?: ModelCodecs | (() => Promise<ModelCodecs>)) {
       budget: s.enum(['error', 'warning'] as const).describe('budget overrun severity'),
       max_embedded_texture_size: s.integer({ min: 0 }).describe('downscale embedded images'),
     }),
+    // The libraries whose output bytes this rule ships: their versions join the action key.
+    tools: async () => Object.fromEntries(['@gltf-transform/core', '@gltf-transform/functions', '@gltf-transform/extensions', 'meshoptimizer', 'mikktspace', 'draco3dgltf', 'gltf-validator', 'sharp'].map((pkg) => [pkg, npmPackageIdentity(pkg)])),
     async cook(ctx) {
       const { cookModel } = await import('./cook-model.js');
       await cookModel(ctx, await getCodecs());

@@ -8,6 +8,7 @@ import { defineRule } from '../../src/rule/rule.js';
 import { RuleError } from '../../src/rule/rule-error.js';
 import { s } from '../../src/rule/schema.js';
 import { type BundleResult, bundleScript } from './bundle-script.js';
+import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'script';
 /** Runtime hot-reload hook: re-evaluates the module and hands its exports to the game's script host. */
@@ -95,6 +96,8 @@ export function scriptRule() {
       target: s.string().describe('default esbuild target'),
       max_size: s.integer({ min: 1 }).describe('largest bundle in bytes'),
     }),
+    // The libraries whose output bytes this rule ships: their versions join the action key.
+    tools: async () => Object.fromEntries(['esbuild'].map((pkg) => [pkg, npmPackageIdentity(pkg)])),
     async cook(ctx) {
       const result = await bundle(ctx);
       const mapName = result.map ? `${ctx.name}.js.map` : null;

@@ -13,6 +13,7 @@ import { composeAtlas } from './compose-atlas.js';
 import { decodeSprite, type Sprite } from './decode-sprite.js';
 import { type PackResult, packRects } from './pack-rects.js';
 import { spriteName } from './sprite-name.js';
+import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'ui';
 /** Runtime hot-reload hook: swaps the atlas texture and its rect table together. */
@@ -99,6 +100,8 @@ export function uiRule() {
     platformSettings: s.object<UiPlatformSettings>({
       max_size: s.integer({ min: 1 }).describe('largest atlas side in pixels'),
     }),
+    // The libraries whose output bytes this rule ships: their versions join the action key.
+    tools: async () => Object.fromEntries(['sharp', 'maxrects-packer'].map((pkg) => [pkg, npmPackageIdentity(pkg)])),
     async cook(ctx) {
       const { sprites, layout, extrude } = await pack(ctx);
       const byName = new Map(sprites.map((sp) => [sp.name, sp]));

@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { runnerFlagProblem } from './runner-flags.js';
 
 export type FlagValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
 
@@ -14,15 +15,19 @@ export function checkFlags(values: FlagValues, cwd: string): string | undefined 
     const value = values[name];
     return typeof value === 'string' ? value : undefined;
   };
-  const jobs = text('jobs');
-  if (jobs !== undefined && !/^[1-9]\d{0,5}$/.test(jobs.trim())) return `--jobs must be a positive integer, got ${JSON.stringify(jobs)}`;
+  const runner = runnerFlagProblem({ jobs: text('jobs'), workers: text('workers'), 'action-timeout': text('action-timeout') });
+  if (runner) return runner;
   const port = text('port');
   if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) return `--port must be 0…65535, got ${JSON.stringify(port)}`;
   const platform = text('platform');
   if (platform !== undefined && platform.trim() === '') return '--platform must name a platform';
   const remote = text('remote-cache');
-  if (remote !== undefined && remote !== '' && !isHttpUrl(remote)) {
-    return `--remote-cache must be an http:// or https:// URL, got ${JSON.stringify(redact(remote))}`;
+  if (remote !== undefined && remote !== '' && !hasProtocol(remote, ['http:', 'https:', 'grpc:', 'grpcs:'])) {
+    return `--remote-cache must be an http://, https://, grpc:// or grpcs:// URL, got ${JSON.stringify(redact(remote))}`;
+  }
+  const executor = text('remote-executor');
+  if (executor !== undefined && executor !== '' && !hasProtocol(executor, ['grpc:', 'grpcs:'])) {
+    return `--remote-executor must be a grpc:// or grpcs:// URL, got ${JSON.stringify(redact(executor))}`;
   }
   const mode = text('remote-cache-mode');
   if (mode !== undefined && mode !== 'read' && mode !== 'read-write') return `--remote-cache-mode must be read or read-write, got ${JSON.stringify(mode)}`;
@@ -37,10 +42,9 @@ export function checkFlags(values: FlagValues, cwd: string): string | undefined 
   return undefined;
 }
 
-function isHttpUrl(text: string): boolean {
+function hasProtocol(text: string, protocols: readonly string[]): boolean {
   try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    return protocols.includes(new URL(text).protocol);
   } catch {
     return false;
   }

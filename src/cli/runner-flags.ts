@@ -31,15 +31,21 @@ type Parsed<T> = { value: T } | { error: string };
 /** A whole number in [min, MAX_JOBS] written as digits, or why not. */
 export function parseCount(flag: string, text: string, min: number): Parsed<number> {
   const value = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(value) || value < min || value > MAX_JOBS) return { error: `${flag} must be a whole number from ${min} to ${MAX_JOBS}, got "${text}"` };
+  if (!Number.isInteger(value) || value < min || value > MAX_JOBS) return { error: `${flag} must be a ${min === 0 ? 'whole number' : 'positive integer'} from ${min} to ${MAX_JOBS}, got ${JSON.stringify(text)}` };
   return { value };
 }
 
 /** Seconds (fractions allowed), 0 for no limit. */
 export function parseSeconds(flag: string, text: string): Parsed<number> {
   const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(value) || value > 7 * 24 * 3600) return { error: `${flag} must be a number of seconds (0 for no limit), got "${text}"` };
+  if (!Number.isFinite(value) || value > 7 * 24 * 3600) return { error: `${flag} must be a number of seconds (0 for no limit), got ${JSON.stringify(text)}` };
   return { value };
+}
+
+/** The first problem with `--jobs`, `--workers` or `--action-timeout`, for flag-check.ts. */
+export function runnerFlagProblem(flags: { jobs?: string; workers?: string; 'action-timeout'?: string }): string | undefined {
+  const settings = runnerSettings(flags);
+  return 'error' in settings ? settings.error : undefined;
 }
 
 /** Flags first, then the workspace's `runner:` settings, then: jobs = cores, workers = jobs, no timeout. */

@@ -32,6 +32,8 @@ export async function decompress(stored: Uint8Array, compression: Compression, w
   if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_DECODED_BYTES) {
     throw new RuntimeError('corrupt', `${what}: declared decoded size ${limit} is over the ${MAX_DECODED_BYTES}-byte limit`);
   }
+  const claim = implausibleClaim(stored, compression, limit);
+  if (claim) throw new RuntimeError('corrupt', `${what}: ${claim}`);
   let out: Uint8Array;
   try {
     if (compression === 'zstd') out = decoders.zstd ? await decoders.zstd(stored, limit) : zstdBounded(stored, limit);
@@ -44,6 +46,49 @@ export async function decompress(stored: Uint8Array, compression: Compression, w
     throw new RuntimeError('corrupt', `${what}: ${compression} decoded to ${out.byteLength} bytes, the index says ${rawSize}`);
   }
   return out;
+}
+
+/**
+ * A declared decoded size the stored bytes cannot produce, found before allocating for it: more
+ * than the format's best ratio (deflate 1032:1; zstd's RLE blocks ~32768:1), or, for zstd, other
+ * than the frame header's own content size.
+ */
+function implausibleClaim(stored: Uint8Array, compression: Compression, limit: number): string | undefined {
+  const ratio = compression === 'gzip' ? 1032 : 32_768;
+  if (limit > stored.byteLength * ratio + 1024) return `declared decoded size ${limit} is more than ${compression} can make of ${stored.byteLength} bytes`;
+  if (compression === 'zstd') {
+    const content = zstdContentSize(stored);
+    if (content !== undefined && content !== limit) return `zstd frame holds ${content} bytes, the index says ${limit}`;
+  }
+  return undefined;
+}
+
+/** Frame_Content_Size when the input is one zstd frame whose header carries it (RFC 8878 §3.1.1.1). */
+function zstdContentSize(bytes: Uint8Array): number | undefined {
+  if (bytes.byteLength < 6 || bytes[0] !== 0x28 || bytes[1] !== 0xb5 || bytes[2] !== 0x2f || bytes[3] !== 0xfd) return undefined;
+  const descriptor = bytes[4]!;
+  const fcsFlag = descriptor >> 6;
+  const singleSegment = (descriptor >> 5) & 1;
+  const dictBytes = [0, 1, 2, 4][descriptor & 3]!;
+  const fcsBytes = fcsFlag === 0 ? singleSegment : 1 << fcsFlag;
+  if (fcsBytes === 0) return undefined;
+  const at = 5 + (singleSegment ? 0 : 1) + dictBytes;
+  if (at + fcsBytes > bytes.byteLength) return undefined;
+  let value = 0;
+  for (let i = fcsBytes - 1; i >= 0; i--) value = value * 256 + bytes[at + i]!;
+  // Only meaningful when this frame is all there is (several frames add up): walk its block
+  // headers, which is cheap (3 bytes each), to see that it ends exactly at the end of the input.
+  let offset = at + fcsBytes;
+  for (;;) {
+    if (offset + 3 > bytes.byteLength) return undefined;
+    const header = bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16);
+    const type = (header >> 1) & 3;
+    offset += 3 + (type === 1 ? 1 : header >>> 3);
+    if (header & 1) break;
+  }
+  if ((descriptor >> 2) & 1) offset += 4;
+  if (offset !== bytes.byteLength) return undefined;
+  return fcsBytes === 2 ? value + 256 : value;
 }
 
 /**

@@ -9,6 +9,8 @@ import { type RemoteAuthEnv, remoteAuthHeaders } from './remote-auth.js';
 import { RemoteBlobStore } from './remote-blob-store.js';
 import { RemoteHealth } from './remote-health.js';
 import { RemoteHttpClient } from './remote-http-client.js';
+import { RemoteHttpTransport } from './remote-http-transport.js';
+import { remoteTlsFromEnv } from './remote-tls.js';
 import { createRemoteMetrics, type RemoteMetrics } from './remote-metrics.js';
 import { RemoteEntryCache } from './remote-entry-cache.js';
 import { parseRemoteUrl } from './remote-url.js';
@@ -87,6 +89,7 @@ export function createCacheStack(options: CacheStackOptions): ConfiguredCacheSta
       headers: { ...remote.headers, ...remoteAuthHeaders(url, env) },
       health,
       metrics,
+      ...(url.base.startsWith('https:') ? { transport: new RemoteHttpTransport(remoteTlsFromEnv(env)) } : {}),
     });
     blobs = new RemoteBlobStore(client, metrics);
     results = new RemoteActionCache(client, metrics);

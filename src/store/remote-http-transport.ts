@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { RemoteTls } from './remote-tls.js';
 
 export interface TransportResponse {
   status: number;
@@ -18,7 +19,12 @@ export class TransportError extends Error {}
  */
 export class RemoteHttpTransport {
   readonly #http = new HttpAgent({ keepAlive: true, maxSockets: 16 });
-  readonly #https = new HttpsAgent({ keepAlive: true, maxSockets: 16 });
+  readonly #https: HttpsAgent;
+
+  /** `tls`: CA roots and a client pair (mTLS) for https:// (see remote-tls.ts). */
+  constructor(tls: RemoteTls = {}) {
+    this.#https = new HttpsAgent({ keepAlive: true, maxSockets: 16, ...tls });
+  }
 
   /**
    * `timeoutMs` is an inactivity limit for downloads: it restarts whenever bytes arrive, so a big

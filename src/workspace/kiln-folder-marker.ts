@@ -49,7 +49,7 @@ function readMarker(path: string): { kiln?: unknown; path?: unknown } | undefine
 }
 
 /** What a cache made before markers existed holds; such a cache is adopted. */
-const CACHE_ENTRIES = new Set(['cas', 'ac', 'state', 'store']);
+const CACHE_ENTRIES = new Set(['cas', 'ac', 'state', 'store', 'studio', 'remote']);
 
 /** Empty, or holding only names kiln itself puts there. */
 function adoptable(dir: string, known: ReadonlySet<string>): boolean {

@@ -6,7 +6,7 @@ import { MAX_JOBS, runnerSettings } from '../../src/cli/runner-flags.js';
 describe('--jobs, --workers, --action-timeout', () => {
   it('refuses values that are not a bounded whole number', () => {
     for (const jobs of ['abc', '0', '-1', '1e9', '2.5', '', '257', '99999999']) {
-      expect(runnerSettings({ jobs }), jobs).toMatchObject({ error: expect.stringContaining('--jobs must be a whole number from 1 to 256') });
+      expect(runnerSettings({ jobs }), jobs).toMatchObject({ error: expect.stringContaining('--jobs must be a positive integer from 1 to 256') });
     }
     expect(runnerSettings({ workers: 'x' })).toMatchObject({ error: expect.stringContaining('--workers') });
     expect(runnerSettings({ 'action-timeout': '-3' })).toMatchObject({ error: expect.stringContaining('--action-timeout') });
@@ -29,7 +29,7 @@ describe('kiln build with a bad --jobs', () => {
       for (const jobs of ['abc', '1e9', '0']) {
         const run = kiln(ws.root, ['build', '//p:a', '--jobs', jobs]);
         expect(run.code, run.stderr).toBe(2);
-        expect(run.stderr).toContain(`ERROR: --jobs must be a whole number from 1 to 256, got "${jobs}"`);
+        expect(run.stderr).toContain(`ERROR: --jobs must be a positive integer from 1 to 256, got "${jobs}"`);
       }
       const run = kiln(ws.root, ['build', '//p:a', '--action-timeout', 'soon']);
       expect(run.code).toBe(2);

@@ -47,7 +47,7 @@ describe.skipIf(skip !== undefined)('remote cache through the CLI (nginx)', () =
     expect(dev.summary?.remote?.actionHits).toBeGreaterThan(0);
     expect(dev.summary?.remote?.uploads).toBe(0);
     const treeA = treeDigests(join(a.root, 'kiln-out'));
-    expect([...treeA.keys()]).toContain('levels/forest/bundle.tar');
+    expect([...treeA.keys()]).toContain('desktop/levels/forest/bundle.tar');
     expect(treeDifferences(treeA, treeDigests(join(b.root, 'kiln-out')))).toEqual([]);
   }, 180_000);
 
@@ -74,7 +74,7 @@ describe.skipIf(skip !== undefined)('remote cache through the CLI (nginx)', () =
     expect(local.code, local.stderr).toBe(0);
     const treeA = treeDigests(join(a.root, 'kiln-out'));
     const treeC = treeDigests(join(c.root, 'kiln-out'));
-    for (const file of ['common/settings.json', 'levels/desert/waves.json', 'levels/forest/grass.ktx2']) {
+    for (const file of ['desktop/common/settings.json', 'desktop/levels/desert/waves.json', 'desktop/levels/forest/grass.ktx2']) {
       expect(treeC.get(file), file).toBeDefined();
       expect(treeC.get(file), file).toBe(treeA.get(file));
     }

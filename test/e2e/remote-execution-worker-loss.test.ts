@@ -67,8 +67,8 @@ describe.skipIf(skip !== undefined)('a Buildbarn worker lost mid-action', () => 
     expect(await exited, stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(remote.root, 'summary.json'), 'utf8')) as BuildSummary;
     expect(summary.targets.find((t) => t.label === TARGET)?.ranIn).toBe('remote');
-    const want = treeDigests(join(local.root, 'kiln-out', 'levels', 'forest'));
-    const got = treeDigests(join(remote.root, 'kiln-out', 'levels', 'forest'));
+    const want = treeDigests(join(local.root, 'kiln-out', 'desktop', 'levels', 'forest'));
+    const got = treeDigests(join(remote.root, 'kiln-out', 'desktop', 'levels', 'forest'));
     expect(got.get('ground_n.ktx2')).toBe(want.get('ground_n.ktx2'));
   }, 240_000);
 });

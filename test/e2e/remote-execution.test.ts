@@ -6,17 +6,25 @@
  * stage it and run again").
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildSummary } from '../../src/engine/build-result.js';
 import { type BuildbarnCluster, buildbarnSkipReason, startBuildbarn } from '../support/buildbarn.js';
-import { CLI, kiln } from '../support/run-kiln.js';
+import { CLI, kiln, REPO_ROOT } from '../support/run-kiln.js';
 import { copySample } from '../support/sample-copy.js';
 import { treeDifferences, treeDigests } from './support/file-tree.js';
 
 const skip = buildbarnSkipReason();
 const HEADER = 'sample-project/common/shaders/lib/lighting.glsl';
+
+/** The sample's font comes from the workspace's node_modules, which copySample leaves out. */
+function withSampleFont(copy: ReturnType<typeof copySample>): ReturnType<typeof copySample> {
+  const font = 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf';
+  mkdirSync(dirname(join(copy.root, font)), { recursive: true });
+  cpSync(join(REPO_ROOT, font), join(copy.root, font));
+  return copy;
+}
 
 function remoteTargets(summary: BuildSummary | undefined): string[] {
   return (summary?.targets ?? []).filter((target) => target.ranIn === 'remote').map((target) => target.label);
@@ -36,8 +44,8 @@ describe.skipIf(skip !== undefined)('remote cooking on Buildbarn (two workers)',
 
   beforeAll(async () => {
     cluster = await startBuildbarn(2);
-    local = copySample('kiln-rex-local-');
-    remote = copySample('kiln-rex-remote-');
+    local = withSampleFont(copySample('kiln-rex-local-'));
+    remote = withSampleFont(copySample('kiln-rex-remote-'));
     killed = copySample('kiln-rex-killed-');
   }, 60_000);
   afterAll(async () => {
@@ -67,7 +75,7 @@ describe.skipIf(skip !== undefined)('remote cooking on Buildbarn (two workers)',
     const there = kiln(remote.root, ['build', '//common/shaders:lit', '--remote-executor', cluster.url]);
     expect(there.code, there.stderr).toBe(0);
     expect(remoteTargets(there.summary)).toEqual(['//common/shaders:lit']);
-    const lit = (root: string) => new Map([...treeDigests(join(root, 'kiln-out', 'common', 'shaders'))].filter(([path]) => path.startsWith('lit.')));
+    const lit = (root: string) => new Map([...treeDigests(join(root, 'kiln-out', 'desktop', 'common', 'shaders'))].filter(([path]) => path.startsWith('lit.')));
     expect(lit(local.root).size).toBeGreaterThan(0);
     expect(treeDifferences(lit(local.root), lit(remote.root))).toEqual([]);
   }, 120_000);
@@ -94,8 +102,8 @@ describe.skipIf(skip !== undefined)('remote cooking on Buildbarn (two workers)',
     expect(summary.failed).toBe(0);
     // The local reference (a no-op when the //... test above already cooked it).
     expect(kiln(local.root, ['build', '//levels/forest:ground_n', '//levels/forest:leaves']).code).toBe(0);
-    const reference = treeDigests(join(local.root, 'kiln-out', 'levels', 'forest'));
-    const outputs = treeDigests(join(killed.root, 'kiln-out', 'levels', 'forest'));
+    const reference = treeDigests(join(local.root, 'kiln-out', 'desktop', 'levels', 'forest'));
+    const outputs = treeDigests(join(killed.root, 'kiln-out', 'desktop', 'levels', 'forest'));
     for (const [path, digest] of outputs) expect(reference.get(path), path).toBe(digest);
     expect([...outputs.keys()].sort()).toEqual(expect.arrayContaining(['ground_n.ktx2', 'leaves.ktx2']));
   }, 120_000);

@@ -19,7 +19,7 @@ const repo = join(import.meta.dirname, '../..');
 const PKG = `targets:
   duck: { rule: model, srcs: [duck/Duck.gltf], lods: [1.0, 0.5, 0.25], lod_error: 0.05 }
   lit: { rule: shader, srcs: [lit.wgsl], defines: { SCALE: "1.0" }, variants: { base: {}, emissive: { USE_EMISSIVE: true } } }
-  font: { rule: font, srcs: [font/DejaVuSans.ttf], charset: "AB", charset_file: chars.txt, size: 16, mode: bitmap }
+  font: { rule: font, srcs: [font/DejaVuSans.ttf], charset: "AB", charset_file: font/chars.txt, size: 16, mode: bitmap }
   icons: { rule: ui, srcs: [icons/a.png, icons/b.png], padding: 1 }
   song: { rule: audio, srcs: [song.wav], codec: vorbis, chunk_seconds: 2, normalize: false, quality: 2 }
   bundle: { rule: bundle, deps: [":duck", ":lit", ":font", ":icons", ":song"] }
@@ -86,7 +86,7 @@ beforeAll(async () => {
   mkdirSync(file('duck'), { recursive: true });
   mkdirSync(file('font'), { recursive: true });
   for (const name of ['Duck.gltf', 'Duck0.bin', 'DuckCM.png']) copyFileSync(join(repo, 'sample-project/props/models/duck', name), file(`duck/${name}`));
-  copyFileSync(join(repo, 'sample-project/common/fonts/DejaVuSans.ttf'), file('font/DejaVuSans.ttf'));
+  copyFileSync(join(repo, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), file('font/DejaVuSans.ttf'));
   ({ session, log } = await startTestWatch(ws.root, ['//game:all']));
   client = nodeClient(session.url);
   client.on('reload', (event) => reloads.push(event));

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestOf } from '../../src/hash/digest.js';
-import { ENTRY_LIMITS, parseActionEntry } from '../../src/store/action-entry.js';
+import { type ActionEntry, ENTRY_LIMITS, parseActionEntry } from '../../src/store/action-entry.js';
 import { kiln } from '../support/run-kiln.js';
 import { type TempWorkspace, tempWorkspace } from '../support/temp-workspace.js';
 import { startFaultServer } from '../store/fault-server.js';
@@ -104,13 +104,23 @@ describe('local action entries are parsed strictly', () => {
 });
 
 describe('remote entries and bodies', () => {
-  const KEY = '0123456789abcdef0123456789abcdef';
+  const KEY = '0123456789abcdef'.repeat(4);
+
+  /**
+   * Puts `entry` on the remote the way another machine would (kiln writes what it is given:
+   * only readers validate), through a read-write stack of its own.
+   */
+  async function publish(url: string, entry: ActionEntry): Promise<void> {
+    const ci = await fixture.make({ url, mode: 'read-write' });
+    await ci.stack.actions.put(KEY, entry);
+    await ci.stack.flush?.();
+  }
   const HASH = digestOf(new TextEncoder().encode('x')).hash;
 
   it('a remote manifest listing /etc/passwd is a miss and is never copied into the local cache', async () => {
     const server = await startFaultServer('record');
     try {
-      server.stored.set(`/ac/${KEY}`, Buffer.from(JSON.stringify({ kind: 'manifest', discovered: ['/etc/passwd'] })));
+      await publish(server.url, { kind: 'manifest', discovered: ['/etc/passwd'] });
       const laptop = await fixture.make({ url: server.url, mode: 'read' });
       expect(await laptop.stack.actions.get(KEY)).toBeUndefined();
       expect(existsSync(join(laptop.localRoot, 'ac'))).toBe(false);
@@ -128,10 +138,13 @@ describe('remote entries and bodies', () => {
     const server = await startFaultServer('record');
     try {
       const entry = { kind: 'result', outputs: [{ name: 'big.bin', digest: { hash: HASH, size: 100e9 }, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
-      server.stored.set(`/ac/${KEY}`, Buffer.from(JSON.stringify(entry)));
+      await publish(server.url, entry as ActionEntry);
+      server.requests.length = 0;
       const laptop = await fixture.make({ url: server.url, mode: 'read', timeoutMs: 500 });
       expect(await laptop.stack.actions.get(KEY)).toBeUndefined();
-      expect(server.requests.filter((r) => r.path.startsWith('/cas/'))).toEqual([]);
+      // The entry itself is read; the blob it claims is never asked for.
+      expect(server.requests.filter((r) => r.path.startsWith('/cas/') && r.path.includes(HASH))).toEqual([]);
+      expect(server.requests.some((r) => r.path.startsWith('/ac/'))).toBe(true);
     } finally {
       await server.close();
     }

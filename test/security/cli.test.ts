@@ -38,7 +38,7 @@ describe('flags on an up-to-date build', () => {
   it.each([
     [['--jobs', 'abc'], '--jobs must be a positive integer'],
     [['--jobs=0'], '--jobs must be a positive integer'],
-    [['--remote-cache', 'ftp://cache.example/'], '--remote-cache must be an http:// or https:// URL'],
+    [['--remote-cache', 'ftp://cache.example/'], '--remote-cache must be an http://, https://, grpc:// or grpcs:// URL'],
     [['--remote-cache-mode', 'write'], '--remote-cache-mode must be read or read-write'],
   ])('%j exits 2 with the reason', (flags, message) => {
     ws = upToDateWorkspace();

@@ -171,7 +171,11 @@ describe('bundle indexes (valid checksum, lying content)', () => {
         tar.fill(0x20, BLOCK + encoded.byteLength, BLOCK + header.size);
         const heapBefore = process.memoryUsage().heapUsed;
         const opened = await withinMs(openBundle(memorySource(tar)).catch((error: unknown) => error), 2000);
-        if (opened === 'hang') return void f.hangs++;
+        const where = () => JSON.stringify(edits.map((e) => [paths[e.at % paths.length]!.join('.'), e.value]));
+        if (opened === 'hang') {
+          if (process.env.KILN_FUZZ_DEBUG) console.log('HANG open', where());
+          return void f.hangs++;
+        }
         if (!(opened instanceof Error) && !('load' in (opened as object))) return void f.crashes++;
         if (opened instanceof Error) {
           if (!(opened instanceof RuntimeError)) f.crashes++;
@@ -180,7 +184,10 @@ describe('bundle indexes (valid checksum, lying content)', () => {
         const bundle = opened as Awaited<ReturnType<typeof openBundle>>;
         for (const [label, expected] of reference) {
           const loaded = await withinMs(bundle.load(label).catch((error: unknown) => error), 2000);
-          if (loaded === 'hang') f.hangs++;
+          if (loaded === 'hang') {
+            f.hangs++;
+            if (process.env.KILN_FUZZ_DEBUG) console.log('HANG load', label, where());
+          }
           else if (loaded instanceof Error) {
             if (!(loaded instanceof RuntimeError)) f.crashes++;
           } else {

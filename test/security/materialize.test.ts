@@ -71,7 +71,7 @@ describe('materialize', () => {
     expect(run.stderr).toContain(`//lvl:${long}`);
     expect(run.stderr).toContain('over the 255-byte limit');
     expect(run.stderr).not.toMatch(/^\s+at .+[(:]\d+/m);
-    expect(ws.read('kiln-out/lvl/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('kiln-out/desktop/lvl/cfg.json').toString()).toBe('{"a":1}');
     expect(run.summary?.failed).toBe(1);
   });
 
@@ -101,8 +101,8 @@ describe('materialize', () => {
     for (const label of ['//lvl:a', '//lvl:b', '//lvl:c']) expect(first.stderr).toContain(label);
     const second = kiln(ws.root, ['build', '//lvl:all']);
     expect(second.code).toBe(0);
-    expect(ws.read('kiln-out/lvl/a.json').toString()).toBe('{"a":1}');
-    expect(ws.read('kiln-out/lvl/c.json').toString()).toBe('{"c":3}');
-    expect(digestOf(ws.read('kiln-out/lvl/b.json')).size).toBe(7);
+    expect(ws.read('kiln-out/desktop/lvl/a.json').toString()).toBe('{"a":1}');
+    expect(ws.read('kiln-out/desktop/lvl/c.json').toString()).toBe('{"c":3}');
+    expect(digestOf(ws.read('kiln-out/desktop/lvl/b.json')).size).toBe(7);
   });
 });

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { audioRule } from '../../rules/audio/index.js';
+import { MAX_NODE_DEPTH, nodeDepth } from '../../rules/model/gltf-validation.js';
+import { modelRule } from '../../rules/model/index.js';
 import { flattenSource, MAX_SPLICES } from '../../rules/shader/flatten-source.js';
 import { RuleError } from '../../src/rule/rule-error.js';
 import { REPO_ROOT } from '../support/run-kiln.js';
@@ -81,5 +83,33 @@ describe('WAV headers', () => {
     const error = await runRule(audioRule(), { label: '//sample/sfx:clip', attrs: { codec: 'wav' }, platform: { name: 'desktop', settings: {} }, files: { [path]: bytes }, srcs: [path] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RuleError);
     expect((error as RuleError).message).toContain('declares 4294967280 bytes');
+  });
+});
+
+describe('glTF node hierarchies', () => {
+  /** A glTF whose nodes form one chain `depth` long (the Dart validator overflows its stack on it). */
+  function chain(depth: number): Uint8Array {
+    const nodes = Array.from({ length: depth }, (_, i) => (i < depth - 1 ? { children: [i + 1] } : {}));
+    return new TextEncoder().encode(JSON.stringify({ asset: { version: '2.0' }, scene: 0, scenes: [{ nodes: [0] }], nodes }));
+  }
+
+  it('a 20,000-deep hierarchy is the target’s RuleError, and the process survives', async () => {
+    expect(nodeDepth(chain(20_000))).toBe(20_000);
+    const path = 'props/deep.gltf';
+    const error = await runRule(modelRule(), {
+      label: '//props:deep',
+      files: { [path]: chain(20_000) },
+      srcs: [path],
+      platform: { name: 'desktop', settings: { lods: [1], meshopt: false, max_triangles: 1_000_000, budget: 'error' } },
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RuleError);
+    expect((error as RuleError).message).toContain(`20000 levels deep, over the limit of ${MAX_NODE_DEPTH}`);
+  });
+
+  it('measures depth without recursion and stops at cycles', () => {
+    expect(nodeDepth(chain(3))).toBe(3);
+    const cyclic = new TextEncoder().encode(JSON.stringify({ asset: { version: '2.0' }, nodes: [{ children: [1] }, { children: [0] }] }));
+    expect(nodeDepth(cyclic)).toBeLessThanOrEqual(2);
+    expect(nodeDepth(new TextEncoder().encode('not json'))).toBe(0);
   });
 });

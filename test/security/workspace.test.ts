@@ -150,7 +150,7 @@ describe('sources that are not files', () => {
     expect(run.stderr).toMatch(/\/\/odd:zero: (source pkgs\/odd\/zero\.json is a character device \(\/dev\/zero\)|.*outside the workspace)/);
     expect(run.stderr).toContain('//odd:dir: source pkgs/odd/dir.json is a folder, not a regular file');
     expect(run.stderr).not.toContain('not found');
-    expect(ws.read('kiln-out/good/cfg.json').toString()).toBe('{"a":1}');
+    expect(ws.read('kiln-out/desktop/good/cfg.json').toString()).toBe('{"a":1}');
   });
 
   it('a glob over a symlinked folder says why it matches nothing', () => {

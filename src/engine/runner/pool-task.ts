@@ -20,6 +20,11 @@ export interface BlobRequest {
   digest: Digest;
 }
 
+/** Sent first by the worker: the action's time limit starts now, not while it waited for a thread. */
+export interface TaskStarted {
+  started: true;
+}
+
 export interface BlobReply {
   id: number;
   bytes: Uint8Array | null;

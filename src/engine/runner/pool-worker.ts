@@ -9,7 +9,7 @@ import { type Digest, digestOf } from '../../hash/digest.js';
 import type { AnyRule, RuleModule } from '../../rule/rule.js';
 import type { ActionIO, FileRead } from './action-io.js';
 import { actionFailure } from './action-failure.js';
-import type { BlobReply, BlobRequest, PoolTask } from './pool-task.js';
+import type { BlobReply, BlobRequest, PoolTask, TaskStarted } from './pool-task.js';
 import { type ActionRun, runAction } from './run-action.js';
 import { ScratchDirs } from './scratch-dirs.js';
 import { WorkspaceFiles } from './workspace-files.js';
@@ -82,6 +82,7 @@ function transferable(bytes: Uint8Array): Uint8Array {
 export default async function cookInWorker(task: PoolTask): Promise<unknown> {
   const { unit } = task;
   const module = unit.rule.module!;
+  task.blobs.postMessage({ started: true } satisfies TaskStarted);
   let run: ActionRun;
   try {
     const key = `${task.moduleUrl}#${module.factory}`;

@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import { digestKey, sameDigest } from '../../hash/digest.js';
 import type { BlobStore } from '../../store/blob-store.js';
 import type { ActionUnit } from './action-unit.js';
-import type { BlobReply, BlobRequest, PoolTask } from './pool-task.js';
+import type { BlobReply, BlobRequest, PoolTask, TaskStarted } from './pool-task.js';
 import type { ActionRun, RunMode } from './run-action.js';
 
 export interface WorkerPoolOptions {
@@ -54,15 +54,21 @@ export class WorkerPool {
 
   async run(unit: ActionUnit, moduleUrl: string, mode: RunMode, blobs: BlobStore, timeoutMs: number, signal?: AbortSignal): Promise<ActionRun> {
     const channel = new MessageChannel();
-    channel.port1.on('message', (request: BlobRequest) => {
+    const abort = new AbortController();
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const limited = timeoutMs > 0 && Number.isFinite(timeoutMs);
+    channel.port1.on('message', (request: BlobRequest | TaskStarted) => {
+      if ('started' in request) {
+        // The limit covers the rule (loading its module included), not the wait for a free worker.
+        if (limited) timer = setTimeout(() => ((timedOut = true), abort.abort()), timeoutMs);
+        return;
+      }
       blobs.get(request.digest).then(
         (bytes) => channel.port1.postMessage({ id: request.id, bytes: bytes ?? null } satisfies BlobReply),
         (error: Error) => channel.port1.postMessage({ id: request.id, bytes: null, error: error.message } satisfies BlobReply),
       );
     });
-    const abort = new AbortController();
-    let timedOut = false;
-    const timer = timeoutMs > 0 && Number.isFinite(timeoutMs) ? setTimeout(() => ((timedOut = true), abort.abort()), timeoutMs) : undefined;
     const onAbort = () => abort.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     const task: PoolTask = { unit, moduleUrl, mode, root: this.options.root, allowedRoots: this.options.allowedRoots ?? [], blobs: channel.port2 };

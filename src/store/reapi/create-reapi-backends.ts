@@ -1,20 +1,15 @@
-import { readFileSync } from 'node:fs';
 import type { ActionResultStore } from '../remote-backend.js';
 import type { RemoteHealth } from '../remote-health.js';
 import type { RemoteMetrics } from '../remote-metrics.js';
+import { remoteTlsFromEnv, type RemoteTlsEnv } from '../remote-tls.js';
 import { ReapiActionResults } from './reapi-action-results.js';
 import { ReapiBlobStore } from './reapi-blob-store.js';
 import { ReapiCapabilities } from './reapi-capabilities.js';
-import { ReapiConnection, type ReapiTls } from './reapi-connection.js';
+import { ReapiConnection } from './reapi-connection.js';
 
 /** Secrets and TLS material for a REAPI server: only ever from the environment. */
-export interface ReapiEnv {
+export interface ReapiEnv extends RemoteTlsEnv {
   KILN_REMOTE_TOKEN?: string | undefined;
-  /** PEM file of the CA roots to trust (default: the system's). */
-  KILN_REMOTE_TLS_CA?: string | undefined;
-  /** PEM files of a client certificate and its key, for mTLS. */
-  KILN_REMOTE_TLS_CERT?: string | undefined;
-  KILN_REMOTE_TLS_KEY?: string | undefined;
 }
 
 export interface ReapiBackendOptions {
@@ -37,7 +32,7 @@ export interface ReapiBackends {
 export function createReapiBackends(options: ReapiBackendOptions): ReapiBackends {
   const connection = new ReapiConnection({
     target: options.grpc.target,
-    tls: options.grpc.tls ? tlsFrom(options.env) : undefined,
+    tls: options.grpc.tls ? remoteTlsFromEnv(options.env) : undefined,
     timeoutMs: options.timeoutMs,
     health: options.health,
     metrics: options.metrics,
@@ -50,28 +45,4 @@ export function createReapiBackends(options: ReapiBackendOptions): ReapiBackends
     blobs: new ReapiBlobStore(connection, capabilities, options.grpc.instanceName, options.metrics),
     results: new ReapiActionResults(connection, capabilities, options.grpc.instanceName, options.metrics),
   };
-}
-
-/** Throws a plain message naming the variable (never its contents) when a file cannot be read. */
-function tlsFrom(env: ReapiEnv): ReapiTls {
-  const read = (name: keyof ReapiEnv): Buffer | undefined => {
-    const path = env[name];
-    if (!path) return undefined;
-    try {
-      return readFileSync(path);
-    } catch (error) {
-      throw new Error(`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  };
-  const tls: ReapiTls = {};
-  const ca = read('KILN_REMOTE_TLS_CA');
-  const cert = read('KILN_REMOTE_TLS_CERT');
-  const key = read('KILN_REMOTE_TLS_KEY');
-  if ((cert === undefined) !== (key === undefined)) throw new Error('mTLS needs both KILN_REMOTE_TLS_CERT and KILN_REMOTE_TLS_KEY');
-  if (ca) tls.ca = ca;
-  if (cert && key) {
-    tls.cert = cert;
-    tls.key = key;
-  }
-  return tls;
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { kiln, REPO_ROOT } from '../../support/run-kiln.js';
+import { copySampleNodeModules } from '../../support/sample-copy.js';
 import type { BuildSummary } from '../../../src/engine/build-result.js';
 
 export interface CookedPlatform {
@@ -39,9 +40,11 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
+/** Sources, plus the compiled hashing and store code: a cache written by another format is never reused. */
 function sourcesKey(): string {
   const hash = createHash('sha256');
-  const files = [join(REPO_ROOT, 'assets.yaml'), ...filesUnder(join(REPO_ROOT, 'sample-project'))].sort();
+  const compiled = ['dist/src/hash', 'dist/src/store'].map((d) => join(REPO_ROOT, d)).filter((d) => existsSync(d)).flatMap((d) => filesUnder(d));
+  const files = [join(REPO_ROOT, 'assets.yaml'), ...filesUnder(join(REPO_ROOT, 'sample-project')), ...compiled].sort();
   for (const file of files) hash.update(relative(REPO_ROOT, file)).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }
@@ -82,6 +85,7 @@ export async function cookSample(labels: string[]): Promise<CookedSample> {
       cpSync(join(REPO_ROOT, 'sample-project'), join(root, 'sample-project'), { recursive: true, filter: (src) => !src.includes('node_modules') });
       cpSync(join(REPO_ROOT, 'assets.yaml'), join(root, 'assets.yaml'));
     }
+    copySampleNodeModules(root);
     const platforms: CookedPlatform[] = [];
     const failed: CookedSample['failed'] = [];
     for (const name of samplePlatforms()) {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import { sampleBundle } from './sample-bundle.js';
+import { copySampleNodeModules } from '../../support/sample-copy.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const cli = join(repo, 'dist/src/cli/main.js');
@@ -33,6 +34,7 @@ export async function buildForest(tmp: string): Promise<ForestBuild> {
   await mkdir(ws, { recursive: true });
   await cp(join(repo, 'assets.yaml'), join(ws, 'assets.yaml'));
   await cp(join(repo, 'sample-project'), join(ws, 'sample-project'), { recursive: true });
+  copySampleNodeModules(ws);
   const forestYaml = join(ws, 'sample-project/levels/forest/assets.yaml');
   const doc = parseDocument(await readFile(forestYaml, 'utf8'));
   doc.setIn(['targets', 'bark', 'format'], 'rgba8');

@@ -1,5 +1,5 @@
 /**
- * grpcs:// with a private CA and client certificates (mTLS) against a real bazel-remote: the
+ * grpcs:// and https:// with a private CA and client certificates (mTLS) against a real bazel-remote: the
  * certificates come from KILN_REMOTE_TLS_* files, a client without a certificate is refused
  * (one warning, local build), and nothing secret is ever printed. Certificates are made with
  * openssl in a temp folder.
@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BazelRemoteServer, bazelRemoteSkipReason, startBazelRemote } from '../../support/bazel-remote.js';
-import { fakeBuild } from '../fake-build.js';
-import { stackFixture } from '../stack-fixture.js';
+import { type BazelRemoteServer, bazelRemoteSkipReason, startBazelRemote } from '../support/bazel-remote.js';
+import { fakeBuild } from './fake-build.js';
+import { stackFixture } from './stack-fixture.js';
 
 const skip = bazelRemoteSkipReason() ?? (existsSync('/usr/bin/openssl') ? undefined : 'openssl missing');
 const fixture = stackFixture();
@@ -28,7 +28,7 @@ function makeCertificates(dir: string): Record<'ca' | 'serverCert' | 'serverKey'
   return { ca: at('ca.pem'), serverCert: at('server.pem'), serverKey: at('server.key'), clientCert: at('client.pem'), clientKey: at('client.key') };
 }
 
-describe.skipIf(skip !== undefined)('team cache over grpcs:// with mTLS (bazel-remote)', () => {
+describe.skipIf(skip !== undefined)('team cache over grpcs:// and https:// with mTLS (bazel-remote)', () => {
   let dir: string;
   let certs: ReturnType<typeof makeCertificates>;
   let server: BazelRemoteServer;
@@ -48,25 +48,29 @@ describe.skipIf(skip !== undefined)('team cache over grpcs:// with mTLS (bazel-r
   });
   afterEach(() => fixture.cleanup());
 
-  it('with the CA and a client certificate: CI fills it, a clean machine executes nothing', async () => {
-    const env = { KILN_REMOTE_TLS_CA: certs.ca, KILN_REMOTE_TLS_CERT: certs.clientCert, KILN_REMOTE_TLS_KEY: certs.clientKey, KILN_CACHE_HMAC_KEY: 'k' };
-    expect(server.grpcUrl).toMatch(/^grpcs:/);
-    const ci = await fixture.make({ url: server.grpcUrl, mode: 'read-write' }, env);
-    const first = await fakeBuild(ci.stack, 3, 'mtls');
-    expect(await ci.stack.flush?.()).toEqual([]);
-    expect(ci.printed).toEqual([]);
-    const laptop = await fixture.make({ url: server.grpcUrl, mode: 'read' }, env);
-    expect(await fakeBuild(laptop.stack, 3, 'mtls')).toEqual({ executed: 0, outputs: first.outputs });
-  });
+  for (const protocol of ['grpcs', 'https'] as const) {
+    const urlOf = () => (protocol === 'grpcs' ? server.grpcUrl : server.httpUrl);
 
-  it('without a client certificate: refused, one warning, the build is local and right', async () => {
-    const laptop = await fixture.make({ url: server.grpcUrl, mode: 'read', timeoutMs: 2000 }, { KILN_REMOTE_TLS_CA: certs.ca });
-    const build = await fakeBuild(laptop.stack, 3, 'no-cert');
-    expect(build.executed).toBe(3);
-    expect(laptop.printed).toHaveLength(1);
-    expect(laptop.printed[0]).toMatch(/^remote cache grpcs:\/\/127\.0\.0\.1:\d+ /);
-    expect(laptop.printed[0]).not.toContain(dir);
-  });
+    it(`${protocol}: with the CA and a client certificate, CI fills it and a clean machine executes nothing`, async () => {
+      const env = { KILN_REMOTE_TLS_CA: certs.ca, KILN_REMOTE_TLS_CERT: certs.clientCert, KILN_REMOTE_TLS_KEY: certs.clientKey, KILN_CACHE_HMAC_KEY: 'k' };
+      expect(urlOf()).toMatch(new RegExp(`^${protocol}:`));
+      const ci = await fixture.make({ url: urlOf(), mode: 'read-write' }, env);
+      const first = await fakeBuild(ci.stack, 3, `mtls-${protocol}`);
+      expect(await ci.stack.flush?.()).toEqual([]);
+      expect(ci.printed).toEqual([]);
+      const laptop = await fixture.make({ url: urlOf(), mode: 'read' }, env);
+      expect(await fakeBuild(laptop.stack, 3, `mtls-${protocol}`)).toEqual({ executed: 0, outputs: first.outputs });
+    });
+
+    it(`${protocol}: without a client certificate, refused with one warning; the build is local and right`, async () => {
+      const laptop = await fixture.make({ url: urlOf(), mode: 'read', timeoutMs: 2000 }, { KILN_REMOTE_TLS_CA: certs.ca });
+      const build = await fakeBuild(laptop.stack, 3, `no-cert-${protocol}`);
+      expect(build.executed).toBe(3);
+      expect(laptop.printed).toHaveLength(1);
+      expect(laptop.printed[0]).toMatch(new RegExp(`^remote cache ${protocol}://127\\.0\\.0\\.1:\\d+ `));
+      expect(laptop.printed[0]).not.toContain(dir);
+    });
+  }
 
   it('an unreadable TLS file is a plain configuration error naming the variable', async () => {
     await expect(fixture.make({ url: server.grpcUrl, mode: 'read' }, { KILN_REMOTE_TLS_CA: join(dir, 'nope.pem') })).rejects.toThrow(/KILN_REMOTE_TLS_CA: cannot read/);
