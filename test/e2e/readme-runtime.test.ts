@@ -33,7 +33,7 @@ function runScript(name: string, code: string, env: NodeJS.ProcessEnv = {}) {
 
 beforeAll(() => {
   sample = copySample('kiln-readme-');
-  mkdirSync(join(sample.root, 'node_modules'));
+  mkdirSync(join(sample.root, 'node_modules'), { recursive: true }); // the copy may already hold the sample's font package
   symlinkSync(REPO_ROOT, join(sample.root, 'node_modules/kiln'), 'dir');
   symlinkSync(join(REPO_ROOT, 'node_modules/ws'), join(sample.root, 'node_modules/ws'), 'dir');
   const build = kiln(sample.root, ['build', '//levels/forest:bundle']);

@@ -29,7 +29,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const catalogPath = '/kiln-out/desktop/levels/forest/bundle.catalog.json';
+const catalogPath = '/kiln-out/levels/forest/bundle.catalog.json';
 
 describe('streaming over HTTP in Node', () => {
   it('streams the bark texture mip by mip with range requests only', async () => {
