@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type { CommandIO } from './command.js';
-import { tryUpToDate } from './up-to-date.js';
+import { runCli } from './run-cli.js';
 
 const io: CommandIO = {
   cwd: process.cwd(),
@@ -9,13 +9,4 @@ const io: CommandIO = {
   env: process.env,
   isTTY: process.stdout.isTTY === true,
 };
-const argv = process.argv.slice(2);
-
-// A build in which nothing changed is answered from a stat snapshot before the engine (YAML,
-// graph, rules, codecs) is even imported: start-up is most of a no-op build's time.
-if (tryUpToDate(argv, io)) {
-  process.exitCode = 0;
-} else {
-  const { runCli } = await import('./run-cli.js');
-  process.exitCode = await runCli(argv, io);
-}
+process.exitCode = await runCli(process.argv.slice(2), io);

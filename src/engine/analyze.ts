@@ -14,7 +14,7 @@ import { TargetGraph } from '../graph/target-graph.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { positionIn } from '../workspace/target-decl.js';
 import { parseTargetPattern } from '../workspace/target-pattern.js';
-import type { Workspace } from '../workspace/workspace.js';
+import type { PackageSource } from '../graph/package-source.js';
 
 export interface AnalysisFailure {
   /** The target's label, or the package's (`//levels/forest`) when its assets.yaml is broken. */
@@ -23,7 +23,7 @@ export interface AnalysisFailure {
   diagnostics: Diagnostic[];
 }
 
-export function analyze(workspace: Workspace, patterns: readonly string[], keepGoing: boolean): { graph: TargetGraph; failures: AnalysisFailure[] } {
+export function analyze(workspace: PackageSource, patterns: readonly string[], keepGoing: boolean): { graph: TargetGraph; failures: AnalysisFailure[] } {
   try {
     return { graph: TargetGraph.build(workspace, patterns), failures: [] };
   } catch (error) {
@@ -74,7 +74,7 @@ function diagnosticsOf(error: unknown, label: string): Diagnostic[] {
  * Give analysis errors a file and a label: a cycle points at the `deps:` of its first target, an
  * error in a package file without a label gets the package's.
  */
-function located(workspace: Workspace, error: unknown): unknown {
+function located(workspace: PackageSource, error: unknown): unknown {
   if (error instanceof CycleError) {
     const first = error.cycle[0]!;
     try {

@@ -5,7 +5,7 @@ import { digestKey } from '../hash/digest.js';
 import type { OutputRecord } from '../rule/output.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { BlobStore } from '../store/blob-store.js';
-import type { MaterializedFile } from './build-state.js';
+import type { MaterializedFile } from './materialized-file.js';
 
 /**
  * Copy a target's outputs from the CAS to `kiln-out/<package>/<name>`. A file that still has the

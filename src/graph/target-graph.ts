@@ -1,13 +1,32 @@
-import { Graph as GraphImpl, alg } from '@dagrejs/graphlib';
 import { nearestN } from '../rule/nearest.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import type { Package } from '../workspace/package-loader.js';
 import { positionIn, type TargetDecl } from '../workspace/target-decl.js';
 import { parseTargetPattern, type TargetPattern } from '../workspace/target-pattern.js';
-import type { Workspace } from '../workspace/workspace.js';
+import type { PackageSource } from './package-source.js';
 import { CycleError } from './cycle-error.js';
+import { dependenciesFirst } from './dependencies-first.js';
 
-type Graph = GraphImpl<Record<string, never>, TargetDecl, Record<string, never>>;
+/**
+ * Nodes and edges in plain maps (insertion-ordered): every walk over them is iterative, so a
+ * 10,000-long chain or a 10,000-wide fan-in costs time, never stack depth.
+ */
+class Graph {
+  readonly nodes = new Map<string, TargetDecl>();
+  readonly successors = new Map<string, Set<string>>();
+  readonly predecessors = new Map<string, Set<string>>();
+
+  setNode(label: string, decl: TargetDecl): void {
+    this.nodes.set(label, decl);
+    if (!this.successors.has(label)) this.successors.set(label, new Set());
+    if (!this.predecessors.has(label)) this.predecessors.set(label, new Set());
+  }
+
+  setEdge(from: string, to: string): void {
+    this.successors.get(from)!.add(to);
+    this.predecessors.get(to)!.add(from);
+  }
+}
 
 /** The analysed DAG: edges point from a target to each of its dependencies. */
 export class TargetGraph {
@@ -22,35 +41,35 @@ export class TargetGraph {
   ) {}
 
   /** Expand patterns and load everything they reach. Throws on unknown requested labels and cycles. */
-  static build(workspace: Workspace, patterns: readonly string[]): TargetGraph {
+  static build(workspace: PackageSource, patterns: readonly string[]): TargetGraph {
     const builder = new GraphBuilder(workspace);
     const requested = builder.expandPatterns(patterns);
-    for (const label of requested) builder.visit(label, []);
+    for (const label of requested) builder.visit(label);
     return new TargetGraph(builder.graph, requested, builder.broken);
   }
 
   has(label: string): boolean {
-    return this.graph.hasNode(label);
+    return this.graph.nodes.has(label);
   }
 
   target(label: string): TargetDecl {
-    const node = this.graph.node(label);
+    const node = this.graph.nodes.get(label);
     if (!node) throw new Error(`not in graph: ${label}`);
     return node;
   }
 
   get labels(): string[] {
-    return this.graph.nodes().sort();
+    return [...this.graph.nodes.keys()].sort();
   }
 
   /** Direct dependencies in declaration order (glob members after, by name). Memoised: the graph is immutable. */
   depsOf(label: string): string[] {
     let deps = this.depsMemo.get(label);
     if (!deps) {
-      const declared = this.graph.node(label)?.deps ?? [];
+      const declared = this.graph.nodes.get(label)?.deps ?? [];
       const order = new Map(declared.map((dep, index) => [dep, index]));
       const rank = (dep: string) => order.get(dep) ?? Number.MAX_SAFE_INTEGER;
-      deps = (this.graph.successors(label) ?? []).slice().sort((a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+      deps = [...(this.graph.successors.get(label) ?? [])].sort((a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
       this.depsMemo.set(label, deps);
     }
     return deps;
@@ -58,21 +77,12 @@ export class TargetGraph {
 
   /** Direct dependents. */
   rdepsOf(label: string): string[] {
-    return (this.graph.predecessors(label) ?? []).slice().sort();
+    return [...(this.graph.predecessors.get(label) ?? [])].sort();
   }
 
   /** `label` and everything it depends on, transitively, dependencies first. */
   closure(label: string): string[] {
-    const seen = new Set<string>();
-    const order: string[] = [];
-    const visit = (node: string): void => {
-      if (seen.has(node)) return;
-      seen.add(node);
-      for (const dep of this.depsOf(node)) visit(dep);
-      order.push(node);
-    };
-    visit(label);
-    return order;
+    return dependenciesFirst([label], (node) => this.depsOf(node));
   }
 
   /** Everything that depends on `label`, transitively (not including it). */
@@ -80,7 +90,7 @@ export class TargetGraph {
     const seen = new Set<string>();
     const stack = [label];
     while (stack.length > 0) {
-      for (const parent of this.rdepsOf(stack.pop()!)) {
+      for (const parent of this.graph.predecessors.get(stack.pop()!) ?? []) {
         if (!seen.has(parent)) {
           seen.add(parent);
           stack.push(parent);
@@ -92,14 +102,14 @@ export class TargetGraph {
 
   /** All nodes, dependencies before dependents (stable). */
   topologicalOrder(): string[] {
-    return alg.topsort(this.graph).reverse();
+    return dependenciesFirst(this.graph.nodes.keys(), (node) => this.depsOf(node));
   }
 
   toDot(labels: readonly string[] = this.labels): string {
     const included = new Set(labels);
     const lines = ['digraph kiln {', '  rankdir=LR;', '  node [shape=box, fontname="monospace"];'];
     for (const label of [...included].sort()) {
-      const decl = this.graph.node(label);
+      const decl = this.graph.nodes.get(label);
       lines.push(`  "${label}" [label="${label}\\n(${decl?.rule ?? '?'})"];`);
     }
     for (const label of [...included].sort()) {
@@ -111,12 +121,12 @@ export class TargetGraph {
 }
 
 class GraphBuilder {
-  readonly graph: Graph = new GraphImpl({ directed: true });
+  readonly graph = new Graph();
   readonly broken = new Map<string, LocatedError[]>();
   private readonly done = new Set<string>();
   private readonly onPath = new Set<string>();
 
-  constructor(private readonly workspace: Workspace) {}
+  constructor(private readonly workspace: PackageSource) {}
 
   expandPatterns(patterns: readonly string[]): string[] {
     const labels = new Set<string>();
@@ -181,38 +191,51 @@ class GraphBuilder {
     return `no target "${name}" in //${pkg.pkg}${near.length ? ` (nearest: ${near.map((n) => `:${n}`).join(', ')})` : ''}`;
   }
 
-  /** Depth-first: add `label` and its dependencies; `path` is the chain that led here (for cycles). */
-  visit(label: string, path: string[]): void {
-    if (this.done.has(label)) return;
-    if (this.onPath.has(label)) {
-      const start = path.indexOf(label);
-      throw new CycleError([...path.slice(start), label]);
-    }
-    const colon = label.indexOf(':');
-    const pkg = this.workspace.package(label.slice(2, colon));
-    const decl = pkg.targets.get(label.slice(colon + 1));
-    if (!decl) {
-      // A broken declaration: keep a placeholder node so dependents fail with a reason.
-      this.graph.setNode(label, brokenPlaceholder(label, pkg));
-      this.done.add(label);
-      return;
-    }
-    this.graph.setNode(label, decl);
-    this.onPath.add(label);
-    const errors: LocatedError[] = [];
-    decl.deps.forEach((depLabel, index) => {
-      const resolved = this.resolveDep(decl, depLabel, index, errors);
-      for (const dep of resolved) {
-        if (dep === label) {
-          throw new CycleError([label, label]);
-        }
-        this.visit(dep, [...path, label]);
-        this.graph.setEdge(label, dep);
+  /**
+   * Depth-first with an explicit stack: add `label` and everything it reaches. The stack is the
+   * chain that led to the current node, which is also what a cycle error prints.
+   */
+  visit(label: string): void {
+    const stack: VisitFrame[] = [];
+    const enter = (node: string): void => {
+      if (this.done.has(node)) return;
+      if (this.onPath.has(node)) {
+        const path = stack.map((frame) => frame.label);
+        throw new CycleError([...path.slice(path.indexOf(node)), node]);
       }
-    });
-    this.onPath.delete(label);
-    this.done.add(label);
-    if (errors.length > 0) this.broken.set(label, errors);
+      const colon = node.indexOf(':');
+      const pkg = this.workspace.package(node.slice(2, colon));
+      const decl = pkg.targets.get(node.slice(colon + 1));
+      if (!decl) {
+        // A broken declaration: keep a placeholder node so dependents fail with a reason.
+        this.graph.setNode(node, brokenPlaceholder(node, pkg));
+        this.done.add(node);
+        return;
+      }
+      this.graph.setNode(node, decl);
+      this.onPath.add(node);
+      stack.push({ label: node, decl, depIndex: 0, pending: [], errors: [] });
+    };
+    enter(label);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.pending.length === 0 && frame.depIndex < frame.decl.deps.length) {
+        const index = frame.depIndex++;
+        frame.pending = this.resolveDep(frame.decl, frame.decl.deps[index]!, index, frame.errors).reverse();
+        continue;
+      }
+      const dep = frame.pending.pop();
+      if (dep !== undefined) {
+        if (dep === frame.label) throw new CycleError([dep, dep]);
+        enter(dep);
+        this.graph.setEdge(frame.label, dep);
+        continue;
+      }
+      stack.pop();
+      this.onPath.delete(frame.label);
+      this.done.add(frame.label);
+      if (frame.errors.length > 0) this.broken.set(frame.label, frame.errors);
+    }
   }
 
   private resolveDep(decl: TargetDecl, depLabel: string, index: number, errors: LocatedError[]): string[] {
@@ -242,6 +265,15 @@ class GraphBuilder {
     }
     return resolved;
   }
+}
+
+/** One target being visited: its resolved dependencies still to enter, and resolution errors so far. */
+interface VisitFrame {
+  label: string;
+  decl: TargetDecl;
+  depIndex: number;
+  pending: string[];
+  errors: LocatedError[];
 }
 
 function brokenPlaceholder(label: string, pkg: Package): TargetDecl {

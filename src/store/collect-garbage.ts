@@ -1,6 +1,5 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { digestKey, type Digest } from '../hash/digest.js';
 
 export interface GcOptions {
   cacheDir: string;
@@ -14,6 +13,11 @@ export interface GcOptions {
    */
   graceMs?: number;
   now?: number;
+  /**
+   * File names (digest keys and action keys) that must stay: what the newest build of each
+   * target needs (the engine lists them from its request graph, see engine/protected-keys.ts).
+   */
+  protect?: ReadonlySet<string>;
 }
 
 export interface GcResult {
@@ -33,14 +37,14 @@ interface Entry {
 
 /**
  * Size- and age-bounded LRU eviction over the CAS and the action cache. Whatever the newest build
- * of each target (per platform, from the build state files) needs is never removed, so a GC can
+ * of each target (per platform, as the caller's `protect` lists) needs is never removed, so a GC can
  * not turn the next no-op build into a rebuild. Blobs are touched on every read and write, so
  * mtime order is use order.
  */
 export async function collectGarbage(options: GcOptions): Promise<GcResult> {
   const now = options.now ?? Date.now();
   const graceMs = options.graceMs ?? 10 * 60 * 1000;
-  const keep = await protectedNames(options.cacheDir);
+  const keep = options.protect ?? new Set<string>();
   const entries: Entry[] = [];
   for (const area of ['cas', 'ac']) {
     const root = join(options.cacheDir, area);
@@ -84,26 +88,4 @@ export async function collectGarbage(options: GcOptions): Promise<GcResult> {
     }
   }
   return { scannedFiles: entries.length, bytesBefore, bytesAfter: bytes, removedFiles: removed, protectedFiles: entries.filter((e) => e.protected).length };
-}
-
-/** File names (digest keys and action keys) referenced by any platform's build state. */
-async function protectedNames(cacheDir: string): Promise<Set<string>> {
-  const names = new Set<string>();
-  const stateDir = join(cacheDir, 'state');
-  for (const file of await readdir(stateDir).catch(() => [] as string[])) {
-    if (!file.endsWith('.json') || file === 'stat-cache.json') continue;
-    try {
-      const state = JSON.parse(await readFile(join(stateDir, file), 'utf8')) as {
-        targets?: Record<string, { primary: string; result: string; outputs: { digest: Digest }[] }>;
-      };
-      for (const target of Object.values(state.targets ?? {})) {
-        names.add(target.primary);
-        names.add(target.result);
-        for (const output of target.outputs) names.add(digestKey(output.digest));
-      }
-    } catch {
-      // An unreadable state file protects nothing; the build that owns it will rebuild or re-fetch.
-    }
-  }
-  return names;
 }

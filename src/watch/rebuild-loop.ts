@@ -1,28 +1,27 @@
 /**
- * The incremental loop behind `kiln watch`: file events → debounced batch → impact (which
- * targets, which packages) → stat-cache and package invalidation → an in-process build of the
- * watched patterns on the long-lived Builder (untouched targets are cache hits from its warm
- * state) → protocol messages for what changed, failed, recovered or disappeared.
+ * The incremental loop behind `kiln watch`: file events → debounced batch → `builder.changed`
+ * (the engine's request tracker invalidates exactly what read those paths) → an in-process build
+ * of the watched patterns on the long-lived Builder (everything untouched is still valid and
+ * costs nothing) → protocol messages for what changed, failed, recovered or disappeared.
  *
  * Failures never replace the last good version: a failed target keeps its entry in `current` and
  * its blob stays served. A build whose results are already stale (files changed while it ran)
  * does not report failures or removals — they are usually a half-written save — and forces the
  * next build, which reports them if they are real.
  */
-import { Builder } from '../engine/builder.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Builder } from '../engine/builder.js';
 import type { BuildSummary, TargetReport } from '../engine/build-result.js';
+import { assetIdOf } from '../engine/engine-api.js';
 import type { TargetGraph } from '../graph/target-graph.js';
 import type { AssetVersion, BuildTimings, ErrorMessage, HelloMessage, ServerMessage } from '../runtime/hot-reload-protocol.js';
 import { HOT_RELOAD_PROTOCOL } from '../runtime/hot-reload-protocol.js';
-import { assetIdOf } from '../workspace/label.js';
 import { type Diagnostic, DiagnosticError } from '../diagnostic/diagnostic.js';
 import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
-import { Workspace } from '../workspace/workspace.js';
 import { AssetVersions, changedParts, sameOutputs } from './asset-versions.js';
 import { ChangeBatcher, type ChangeBatch } from './change-batcher.js';
-import { changeImpact, type ChangeImpact } from './change-impact.js';
 import { FileWatcher, workspaceRelative } from './file-watcher.js';
-import { InputIndex } from './input-index.js';
 
 export interface RebuildLoopOptions {
   builder: Builder;
@@ -31,7 +30,7 @@ export interface RebuildLoopOptions {
   quietMs?: number;
   /** Longest a batch stays open while events keep coming (default 100 ms). */
   maxWaitMs?: number;
-  /** Extra wait when a known input vanished, for the new file of an atomic save (default 40 ms). */
+  /** Extra wait when a changed path vanished, for the new file of an atomic save (default 40 ms). */
   deleteGraceMs?: number;
   send: (message: ServerMessage) => void;
   log?: (line: string) => void;
@@ -41,7 +40,7 @@ const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class RebuildLoop {
-  builder: Builder;
+  readonly builder: Builder;
   /** Current (last good) version of every built target. */
   readonly current = new Map<string, AssetVersion>();
   /** Targets failing now. */
@@ -49,9 +48,10 @@ export class RebuildLoop {
   builds = 0;
   private readonly patterns: string[];
   private readonly versions = new AssetVersions();
+  /** The outputs object each target's `current` version was made from. */
+  private readonly seenOutputs = new Map<string, unknown>();
   private readonly batcher: ChangeBatcher;
   private readonly watcher: FileWatcher;
-  private index = new InputIndex();
   private running: Promise<void> | undefined;
   private forceNext = true;
   private workspaceError: ErrorMessage | undefined;
@@ -132,78 +132,22 @@ export class RebuildLoop {
     let savedAt = batch?.firstAt ?? now();
     const paths = new Set(batch?.paths ?? []);
     if (!initial) {
-      let impact = this.invalidate(paths);
-      if (impact.missing.length > 0 && (this.options.deleteGraceMs ?? 40) > 0) {
+      let touched = this.builder.changed(paths);
+      const root = this.builder.workspace.root;
+      if ([...paths].some((path) => path !== '' && !existsSync(join(root, path))) && (this.options.deleteGraceMs ?? 40) > 0) {
         // An atomic save removes or renames the old file before the new one lands: wait for it.
         await sleep(this.options.deleteGraceMs ?? 40);
         const more = this.batcher.take();
         if (more) {
           for (const path of more.paths) paths.add(path);
           savedAt = Math.min(savedAt, more.firstAt);
-          impact = this.invalidate(more.paths, impact);
+          touched += this.builder.changed(more.paths);
         }
       }
-      if (!this.forceNext && !this.relevant(impact)) return;
+      // Nothing read those paths: no build, unless something is failing (any edit may fix it).
+      if (!this.forceNext && touched === 0 && this.failing.size === 0 && this.workspaceError === undefined) return;
     }
     await this.build([...paths].sort(), savedAt);
-  }
-
-  /** Drops stale knowledge for `paths`; returns (or extends) the batch's impact. */
-  private invalidate(paths: Iterable<string>, into?: ChangeImpact): ChangeImpact {
-    const config = this.builder.workspace.config;
-    const impact = changeImpact(paths, this.index, config.root, config.packagesPath);
-    if (into) {
-      into.rootConfig ||= impact.rootConfig;
-      into.everything ||= impact.everything;
-      for (const key of ['packageFiles', 'globPackages', 'labels', 'inputs'] as const) for (const v of impact[key]) into[key].add(v);
-      into.missing = [...new Set([...into.missing, ...impact.missing])];
-    }
-    for (const path of impact.inputs) this.builder.digester.invalidate(path);
-    for (const path of paths) this.builder.digester.invalidate(path);
-    if (impact.everything) {
-      for (const path of this.index.paths) this.builder.digester.invalidate(path);
-      this.builder.workspace.invalidate();
-    }
-    for (const pkg of impact.packageFiles) this.builder.workspace.invalidate(pkg);
-    // Re-glob packages where files appeared or vanished; note whether their targets changed.
-    for (const pkg of impact.globPackages) {
-      if (impact.packageFiles.has(pkg)) continue;
-      const before = this.signature(pkg);
-      this.builder.workspace.invalidate(pkg);
-      if (this.signature(pkg) !== before) (into ?? impact).globChanged = true;
-    }
-    if (impact.rootConfig) this.reopenWorkspace();
-    return into ?? impact;
-  }
-
-  /** The root assets.yaml is read once per Workspace: a new Workspace and Builder pick up its edits. */
-  private reopenWorkspace(): void {
-    const old = this.builder;
-    try {
-      const workspace = Workspace.at(old.workspace.root, old.workspace.rules);
-      this.builder = new Builder({ workspace, cache: old.cache, platform: old.platform, jobs: old.jobs, workers: old.workers, actionTimeoutMs: old.actionTimeoutMs });
-      void old.close();
-      this.workspaceError = undefined;
-    } catch (error) {
-      this.workspaceError = this.errorOf('assets.yaml', error);
-      this.options.send(this.workspaceError);
-    }
-  }
-
-  private relevant(impact: ChangeImpact): boolean {
-    if (impact.rootConfig || impact.everything || impact.packageFiles.size > 0 || impact.labels.size > 0) return true;
-    // While something fails, any change may be its fix (a failed cook records no discovered inputs).
-    return impact.globChanged || this.failing.size > 0 || this.workspaceError !== undefined;
-  }
-
-  /** Targets and sources of a package, to tell whether a new or deleted file changed its globs. */
-  private signature(pkg: string): string {
-    try {
-      const loaded = this.builder.workspace.package(pkg);
-      return [...loaded.targets.values()].map((t) => `${t.label}=${t.srcs.join(',')}`).sort().join('\n');
-    } catch (error) {
-      return `broken: ${(error as Error).message}`;
-    }
   }
 
   private async build(files: string[], savedAt: number): Promise<void> {
@@ -223,12 +167,11 @@ export class RebuildLoop {
     }
     const builtAt = now();
     if (summary) {
-      if (this.workspaceError && this.workspaceError.label !== 'assets.yaml') {
-        this.options.send({ type: 'recovered', build, label: this.workspaceError.label, assetId: '' });
+      if (this.workspaceError) {
+        if (this.workspaceError.label !== 'assets.yaml') this.options.send({ type: 'recovered', build, label: this.workspaceError.label, assetId: '' });
         this.workspaceError = undefined;
       }
       await this.report(summary, build, savedAt);
-      this.index = InputIndex.of(summary.graph, this.builder);
     }
     const finishedAt = now();
     const timings: BuildTimings = {
@@ -250,6 +193,11 @@ export class RebuildLoop {
     for (const target of summary.targets) {
       const { label } = target;
       if (target.status === 'executed' || target.status === 'cached') {
+        // The builder hands back the same outputs object while a target's action is unchanged:
+        // nothing to compare, nothing to send (a 10,000-target watch stays O(changed) here).
+        const outputs = this.builder.lastOutputs(label);
+        if (outputs !== undefined && outputs === this.seenOutputs.get(label) && this.current.has(label) && !this.failing.has(label)) continue;
+        if (outputs !== undefined) this.seenOutputs.set(label, outputs);
         const version = await this.versions.versionOf(this.builder, graph, label);
         if (!version) continue;
         const previous = this.current.get(label);
@@ -315,7 +263,9 @@ export class RebuildLoop {
 
   private errorOf(label: string, error: unknown, build = this.builds): ErrorMessage {
     const first = error instanceof DiagnosticError ? error.diagnostics[0] : undefined;
-    if (first) return { type: 'error', build, label: first.label ?? label, ...errorFields(first), message: (error as Error).message };
+    // An error in the root assets.yaml is about the workspace, not about the watched patterns.
+    const about = first?.label ?? (first?.location?.file === 'assets.yaml' ? 'assets.yaml' : label);
+    if (first) return { type: 'error', build, label: about, ...errorFields(first), message: (error as Error).message };
     return { type: 'error', build, label, message: (error as Error).message ?? String(error) };
   }
 }

@@ -5,34 +5,21 @@ import { findWorkspaceRoot } from './find-root.js';
 import { LocatedError } from './located-error.js';
 import { loadPackage, type Package } from './package-loader.js';
 import { readWorkspaceConfig, type WorkspaceConfig } from './workspace-config.js';
-import { YamlCache } from './yaml-cache.js';
 import { YamlFile } from './yaml-file.js';
 
 /**
- * The workspace as the engine sees it: settings plus packages loaded on first use. Keeps parsed
- * packages until `invalidate` (the watcher calls it when an assets.yaml changes).
+ * The workspace as commands see it: settings plus packages loaded on first use, kept for the
+ * life of the object. Builds do not load packages through here: the engine's request tracker
+ * does, so it knows which files each package read (see src/engine/requests/package.ts).
  */
 export class Workspace {
   private readonly packages = new Map<string, Package | LocatedError>();
   private readonly packageExists = new Map<string, boolean>();
 
-  /** Parsed package files from earlier runs (see YamlCache); loaded on first use. */
-  private yamlCacheInstance: YamlCache | undefined;
-
   private constructor(
     readonly config: WorkspaceConfig,
     readonly rules: RuleRegistry,
   ) {}
-
-  private get yamlCache(): YamlCache {
-    this.yamlCacheInstance ??= YamlCache.load(this.config.cacheDir);
-    return this.yamlCacheInstance;
-  }
-
-  /** Persist what was parsed this run, so the next process can skip it. */
-  async saveCaches(): Promise<void> {
-    await this.yamlCacheInstance?.save();
-  }
 
   static open(start: string, rules: RuleRegistry): Workspace {
     const root = findWorkspaceRoot(start);
@@ -53,8 +40,7 @@ export class Workspace {
 
   /** Workspace-relative path of a package's assets.yaml. */
   packageFile(pkg: string): string {
-    const rel = pkg === '' ? 'assets.yaml' : `${pkg}/assets.yaml`;
-    return this.config.packagesPath ? `${this.config.packagesPath}/${rel}` : rel;
+    return packageFileOf(this.config, pkg);
   }
 
   hasPackage(pkg: string): boolean {
@@ -71,7 +57,7 @@ export class Workspace {
     let loaded = this.packages.get(pkg);
     if (!loaded) {
       try {
-        const file = YamlFile.read(join(this.config.packagesDir, pkg, 'assets.yaml'), this.packageFile(pkg), this.yamlCache);
+        const file = YamlFile.read(join(this.config.packagesDir, pkg, 'assets.yaml'), this.packageFile(pkg));
         loaded = loadPackage(this.config, pkg, file, this.rules);
       } catch (error) {
         if (!(error instanceof Error) || !('format' in error || 'errors' in error)) throw error;
@@ -83,35 +69,43 @@ export class Workspace {
     return loaded;
   }
 
-  /** Forget a parsed package so the next access re-reads it. */
-  invalidate(pkg?: string): void {
-    this.packageExists.clear();
-    if (pkg === undefined) this.packages.clear();
-    else this.packages.delete(pkg);
-  }
-
   /** Every package at or below `prefix` (`''` for all), sorted. Walks folders, parses nothing. */
   listPackages(prefix = ''): string[] {
-    const found: string[] = [];
-    const walk = (rel: string): void => {
-      const abs = join(this.config.packagesDir, rel);
-      let entries;
-      try {
-        entries = readdirSync(abs, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      if (entries.some((entry) => entry.isFile() && entry.name === 'assets.yaml')) {
-        if (!(rel === '' && this.config.packagesDir === this.config.root)) found.push(rel);
-      }
-      for (const entry of entries) {
-        if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-        const child = rel ? `${rel}/${entry.name}` : entry.name;
-        if (join(this.config.packagesDir, child) === this.config.cacheDir || join(this.config.packagesDir, child) === this.config.outDir) continue;
-        walk(child);
-      }
-    };
-    walk(prefix);
-    return found.sort();
+    return listPackageFolders(this.config, prefix);
   }
+}
+
+/**
+ * Folders at or below `prefix` holding an assets.yaml (the cache and out folders, dot-folders
+ * and node_modules excluded), sorted. Shared with the engine's package-list request.
+ */
+export function listPackageFolders(config: WorkspaceConfig, prefix = ''): string[] {
+  const found: string[] = [];
+  // An explicit stack: folder depth is the user's to choose.
+  const stack = [prefix];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(join(config.packagesDir, rel), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    if (entries.some((entry) => entry.isFile() && entry.name === 'assets.yaml')) {
+      if (!(rel === '' && config.packagesDir === config.root)) found.push(rel);
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (join(config.packagesDir, child) === config.cacheDir || join(config.packagesDir, child) === config.outDir) continue;
+      stack.push(child);
+    }
+  }
+  return found.sort();
+}
+
+/** Workspace-relative path of a package's assets.yaml. */
+export function packageFileOf(config: WorkspaceConfig, pkg: string): string {
+  const rel = pkg === '' ? 'assets.yaml' : `${pkg}/assets.yaml`;
+  return config.packagesPath ? `${config.packagesPath}/${rel}` : rel;
 }

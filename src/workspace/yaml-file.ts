@@ -1,7 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { LocatedError, type SourcePosition } from './located-error.js';
-import type { YamlCache } from './yaml-cache.js';
 
 /** yaml's resource-exhaustion guard: how many alias expansions one document may make. */
 const MAX_ALIAS_COUNT = 1000;
@@ -22,8 +21,9 @@ interface Parsed {
 
 /**
  * A YAML file that can point back to where any value came from. Parsing with positions is the
- * expensive part of loading a big workspace, so a file whose value is in the `YamlCache` (same
- * size, mtime and inode as when it was parsed) is only parsed again if an error needs a position.
+ * expensive part of loading a big workspace, so a file whose value is already known (the engine
+ * keeps each assets.yaml's parsed value in its request graph) is only parsed again if an error
+ * needs a position.
  */
 export class YamlFile {
   private parsed: Parsed | undefined;
@@ -35,22 +35,13 @@ export class YamlFile {
     private readonly value: { known: true; value: unknown } | { known: false },
   ) {}
 
-  static read(absPath: string, displayPath: string, cache?: YamlCache): YamlFile {
-    const readText = () => {
-      try {
-        return readFileSync(absPath, 'utf8');
-      } catch (error) {
-        throw new LocatedError(`cannot read: ${(error as Error).message}`, { file: displayPath });
-      }
-    };
-    const stat = cache ? statSync(absPath, { bigint: true, throwIfNoEntry: false }) : undefined;
-    if (cache && stat) {
-      const cached = cache.get(absPath, stat);
-      if (cached !== undefined) return new YamlFile(displayPath, readText, { known: true, value: cached });
-    }
-    const file = YamlFile.parse(readText(), displayPath);
-    if (cache && stat) cache.set(absPath, stat, file.toJS());
-    return file;
+  static read(absPath: string, displayPath: string): YamlFile {
+    return YamlFile.parse(readText(absPath, displayPath), displayPath);
+  }
+
+  /** A file whose parsed value is known: the text is read and parsed only for positions. */
+  static withValue(absPath: string, displayPath: string, value: unknown): YamlFile {
+    return new YamlFile(displayPath, () => readText(absPath, displayPath), { known: true, value });
   }
 
   static parse(text: string, displayPath: string): YamlFile {
@@ -159,4 +150,12 @@ function firstDuplicateKey(doc: Document.Parsed): { key: string; offset: number 
     }
   }
   return found;
+}
+
+function readText(absPath: string, displayPath: string): string {
+  try {
+    return readFileSync(absPath, 'utf8');
+  } catch (error) {
+    throw new LocatedError(`cannot read: ${(error as Error).message}`, { file: displayPath });
+  }
 }

@@ -87,10 +87,11 @@ describe('budgets on a bundle', () => {
     expect(under.code).toBe(0);
     expect((under.summary as ReportedSummary).budgets!.results[0]!.status).toBe('under');
 
-    // Replayed by the up-to-date shortcut: the same budgets, and the metrics of a build that cooked nothing.
+    // Nothing changed (the request graph answers, no separate shortcut): the same budgets, and the metrics of a build that cooked nothing.
     const replay = kiln(ws.root, ['build', '//level:bundle']);
-    expect(replay.stdout).toContain('(up to date)');
+    expect(replay.code).toBe(0);
     const replayed = replay.summary as ReportedSummary;
+    expect(replayed.executed).toBe(0);
     expect(replayed.budgets!.results[0]).toMatchObject({ measure: 'vram_bytes', use: vram, status: 'under' });
     expect(replayed.metrics).toMatchObject({ cacheHitRate: 1, bytesCooked: 0 });
   });

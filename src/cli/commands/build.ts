@@ -4,8 +4,6 @@ import type { BuildSummary } from '../../engine/build-result.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { buildExitCode } from '../build-exit-code.js';
 import { formatRemoteMetrics } from '../../store/remote-metrics.js';
-import { snapshotPath } from '../../engine/up-to-date-snapshot.js';
-import { kilnStamp } from '../kiln-stamp.js';
 import { openBuilder } from '../open-builder.js';
 import { ProgressReporter } from '../progress-reporter.js';
 import { workspaceBudgets } from '../../budget/budget-spec.js';
@@ -40,15 +38,11 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
   if (!mode.validateOnly) workspaceBudgets(builder.workspace.config, builder.platform);
   const userTrace = typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined;
   const tracePath = userTrace ?? studioTracePath(builder.workspace.config.cacheDir);
-  const snapshot = mode.validateOnly || mode.explain || args.values.profile !== undefined
-    ? undefined
-    : snapshotPath(builder.workspace.config.cacheDir, { patterns, platform: (args.values.platform as string | undefined) ?? '', kiln: kilnStamp() });
   const { graph, ...built } = await builder.build({
     patterns,
     keepGoing: args.values['keep-going'] === true,
     validateOnly: mode.validateOnly,
     checkDeterminism: args.values['check-determinism'] === true,
-    upToDateSnapshot: snapshot,
     profilePath: tracePath,
     reporter,
   });
@@ -56,7 +50,7 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
     built.remote = { ...cache.metrics };
     if (args.values.verbose === true) io.stdout(`remote cache: ${formatRemoteMetrics(cache.metrics)}\n`);
   }
-  const { summary, overBudget } = await finishBuildReport({ builder, graph, summary: built satisfies BuildSummary, io, checkBudgets: !mode.validateOnly, tracePath, ownTrace: userTrace === undefined, snapshot });
+  const { summary, overBudget } = await finishBuildReport({ builder, graph, summary: built satisfies BuildSummary, io, checkBudgets: !mode.validateOnly, tracePath, ownTrace: userTrace === undefined });
   if (typeof args.values['summary-json'] === 'string') {
     await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
   }

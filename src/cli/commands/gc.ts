@@ -1,3 +1,4 @@
+import { protectedKeys } from '../../engine/protected-keys.js';
 import { collectGarbage } from '../../store/collect-garbage.js';
 import { formatBytes, parseByteSize } from '../byte-size.js';
 import type { Command } from '../command.js';
@@ -31,6 +32,7 @@ export const gcCommand: Command = {
     const { config } = openWorkspace(io);
     const result = await collectGarbage({
       cacheDir: config.cacheDir,
+      protect: protectedKeys(config.cacheDir),
       maxBytes,
       maxAgeMs: maxAge === undefined ? undefined : parseDuration(maxAge),
       graceMs: args.values.grace === undefined ? undefined : parseDuration(args.values.grace as string),

@@ -1,0 +1,84 @@
+import { lstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
+import { digestKey } from '../../hash/digest.js';
+import { hashFile } from '../../hash/file-hasher.js';
+import { isRacy } from '../../hash/racy-mtime.js';
+import { RuleError } from '../../rule/rule-error.js';
+import type { RequestKind } from '../tracker/request-kind.js';
+import { FILE_KIND } from '../tracker/request-tracker.js';
+
+/**
+ * The digest of one workspace file: the leaf of almost every edge. Its stat (size, mtime in ns,
+ * inode) is kept with it, so verifying it in a fresh process costs one stat and re-hashes only
+ * files that changed (this replaces the old stat-cache.json). A file modified within the racy
+ * window keeps no stat: it is hashed again next time rather than trusted.
+ */
+export interface FileDigest {
+  /** `hash-size`, or `absent` when there is no regular file at the path. */
+  digest: string;
+  /** [size, mtime ns, inode] when the stat can vouch for the content; absent for racy files. */
+  stat?: [number, string, number];
+}
+
+export interface FileDigestKind extends RequestKind<string, FileDigest> {
+  /** Files hashed by this kind (summaries, tests). */
+  hashed: number;
+  /** Paths hashed while racy, for `settle`. */
+  readonly racy: Set<string>;
+  /** The value for a digest a cook computed from a stable read (see ActionContext's onStableRead). */
+  observed(stat: Pick<BigIntStats, 'mtimeNs' | 'ino'> & { size?: bigint }, digest: string): FileDigest;
+}
+
+/**
+ * One kind per workspace root. Files that resolve outside the workspace (a symlink to
+ * /etc/passwd) are refused: an error of this request, seen by every target that reads it.
+ */
+export function fileDigestKind(root: string): FileDigestKind {
+  const realRoot = realpathSync(root);
+  const realDirs = new Map<string, string>();
+  const realPath = (abs: string): string => {
+    if (lstatSync(abs).isSymbolicLink()) return realpathSync(abs);
+    const dir = dirname(abs);
+    let realDir = realDirs.get(dir);
+    if (realDir === undefined) {
+      realDir = realpathSync(dir);
+      realDirs.set(dir, realDir);
+    }
+    return join(realDir, basename(abs));
+  };
+  const kind: FileDigestKind = {
+    name: FILE_KIND,
+    hashed: 0,
+    racy: new Set(),
+    key: (path) => path,
+    fingerprint: (value) => value.digest,
+    check(path, previous) {
+      const stat = statSync(join(root, path), { bigint: true, throwIfNoEntry: false });
+      if (!stat || !stat.isFile()) return previous.digest === 'absent';
+      const known = previous.stat;
+      return known !== undefined && known[0] === Number(stat.size) && known[1] === stat.mtimeNs.toString() && known[2] === Number(stat.ino);
+    },
+    run(path) {
+      const abs = join(root, path);
+      const stat = statSync(abs, { bigint: true, throwIfNoEntry: false });
+      if (!stat || !stat.isFile()) return { digest: 'absent' };
+      const real = realPath(abs);
+      if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+        throw new RuleError(`"${path}" resolves to ${real}, outside the workspace`, { file: path });
+      }
+      const digest = digestKey(hashFile(abs));
+      kind.hashed++;
+      if (isRacy(stat.mtimeNs)) {
+        kind.racy.add(path);
+        return { digest };
+      }
+      return { digest, stat: [Number(stat.size), stat.mtimeNs.toString(), Number(stat.ino)] };
+    },
+    observed(stat, digest) {
+      if (isRacy(stat.mtimeNs)) return { digest };
+      const size = stat.size !== undefined ? Number(stat.size) : Number(digest.slice(digest.lastIndexOf('-') + 1));
+      return { digest, stat: [size, stat.mtimeNs.toString(), Number(stat.ino)] };
+    },
+  };
+  return kind;
+}

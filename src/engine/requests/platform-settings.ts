@@ -1,0 +1,29 @@
+import type { AnyRule } from '../../rule/rule.js';
+import { issuesToError, platformSettingsFor } from '../../workspace/workspace-config.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import type { RequestKind } from '../tracker/request-kind.js';
+
+/**
+ * One rule's settings for one platform, checked against the rule's schema. An error points into
+ * the root assets.yaml (`rules.<rule>` or `platforms.<p>.<rule>`) and fails every target of that
+ * rule, so unrelated rules still build with --keep-going. Actions depend on it: an edit of one
+ * rule's settings re-keys only that rule's targets.
+ */
+export function platformSettingsKind(platform: string, workspace: RequestKind<null, Workspace>): RequestKind<string, Record<string, unknown>> {
+  return {
+    name: 'settings',
+    key: (rule) => `${platform}/${rule}`,
+    run(ruleName, api) {
+      const { config, rules } = api.get(workspace, null);
+      const rule: AnyRule | undefined = rules.get(ruleName);
+      const settings = platformSettingsFor(config, platform, ruleName);
+      if (rule?.platformSettings) {
+        const shared = rule.platformSettings.parse(config.ruleSettings[ruleName] ?? {});
+        if (!shared.value) throw issuesToError(config.file, shared.issues, ['rules', ruleName]);
+        const own = rule.platformSettings.parse(config.platforms[platform]?.[ruleName] ?? {});
+        if (!own.value) throw issuesToError(config.file, own.issues, ['platforms', platform, ruleName]);
+      }
+      return settings;
+    },
+  };
+}

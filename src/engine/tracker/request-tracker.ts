@@ -1,0 +1,370 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { requestId, type RequestApi, type RequestKind } from './request-kind.js';
+import type { StoredNode, TrackerStore } from './tracker-store.js';
+
+/** Requests of this kind are keyed by a workspace-relative file path (see requests/file-digest.ts). */
+export const FILE_KIND = 'file';
+
+/** A request that runs asynchronously (an action's cook); only `runAsync` executes it. */
+export interface AsyncRequestKind<I, T> extends Omit<RequestKind<I, T>, 'run'> {
+  readonly async: true;
+  run(input: I, api: RequestApi): Promise<T>;
+}
+
+type AnyKind = RequestKind<unknown, unknown> | AsyncRequestKind<unknown, unknown>;
+
+interface Node extends StoredNode {
+  id: string;
+  /** Build epoch in which this node was last run or verified; -1: must be verified again. */
+  verified: number;
+  /** Folders whose structure this node depends on (in-memory only: needs file events). */
+  trees: string[];
+  /** Thrown by the last run; dependents see it as a fingerprint, `get` rethrows it. */
+  error?: unknown;
+  /** Not yet written to the store. */
+  unsaved: boolean;
+  /** Reported changed by a file event: run again even if its own check would pass (same stat). */
+  forced?: boolean;
+}
+
+export interface TrackerStats {
+  /** Requests whose function ran this build. */
+  ran: number;
+  /** Requests found still valid without running. */
+  verified: number;
+}
+
+/**
+ * The one owner of incremental state (Parcel's RequestTracker, Buck2's DICE, Skyframe). Every
+ * piece of work is a request; a request reads other requests and files only through the api it
+ * is given, which records the edge together with the fingerprint it saw.
+ *
+ * - A node is valid in a build once it ran or was verified in that build's epoch. Verifying means
+ *   bringing every dependency up to date and comparing its fingerprint with the recorded one:
+ *   equal everywhere → the old value holds without running (early cutoff, for every kind).
+ * - `kiln build` (a fresh process, or a builder without file events) starts each build in a new
+ *   epoch: everything is verified lazily, leaves by stat. Nodes come from the store on first use.
+ * - `kiln watch` calls `changed(paths)`: exactly the nodes reading those paths, and their
+ *   dependents, lose their validity; everything else is trusted without a single stat.
+ * - Verification recurses only through synchronous requests (file → YAML → package → graph, a few
+ *   levels); asynchronous ones (actions) are brought up to date by the builder in dependency
+ *   order, so a 10,000-long chain of actions never deepens the stack.
+ */
+export class RequestTracker {
+  private readonly nodes = new Map<string, Node>();
+  private readonly dependents = new Map<string, Set<string>>();
+  private readonly treeWatchers = new Map<string, Set<string>>();
+  private readonly kinds = new Map<string, AnyKind>();
+  private readonly running = new Set<string>();
+  /** Nodes whose last run threw. */
+  private readonly failed = new Set<string>();
+  private epoch = 0;
+  /**
+   * Reverse edges are only needed to answer `changed`; a one-shot `kiln build` never calls it,
+   * so they are built on the first call (one pass over the loaded nodes) and kept from then on.
+   */
+  private reverseEdges = false;
+  stats: TrackerStats = { ran: 0, verified: 0 };
+
+  constructor(
+    private readonly store: TrackerStore,
+    /** Absolute workspace root: `changed` paths are relative to it. */
+    readonly root: string,
+  ) {}
+
+  /**
+   * Make kinds known before their stored nodes are met as dependencies (a fresh process verifies
+   * a node only when it knows the kind of each dependency; an unknown kind means "run again").
+   */
+  register(...kinds: (RequestKind<never, unknown> | AsyncRequestKind<never, unknown>)[]): void {
+    for (const kind of kinds) this.kinds.set(kind.name, kind as unknown as AnyKind);
+  }
+
+  /** Start a build that cannot rely on file events: every node is verified again (lazily). */
+  newEpoch(): void {
+    this.epoch++;
+    this.stats = { ran: 0, verified: 0 };
+  }
+
+  /**
+   * Start a build in watch mode: what `changed` did not touch stays valid, except failures, which
+   * are tried again (a failed cook records no discovered inputs, so any edit may be its fix).
+   */
+  beginWatchBuild(): void {
+    this.stats = { ran: 0, verified: 0 };
+    for (const id of this.failed) this.invalidate(id);
+    this.failed.clear();
+  }
+
+  /** The value of a synchronous request, run or verified as needed. */
+  get<I, T>(kind: RequestKind<I, T>, input: I): T {
+    return valueOf(this.ensure(kind as AnyKind, input)) as T;
+  }
+
+  /** The value of any request; asynchronous ones are executed here when not valid. */
+  async runAsync<I, T>(kind: AsyncRequestKind<I, T> | RequestKind<I, T>, input: I): Promise<T> {
+    const id = requestId(kind as RequestKind<I, T>, input);
+    this.kinds.set(kind.name, kind as AnyKind);
+    const node = this.node(id);
+    if (node && this.valid(node, input)) return valueOf(this.settle(node)) as T;
+    return valueOf(await this.execute(kind as AnyKind, id, input, node)) as T;
+  }
+
+  /** The last value of a request without verifying it (reports, `kiln query`, explanations). */
+  peek<I, T>(kind: { name: string; key(input: I): string }, input: I): T | undefined {
+    const node = this.node(`${kind.name}:${kind.key(input)}`);
+    return node && node.error === undefined ? (node.value as T) : undefined;
+  }
+
+  /**
+   * The value of a request already valid in this build (ran or verified, same input), without
+   * scheduling anything; undefined when it would have to be verified or run. Watch mode uses it
+   * to skip everything a save did not touch.
+   */
+  currentValue<I, T>(kind: { name: string; key(input: I): string }, input: I): T | undefined {
+    const node = this.nodes.get(`${kind.name}:${kind.key(input)}`);
+    if (!node || node.verified !== this.epoch || node.forced || node.error !== undefined) return undefined;
+    if (typeof input === 'object' && input !== null && JSON.stringify(node.input) !== JSON.stringify(input)) return undefined;
+    return node.value as T;
+  }
+
+  /**
+   * Workspace-relative paths that changed (created, edited, deleted; a folder stands for
+   * everything below it; `''` for "the watcher lost track"). Invalidates the nodes that read
+   * them and, transitively, their dependents — nothing else. Returns how many nodes that was.
+   */
+  changed(paths: Iterable<string>): number {
+    if (!this.reverseEdges) {
+      this.reverseEdges = true;
+      for (const node of this.nodes.values()) this.link(node, undefined);
+    }
+    let touched = 0;
+    for (const path of paths) {
+      if (path === '') {
+        this.epoch++;
+        touched++;
+        continue;
+      }
+      const fileId = `${FILE_KIND}:${path}`;
+      const known = this.nodes.get(fileId);
+      // Known to exist right up to this event: its last verified value says so (a stale value
+      // may describe a file deleted since).
+      const existed = known !== undefined && known.verified !== -1 && !known.error && (known.value as { digest?: string } | undefined)?.digest !== 'absent';
+      if (known) known.forced = true;
+      touched += this.invalidate(fileId);
+      const stat = statSync(join(this.root, path), { throwIfNoEntry: false });
+      const isFile = stat?.isFile() === true;
+      // An edit of a file known to exist changes no folder structure; anything else (a new file,
+      // a deletion, a folder event) may add or remove glob members and packages.
+      if (isFile && existed) continue;
+      for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
+        const key = dir === '.' ? '' : dir;
+        for (const id of this.treeWatchers.get(key) ?? []) touched += this.invalidate(id);
+        if (key === '') break;
+      }
+      if (!isFile) {
+        const prefix = `${FILE_KIND}:${path}/`;
+        for (const [id, node] of this.nodes) {
+          if (!id.startsWith(prefix)) continue;
+          node.forced = true;
+          touched += this.invalidate(id);
+        }
+      }
+    }
+    return touched;
+  }
+
+  /** Make one request run again in this build even if it would verify (e.g. --check-determinism). */
+  forget<I>(kind: { name: string; key(input: I): string }, input: I): void {
+    const node = this.nodes.get(`${kind.name}:${kind.key(input)}`);
+    if (node) node.forced = true;
+    this.invalidate(`${kind.name}:${kind.key(input)}`);
+  }
+
+  /**
+   * Record a leaf value observed outside a run (a digest a cook computed from a stable read, a
+   * racy file hashed again once old enough). Same fingerprint: the value (its stat) is refreshed
+   * and dependents stay valid; a different one: the node must be verified again.
+   */
+  record<I, T>(kind: RequestKind<I, T>, input: I, value: T): void {
+    const id = requestId(kind, input);
+    this.kinds.set(kind.name, kind as AnyKind);
+    const old = this.node(id);
+    const fingerprint = kind.fingerprint ? kind.fingerprint(value) : hashJson(value);
+    if (old && (old.error !== undefined || old.fingerprint !== fingerprint)) {
+      this.invalidate(id);
+      return;
+    }
+    const node: Node = { id, kind: kind.name, input, value, fingerprint, deps: [], trees: [], verified: old?.verified ?? this.epoch, unsaved: true };
+    this.link(node, old);
+    this.nodes.set(id, node);
+  }
+
+  /** Write every node that ran since the last save, in one transaction. */
+  save(): void {
+    const batch = new Map<string, StoredNode>();
+    for (const node of this.nodes.values()) {
+      if (!node.unsaved) continue;
+      node.unsaved = false;
+      const kind = this.kinds.get(node.kind);
+      if (node.error !== undefined || kind?.persistent === false) continue;
+      batch.set(node.id, { kind: node.kind, input: node.input, value: node.value, fingerprint: node.fingerprint, deps: node.deps });
+    }
+    this.store.putMany(batch);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  private ensure(kind: AnyKind, input: unknown): Node {
+    const id = requestId(kind as RequestKind<unknown, unknown>, input);
+    this.kinds.set(kind.name, kind);
+    const node = this.node(id);
+    if (node && this.valid(node, input)) return this.settle(node);
+    const result = this.execute(kind, id, input, node);
+    if (result instanceof Promise) throw new Error(`request ${id} is asynchronous: run it with runAsync before reading it`);
+    return result;
+  }
+
+  /**
+   * Valid in this build: verified already, or its input is the same and its dependencies and own
+   * check still hold. (The key names a request; the input may carry more, such as an action's
+   * resolved dependency labels, and a different input means running again.)
+   */
+  private valid(node: Node, input: unknown): boolean {
+    if (node.verified === this.epoch && !node.forced) return true;
+    if (typeof input === 'object' && input !== null && JSON.stringify(node.input) !== JSON.stringify(input)) return false;
+    return this.upToDate(node);
+  }
+
+  private settle(node: Node): Node {
+    if (node.verified !== this.epoch) {
+      node.verified = this.epoch;
+      this.stats.verified++;
+    }
+    return node;
+  }
+
+  /** Whether a node's recorded value still holds, bringing synchronous dependencies up to date. */
+  private upToDate(node: Node): boolean {
+    if (node.error !== undefined || node.forced) return false;
+    const kind = this.kinds.get(node.kind);
+    if (!kind) return false;
+    if (node.trees.length > 0) return false;
+    if (node.deps.length === 0 && !kind.check) return false;
+    for (const [depId, seen] of node.deps) {
+      let dep = this.node(depId);
+      if (!dep) return false;
+      if (dep.verified !== this.epoch) {
+        const depKind = this.kinds.get(dep.kind);
+        // Asynchronous dependencies are the builder's to bring up to date, in dependency order.
+        if (!depKind || this.isAsync(depKind)) return false;
+        dep = this.ensure(depKind, dep.input);
+      }
+      if (dep.fingerprint !== seen) return false;
+    }
+    return kind.check ? kind.check(node.input, node.value) : true;
+  }
+
+  private isAsync(kind: AnyKind): boolean {
+    return (kind as { async?: boolean }).async === true;
+  }
+
+  private execute(kind: AnyKind, id: string, input: unknown, old: Node | undefined): Node | Promise<Node> {
+    if (this.running.has(id)) throw new Error(`request cycle through ${id}`);
+    const deps: [string, string][] = [];
+    const trees: string[] = [];
+    const api: RequestApi = {
+      get: <J, U>(k: RequestKind<J, U>, i: J): U => {
+        const dep = this.ensure(k as AnyKind, i);
+        deps.push([dep.id, dep.fingerprint]);
+        return valueOf(dep) as U;
+      },
+      watchTree: (dir) => trees.push(dir),
+      previous: <U>() => (old && old.error === undefined ? (old.value as U) : undefined),
+    };
+    this.running.add(id);
+    this.stats.ran++;
+    const finish = (value: unknown, error: unknown): Node => {
+      this.running.delete(id);
+      const fingerprint = error !== undefined ? `error:${errorText(error)}` : kind.fingerprint ? kind.fingerprint(value) : hashJson(value);
+      const node: Node = { id, kind: kind.name, input, value, fingerprint, deps, trees, error, verified: this.epoch, unsaved: true };
+      this.link(node, old);
+      this.nodes.set(id, node);
+      if (error !== undefined) this.failed.add(id);
+      return node;
+    };
+    let result: unknown;
+    try {
+      result = kind.run(input, api);
+    } catch (error) {
+      return finish(undefined, error);
+    }
+    if (result instanceof Promise) return result.then((value: unknown) => finish(value, undefined), (error: unknown) => finish(undefined, error));
+    return finish(result, undefined);
+  }
+
+  /** Keep the in-memory reverse edges (for `changed`) in step with the node's new dependencies. */
+  private link(node: Node, old: Node | undefined): void {
+    if (!this.reverseEdges) return;
+    if (old) {
+      for (const [dep] of old.deps) this.dependents.get(dep)?.delete(old.id);
+      for (const dir of old.trees) this.treeWatchers.get(dir)?.delete(old.id);
+    }
+    for (const [dep] of node.deps) {
+      let set = this.dependents.get(dep);
+      if (!set) this.dependents.set(dep, (set = new Set()));
+      set.add(node.id);
+    }
+    for (const dir of node.trees) {
+      let set = this.treeWatchers.get(dir);
+      if (!set) this.treeWatchers.set(dir, (set = new Set()));
+      set.add(node.id);
+    }
+  }
+
+  /** The node in memory, or loaded from the store (unverified) on first use. */
+  private node(id: string): Node | undefined {
+    let node = this.nodes.get(id);
+    if (node) return node;
+    const stored = this.store.get(id);
+    if (!stored) return undefined;
+    node = { id, kind: stored.kind, input: stored.input, value: stored.value, fingerprint: stored.fingerprint, deps: stored.deps, verified: -1, trees: [], unsaved: false };
+    this.link(node, undefined);
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  /** Mark a node and everything that depends on it, transitively, as needing verification; returns how many. */
+  private invalidate(first: string): number {
+    let count = 0;
+    const stack = [first];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      const node = this.nodes.get(id);
+      if (node) {
+        if (node.verified === -1) continue;
+        node.verified = -1;
+        count++;
+      }
+      for (const parent of this.dependents.get(id) ?? []) stack.push(parent);
+    }
+    return count;
+  }
+}
+
+function valueOf(node: Node): unknown {
+  if (node.error !== undefined) throw node.error;
+  return node.value;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export function hashJson(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value) ?? 'undefined').digest('base64url');
+}

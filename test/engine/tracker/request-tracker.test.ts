@@ -1,0 +1,181 @@
+import { readdirSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fileDigestKind } from '../../../src/engine/requests/file-digest.js';
+import type { RequestKind } from '../../../src/engine/tracker/request-kind.js';
+import { LmdbTrackerStore } from '../../../src/engine/tracker/lmdb-tracker-store.js';
+import { RequestTracker } from '../../../src/engine/tracker/request-tracker.js';
+import { MemoryTrackerStore } from '../../../src/engine/tracker/tracker-store.js';
+import { tempWorkspace, type TempWorkspace } from '../../support/temp-workspace.js';
+
+let ws: TempWorkspace;
+afterEach(() => ws?.cleanup());
+
+/** Age files past the racy window so their stat can vouch for them. */
+function age(...paths: string[]): void {
+  const past = new Date(Date.now() - 10_000);
+  for (const path of paths) utimesSync(join(ws.root, path), past, past);
+}
+
+/** A little pipeline: file → length of its text → parity of the length, counting runs. */
+function pipeline(root: string) {
+  const file = fileDigestKind(root);
+  const runs = { length: 0, parity: 0, sum: 0 };
+  const length: RequestKind<string, number> = {
+    name: 'length',
+    key: (path) => path,
+    run(path, api) {
+      runs.length++;
+      const digest = api.get(file, path).digest;
+      return digest === 'absent' ? -1 : Number(digest.split('-')[1]);
+    },
+  };
+  const parity: RequestKind<string, string> = {
+    name: 'parity',
+    key: (path) => path,
+    run(path, api) {
+      runs.parity++;
+      return api.get(length, path) % 2 === 0 ? 'even' : 'odd';
+    },
+  };
+  const sum: RequestKind<string[], number> = {
+    name: 'sum',
+    key: (paths) => paths.join(','),
+    run(paths, api) {
+      runs.sum++;
+      return paths.reduce((n, path) => n + api.get(length, path), 0);
+    },
+  };
+  return { file, length, parity, sum, runs };
+}
+
+describe('RequestTracker', () => {
+  it('re-runs only the requests that read a changed file, and stops where a value is unchanged', () => {
+    ws = tempWorkspace({ 'a.txt': 'aa', 'b.txt': 'bbb' });
+    age('a.txt', 'b.txt');
+    const tracker = new RequestTracker(new MemoryTrackerStore(), ws.root);
+    const p = pipeline(ws.root);
+    expect(tracker.get(p.parity, 'a.txt')).toBe('even');
+    expect(tracker.get(p.sum, ['a.txt', 'b.txt'])).toBe(5);
+    expect(p.runs).toEqual({ length: 2, parity: 1, sum: 1 });
+
+    // Same length, new content: length re-runs, its value is equal, parity and sum do not re-run.
+    ws.write('a.txt', 'xx');
+    tracker.changed(['a.txt']);
+    expect(tracker.get(p.parity, 'a.txt')).toBe('even');
+    expect(tracker.get(p.sum, ['a.txt', 'b.txt'])).toBe(5);
+    expect(p.runs).toEqual({ length: 3, parity: 1, sum: 1 });
+
+    // A real change reaches the dependents of a.txt only.
+    ws.write('a.txt', 'xxx');
+    tracker.changed(['a.txt']);
+    expect(tracker.get(p.sum, ['a.txt', 'b.txt'])).toBe(6);
+    expect(tracker.get(p.parity, 'a.txt')).toBe('odd');
+    expect(tracker.get(p.length, 'b.txt')).toBe(3);
+    expect(p.runs).toEqual({ length: 4, parity: 2, sum: 2 });
+  });
+
+  it('trusts file events in watch mode: an unreported edit is not seen, a reported one is', () => {
+    ws = tempWorkspace({ 'a.txt': 'aa' });
+    age('a.txt');
+    const tracker = new RequestTracker(new MemoryTrackerStore(), ws.root);
+    const p = pipeline(ws.root);
+    expect(tracker.get(p.length, 'a.txt')).toBe(2);
+    ws.write('a.txt', 'aaaa');
+    expect(tracker.get(p.length, 'a.txt')).toBe(2);
+    tracker.changed(['a.txt']);
+    expect(tracker.get(p.length, 'a.txt')).toBe(4);
+  });
+
+  it('verifies everything by stat in a new epoch, re-hashing only what changed', () => {
+    ws = tempWorkspace({ 'a.txt': 'aa', 'b.txt': 'bbb' });
+    age('a.txt', 'b.txt');
+    const tracker = new RequestTracker(new MemoryTrackerStore(), ws.root);
+    const p = pipeline(ws.root);
+    tracker.get(p.sum, ['a.txt', 'b.txt']);
+    expect(p.file.hashed).toBe(2);
+    ws.write('b.txt', 'bbbb');
+    age('b.txt');
+    tracker.newEpoch();
+    expect(tracker.get(p.sum, ['a.txt', 'b.txt'])).toBe(6);
+    expect(p.file.hashed).toBe(3);
+    expect(p.runs.sum).toBe(2);
+    tracker.newEpoch();
+    expect(tracker.get(p.sum, ['a.txt', 'b.txt'])).toBe(6);
+    expect(tracker.stats.ran).toBe(0);
+  });
+
+  it('picks up where another process left off through the store, running nothing when nothing changed', () => {
+    ws = tempWorkspace({ 'a.txt': 'aa', 'b.txt': 'bbb' });
+    age('a.txt', 'b.txt');
+    const store = LmdbTrackerStore.open(join(ws.root, '.kiln/state'));
+    const first = new RequestTracker(store, ws.root);
+    first.get(pipeline(ws.root).sum, ['a.txt', 'b.txt']);
+    first.save();
+    first.close();
+
+    const reopened = LmdbTrackerStore.open(join(ws.root, '.kiln/state'));
+    const second = new RequestTracker(reopened, ws.root);
+    const p = pipeline(ws.root);
+    second.register(p.file, p.length, p.parity, p.sum);
+    expect(second.get(p.sum, ['a.txt', 'b.txt'])).toBe(5);
+    expect(p.runs).toEqual({ length: 0, parity: 0, sum: 0 });
+    expect(p.file.hashed).toBe(0);
+    ws.write('a.txt', 'a');
+    age('a.txt');
+    second.newEpoch();
+    expect(second.get(p.sum, ['a.txt', 'b.txt'])).toBe(4);
+    expect(p.runs).toEqual({ length: 1, parity: 0, sum: 1 });
+    second.close();
+  });
+
+  it('re-runs a request that watches a folder when a file appears there, not when a known file is edited', () => {
+    ws = tempWorkspace({ 'd/a.txt': 'a' });
+    age('d/a.txt');
+    const tracker = new RequestTracker(new MemoryTrackerStore(), ws.root);
+    const p = pipeline(ws.root);
+    let listings = 0;
+    const listing: RequestKind<string, string[]> = {
+      name: 'listing',
+      key: (dir) => dir,
+      run(dir, api) {
+        listings++;
+        api.watchTree(dir);
+        return readdirSync(join(ws.root, dir)).sort();
+      },
+    };
+    tracker.get(listing, 'd');
+    tracker.get(p.length, 'd/a.txt');
+    ws.write('d/a.txt', 'b');
+    tracker.changed(['d/a.txt']);
+    tracker.get(listing, 'd');
+    expect(listings).toBe(1);
+    ws.write('d/sub/new.txt', 'n');
+    tracker.changed(['d/sub/new.txt']);
+    expect(tracker.get(listing, 'd')).toEqual(['a.txt', 'sub']);
+    expect(listings).toBe(2);
+  });
+
+  it('remembers a failure for the build and re-runs it once its input is fixed', () => {
+    ws = tempWorkspace({ 'n.txt': 'x' });
+    const tracker = new RequestTracker(new MemoryTrackerStore(), ws.root);
+    const file = fileDigestKind(ws.root);
+    let runs = 0;
+    const strict: RequestKind<string, string> = {
+      name: 'strict',
+      key: (path) => path,
+      run(path, api) {
+        runs++;
+        const digest = api.get(file, path).digest;
+        if (digest.endsWith('-1')) throw new Error('too short');
+        return digest;
+      },
+    };
+    expect(() => tracker.get(strict, 'n.txt')).toThrow('too short');
+    expect(() => tracker.get(strict, 'n.txt')).toThrow('too short');
+    expect(runs).toBe(1);
+    ws.write('n.txt', 'long enough');
+    tracker.changed(['n.txt']);
+    expect(tracker.get(strict, 'n.txt')).toMatch(/-11$/);
+  });
+});
