@@ -4,7 +4,8 @@
  * `align` bytes; the writer then puts a PAX header with a `comment` record of just the right
  * length in front of it (any tar tool ignores it), so no visible padding files appear.
  */
-import tar from 'tar-stream';
+import { createRequire } from 'node:module';
+import type tarStream from 'tar-stream';
 import { BLOCK, blocks } from './tar-header.js';
 
 export interface TarInput {
@@ -76,6 +77,8 @@ export function planTar(entries: readonly { name: string; size: number; align: n
 }
 
 export async function writeTar(entries: readonly TarInput[]): Promise<Uint8Array> {
+  // Required on first use, not at import: only a bundle cook needs it, every CLI start imports this file.
+  const tar = createRequire(import.meta.url)('tar-stream') as typeof tarStream;
   const pack = tar.pack();
   const chunks: Uint8Array[] = [];
   const done = new Promise<void>((resolve, reject) => {
@@ -87,7 +90,7 @@ export async function writeTar(entries: readonly TarInput[]): Promise<Uint8Array
   });
   for (const entry of entries) {
     await new Promise<void>((resolve, reject) => {
-      const header: Partial<tar.Header> & { name: string } = {
+      const header: Partial<tarStream.Header> & { name: string } = {
         name: entry.name,
         size: entry.data.byteLength,
         mode: 0o644,

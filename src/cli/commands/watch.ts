@@ -1,4 +1,4 @@
-import { startWatch, type WatchSession } from '../../watch/watch-session.js';
+import type { WatchSession } from '../../watch/watch-session.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { openBuilder, UsageError } from '../open-builder.js';
@@ -53,6 +53,9 @@ async function runWatch(args: ParsedArgs, io: CommandIO): Promise<number> {
   io.stdout(`kiln watch: first build of ${patterns.join(' ')} (${builder.platform})…\n`);
   // The page asks for the session lazily: it exists once the first build is done.
   let session: WatchSession | undefined;
+  // Imported here, not at the top: the dev server (ws) is the watch command's alone, and every
+  // `kiln build` loads this file through the command table.
+  const { startWatch } = await import('../../watch/watch-session.js');
   session = await startWatch({
     builder,
     patterns,

@@ -1,5 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import { digestKey, sameDigest } from '../../hash/digest.js';
 import type { BlobStore } from '../../store/blob-store.js';
 import type { ActionUnit } from './action-unit.js';
@@ -39,7 +40,10 @@ export class WorkerPool {
   private readonly pool: Piscina;
 
   constructor(private readonly options: WorkerPoolOptions) {
-    this.pool = new Piscina({
+    // Required when the first pool is made, not at import: a build whose actions are all
+    // up to date never starts one, and every `kiln build` imports this file.
+    const { Piscina: Pool } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
+    this.pool = new Pool({
       filename: options.workerUrl,
       minThreads: 0,
       maxThreads: options.threads,

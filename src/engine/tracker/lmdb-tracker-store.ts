@@ -1,10 +1,11 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { decodeNode, encodeNode } from './node-codec.js';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
 
 /** Bumped when the stored node shape changes: nodes of another schema live in another named database and are never misread. */
-const SCHEMA = 2;
+const SCHEMA = 3;
 
 /**
  * The request graph in LMDB (lmdb-js, Parcel's cache store): one memory-mapped B+tree file under
@@ -24,7 +25,7 @@ const SCHEMA = 2;
 export class LmdbTrackerStore implements TrackerStore {
   private constructor(
     private readonly root: RootDatabase,
-    private readonly nodes: Database<StoredNode, string>,
+    private readonly nodes: Database<Buffer, string>,
   ) {}
 
   static open(stateDir: string): LmdbTrackerStore {
@@ -46,13 +47,14 @@ export class LmdbTrackerStore implements TrackerStore {
 
   private static openAt(path: string): LmdbTrackerStore {
     const root = open({ path, compression: false, noSubdir: true, maxDbs: 4 });
-    // Shared record structures: msgpack stores each node shape once, so decoding thousands of
-    // nodes in a no-op build is a fraction of decoding self-describing maps.
-    return new LmdbTrackerStore(root, root.openDB<StoredNode, string>({ name: `nodes-${SCHEMA}`, sharedStructuresKey: Symbol.for('structures') }));
+    // Bytes in, bytes out: nodes are encoded by node-codec.ts (JSON, decoded fast by V8).
+    return new LmdbTrackerStore(root, root.openDB<Buffer, string>({ name: `nodes-${SCHEMA}`, encoding: 'binary' }));
   }
 
   get(id: string): StoredNode | undefined {
-    return this.nodes.get(id);
+    // The fast variant hands out a buffer reused by the next read: decoded before that.
+    const bytes = this.nodes.getBinaryFast(id);
+    return bytes === undefined ? undefined : decodeNode(bytes);
   }
 
   putMany(nodes: ReadonlyMap<string, StoredNode>): void {
@@ -64,7 +66,7 @@ export class LmdbTrackerStore implements TrackerStore {
     this.nodes.transactionSync(() => {
       for (const [id, node] of nodes) {
         if (written++ === killAt) process.kill(process.pid, 'SIGKILL');
-        this.nodes.putSync(id, node);
+        this.nodes.putSync(id, encodeNode(node));
       }
     });
   }
@@ -72,7 +74,7 @@ export class LmdbTrackerStore implements TrackerStore {
   *scan(prefix: string): Iterable<[string, StoredNode]> {
     for (const { key, value } of this.nodes.getRange({ start: prefix })) {
       if (!key.startsWith(prefix)) break;
-      yield [key, value];
+      yield [key, decodeNode(value)];
     }
   }
 

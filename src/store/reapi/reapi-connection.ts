@@ -1,4 +1,6 @@
-import { type CallOptions, ChannelCredentials, Client, type ClientReadableStream, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { createRequire } from 'node:module';
+import type * as Grpc from '@grpc/grpc-js';
+import type { CallOptions, Client, ClientReadableStream, Metadata, ServiceError } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { RemoteHealth } from '../remote-health.js';
 import type { RemoteMetrics } from '../remote-metrics.js';
@@ -26,6 +28,18 @@ export interface ReapiConnectionOptions {
   maxReceiveBytes: number;
 }
 
+const require = createRequire(import.meta.url);
+let grpcModule: typeof Grpc | undefined;
+
+/**
+ * @grpc/grpc-js (with protobufjs, ~100 CommonJS modules) is loaded when the first connection is
+ * made: every `kiln build` imports this file, few of them talk to a REAPI server.
+ */
+function grpc(): typeof Grpc {
+  grpcModule ??= require('@grpc/grpc-js') as typeof Grpc;
+  return grpcModule;
+}
+
 /** How a call ended: a value, a definite "not there" (NOT_FOUND), or a failure already reported. */
 export type CallResult<T> = { kind: 'ok'; value: T } | { kind: 'not-found' } | { kind: 'failed' };
 
@@ -41,6 +55,7 @@ export class ReapiConnection {
 
   constructor(options: ReapiConnectionOptions) {
     this.#options = options;
+    const { ChannelCredentials, Client } = grpc();
     const credentials = options.tls
       ? ChannelCredentials.createSsl(options.tls.ca ?? null, options.tls.key ?? null, options.tls.cert ?? null)
       : ChannelCredentials.createInsecure();
@@ -166,7 +181,7 @@ export class ReapiConnection {
   }
 
   #metadata(): Metadata {
-    const metadata = new Metadata();
+    const metadata = new (grpc().Metadata)();
     if (this.#options.token) metadata.set('authorization', `Bearer ${this.#options.token}`);
     return metadata;
   }
@@ -177,6 +192,7 @@ export class ReapiConnection {
   }
 
   #settle<T>(error: ServiceError | null, signal: AbortSignal | undefined): CallResult<T> {
+    const { status } = grpc();
     if (error?.code === status.NOT_FOUND) {
       this.#options.health.succeeded();
       return { kind: 'not-found' };
@@ -197,6 +213,7 @@ export class ReapiConnection {
 
 function describe(error: ServiceError | null, timeoutMs: number): string {
   if (!error) return 'answered without a message';
+  const { status } = grpc();
   switch (error.code) {
     case status.UNAVAILABLE:
       return `unreachable (UNAVAILABLE: ${error.details})`;

@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { loadSync, type PackageDefinition, type ServiceDefinition } from '@grpc/proto-loader';
+import type { PackageDefinition, ServiceDefinition } from '@grpc/proto-loader';
+import type * as ProtoLoader from '@grpc/proto-loader';
+import { createRequire } from 'node:module';
 import type * as M from './reapi-messages.js';
 
 function protoDir(): string {
@@ -19,7 +21,11 @@ function protoDir(): string {
 let loaded: PackageDefinition | undefined;
 
 function definitions(): PackageDefinition {
-  loaded ??= loadSync(['reapi.proto', 'bytestream.proto'], {
+  if (loaded) return loaded;
+  // Required on first use, not at import: proto-loader brings protobufjs (~40 CommonJS modules),
+  // which a `kiln build` without a REAPI server never needs.
+  const { loadSync } = createRequire(import.meta.url)('@grpc/proto-loader') as typeof ProtoLoader;
+  loaded = loadSync(['reapi.proto', 'bytestream.proto'], {
     includeDirs: [protoDir()],
     keepCase: false,
     longs: String,
