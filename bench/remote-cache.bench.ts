@@ -13,13 +13,12 @@
  * roughly (number of actions × round trip) + (bytes ÷ bandwidth) to the warm build.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO, sampleCopy } from './sample-workspace.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(REPO, 'dist/src/cli/main.js');
 const TARGET = '//levels/forest:bundle';
 const NGINX = process.env.KILN_TEST_NGINX ?? '/usr/sbin/nginx';
@@ -30,20 +29,6 @@ interface Run {
   executed: number;
   cached: number;
   remote?: { actionHits: number; uploads: number; bytesDown: number; bytesUp: number };
-}
-
-function sampleCopy(scratch: string, name: string): string {
-  const root = join(scratch, name);
-  mkdirSync(root);
-  cpSync(join(REPO, 'assets.yaml'), join(root, 'assets.yaml'));
-  cpSync(join(REPO, 'sample-project'), join(root, 'sample-project'), {
-    recursive: true,
-    filter: (src) => !src.includes('node_modules') && !src.endsWith('.kiln') && !src.includes('kiln-out'),
-  });
-  // The sample's font comes from the dejavu-fonts-ttf npm package in the workspace's node_modules.
-  mkdirSync(join(root, 'node_modules/dejavu-fonts-ttf/ttf'), { recursive: true });
-  cpSync(join(REPO, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), join(root, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
-  return root;
 }
 
 function build(root: string, extra: string[] = []): Run {

@@ -11,13 +11,12 @@
  * real farm of separate machines would give.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO, sampleCopy } from './sample-workspace.js';
 import { BAZEL_REMOTE_BINARY, BUILDBARN_BINARIES, CI_BIN, startBazelRemote, startBuildbarn } from './reapi-servers.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(REPO, 'dist/src/cli/main.js');
 const TARGET = '//...';
 
@@ -26,20 +25,6 @@ interface Run {
   executed: number;
   cached: number;
   ranRemote: number;
-}
-
-function sampleCopy(scratch: string, name: string): string {
-  const root = join(scratch, name);
-  mkdirSync(root);
-  cpSync(join(REPO, 'assets.yaml'), join(root, 'assets.yaml'));
-  cpSync(join(REPO, 'sample-project'), join(root, 'sample-project'), {
-    recursive: true,
-    filter: (src) => !src.includes('node_modules') && !src.endsWith('.kiln') && !src.includes('kiln-out'),
-  });
-  // The sample's font comes from the dejavu-fonts-ttf npm package in the workspace's node_modules.
-  mkdirSync(join(root, 'node_modules/dejavu-fonts-ttf/ttf'), { recursive: true });
-  cpSync(join(REPO, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), join(root, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
-  return root;
 }
 
 function build(root: string, extra: string[] = []): Run {

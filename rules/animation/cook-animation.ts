@@ -11,7 +11,7 @@ import { listIssues, validateGltf } from '../model/gltf-validation.js';
 import { readModel } from '../model/read-model.js';
 import { documentClipStats } from './clip-stats.js';
 import { selectClips, stripToSkeleton } from './extract-clips.js';
-import type { AnimationOptions } from './index.js';
+import type { AnimationOptions } from './options.js';
 import { quantizeRotations } from './quantize-rotations.js';
 
 export async function cookAnimation(ctx: RuleContext<AnimationOptions>, codecs: ModelCodecs, write: boolean): Promise<void> {

@@ -8,18 +8,11 @@ import { s } from '../../src/rule/schema.js';
 import type { ModelCodecs } from '../model/codecs.js';
 import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
+import type { AnimationOptions } from './options.js';
+export type { AnimationOptions } from './options.js';
+
 export const NAME = 'animation';
 
-export interface AnimationOptions {
-  /** Name of the one clip to extract; all clips when unset. */
-  clip?: string;
-  /** Resampling tolerance (glTF-Transform `resample`); 0 keeps every keyframe. */
-  resample_tolerance?: number;
-  /** Store rotation keyframes as normalized int16 instead of float. */
-  quantize?: boolean;
-  /** What validator errors in the source do: fail the target, warn, or skip validating the input. */
-  input_validation?: 'error' | 'warn' | 'off';
-}
 
 export const DEFAULTS: AnimationOptions = {
   resample_tolerance: 1e-4,

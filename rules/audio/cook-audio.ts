@@ -8,7 +8,7 @@ import { decodeSource, loadAudioDecoder, type AudioDecoder } from './decode-audi
 import { encodeChunks, type AudioEncoders } from './encode-chunks.js';
 import { loadOpusScript } from './encode-opus.js';
 import { loadVorbisEncoder } from './encode-vorbis.js';
-import type { AudioOptions, AudioPlatformSettings } from './index.js';
+import type { AudioOptions, AudioPlatformSettings } from './options.js';
 import { measureLevels } from './measure-loudness.js';
 import { preparePcm } from './prepare-pcm.js';
 import { resolveProfile } from './resolve-profile.js';

@@ -3,9 +3,9 @@
  * the target's attributes (including its `platforms:` overrides), then the platform profile in the
  * root assets.yaml, then built-in fallbacks.
  */
-import type { AudioOptions, AudioPlatformSettings } from './index.js';
+import type { AudioCodec, AudioOptions, AudioPlatformSettings } from './options.js';
+export type { AudioCodec } from './options.js';
 
-export type AudioCodec = 'vorbis' | 'opus' | 'wav';
 
 export interface AudioProfile {
   codec: AudioCodec;

@@ -20,7 +20,7 @@ import { optimizeGeometry } from './optimize-geometry.js';
 import { type LoadedModel, readModel } from './read-model.js';
 import { matchTextureRefs } from './texture-refs.js';
 import { prepareTextureRefs, writeGlb } from './write-glb.js';
-import type { ModelOptions, ModelPlatformSettings } from './index.js';
+import type { ModelOptions, ModelPlatformSettings } from './options.js';
 
 type Ctx = RuleContext<ModelOptions, ModelPlatformSettings>;
 

@@ -11,7 +11,7 @@ import { checkWgsl, loadWgslReflect, type WgslReflector } from './check-wgsl.js'
 import { flattenSource, type SourceLine } from './flatten-source.js';
 import { parseGlslReflection } from './glsl-reflection.js';
 import { injectDefines, type Defines } from './inject-defines.js';
-import type { DefineValue, ShaderOptions, ShaderPlatformSettings } from './index.js';
+import type { DefineValue, ShaderOptions, ShaderPlatformSettings } from './options.js';
 import { buildLineMap } from './line-map.js';
 import { preprocessWgsl } from './preprocess-wgsl.js';
 import type { ShaderReflection } from './reflection.js';

@@ -17,7 +17,7 @@ import { encodeMipFiles } from './image-file-output.js';
 import { ktx2Parts } from './ktx2-parts.js';
 import { readKtx2 } from './ktx2-reader.js';
 import { writeKtx2 } from './ktx2-writer.js';
-import type { TextureOptions } from './index.js';
+import type { TextureOptions } from './options.js';
 import { buildMipChain } from './mip-chain.js';
 import { passThrough } from './pass-through.js';
 import { resolvePlatformSettings, type TexturePlatformSettings } from './platform-settings.js';

@@ -1,7 +1,7 @@
 /**
  * Builds one bundle tar from assets in load order: compresses what is worth compressing, lays
  * out the entries (index first), fixes the index's own size by iterating until the offsets it
- * records no longer move it, packs with tar-stream and checks every recorded offset against the
+ * records no longer move it, packs (tar-writer.ts) and checks every recorded offset against the
  * headers actually written.
  */
 import { digestOf, sha256Hex } from '../hash/digest.js';

@@ -1,6 +1,6 @@
 /**
  * Reads one 512-byte ustar header (browser-safe). Used to walk a packed tar for the real data
- * offsets (tar-stream does not report them) and by the runtime to find the index entry.
+ * offsets and by the runtime to find the index entry.
  */
 import { FormatError } from './format-error.js';
 

@@ -1,11 +1,9 @@
 /**
- * Packs a deterministic tar with tar-stream: entries in the order given, mtime 0, uid/gid 0,
+ * Packs a deterministic tar: entries in the order given, mtime 0, uid/gid 0,
  * empty uname/gname, mode 0644. An entry may ask for its data to start at a multiple of
  * `align` bytes; the writer then puts a PAX header with a `comment` record of just the right
  * length in front of it (any tar tool ignores it), so no visible padding files appear.
  */
-import { createRequire } from 'node:module';
-import type tarStream from 'tar-stream';
 import { BLOCK, blocks } from './tar-header.js';
 
 export interface TarInput {
@@ -32,7 +30,7 @@ function recordLength(key: string, value: string): number {
   return body + digits;
 }
 
-/** Whether tar-stream must use a PAX header for this name (non-ASCII, or too long for ustar). */
+/** Whether a name needs a PAX header (non-ASCII, or too long for ustar's prefix/name split). */
 function needsPax(name: string): boolean {
   if (utf8.encode(name).byteLength !== name.length) return true;
   let rest = name;
@@ -76,46 +74,82 @@ export function planTar(entries: readonly { name: string; size: number; align: n
   return { entries: out, size: at + 2 * BLOCK };
 }
 
-export async function writeTar(entries: readonly TarInput[]): Promise<Uint8Array> {
-  // Required on first use, not at import: only a bundle cook needs it, every CLI start imports this file.
-  const tar = createRequire(import.meta.url)('tar-stream') as typeof tarStream;
-  const pack = tar.pack();
-  const chunks: Uint8Array[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    pack.on('data', (chunk: unknown) => {
-      chunks.push(chunk as Uint8Array);
-    });
-    pack.on('end', () => resolve());
-    pack.on('error', reject);
-  });
-  for (const entry of entries) {
-    await new Promise<void>((resolve, reject) => {
-      const header: Partial<tarStream.Header> & { name: string } = {
-        name: entry.name,
-        size: entry.data.byteLength,
-        mode: 0o644,
-        mtime: new Date(0),
-        uid: 0,
-        gid: 0,
-        uname: '',
-        gname: '',
-        type: 'file',
-      };
-      if (entry.padding !== undefined) header.pax = { comment: 'x'.repeat(entry.padding) };
-      // tar-stream only treats real Buffers as whole-entry data.
-      pack.entry(header, Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength), (error) =>
-        error ? reject(error) : resolve(),
-      );
-    });
+/** `value` in octal, zero-padded to `digits`, then a space (the form GNU tar and tar-stream write). */
+function octalField(value: number, digits: number): string {
+  const text = value.toString(8);
+  if (text.length > digits) throw new Error(`tar field overflow: ${value} needs more than ${digits} octal digits`);
+  return `${'0'.repeat(digits - text.length)}${text} `;
+}
+
+/**
+ * One ustar header block with kiln's fixed fields: mode 0644, uid/gid 0, mtime 0, empty
+ * uname/gname. `name` must already fit ustar (ASCII, split into prefix/name): PAX covers the rest.
+ */
+function ustarHeader(name: string, size: number, type: '0' | 'x'): Uint8Array {
+  const block = new Uint8Array(BLOCK);
+  let rest = name;
+  let prefix = '';
+  while (rest.length > 100) {
+    const slash = rest.indexOf('/');
+    prefix += prefix ? `/${rest.slice(0, slash)}` : rest.slice(0, slash);
+    rest = rest.slice(slash + 1);
   }
-  pack.finalize();
-  await done;
-  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+  const put = (text: string, at: number) => block.set(utf8.encode(text), at);
+  put(rest, 0);
+  put(octalField(0o644, 6), 100);
+  put(octalField(0, 6), 108);
+  put(octalField(0, 6), 116);
+  put(octalField(size, 11), 124);
+  put(octalField(0, 11), 136);
+  block[156] = type.charCodeAt(0);
+  put('ustar\u000000', 257);
+  put(octalField(0, 6), 329);
+  put(octalField(0, 6), 337);
+  if (prefix) put(prefix, 345);
+  // The checksum counts its own field as eight spaces.
+  let sum = 8 * 32;
+  for (let i = 0; i < BLOCK; i++) if (i < 148 || i >= 156) sum += block[i]!;
+  put(octalField(sum, 6), 148);
+  return block;
+}
+
+/** `<len> <key>=<value>\n` records, `<len>` counting itself. */
+function paxRecords(records: readonly [string, string][]): Uint8Array {
+  return utf8.encode(records.map(([key, value]) => `${recordLength(key, value)} ${key}=${value}\n`).join(''));
+}
+
+/**
+ * Packs the entries into one buffer: per entry its header (a PAX extended header first when the
+ * name is not plain ustar or an alignment comment is asked for), its data, zero padding to the
+ * block; then two zero blocks. Kiln lays out every byte itself, so `planTar`'s offsets hold by
+ * construction (the bundle builder still checks them against a walk of the result).
+ */
+export async function writeTar(entries: readonly TarInput[]): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 2 * BLOCK;
+  const push = (bytes: Uint8Array, padTo = bytes.byteLength) => {
+    parts.push(bytes);
+    total += blocks(padTo);
+  };
+  for (const entry of entries) {
+    const size = entry.data.byteLength;
+    if (entry.padding !== undefined || needsPax(entry.name)) {
+      const records: [string, string][] = [['path', entry.name]];
+      if (entry.padding !== undefined) records.push(['comment', 'x'.repeat(entry.padding)]);
+      const pax = paxRecords(records);
+      push(ustarHeader('PaxHeader', pax.byteLength, 'x'));
+      push(pax);
+      push(ustarHeader('PaxHeader', size, '0'));
+    } else {
+      push(ustarHeader(entry.name, size, '0'));
+    }
+    push(entry.data);
+  }
   const out = new Uint8Array(total);
   let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
+  for (const part of parts) {
+    out.set(part, at);
+    at += blocks(part.byteLength);
   }
   return out;
 }

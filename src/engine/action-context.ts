@@ -5,37 +5,8 @@ import type { LoadPriority } from '../rule/asset-type.js';
 import type { DepInfo, Diagnostic, Location, RuleContext, SourceRef } from '../rule/context.js';
 import type { OutputMeta, OutputRecord } from '../rule/output.js';
 import type { DiscoveredDigests } from './key-inputs.js';
-import type { BlobStore } from '../store/blob-store.js';
 import type { ActionIO, StableRead } from './runner/action-io.js';
-import type { ActionRunner } from './runner/action-runner.js';
 import type { ActionUnit } from './runner/action-unit.js';
-
-/** What the engine knows about one cook; `cookInto` turns it into an ActionUnit for `runner`. */
-export interface ActionContextInit {
-  root: string;
-  label: string;
-  pkg: string;
-  pkgDir: string;
-  name: string;
-  assetId: string;
-  priority: LoadPriority;
-  attrs: Record<string, unknown>;
-  platform: { name: string; settings: Record<string, unknown> };
-  srcs: SourceRef[];
-  deps: DepInfo[];
-  closure: DepInfo[];
-  /** The build's store (`cookInto`'s own `blobs` argument is where outputs go). */
-  blobs: BlobStore;
-  signal: AbortSignal;
-  /** Where the cook runs: the build's ActionRunner (worker pool or in-process, per rule). */
-  runner: ActionRunner;
-  /** Tool identities from `rule.tools()`: part of the action key. */
-  tools?: Record<string, string>;
-  /** The discovered-input manifest of the last run with current digests (for remote executors). */
-  discovered?: DiscoveredDigests;
-  /** Told about discovered files read whole while their stat stayed the same (stat cache feed). */
-  onStableRead?: (absPath: string, stat: Pick<StableRead, 'mtimeNs' | 'ino' | 'size'>, digest: Digest) => void;
-}
 
 /**
  * The runner's `RuleContext`: a unit's values plus reads and writes through an `ActionIO`.

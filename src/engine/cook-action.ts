@@ -3,13 +3,42 @@ import type { OutputRecord } from '../rule/output.js';
 import type { AnyRule } from '../rule/rule.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { OverlayBlobStore } from '../store/overlay-blob-store.js';
-import type { ActionContextInit } from './action-context.js';
 import { assertSameOutputs } from './assert-same-outputs.js';
 import type { DiscoveredDigests } from './key-inputs.js';
 import { ActionFailedError } from './runner/action-failure.js';
-import type { RunnerResult } from './runner/action-runner.js';
+import type { ActionRunner, RunnerResult } from './runner/action-runner.js';
+import type { StableRead } from './runner/action-io.js';
+import type { LoadPriority } from '../rule/asset-type.js';
+import type { DepInfo, SourceRef } from '../rule/context.js';
 import type { ActionUnit } from './runner/action-unit.js';
 import type { Diagnostic } from '../diagnostic/diagnostic.js';
+
+/** What the engine knows about one cook; `cookInto` turns it into an ActionUnit for `runner`. */
+export interface ActionContextInit {
+  root: string;
+  label: string;
+  pkg: string;
+  pkgDir: string;
+  name: string;
+  assetId: string;
+  priority: LoadPriority;
+  attrs: Record<string, unknown>;
+  platform: { name: string; settings: Record<string, unknown> };
+  srcs: SourceRef[];
+  deps: DepInfo[];
+  closure: DepInfo[];
+  /** The build's store (`cookInto`'s own `blobs` argument is where outputs go). */
+  blobs: BlobStore;
+  signal: AbortSignal;
+  /** Where the cook runs: the build's ActionRunner (worker pool or in-process, per rule). */
+  runner: ActionRunner;
+  /** Tool identities from `rule.tools()`: part of the action key. */
+  tools?: Record<string, string>;
+  /** The discovered-input manifest of the last run with current digests (for remote executors). */
+  discovered?: DiscoveredDigests;
+  /** Told about discovered files read whole while their stat stayed the same (stat cache feed). */
+  onStableRead?: (absPath: string, stat: Pick<StableRead, 'mtimeNs' | 'ino' | 'size'>, digest: Digest) => void;
+}
 
 /** What a cook produced: what the action cache stores, plus the bytes for kiln-out. */
 export interface CookResult {

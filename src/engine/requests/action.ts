@@ -15,7 +15,7 @@ import { diagnosticError } from '../../diagnostic/diagnostic.js';
 import { join } from 'node:path';
 import { canonicalJson } from '../../hash/canonical-json.js';
 import { describeNonFile } from '../../workspace/file-kind.js';
-import type { ActionContextInit } from '../action-context.js';
+import type { ActionContextInit } from '../cook-action.js';
 import { cookChecked, cookInto, unitOf, type CookResult } from '../cook-action.js';
 import { keyHash } from '../key-inputs.js';
 import type { ActionRunner } from '../runner/action-runner.js';
