@@ -12,6 +12,8 @@ export interface SchemaIssue {
   /** Where in the checked value the problem is, e.g. `['lods', 2]`. */
   path: IssuePath;
   message: string;
+  /** An attribute the schema does not know (its key is what to point at), or a bad value. */
+  kind?: 'unknown-key';
 }
 
 export abstract class Schema<T> {
@@ -226,7 +228,7 @@ export class ObjectSchema<T extends object> extends Schema<T> {
       const field = shape[key];
       if (!field) {
         const hint = nearest(key, this.keys);
-        issues.push({ path: [...path, key], message: `unknown attribute "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}` });
+        issues.push({ path: [...path, key], kind: 'unknown-key', message: `unknown attribute "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}` });
         continue;
       }
       const parsed = field.check(item, [...path, key], issues);

@@ -75,8 +75,8 @@ export function issuesToError(file: YamlFile, issues: SchemaIssue[], prefix: rea
   return new LocatedErrors(
     issues.map((issue) => {
       const path = [...prefix, ...issue.path];
-      const isKey = issue.message.startsWith('unknown attribute');
-      return new LocatedError(issue.message, file.positionOf(path, isKey), label);
+      const isKey = issue.kind === 'unknown-key';
+      return new LocatedError(issue.message, file.positionOf(path, isKey), label, isKey ? 'unknown-key' : 'bad-attribute');
     }),
   );
 }
