@@ -80,24 +80,8 @@ export class ReapiConnection {
     if (!this.available || signal?.aborted) return Promise.resolve({ kind: 'failed' });
     this.#options.health.started();
     return new Promise((resolve) => {
-      const call = this.#client.makeUnaryRequest(
-        method.path,
-        method.requestSerialize,
-        method.responseDeserialize,
-        request,
-        this.#metadata(),
-        this.#callOptions(bytes),
-        (error, value) => {
-          signal?.removeEventListener('abort', cancel);
-          if (error || value === undefined) resolve(this.#settle(error, signal));
-          else {
-            this.#options.health.succeeded();
-            resolve({ kind: 'ok', value });
-          }
-        },
-      );
-      const cancel = () => call.cancel();
-      signal?.addEventListener('abort', cancel, { once: true });
+      const answer = this.#answer(resolve, signal);
+      answer.cancelOnAbort(this.#client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, this.#metadata(), this.#callOptions(bytes), answer.callback));
     });
   }
 
@@ -147,26 +131,34 @@ export class ReapiConnection {
     if (!this.available || signal?.aborted) return Promise.resolve({ kind: 'failed' });
     this.#options.health.started();
     return new Promise((resolve) => {
-      const call = this.#client.makeClientStreamRequest(
-        method.path,
-        method.requestSerialize,
-        method.responseDeserialize,
-        this.#metadata(),
-        this.#callOptions(bytes),
-        (error, value) => {
-          signal?.removeEventListener('abort', cancel);
-          if (error || value === undefined) resolve(this.#settle(error, signal));
-          else {
-            this.#options.health.succeeded();
-            resolve({ kind: 'ok', value });
-          }
-        },
-      );
-      const cancel = () => call.cancel();
-      signal?.addEventListener('abort', cancel, { once: true });
+      const answer = this.#answer(resolve, signal);
+      const call = this.#client.makeClientStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, this.#metadata(), this.#callOptions(bytes), answer.callback);
+      answer.cancelOnAbort(call);
       for (const request of requests) call.write(request);
       call.end();
     });
+  }
+
+  /**
+   * The one answer of a unary or client-streaming call: `callback` settles it (success, or the
+   * failure `#settle` classifies) and `cancelOnAbort` ties the call to `signal`.
+   */
+  #answer<Res>(resolve: (result: CallResult<Res>) => void, signal: AbortSignal | undefined) {
+    let cancel = (): void => undefined;
+    return {
+      callback: (error: ServiceError | null, value?: Res) => {
+        signal?.removeEventListener('abort', cancel);
+        if (error || value === undefined) resolve(this.#settle(error, signal));
+        else {
+          this.#options.health.succeeded();
+          resolve({ kind: 'ok', value });
+        }
+      },
+      cancelOnAbort: (call: { cancel(): void }) => {
+        cancel = () => call.cancel();
+        signal?.addEventListener('abort', cancel, { once: true });
+      },
+    };
   }
 
   /** The server can never serve this build (see `RemoteHealth.abandon`). */
