@@ -1,7 +1,6 @@
 /**
  * What `kiln build` adds after the engine returns: budgets checked and printed as a table, the
- * seed's pipeline metrics, both in the summary; the build kept for the studio page. A build over
- * an `error` budget leaves no up-to-date snapshot, so the next identical command checks again.
+ * seed's pipeline metrics, both in the summary; the build kept for the studio page.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +12,6 @@ import type { BuildSummary } from '../engine/build-result.js';
 import type { Builder } from '../engine/builder.js';
 import type { TargetGraph } from '../graph/target-graph.js';
 import { pipelineMetrics, type PipelineMetrics } from '../metrics/pipeline-metrics.js';
-import { atomicWrite } from '../store/atomic-write.js';
 import { historyDir, recordBuild } from '../studio/build-history.js';
 import type { CommandIO } from './command.js';
 
@@ -34,7 +32,6 @@ export async function finishBuildReport(options: {
   checkBudgets: boolean;
   tracePath: string;
   ownTrace: boolean;
-  snapshot?: string;
 }): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
   const { builder, summary, io } = options;
   const typeOf = (rule: string) => builder.workspace.rules.get(rule)?.type;
@@ -48,22 +45,6 @@ export async function finishBuildReport(options: {
     if (table) (budgets.errors > 0 ? io.stderr : io.stdout)(table);
     for (const d of budgetDiagnostics(budgets)) io.stderr(`${d.severity === 'error' ? 'ERROR: ' : ''}${formatDiagnostic(d)}\n`);
     overBudget = budgets.errors > 0;
-    if (options.snapshot) {
-      if (overBudget || budgets.warnings > 0) {
-        rmSync(options.snapshot, { force: true });
-        rmSync(`${options.snapshot}.summary.json`, { force: true });
-      } else {
-        // The fast path replays this file for --summary-json (every target cached): add the
-        // budget and metric fields to that replay, not this build's own counts.
-        try {
-          const replay = JSON.parse(readFileSync(`${options.snapshot}.summary.json`, 'utf8')) as BuildSummary;
-          const replayed = { ...replay, metrics: pipelineMetrics(replay.targets, typeOf, 0), ...(reported.budgets ? { budgets: reported.budgets } : {}) };
-          await atomicWrite(`${options.snapshot}.summary.json`, JSON.stringify(replayed));
-        } catch {
-          // no snapshot was written (the build could not vouch): nothing to complete
-        }
-      }
-    }
   }
   let trace: string | undefined;
   try {

@@ -1,7 +1,7 @@
 /**
  * `--jobs`, `--workers` and `--action-timeout`, with `workspace.runner` in the root assets.yaml
- * as the default. One parser for the full CLI and the up-to-date shortcut, so a bad value is a
- * usage error either way. Only Node built-ins are imported (the shortcut loads this).
+ * as the default. The one parser of these flags (flag-check.ts uses it too), so a bad value is
+ * a usage error before anything is built.
  */
 import { availableParallelism } from 'node:os';
 
