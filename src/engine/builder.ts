@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { digestKey, parseDigestKey } from '../hash/digest.js';
@@ -16,14 +17,17 @@ import { sizeReport } from './size-report.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
-import { actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
+import { ACTION_KIND, actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
 import { LmdbTrackerStore } from './tracker/lmdb-tracker-store.js';
 import type { RequestKind } from './tracker/request-kind.js';
-import { RequestTracker } from './tracker/request-tracker.js';
+import { RequestTracker, type TrackerStats } from './tracker/request-tracker.js';
 import type { TrackerStore } from './tracker/tracker-store.js';
+import { checkRecord, dirtyTargets, readRecord, recordKey, removeRecord, writeRecord, type BuildRecord } from './tracker/build-record.js';
+import { cachedReport, mergeRecord, recordOfBuild, replayRecord, summaryOf, type RecordContext, type TargetFacts } from './recorded-build.js';
+import { requestId } from './tracker/request-kind.js';
 
 export interface BuildRequest {
   patterns: readonly string[];
@@ -40,6 +44,30 @@ export interface BuildRequest {
   checkDeterminism?: boolean;
   reporter?: BuildReporter;
   signal?: AbortSignal;
+  /**
+   * Use and keep the build record (tracker/build-record.ts; default true): a fresh builder then
+   * answers from it when no leaf changed, and builds only the dirty targets when a source did.
+   * Never used in watch mode, with --check-determinism, validators or a remote cache/executor.
+   */
+  record?: boolean;
+  /**
+   * What the caller derives from the graph and the reports (budgets): computed after a full
+   * build and kept in the record; returned as `extra` (from the record while nothing changed).
+   * Return undefined when there is nothing to keep.
+   */
+  derive?: (summary: BuildSummary, graph: TargetGraph) => unknown;
+}
+
+/** What `build` returns: the summary, the analysed graph (computed on first use after a recorded build), what `derive` gave. */
+export type BuildResult = BuildSummary & { graph: TargetGraph; extra?: unknown };
+
+/** What one run of the four steps leaves for the build record. */
+interface BuildRun {
+  summary: BuildSummary & { graph: TargetGraph };
+  graphId: string;
+  order: readonly string[];
+  requested: readonly string[];
+  reports: ReadonlyMap<string, TargetReport>;
 }
 
 export interface BuilderOptions {
@@ -57,6 +85,11 @@ export interface BuilderOptions {
   workerHeapMb?: number;
   /** Cook on a remote cluster (`--remote-executor`), cache lookups still first. */
   remote?: RemoteCook;
+  /**
+   * What identifies the rules in the build record's key (default: every rule's name@version).
+   * The CLI passes the identity of its installation, which it can compute without loading rules.
+   */
+  toolchain?: string;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
@@ -83,6 +116,10 @@ export class Builder {
   private watching = false;
   /** Reports of unchanged actions, reused while their value is the same object (watch mode). */
   private readonly cachedReports = new WeakMap<ActionValue, TargetReport>();
+  private readonly toolchain: string;
+  private readonly remote: boolean;
+  /** The platform as asked for (''  for the default, which the root assets.yaml decides: a leaf of every record). */
+  private readonly platformAsked: string;
 
   constructor(options: BuilderOptions) {
     this.current = options.workspace;
@@ -96,6 +133,9 @@ export class Builder {
     this.tracker.register(...this.kinds.all);
     this.workers = options.workers ?? this.jobs;
     this.actionTimeoutMs = options.actionTimeoutMs ?? 0;
+    this.toolchain = options.toolchain ?? toolchainOf(options.workspace);
+    this.platformAsked = options.platform ?? '';
+    this.remote = options.remote !== undefined || (options.cache as { metrics?: unknown }).metrics !== undefined;
     this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}), ...(options.remote ? { remote: options.remote } : {}) });
   }
 
@@ -128,13 +168,125 @@ export class Builder {
     return [...new Set([...Object.keys(value.inputs.srcs ?? {}), ...Object.keys(value.discovered)])].sort();
   }
 
+  /** What the request tracker did in the last build (requests run, verified, loaded from the store). */
+  get trackerStats(): Readonly<TrackerStats> {
+    return this.tracker.stats;
+  }
+
   /** Stop the worker pool (idle workers never keep the process alive, and exit after 10 idle minutes). */
   close(): Promise<void> {
     return this.runner.close();
   }
 
-  async build(request: BuildRequest): Promise<BuildSummary & { graph: TargetGraph }> {
+  /**
+   * Build the requested patterns. A fresh builder first checks the build record of this request:
+   * no leaf changed → its result, without loading a node; only sources or kiln-out files changed →
+   * exactly the targets reading them and their dependents are built, the rest reported from the
+   * record; anything else (an assets.yaml, a folder, no record) → the four steps for everything.
+   */
+  async build(request: BuildRequest): Promise<BuildResult> {
     const started = performance.now();
+    const since = Date.now();
+    const key = this.recordKeyOf(request);
+    if (key === undefined) return (await this.runSteps(request, started)).summary;
+    const config = this.current.config;
+    const stateDir = join(config.cacheDir, 'state');
+    const ctx: RecordContext = { key, root: config.root, outDir: config.outDir, platform: this.platform, skip: new Set([config.cacheDir, config.outDir]), since };
+    const record = readRecord(stateDir, key, config.root, config.outDir);
+    if (record) {
+      const check = checkRecord(record);
+      if (!check.structural) {
+        const dirty = dirtyTargets(record, check);
+        // Budgets (derived from the whole graph) must be derived again after any rebuild.
+        if (dirty.size === 0) return this.replay(record, request, started);
+        if (record.extra === undefined) return this.rebuildDirty(ctx, stateDir, record, dirty, request, started);
+      }
+    }
+    const run = await this.runSteps(request, started);
+    const extra = request.derive?.(run.summary, run.summary.graph);
+    const result: BuildResult = { ...run.summary, ...(extra !== undefined ? { extra } : {}) };
+    const graphReads = this.recordable(run) ? this.tracker.readSet([run.graphId], () => false) : undefined;
+    const written = graphReads && recordOfBuild(ctx, graphReads, this.factsOf(run, run.order), run.requested, extra);
+    if (written) writeRecord(stateDir, written);
+    else removeRecord(stateDir, key);
+    return result;
+  }
+
+  /** The record key of a request, or undefined when this build must not use a record. */
+  private recordKeyOf(request: BuildRequest): string | undefined {
+    if (request.record === false || this.watching || this.remote || request.checkDeterminism || request.validateOnly) return undefined;
+    if (this.current.config.remoteCache) return undefined;
+    return recordKey({ toolchain: this.toolchain, patterns: request.patterns, platform: this.platformAsked, materialize: request.materialize !== false, keepGoing: request.keepGoing === true });
+  }
+
+  /** Whether a full build's result may be recorded: it succeeded everywhere and used no tools (their identities are read per cook, not by a leaf). */
+  private recordable(run: BuildRun): boolean {
+    const s = run.summary;
+    if (s.failed > 0 || s.skipped > 0 || s.targets.length !== run.order.length) return false;
+    return run.order.every((label) => this.current.rules.get(s.graph.target(label).rule)?.tools === undefined);
+  }
+
+  private factsOf(run: BuildRun, labels: readonly string[]): TargetFacts[] {
+    const requested = new Set(run.requested);
+    return labels.map((label): TargetFacts => {
+      const own = refId(actionKey(this.platform), { label });
+      const materialized = requested.has(label) ? refId(materializeRef(this.platform), { label }) : undefined;
+      const reads = this.tracker.readSet(materialized ? [own, materialized] : [own], (id) => id !== own && id.startsWith(`${ACTION_KIND}:`));
+      const value = materialized ? this.tracker.peek<{ label: string }, MaterializedValue>(materializeRef(this.platform), { label }) : undefined;
+      const outs = (value?.paths ?? []).map((path): [string, number, number] => [path, value!.files[path]?.size ?? -1, value!.files[path]?.mtimeMs ?? -1]);
+      return { label, deps: run.summary.graph.depsOf(label), requested: requested.has(label), reads: materialized && !value ? undefined : reads, outs, report: run.reports.get(label) };
+    });
+  }
+
+  /** Nothing changed: the recorded result. The graph is analysed only if a caller asks for it. */
+  private async replay(record: BuildRecord, request: BuildRequest, started: number): Promise<BuildResult> {
+    this.tracker.newEpoch();
+    const summary = replayRecord(record, request.reporter ?? silentReporter, started);
+    if (request.profilePath) await new TraceRecorder().write(request.profilePath, this.jobs);
+    return this.withLazyGraph({ ...summary, ...(record.extra !== undefined ? { extra: record.extra } : {}) }, request);
+  }
+
+  /** Some sources or kiln-out files changed: build exactly the dirty targets, report the rest from the record. */
+  private async rebuildDirty(ctx: RecordContext, stateDir: string, record: BuildRecord, dirty: ReadonlySet<number>, request: BuildRequest, started: number): Promise<BuildResult> {
+    const outer = request.reporter ?? silentReporter;
+    const labels = [...dirty].sort((a, b) => a - b).map((i) => record.targets[i]!.label);
+    const dirtyLabels = new Set(labels);
+    const inner: BuildReporter = {
+      started: () => outer.started(record.targets.length),
+      actionStarted: (label, rule) => outer.actionStarted(label, rule),
+      actionFinished: (report) => {
+        if (dirtyLabels.has(report.label)) outer.actionFinished(report);
+      },
+      warning: (message) => outer.warning(message),
+      finished: () => {},
+    };
+    const requestedBefore = new Set(record.requestedOrder.map((i) => record.targets[i]!.label));
+    const run = await this.runSteps({ ...request, patterns: labels, reporter: inner }, started, requestedBefore);
+    const targets = record.targets.map((t) => {
+      if (!dirtyLabels.has(t.label)) {
+        outer.actionFinished(t.report);
+        return t.report;
+      }
+      return run.reports.get(t.label);
+    }).filter((t): t is TargetReport => t !== undefined);
+    const merged = this.recordable(run) && targets.every((t) => t.status !== 'failed' && t.status !== 'skipped') ? mergeRecord(ctx, record, this.factsOf(run, labels), undefined) : undefined;
+    if (merged) writeRecord(stateDir, merged);
+    const summary = summaryOf(merged ?? record, targets, run.summary.filesHashed, started);
+    if (!merged) summary.materialized = [...run.summary.materialized];
+    summary.warnings = targets.reduce((n, t) => n + t.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+    outer.finished(summary);
+    return this.withLazyGraph(summary, request);
+  }
+
+  /** The summary with `graph` analysed for the original patterns when first read. */
+  private withLazyGraph(summary: BuildSummary & { extra?: unknown }, request: BuildRequest): BuildResult {
+    let graph: TargetGraph | undefined;
+    const input = { patterns: [...request.patterns], keepGoing: request.keepGoing ?? false };
+    return Object.defineProperty(summary, 'graph', { enumerable: false, get: () => (graph ??= this.tracker.get(this.kinds.graph, input).graph) }) as BuildResult;
+  }
+
+  /** The four steps for the request's patterns; `materializeOnly` limits kiln-out to targets the original request asked for. */
+  private async runSteps(request: BuildRequest, started: number, materializeOnly?: ReadonlySet<string>): Promise<BuildRun> {
     const reporter = request.reporter ?? silentReporter;
     const trace = new TraceRecorder();
     if (this.watching) this.tracker.beginWatchBuild();
@@ -145,7 +297,8 @@ export class Builder {
     const workspace = this.tracker.get(this.kinds.workspace, null);
     checkPlatform(workspace, this.platform);
     this.current = workspace;
-    const { graph, failures: unanalysable } = this.tracker.get(this.kinds.graph, { patterns: [...request.patterns], keepGoing: request.keepGoing ?? false });
+    const graphInput = { patterns: [...request.patterns], keepGoing: request.keepGoing ?? false };
+    const { graph, failures: unanalysable } = this.tracker.get(this.kinds.graph, graphInput);
     const nodes = graph.topologicalOrder();
     const requested = new Set(graph.requested);
     const reports = new Map<string, TargetReport>();
@@ -282,7 +435,7 @@ export class Builder {
     const materialized: string[] = [];
     if (request.materialize !== false && !request.validateOnly) {
       for (const label of graph.requested) {
-        if (dagOutcomes.get(label) !== 'ok') continue;
+        if (dagOutcomes.get(label) !== 'ok' || (materializeOnly && !materializeOnly.has(label))) continue;
         const input = { label, pkg: graph.target(label).pkg };
         let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
         try {
@@ -324,7 +477,7 @@ export class Builder {
     };
     if (request.profilePath) await trace.write(request.profilePath, this.jobs);
     reporter.finished(summary);
-    return summary;
+    return { summary, graphId: requestId(this.kinds.graph, graphInput), order: nodes, requested: materializeOnly ? graph.requested.filter((l) => materializeOnly.has(l)) : graph.requested, reports };
   }
 
   /** A requested target under `kiln validate`: its rule's validator runs; nothing is stored. */
@@ -342,6 +495,20 @@ export class Builder {
     const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, prepared.inputs, previous && discoveredNow(Object.keys(previous.discovered)));
     return { ...base, status: 'executed', durationMs, ranIn: ctx.ranIn, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(prepared.srcs, sized, ctx.stats) };
   }
+}
+
+/** Every rule's name@version: a version bump changes the record key of every build. */
+function toolchainOf(workspace: Workspace): string {
+  const ids = [...workspace.rules.values()].map((rule) => `${rule.name}@${rule.version}`).sort();
+  return createHash('sha256').update(ids.join('\n')).digest('hex');
+}
+
+function refId<I>(ref: { name: string; key(input: I): string }, input: I): string {
+  return `${ref.name}:${ref.key(input)}`;
+}
+
+function materializeRef(platform: string): { name: string; key(input: { label: string }): string } {
+  return { name: 'materialize', key: (input) => `${platform}|${input.label}` };
 }
 
 function checkPlatform(workspace: Workspace, platform: string): void {

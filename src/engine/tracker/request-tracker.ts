@@ -34,6 +34,16 @@ export interface TrackerStats {
   ran: number;
   /** Requests found still valid without running. */
   verified: number;
+  /** Nodes read from the persistent store. */
+  loaded: number;
+}
+
+/** What a set of requests relied on, down to the leaves (the build record's read set). */
+export interface ReadSet {
+  /** Workspace-relative path → the file request's value (its digest and stat). */
+  files: Map<string, unknown>;
+  /** Folders whose structure a request depends on. */
+  trees: Set<string>;
 }
 
 /**
@@ -66,7 +76,7 @@ export class RequestTracker {
    * so they are built on the first call (one pass over the loaded nodes) and kept from then on.
    */
   private reverseEdges = false;
-  stats: TrackerStats = { ran: 0, verified: 0 };
+  stats: TrackerStats = { ran: 0, verified: 0, loaded: 0 };
 
   constructor(
     private readonly store: TrackerStore,
@@ -85,7 +95,7 @@ export class RequestTracker {
   /** Start a build that cannot rely on file events: every node is verified again (lazily). */
   newEpoch(): void {
     this.epoch++;
-    this.stats = { ran: 0, verified: 0 };
+    this.stats = { ran: 0, verified: 0, loaded: 0 };
   }
 
   /**
@@ -93,7 +103,7 @@ export class RequestTracker {
    * are tried again (a failed cook records no discovered inputs, so any edit may be its fix).
    */
   beginWatchBuild(): void {
-    this.stats = { ran: 0, verified: 0 };
+    this.stats = { ran: 0, verified: 0, loaded: 0 };
     for (const id of this.failed) this.invalidate(id);
     this.failed.clear();
   }
@@ -200,6 +210,27 @@ export class RequestTracker {
     const node: Node = { id, kind: kind.name, input, value, fingerprint, deps: [], trees: [], verified: old?.verified ?? this.epoch, unsaved: true };
     this.link(node, old);
     this.nodes.set(id, node);
+  }
+
+  /**
+   * The files and folders below the given requests, walking their recorded dependencies in
+   * memory; ids for which `stop` is true are not descended into (another target's action).
+   * Undefined when a node on the way is not in memory or failed: no complete read set is known.
+   */
+  readSet(ids: readonly string[], stop: (id: string) => boolean, into: ReadSet = { files: new Map(), trees: new Set() }): ReadSet | undefined {
+    const seen = new Set<string>();
+    const stack = [...ids];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const node = this.nodes.get(id);
+      if (!node || node.error !== undefined || node.verified !== this.epoch) return undefined;
+      if (node.kind === FILE_KIND) into.files.set(node.input as string, node.value);
+      for (const dir of node.trees) into.trees.add(dir);
+      for (const [dep] of node.deps) if (!stop(dep)) stack.push(dep);
+    }
+    return into;
   }
 
   /** Write every node that ran since the last save, in one transaction. */
@@ -332,6 +363,7 @@ export class RequestTracker {
     if (node) return node;
     const stored = this.store.get(id);
     if (!stored) return undefined;
+    this.stats.loaded++;
     node = { id, kind: stored.kind, input: stored.input, value: stored.value, fingerprint: stored.fingerprint, deps: stored.deps, verified: -1, trees: [], unsaved: false };
     this.link(node, undefined);
     this.nodes.set(id, node);

@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TargetReport } from '../build-result.js';
+
+/**
+ * The read set of one build request, persisted by the tracker at the end of a successful build:
+ * every leaf the build relied on (sources, discovered inputs, assets.yaml files, folders where
+ * globs and package lists looked, kiln-out files) with the stat it had, and what is needed to
+ * report the result without loading a single request node. A fresh build stats the leaves:
+ * nothing changed → the recorded result; some source changed → exactly the targets that read it
+ * and their dependents are built (the reverse edges are in the record); an assets.yaml or a
+ * folder changed → the full path. Why a separate record and not the nodes: a no-op at 10k assets
+ * otherwise decodes ~40,000 nodes and re-validates every package.
+ *
+ * The record is trusted only as far as it checks out: its format, key, root and folders must
+ * match, every index must be in range; anything else is "no record" (the full path then runs).
+ * Written as a temp file + rename, so a `kill -9` leaves the old record or the new one.
+ */
+
+const FORMAT = 'kiln-build-record';
+const VERSION = 1;
+
+/** A leaf's stat as recorded: `size:mtimeNs:ino` for files, `d:mtimeNs:ino` for folders, `absent`, or `racy` (never trusted); folders' `absent`/`racy` carry the `d:` too. */
+export type LeafSig = string;
+
+export interface RecordedTarget {
+  label: string;
+  /** Indexes (into `targets`) of the targets whose outputs this one's key holds. */
+  deps: number[];
+  /** Workspace-relative files this target's action read, with their stats. */
+  files: [string, LeafSig][];
+  /** outDir-relative kiln-out files of a requested target: [path, size, mtimeMs]. */
+  outs: [string, number, number][];
+  /** Whether the build request asked for this target (its kiln-out files are part of the result). */
+  requested: boolean;
+  report: TargetReport;
+}
+
+export interface BuildRecord {
+  format: typeof FORMAT;
+  version: typeof VERSION;
+  key: string;
+  root: string;
+  outDir: string;
+  platform: string;
+  /** Leaves whose change can change the target graph itself: assets.yaml files, watched folders. */
+  global: [string, LeafSig][];
+  targets: RecordedTarget[];
+  /** Indexes of the requested targets, in the order the build materialized them. */
+  requestedOrder: number[];
+  /** What the caller derived from the graph and reports (budgets), reused while nothing changed. */
+  extra?: unknown;
+}
+
+/** What makes two build requests give the same result; one key per combination. */
+export interface RecordKeyParts {
+  /** The rules in use: their identities (in-process) or the installation that holds them (the CLI). */
+  toolchain: string;
+  patterns: readonly string[];
+  /** The `--platform` asked for ('' for the workspace default, which the root assets.yaml decides). */
+  platform: string;
+  materialize: boolean;
+  keepGoing: boolean;
+}
+
+export function recordKey(parts: RecordKeyParts): string {
+  const text = JSON.stringify([VERSION, parts.toolchain, [...parts.patterns], parts.platform, parts.materialize, parts.keepGoing]);
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+export function recordPath(stateDir: string, key: string): string {
+  return join(stateDir, 'builds', `${key}.json`);
+}
+
+/** The record for `key`, or undefined when there is none or it does not check out. */
+export function readRecord(stateDir: string, key: string, root: string, outDir: string): BuildRecord | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(readFileSync(recordPath(stateDir, key), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  return wellFormed(record, key, root, outDir) ? record : undefined;
+}
+
+export function writeRecord(stateDir: string, record: BuildRecord): void {
+  const path = recordPath(stateDir, record.key);
+  mkdirSync(join(stateDir, 'builds'), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(record));
+  // Fault injection for the crash-safety test: die between the temp write and the rename.
+  if (process.env.KILN_FAULT === 'kill-during-record-write') process.kill(process.pid, 'SIGKILL');
+  renameSync(temp, path);
+}
+
+export function removeRecord(stateDir: string, key: string): void {
+  rmSync(recordPath(stateDir, key), { force: true });
+}
+
+/** Which recorded leaves changed since the record was written. */
+export interface RecordCheck {
+  /** A global leaf changed: the graph may differ, only the full path is correct. */
+  structural: boolean;
+  /** Indexes of targets whose read files changed. */
+  inputs: Set<number>;
+  /** Indexes of requested targets whose kiln-out files changed or vanished. */
+  outs: Set<number>;
+}
+
+export function checkRecord(record: BuildRecord): RecordCheck {
+  const result: RecordCheck = { structural: false, inputs: new Set(), outs: new Set() };
+  for (const [path, sig] of record.global) {
+    if (fileSig(join(record.root, path), sig.startsWith('d:')) !== sig) {
+      result.structural = true;
+      return result;
+    }
+  }
+  // Targets of one package share files (never the same source, but the same assets.yaml is
+  // global): a path is statted once.
+  const seen = new Map<string, LeafSig>();
+  record.targets.forEach((target, index) => {
+    for (const [path, sig] of target.files) {
+      let now = seen.get(path);
+      if (now === undefined) seen.set(path, (now = fileSig(join(record.root, path), false)));
+      if (now !== sig || sig === 'racy') {
+        result.inputs.add(index);
+        break;
+      }
+    }
+    for (const [path, size, mtimeMs] of target.outs) {
+      const stat = statSync(join(record.outDir, path), { throwIfNoEntry: false });
+      if (!stat || stat.size !== size || stat.mtimeMs !== mtimeMs) {
+        result.outs.add(index);
+        break;
+      }
+    }
+  });
+  return result;
+}
+
+/** Targets that must be built again: those whose inputs changed and, transitively, their dependents. */
+export function dirtyTargets(record: BuildRecord, check: RecordCheck): Set<number> {
+  const dependents = new Map<number, number[]>();
+  record.targets.forEach((target, index) => {
+    for (const dep of target.deps) {
+      let list = dependents.get(dep);
+      if (!list) dependents.set(dep, (list = []));
+      list.push(index);
+    }
+  });
+  const dirty = new Set<number>();
+  const stack = [...check.inputs];
+  while (stack.length > 0) {
+    const index = stack.pop()!;
+    if (dirty.has(index)) continue;
+    dirty.add(index);
+    stack.push(...(dependents.get(index) ?? []));
+  }
+  for (const index of check.outs) dirty.add(index);
+  return dirty;
+}
+
+/**
+ * The stat signature of a file or folder now. `since` (epoch ms): a leaf modified at or after it
+ * is `racy` — changed while the build ran, so the record cannot vouch for what the build saw.
+ */
+export function fileSig(abs: string, folder: boolean, since?: number): LeafSig {
+  const stat = statSync(abs, { bigint: true, throwIfNoEntry: false });
+  const tag = folder ? 'd:' : '';
+  if (!stat || (folder ? !stat.isDirectory() : !stat.isFile())) return `${tag}absent`;
+  if (since !== undefined && stat.mtimeNs >= BigInt(Math.floor(since)) * 1_000_000n - RACY_NS) return `${tag}racy`;
+  return folder ? `d:${stat.mtimeNs}:${stat.ino}` : `${stat.size}:${stat.mtimeNs}:${stat.ino}`;
+}
+
+/** As src/hash/racy-mtime.ts: a clock tick's worth before the build began is not trusted either. */
+const RACY_NS = 50_000_000n;
+
+/**
+ * Every folder at or below `dir` (workspace-relative) the way package lists and globs walk them:
+ * dot-folders, node_modules and kiln's own folders are not looked into.
+ */
+export function foldersBelow(root: string, dir: string, skip: ReadonlySet<string>): string[] {
+  const found: string[] = [];
+  const stack = [dir];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    found.push(rel);
+    let entries;
+    try {
+      entries = readdirSync(join(root, rel), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (skip.has(join(root, child))) continue;
+      stack.push(child);
+    }
+  }
+  return found;
+}
+
+function wellFormed(value: unknown, key: string, root: string, outDir: string): value is BuildRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<BuildRecord>;
+  if (r.format !== FORMAT || r.version !== VERSION || r.key !== key || r.root !== root || r.outDir !== outDir) return false;
+  if (typeof r.platform !== 'string' || !Array.isArray(r.global) || !Array.isArray(r.targets)) return false;
+  if (!r.global.every(isLeaf)) return false;
+  const count = r.targets.length;
+  if (!Array.isArray(r.requestedOrder) || !r.requestedOrder.every((i) => Number.isInteger(i) && i >= 0 && i < count)) return false;
+  return r.targets.every(
+    (t) =>
+      typeof t === 'object' &&
+      t !== null &&
+      typeof t.label === 'string' &&
+      typeof t.requested === 'boolean' &&
+      Array.isArray(t.deps) &&
+      t.deps.every((d) => Number.isInteger(d) && d >= 0 && d < count) &&
+      Array.isArray(t.files) &&
+      t.files.every(isLeaf) &&
+      Array.isArray(t.outs) &&
+      t.outs.every((o) => Array.isArray(o) && o.length === 3 && inside(o[0]) && typeof o[1] === 'number' && typeof o[2] === 'number') &&
+      isReport(t.report, t.label),
+  );
+}
+
+function isLeaf(leaf: unknown): leaf is [string, LeafSig] {
+  return Array.isArray(leaf) && leaf.length === 2 && inside(leaf[0]) && typeof leaf[1] === 'string';
+}
+
+/** A relative path that stays inside its folder (a record is outside data). */
+function inside(path: unknown): path is string {
+  return typeof path === 'string' && !path.startsWith('/') && !path.includes('\0') && !path.split('/').includes('..');
+}
+
+function isReport(report: unknown, label: string): report is TargetReport {
+  if (typeof report !== 'object' || report === null) return false;
+  const r = report as Partial<TargetReport>;
+  return r.label === label && typeof r.rule === 'string' && r.status === 'cached' && Array.isArray(r.outputs) && Array.isArray(r.diagnostics) && typeof r.stats === 'object' && r.stats !== null;
+}
