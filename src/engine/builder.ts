@@ -53,9 +53,10 @@ export interface BuildRequest {
   /**
    * What the caller derives from the graph and the reports (budgets): computed after a full
    * build and kept in the record; returned as `extra` (from the record while nothing changed).
-   * Return undefined when there is nothing to keep.
+   * After a partial build it gets the recorded value as `previous` (reading `graph` then costs
+   * a full analysis; skip it when `previous` says there is nothing the graph could change).
    */
-  derive?: (summary: BuildSummary, graph: TargetGraph) => unknown;
+  derive?: (summary: BuildSummary, graph: () => TargetGraph, previous: unknown) => unknown;
 }
 
 /** What `build` returns: the summary, the analysed graph (computed on first use after a recorded build), what `derive` gave. */
@@ -188,7 +189,7 @@ export class Builder {
     const started = performance.now();
     const since = Date.now();
     const key = this.recordKeyOf(request);
-    if (key === undefined) return (await this.runSteps(request, started)).summary;
+    if (key === undefined) return withGraph((await this.runSteps(request, started)).summary);
     const config = this.current.config;
     const stateDir = join(config.cacheDir, 'state');
     const ctx: RecordContext = { key, root: config.root, outDir: config.outDir, platform: this.platform, skip: new Set([config.cacheDir, config.outDir]), since };
@@ -197,14 +198,13 @@ export class Builder {
       const check = checkRecord(record);
       if (!check.structural) {
         const dirty = dirtyTargets(record, check);
-        // Budgets (derived from the whole graph) must be derived again after any rebuild.
         if (dirty.size === 0) return this.replay(record, request, started);
-        if (record.extra === undefined) return this.rebuildDirty(ctx, stateDir, record, dirty, request, started);
+        return this.rebuildDirty(ctx, stateDir, record, dirty, request, started);
       }
     }
     const run = await this.runSteps(request, started);
-    const extra = request.derive?.(run.summary, run.summary.graph);
-    const result: BuildResult = { ...run.summary, ...(extra !== undefined ? { extra } : {}) };
+    const extra = request.derive?.(run.summary, () => run.summary.graph, undefined);
+    const result = withGraph({ ...run.summary, ...(extra !== undefined ? { extra } : {}) });
     const graphReads = this.recordable(run) ? this.tracker.readSet([run.graphId], () => false) : undefined;
     const written = graphReads && recordOfBuild(ctx, graphReads, this.factsOf(run, run.order), run.requested, extra);
     if (written) writeRecord(stateDir, written);
@@ -269,13 +269,22 @@ export class Builder {
       }
       return run.reports.get(t.label);
     }).filter((t): t is TargetReport => t !== undefined);
-    const merged = this.recordable(run) && targets.every((t) => t.status !== 'failed' && t.status !== 'skipped') ? mergeRecord(ctx, record, this.factsOf(run, labels), undefined) : undefined;
-    if (merged) writeRecord(stateDir, merged);
-    const summary = summaryOf(merged ?? record, targets, run.summary.filesHashed, started);
-    if (!merged) summary.materialized = [...run.summary.materialized];
-    summary.warnings = targets.reduce((n, t) => n + t.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+    const ok = this.recordable(run) && targets.every((t) => t.status !== 'failed' && t.status !== 'skipped');
+    const facts = ok ? this.factsOf(run, labels) : [];
+    // Until the new record exists, kiln-out is what the old one says plus what this build wrote.
+    const summary = summaryOf(record, targets, run.summary.filesHashed, started);
+    const result = this.withLazyGraph(summary, request);
+    const extra = request.derive?.(summary, () => result.graph, record.extra);
+    const merged = ok ? mergeRecord(ctx, record, facts, extra) : undefined;
+    if (merged) {
+      writeRecord(stateDir, merged);
+      summary.materialized = summaryOf(merged, targets, 0, started).materialized;
+    } else {
+      removeRecord(stateDir, record.key);
+    }
+    if (extra !== undefined) result.extra = extra;
     outer.finished(summary);
-    return this.withLazyGraph(summary, request);
+    return result;
   }
 
   /** The summary with `graph` analysed for the original patterns when first read. */
@@ -495,6 +504,11 @@ export class Builder {
     const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, prepared.inputs, previous && discoveredNow(Object.keys(previous.discovered)));
     return { ...base, status: 'executed', durationMs, ranIn: ctx.ranIn, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(prepared.srcs, sized, ctx.stats) };
   }
+}
+
+/** The result with its graph kept off JSON and object spreads (a recorded build analyses it only when read). */
+function withGraph(summary: BuildSummary & { graph: TargetGraph; extra?: unknown }): BuildResult {
+  return Object.defineProperty(summary, 'graph', { value: summary.graph, enumerable: false, writable: false });
 }
 
 /** Every rule's name@version: a version bump changes the record key of every build. */
