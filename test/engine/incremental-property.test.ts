@@ -117,6 +117,18 @@ function sync(root: string, before: Map<string, string>, after: Map<string, stri
     const when = new Date(Date.now() - 60_000 + (++clock % 50_000));
     utimesSync(abs, when, when);
   }
+  // Folders whose entries changed get a distinct, old-enough mtime too, so a fresh builder's
+  // build record sees the change by stat (and is not just distrusting a folder modified "now").
+  const folders = new Set<string>();
+  for (const path of changed) for (let dir = dirname(path); dir !== '.'; dir = dirname(dir)) folders.add(dir);
+  for (const dir of [...folders, '.']) {
+    const when = new Date(Date.now() - 60_000 + (++clock % 50_000));
+    try {
+      utimesSync(join(root, dir), when, when);
+    } catch {
+      // removed with its last file
+    }
+  }
   return [...changed].sort();
 }
 let clock = 0;
