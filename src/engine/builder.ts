@@ -28,6 +28,7 @@ import type { TrackerStore } from './tracker/tracker-store.js';
 import { checkRecord, dirtyTargets, readRecord, recordKey, removeRecord, writeRecord, type BuildRecord } from './tracker/build-record.js';
 import { cachedReport, mergeRecord, recordOfBuild, replayRecord, summaryOf, type RecordContext, type TargetFacts } from './recorded-build.js';
 import { requestId } from './tracker/request-kind.js';
+import { toolLeaves } from './tool-leaves.js';
 
 export interface BuildRequest {
   patterns: readonly string[];
@@ -206,7 +207,8 @@ export class Builder {
     const extra = request.derive?.(run.summary, () => run.summary.graph, undefined);
     const result = withGraph({ ...run.summary, ...(extra !== undefined ? { extra } : {}) });
     const graphReads = this.recordable(run) ? this.tracker.readSet([run.graphId], () => false) : undefined;
-    const written = graphReads && recordOfBuild(ctx, graphReads, this.factsOf(run, run.order), run.requested, extra);
+    const tools = graphReads && this.toolLeavesOf(run);
+    const written = graphReads && tools && recordOfBuild(ctx, graphReads, this.factsOf(run, run.order), run.requested, extra, tools);
     if (written) writeRecord(stateDir, written);
     else removeRecord(stateDir, key);
     return result;
@@ -219,11 +221,23 @@ export class Builder {
     return recordKey({ toolchain: this.toolchain, patterns: request.patterns, platform: this.platformAsked, materialize: request.materialize !== false, keepGoing: request.keepGoing === true });
   }
 
-  /** Whether a full build's result may be recorded: it succeeded everywhere and used no tools (their identities are read per cook, not by a leaf). */
+  /** Whether a build's result may be recorded: it succeeded everywhere. */
   private recordable(run: BuildRun): boolean {
     const s = run.summary;
-    if (s.failed > 0 || s.skipped > 0 || s.targets.length !== run.order.length) return false;
-    return run.order.every((label) => this.current.rules.get(s.graph.target(label).rule)?.tools === undefined);
+    return s.failed === 0 && s.skipped === 0 && s.targets.length === run.order.length;
+  }
+
+  /** The leaves behind every tool identity the targets used (tool-leaves.ts), or undefined when one has none. */
+  private toolLeavesOf(run: BuildRun): [string, string][] | undefined {
+    const leaves = new Map<string, string>();
+    for (const label of run.order) {
+      if (this.current.rules.get(run.summary.graph.target(label).rule)?.tools === undefined) continue;
+      const value = this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label });
+      const found = value ? toolLeaves(value.inputs.tools ?? {}) : undefined;
+      if (!found) return undefined;
+      for (const [path, sig] of found) leaves.set(path, sig);
+    }
+    return [...leaves];
   }
 
   private factsOf(run: BuildRun, labels: readonly string[]): TargetFacts[] {

@@ -73,7 +73,7 @@ export interface RecordContext {
  * The record of a full build, or undefined when something it needs is not known (a read set
  * incomplete, a report missing, a failure).
  */
-export function recordOfBuild(ctx: RecordContext, graphReads: ReadSet, targets: readonly TargetFacts[], requested: readonly string[], extra: unknown): BuildRecord | undefined {
+export function recordOfBuild(ctx: RecordContext, graphReads: ReadSet, targets: readonly TargetFacts[], requested: readonly string[], extra: unknown, tools: [string, LeafSig][]): BuildRecord | undefined {
   const globalFiles = new Map<string, LeafSig>();
   for (const [path, value] of graphReads.files) globalFiles.set(path, sigOfValue(value));
   const trees = new Set(graphReads.trees);
@@ -87,7 +87,7 @@ export function recordOfBuild(ctx: RecordContext, graphReads: ReadSet, targets: 
   const global: [string, LeafSig][] = [...globalFiles];
   for (const tree of trees) for (const dir of foldersBelow(ctx.root, tree, ctx.skip)) global.push([dir, fileSig(`${ctx.root}/${dir}`, true, ctx.since)]);
   const requestedOrder = requested.map((label) => index.get(label)).filter((i): i is number => i !== undefined);
-  return { format: 'kiln-build-record', version: 1, key: ctx.key, root: ctx.root, outDir: ctx.outDir, platform: ctx.platform, global, targets: recorded, requestedOrder, ...(extra !== undefined ? { extra } : {}) };
+  return { format: 'kiln-build-record', version: 1, key: ctx.key, root: ctx.root, outDir: ctx.outDir, platform: ctx.platform, global, tools, targets: recorded, requestedOrder, ...(extra !== undefined ? { extra } : {}) };
 }
 
 /**

@@ -47,6 +47,8 @@ export interface BuildRecord {
   /** Leaves whose change can change the target graph itself: assets.yaml files, watched folders. */
   global: [string, LeafSig][];
   targets: RecordedTarget[];
+  /** Manifests of the npm packages whose versions are tool identities (absolute paths, statted only). */
+  tools: [string, LeafSig][];
   /** Indexes of the requested targets, in the order the build materialized them. */
   requestedOrder: number[];
   /** What the caller derived from the graph and reports (budgets), reused while nothing changed. */
@@ -65,7 +67,8 @@ export interface RecordKeyParts {
 }
 
 export function recordKey(parts: RecordKeyParts): string {
-  const text = JSON.stringify([VERSION, parts.toolchain, [...parts.patterns], parts.platform, parts.materialize, parts.keepGoing]);
+  // The Node version stands for `node:` tool identities (zlib's version comes with Node).
+  const text = JSON.stringify([VERSION, process.version, parts.toolchain, [...parts.patterns], parts.platform, parts.materialize, parts.keepGoing]);
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
@@ -110,8 +113,8 @@ export interface RecordCheck {
 
 export function checkRecord(record: BuildRecord): RecordCheck {
   const result: RecordCheck = { structural: false, inputs: new Set(), outs: new Set() };
-  for (const [path, sig] of record.global) {
-    if (fileSig(join(record.root, path), sig.startsWith('d:')) !== sig) {
+  for (const [path, sig] of [...record.global.map(([p, s]): [string, LeafSig] => [join(record.root, p), s]), ...record.tools]) {
+    if (fileSig(path, sig.startsWith('d:')) !== sig) {
       result.structural = true;
       return result;
     }
@@ -208,6 +211,7 @@ function wellFormed(value: unknown, key: string, root: string, outDir: string): 
   if (r.format !== FORMAT || r.version !== VERSION || r.key !== key || r.root !== root || r.outDir !== outDir) return false;
   if (typeof r.platform !== 'string' || !Array.isArray(r.global) || !Array.isArray(r.targets)) return false;
   if (!r.global.every(isLeaf)) return false;
+  if (!Array.isArray(r.tools) || !r.tools.every((t) => Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && t[0].startsWith('/') && t[0].endsWith('/package.json') && typeof t[1] === 'string')) return false;
   const count = r.targets.length;
   if (!Array.isArray(r.requestedOrder) || !r.requestedOrder.every((i) => Number.isInteger(i) && i >= 0 && i < count)) return false;
   return r.targets.every(
