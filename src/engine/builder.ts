@@ -8,7 +8,7 @@ import type { OutputRecord } from '../rule/output.js';
 import type { CacheStack } from '../store/cache-stack.js';
 import { LocatedError } from '../workspace/located-error.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
+import { type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { cookInto } from './cook-action.js';
 import { explainChange } from './explain.js';
 import { failureDiagnostics } from './failure-message.js';
@@ -17,7 +17,7 @@ import { sizeReport } from './size-report.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
-import { ACTION_KIND, actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
+import { actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
@@ -25,52 +25,13 @@ import { LmdbTrackerStore } from './tracker/lmdb-tracker-store.js';
 import type { RequestKind } from './tracker/request-kind.js';
 import { RequestTracker, type TrackerStats } from './tracker/request-tracker.js';
 import type { TrackerStore } from './tracker/tracker-store.js';
-import { checkRecord, dirtyTargets, readRecord, recordKey, removeRecord, writeRecord, type BuildRecord } from './tracker/build-record.js';
-import { cachedReport, mergeRecord, recordOfBuild, replayRecord, summaryOf, type RecordContext, type TargetFacts } from './recorded-build.js';
+import { recordKey } from './tracker/build-record.js';
 import { requestId } from './tracker/request-kind.js';
-import { toolLeaves } from './tool-leaves.js';
 
-export interface BuildRequest {
-  patterns: readonly string[];
-  keepGoing?: boolean;
-  /** Run validators only for the requested targets (their dependencies still build). */
-  validateOnly?: boolean;
-  /** Copy requested outputs to kiln-out (default true). */
-  materialize?: boolean;
-  profilePath?: string;
-  /**
-   * Cook every action twice (cached ones are cooked again too) and compare output digests. A
-   * rule that is not deterministic fails its target and nothing of it is cached or uploaded.
-   */
-  checkDeterminism?: boolean;
-  reporter?: BuildReporter;
-  signal?: AbortSignal;
-  /**
-   * Use and keep the build record (tracker/build-record.ts; default true): a fresh builder then
-   * answers from it when no leaf changed, and builds only the dirty targets when a source did.
-   * Never used in watch mode, with --check-determinism, validators or a remote cache/executor.
-   */
-  record?: boolean;
-  /**
-   * What the caller derives from the graph and the reports (budgets): computed after a full
-   * build and kept in the record; returned as `extra` (from the record while nothing changed).
-   * After a partial build it gets the recorded value as `previous` (reading `graph` then costs
-   * a full analysis; skip it when `previous` says there is nothing the graph could change).
-   */
-  derive?: (summary: BuildSummary, graph: () => TargetGraph, previous: unknown) => unknown;
-}
+import type { BuildRequest, BuildResult, BuildRun } from './build-request.js';
+import { RecordStep } from './record-step.js';
 
-/** What `build` returns: the summary, the analysed graph (computed on first use after a recorded build), what `derive` gave. */
-export type BuildResult = BuildSummary & { graph: TargetGraph; extra?: unknown };
-
-/** What one run of the four steps leaves for the build record. */
-interface BuildRun {
-  summary: BuildSummary & { graph: TargetGraph };
-  graphId: string;
-  order: readonly string[];
-  requested: readonly string[];
-  reports: ReadonlyMap<string, TargetReport>;
-}
+export type { BuildRequest, BuildResult } from './build-request.js';
 
 export interface BuilderOptions {
   workspace: Workspace;
@@ -122,6 +83,7 @@ export class Builder {
   private readonly remote: boolean;
   /** The platform as asked for (''  for the default, which the root assets.yaml decides: a leaf of every record). */
   private readonly platformAsked: string;
+  private readonly records: RecordStep;
 
   constructor(options: BuilderOptions) {
     this.current = options.workspace;
@@ -137,6 +99,14 @@ export class Builder {
     this.actionTimeoutMs = options.actionTimeoutMs ?? 0;
     this.toolchain = options.toolchain ?? toolchainOf(options.workspace);
     this.platformAsked = options.platform ?? '';
+    this.records = new RecordStep({
+      tracker: this.tracker,
+      platform: this.platform,
+      jobs: this.jobs,
+      rules: () => this.current.rules,
+      runSteps: (request, started, materializeOnly) => this.runSteps(request, started, materializeOnly),
+      graphOf: (input) => this.tracker.get(this.kinds.graph, input).graph,
+    });
     this.remote = options.remote !== undefined || (options.cache as { metrics?: unknown }).metrics !== undefined;
     this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}), ...(options.remote ? { remote: options.remote } : {}) });
   }
@@ -181,37 +151,16 @@ export class Builder {
   }
 
   /**
-   * Build the requested patterns. A fresh builder first checks the build record of this request:
-   * no leaf changed → its result, without loading a node; only sources or kiln-out files changed →
-   * exactly the targets reading them and their dependents are built, the rest reported from the
-   * record; anything else (an assets.yaml, a folder, no record) → the four steps for everything.
+   * Build the requested patterns. A fresh builder first checks the build record of this request
+   * (record-step.ts): no leaf changed → its result, without loading a node; only sources or
+   * kiln-out files changed → exactly the targets reading them and their dependents are built;
+   * anything else (an assets.yaml, a folder, no record) → the four steps for everything.
    */
   async build(request: BuildRequest): Promise<BuildResult> {
     const started = performance.now();
-    const since = Date.now();
     const key = this.recordKeyOf(request);
     if (key === undefined) return withGraph((await this.runSteps(request, started)).summary);
-    const config = this.current.config;
-    const stateDir = join(config.cacheDir, 'state');
-    const ctx: RecordContext = { key, root: config.root, outDir: config.outDir, platform: this.platform, skip: new Set([config.cacheDir, config.outDir]), since };
-    const record = readRecord(stateDir, key, config.root, config.outDir);
-    if (record) {
-      const check = checkRecord(record);
-      if (!check.structural) {
-        const dirty = dirtyTargets(record, check);
-        if (dirty.size === 0) return this.replay(record, request, started);
-        return this.rebuildDirty(ctx, stateDir, record, dirty, request, started);
-      }
-    }
-    const run = await this.runSteps(request, started);
-    const extra = request.derive?.(run.summary, () => run.summary.graph, undefined);
-    const result = withGraph({ ...run.summary, ...(extra !== undefined ? { extra } : {}) });
-    const graphReads = this.recordable(run) ? this.tracker.readSet([run.graphId], () => false) : undefined;
-    const tools = graphReads && this.toolLeavesOf(run);
-    const written = graphReads && tools && recordOfBuild(ctx, graphReads, this.factsOf(run, run.order), run.requested, extra, tools);
-    if (written) writeRecord(stateDir, written);
-    else removeRecord(stateDir, key);
-    return result;
+    return this.records.build(request, key, this.current.config, started);
   }
 
   /** The record key of a request, or undefined when this build must not use a record. */
@@ -219,93 +168,6 @@ export class Builder {
     if (request.record === false || this.watching || this.remote || request.checkDeterminism || request.validateOnly) return undefined;
     if (this.current.config.remoteCache) return undefined;
     return recordKey({ toolchain: this.toolchain, patterns: request.patterns, platform: this.platformAsked, materialize: request.materialize !== false, keepGoing: request.keepGoing === true });
-  }
-
-  /** Whether a build's result may be recorded: it succeeded everywhere. */
-  private recordable(run: BuildRun): boolean {
-    const s = run.summary;
-    return s.failed === 0 && s.skipped === 0 && s.targets.length === run.order.length;
-  }
-
-  /** The leaves behind every tool identity the targets used (tool-leaves.ts), or undefined when one has none. */
-  private toolLeavesOf(run: BuildRun): [string, string][] | undefined {
-    const leaves = new Map<string, string>();
-    for (const label of run.order) {
-      if (this.current.rules.get(run.summary.graph.target(label).rule)?.tools === undefined) continue;
-      const value = this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label });
-      const found = value ? toolLeaves(value.inputs.tools ?? {}) : undefined;
-      if (!found) return undefined;
-      for (const [path, sig] of found) leaves.set(path, sig);
-    }
-    return [...leaves];
-  }
-
-  private factsOf(run: BuildRun, labels: readonly string[]): TargetFacts[] {
-    const requested = new Set(run.requested);
-    return labels.map((label): TargetFacts => {
-      const own = refId(actionKey(this.platform), { label });
-      const materialized = requested.has(label) ? refId(materializeRef(this.platform), { label }) : undefined;
-      const reads = this.tracker.readSet(materialized ? [own, materialized] : [own], (id) => id !== own && id.startsWith(`${ACTION_KIND}:`));
-      const value = materialized ? this.tracker.peek<{ label: string }, MaterializedValue>(materializeRef(this.platform), { label }) : undefined;
-      const outs = (value?.paths ?? []).map((path): [string, number, number] => [path, value!.files[path]?.size ?? -1, value!.files[path]?.mtimeMs ?? -1]);
-      return { label, deps: run.summary.graph.depsOf(label), requested: requested.has(label), reads: materialized && !value ? undefined : reads, outs, report: run.reports.get(label) };
-    });
-  }
-
-  /** Nothing changed: the recorded result. The graph is analysed only if a caller asks for it. */
-  private async replay(record: BuildRecord, request: BuildRequest, started: number): Promise<BuildResult> {
-    this.tracker.newEpoch();
-    const summary = replayRecord(record, request.reporter ?? silentReporter, started);
-    if (request.profilePath) await new TraceRecorder().write(request.profilePath, this.jobs);
-    return this.withLazyGraph({ ...summary, ...(record.extra !== undefined ? { extra: record.extra } : {}) }, request);
-  }
-
-  /** Some sources or kiln-out files changed: build exactly the dirty targets, report the rest from the record. */
-  private async rebuildDirty(ctx: RecordContext, stateDir: string, record: BuildRecord, dirty: ReadonlySet<number>, request: BuildRequest, started: number): Promise<BuildResult> {
-    const outer = request.reporter ?? silentReporter;
-    const labels = [...dirty].sort((a, b) => a - b).map((i) => record.targets[i]!.label);
-    const dirtyLabels = new Set(labels);
-    const inner: BuildReporter = {
-      started: () => outer.started(record.targets.length),
-      actionStarted: (label, rule) => outer.actionStarted(label, rule),
-      actionFinished: (report) => {
-        if (dirtyLabels.has(report.label)) outer.actionFinished(report);
-      },
-      warning: (message) => outer.warning(message),
-      finished: () => {},
-    };
-    const requestedBefore = new Set(record.requestedOrder.map((i) => record.targets[i]!.label));
-    const run = await this.runSteps({ ...request, patterns: labels, reporter: inner }, started, requestedBefore);
-    const targets = record.targets.map((t) => {
-      if (!dirtyLabels.has(t.label)) {
-        outer.actionFinished(t.report);
-        return t.report;
-      }
-      return run.reports.get(t.label);
-    }).filter((t): t is TargetReport => t !== undefined);
-    const ok = this.recordable(run) && targets.every((t) => t.status !== 'failed' && t.status !== 'skipped');
-    const facts = ok ? this.factsOf(run, labels) : [];
-    // Until the new record exists, kiln-out is what the old one says plus what this build wrote.
-    const summary = summaryOf(record, targets, run.summary.filesHashed, started);
-    const result = this.withLazyGraph(summary, request);
-    const extra = request.derive?.(summary, () => result.graph, record.extra);
-    const merged = ok ? mergeRecord(ctx, record, facts, extra) : undefined;
-    if (merged) {
-      writeRecord(stateDir, merged);
-      summary.materialized = summaryOf(merged, targets, 0, started).materialized;
-    } else {
-      removeRecord(stateDir, record.key);
-    }
-    if (extra !== undefined) result.extra = extra;
-    outer.finished(summary);
-    return result;
-  }
-
-  /** The summary with `graph` analysed for the original patterns when first read. */
-  private withLazyGraph(summary: BuildSummary & { extra?: unknown }, request: BuildRequest): BuildResult {
-    let graph: TargetGraph | undefined;
-    const input = { patterns: [...request.patterns], keepGoing: request.keepGoing ?? false };
-    return Object.defineProperty(summary, 'graph', { enumerable: false, get: () => (graph ??= this.tracker.get(this.kinds.graph, input).graph) }) as BuildResult;
   }
 
   /** The four steps for the request's patterns; `materializeOnly` limits kiln-out to targets the original request asked for. */
@@ -529,14 +391,6 @@ function withGraph(summary: BuildSummary & { graph: TargetGraph; extra?: unknown
 function toolchainOf(workspace: Workspace): string {
   const ids = [...workspace.rules.values()].map((rule) => `${rule.name}@${rule.version}`).sort();
   return createHash('sha256').update(ids.join('\n')).digest('hex');
-}
-
-function refId<I>(ref: { name: string; key(input: I): string }, input: I): string {
-  return `${ref.name}:${ref.key(input)}`;
-}
-
-function materializeRef(platform: string): { name: string; key(input: { label: string }): string } {
-  return { name: 'materialize', key: (input) => `${platform}|${input.label}` };
 }
 
 function checkPlatform(workspace: Workspace, platform: string): void {
