@@ -37,7 +37,7 @@ export class RecordStep {
   async build(request: BuildRequest, key: string, config: WorkspaceConfig, started: number): Promise<BuildResult> {
     const since = Date.now();
     const stateDir = join(config.cacheDir, 'state');
-    const ctx: RecordContext = { key, root: config.root, outDir: config.outDir, platform: this.host.platform, skip: new Set([config.cacheDir, config.outDir]), since };
+    const ctx: RecordContext = { key, root: config.root, stateDir, outDir: config.outDir, platform: this.host.platform, skip: new Set([config.cacheDir, config.outDir]), since };
     const record = readRecord(stateDir, key, config.root, config.outDir);
     if (record) {
       const check = checkRecord(record);

@@ -61,6 +61,7 @@ function sigOfValue(value: unknown): LeafSig {
 export interface RecordContext {
   key: string;
   root: string;
+  stateDir: string;
   outDir: string;
   platform: string;
   /** Folders package lists and globs never look into (the cache and kiln-out). */
@@ -87,7 +88,7 @@ export function recordOfBuild(ctx: RecordContext, graphReads: ReadSet, targets: 
   const global: [string, LeafSig][] = [...globalFiles];
   for (const tree of trees) for (const dir of foldersBelow(ctx.root, tree, ctx.skip)) global.push([dir, fileSig(`${ctx.root}/${dir}`, true, ctx.since)]);
   const requestedOrder = requested.map((label) => index.get(label)).filter((i): i is number => i !== undefined);
-  return { format: 'kiln-build-record', version: 1, key: ctx.key, root: ctx.root, outDir: ctx.outDir, platform: ctx.platform, global, tools, targets: recorded, requestedOrder, ...(extra !== undefined ? { extra } : {}) };
+  return { format: 'kiln-build-record', version: 1, key: ctx.key, root: ctx.root, stateDir: ctx.stateDir, outDir: ctx.outDir, platform: ctx.platform, global, tools, targets: recorded, requestedOrder, ...(extra !== undefined ? { extra } : {}) };
 }
 
 /**

@@ -157,7 +157,9 @@ export class RebuildLoop {
     this.options.send({ type: 'build-started', build, files: files.slice(0, 100), savedAt });
     let summary: (BuildSummary & { graph: TargetGraph }) | undefined;
     try {
-      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true });
+      // No build record: a watch session keeps every request it verified in memory, so each
+      // save costs what it touched; a recorded first build would leave the graph unloaded.
+      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true, record: false });
     } catch (error) {
       // The graph could not be built (a requested package vanished or is broken, a cycle…).
       const message = this.errorOf(this.patterns.join(' '), error, build);

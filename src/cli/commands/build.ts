@@ -42,7 +42,7 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
   const toolchain = installIdentity();
   const useRecord = !mode.validateOnly && args.values.profile === undefined && args.values['check-determinism'] !== true;
   if (useRecord) {
-    const replayed = replayRecordedBuild(args, io, patterns, toolchain, reporter, started);
+    const replayed = await replayRecordedBuild(args, io, patterns, toolchain, reporter, started);
     if (replayed) return finish(args, io, replayed.summary, replayed.extras);
   }
   const [{ openBuilder }, { workspaceBudgets }, { budgetsForBuild }] = await Promise.all([import('../open-builder.js'), import('../../budget/budget-spec.js'), import('../../budget/build-budgets.js')]);

@@ -20,6 +20,12 @@ import type { TargetReport } from '../build-result.js';
 
 const FORMAT = 'kiln-build-record';
 const VERSION = 1;
+/** A record above this size is not read (about 550 bytes a target: 1 GiB is ~2 million targets). */
+const MAX_RECORD_BYTES = 1 << 30;
+/** Records kept per cache: one per request (patterns × platform × flags); the oldest go first. */
+const KEPT_RECORDS = 16;
+/** A temp file this old belongs to a build that died before its rename. */
+const STALE_TEMP_MS = 10 * 60_000;
 
 /** A leaf's stat as recorded: `size:mtimeNs:ino` for files, `d:mtimeNs:ino` for folders, `absent`, or `racy` (never trusted); folders' `absent`/`racy` carry the `d:` too. */
 export type LeafSig = string;
@@ -42,6 +48,8 @@ export interface BuildRecord {
   version: typeof VERSION;
   key: string;
   root: string;
+  /** The state folder it was written to (a record found elsewhere is not this workspace's). */
+  stateDir: string;
   outDir: string;
   platform: string;
   /** Leaves whose change can change the target graph itself: assets.yaml files, watched folders. */
@@ -76,15 +84,22 @@ export function recordPath(stateDir: string, key: string): string {
   return join(stateDir, 'builds', `${key}.json`);
 }
 
-/** The record for `key`, or undefined when there is none or it does not check out. */
-export function readRecord(stateDir: string, key: string, root: string, outDir: string): BuildRecord | undefined {
+/**
+ * The record for `key`, or undefined when there is none or it does not check out. Without
+ * `outDir` the record's own is taken: it was right for the root assets.yaml the record was
+ * written with, and that file is one of its leaves.
+ */
+export function readRecord(stateDir: string, key: string, root: string, outDir?: string): BuildRecord | undefined {
   let record: unknown;
   try {
-    record = JSON.parse(readFileSync(recordPath(stateDir, key), 'utf8'));
+    const path = recordPath(stateDir, key);
+    const size = statSync(path, { throwIfNoEntry: false })?.size;
+    if (size === undefined || size > MAX_RECORD_BYTES) return undefined;
+    record = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
-  return wellFormed(record, key, root, outDir) ? record : undefined;
+  return wellFormed(record, key, root, stateDir, outDir) ? record : undefined;
 }
 
 export function writeRecord(stateDir: string, record: BuildRecord): void {
@@ -94,7 +109,31 @@ export function writeRecord(stateDir: string, record: BuildRecord): void {
   writeFileSync(temp, JSON.stringify(record));
   // Fault injection for the crash-safety test: die between the temp write and the rename.
   if (process.env.KILN_FAULT === 'kill-during-record-write') process.kill(process.pid, 'SIGKILL');
-  renameSync(temp, path);
+  try {
+    renameSync(temp, path);
+  } catch {
+    // The record is an accelerator: a failed rename only means the next build takes the full path.
+    rmSync(temp, { force: true });
+  }
+  sweepRecords(join(stateDir, 'builds'));
+}
+
+/** Remove temp files of builds killed mid-write and all but the newest records. */
+function sweepRecords(dir: string): void {
+  const now = Date.now();
+  const records: { path: string; mtimeMs: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat?.isFile()) continue;
+    if (name.endsWith('.tmp')) {
+      if (now - stat.mtimeMs > STALE_TEMP_MS) rmSync(path, { force: true });
+    } else if (name.endsWith('.json')) {
+      records.push({ path, mtimeMs: stat.mtimeMs });
+    }
+  }
+  records.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const old of records.slice(KEPT_RECORDS)) rmSync(old.path, { force: true });
 }
 
 export function removeRecord(stateDir: string, key: string): void {
@@ -113,32 +152,39 @@ export interface RecordCheck {
 
 export function checkRecord(record: BuildRecord): RecordCheck {
   const result: RecordCheck = { structural: false, inputs: new Set(), outs: new Set() };
-  for (const [path, sig] of [...record.global.map(([p, s]): [string, LeafSig] => [join(record.root, p), s]), ...record.tools]) {
-    if (fileSig(path, sig.startsWith('d:')) !== sig) {
+  // Paths are joined by hand: they were checked to be plain relative paths when the record was
+  // read, and path.join's normalisation is a third of a no-op's CPU at 10k targets.
+  const root = `${record.root}/`;
+  for (const [path, sig] of record.global) {
+    if (fileSig(path === '' ? record.root : root + path, sig.startsWith('d:')) !== sig) {
       result.structural = true;
       return result;
     }
   }
-  // Targets of one package share files (never the same source, but the same assets.yaml is
-  // global): a path is statted once.
-  const seen = new Map<string, LeafSig>();
-  record.targets.forEach((target, index) => {
+  for (const [path, sig] of record.tools) {
+    if (fileSig(path, false) !== sig) {
+      result.structural = true;
+      return result;
+    }
+  }
+  const outDir = `${record.outDir}/`;
+  const targets = record.targets;
+  for (let index = 0; index < targets.length; index++) {
+    const target = targets[index]!;
     for (const [path, sig] of target.files) {
-      let now = seen.get(path);
-      if (now === undefined) seen.set(path, (now = fileSig(join(record.root, path), false)));
-      if (now !== sig || sig === 'racy') {
+      if (sig === 'racy' || fileSig(root + path, false) !== sig) {
         result.inputs.add(index);
         break;
       }
     }
     for (const [path, size, mtimeMs] of target.outs) {
-      const stat = statSync(join(record.outDir, path), { throwIfNoEntry: false });
+      const stat = statSync(outDir + path, { throwIfNoEntry: false });
       if (!stat || stat.size !== size || stat.mtimeMs !== mtimeMs) {
         result.outs.add(index);
         break;
       }
     }
-  });
+  }
   return result;
 }
 
@@ -205,10 +251,11 @@ export function foldersBelow(root: string, dir: string, skip: ReadonlySet<string
   return found;
 }
 
-function wellFormed(value: unknown, key: string, root: string, outDir: string): value is BuildRecord {
+function wellFormed(value: unknown, key: string, root: string, stateDir: string, outDir: string | undefined): value is BuildRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<BuildRecord>;
-  if (r.format !== FORMAT || r.version !== VERSION || r.key !== key || r.root !== root || r.outDir !== outDir) return false;
+  if (r.format !== FORMAT || r.version !== VERSION || r.key !== key || r.root !== root || r.stateDir !== stateDir) return false;
+  if (typeof r.outDir !== 'string' || (outDir !== undefined && r.outDir !== outDir)) return false;
   if (typeof r.platform !== 'string' || !Array.isArray(r.global) || !Array.isArray(r.targets)) return false;
   if (!r.global.every(isLeaf)) return false;
   if (!Array.isArray(r.tools) || !r.tools.every((t) => Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && t[0].startsWith('/') && t[0].endsWith('/package.json') && typeof t[1] === 'string')) return false;
@@ -234,9 +281,11 @@ function isLeaf(leaf: unknown): leaf is [string, LeafSig] {
   return Array.isArray(leaf) && leaf.length === 2 && inside(leaf[0]) && typeof leaf[1] === 'string';
 }
 
+const DOT_DOT = /(^|\/)\.\.(\/|$)/;
+
 /** A relative path that stays inside its folder (a record is outside data). */
 function inside(path: unknown): path is string {
-  return typeof path === 'string' && !path.startsWith('/') && !path.includes('\0') && !path.split('/').includes('..');
+  return typeof path === 'string' && !path.startsWith('/') && !path.includes('\0') && !DOT_DOT.test(path);
 }
 
 function isReport(report: unknown, label: string): report is TargetReport {
