@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BuildReporter, BuildSummary } from '../engine/build-result.js';
 import { replayRecord } from '../engine/recorded-build.js';
-import { checkRecord, readRecord, recordKey } from '../engine/tracker/build-record.js';
+import { checkRecord, readRecord, recordKey, type BuildRecord, type RecordCheck } from '../engine/tracker/build-record.js';
 import { findWorkspaceRoot } from '../workspace/find-root.js';
 import type { BuildExtras } from './build-report.js';
 import type { CommandIO, ParsedArgs } from './command.js';
@@ -13,7 +13,7 @@ import type { CommandIO, ParsedArgs } from './command.js';
  * a leaf changed, a remote cache or executor in play, a flag the full path must judge): the
  * caller then runs the full path, which gives every error and rebuilds what changed.
  */
-export async function replayRecordedBuild(args: ParsedArgs, io: CommandIO, patterns: readonly string[], toolchain: string, reporter: BuildReporter, started: number): Promise<{ summary: BuildSummary; extras: BuildExtras } | undefined> {
+export async function replayRecordedBuild(args: ParsedArgs, io: CommandIO, patterns: readonly string[], toolchain: string, reporter: BuildReporter, started: number): Promise<{ summary: BuildSummary; extras: BuildExtras } | { checked: { record: BuildRecord; check: RecordCheck } } | undefined> {
   const v = args.values;
   if (v['remote-cache'] !== undefined || v['remote-cache-mode'] !== undefined || v['remote-executor'] !== undefined) return undefined;
   if (Object.keys(io.env).some((name) => name.startsWith('KILN_REMOTE') && io.env[name])) return undefined;
@@ -38,6 +38,7 @@ export async function replayRecordedBuild(args: ParsedArgs, io: CommandIO, patte
   }
   if (!record || typeof (record.extra as BuildExtras | undefined)?.types !== 'object') return undefined;
   const check = checkRecord(record);
-  if (check.structural || check.inputs.size > 0 || check.outs.size > 0) return undefined;
+  // Something changed: the builder takes it from here, without reading the record again.
+  if (check.structural || check.inputs.size > 0 || check.outs.size > 0) return { checked: { record, check } };
   return { summary: replayRecord(record, reporter, started), extras: record.extra as BuildExtras };
 }

@@ -38,9 +38,11 @@ export class RecordStep {
     const since = Date.now();
     const stateDir = join(config.cacheDir, 'state');
     const ctx: RecordContext = { key, root: config.root, stateDir, outDir: config.outDir, platform: this.host.platform, skip: new Set([config.cacheDir, config.outDir]), since };
-    const record = readRecord(stateDir, key, config.root, config.outDir);
+    const known = request.checkedRecord;
+    const reuse = known !== undefined && known.record.key === key && known.record.stateDir === stateDir && known.record.outDir === config.outDir;
+    const record = reuse ? known.record : readRecord(stateDir, key, config.root, config.outDir);
     if (record) {
-      const check = checkRecord(record);
+      const check = reuse ? known.check : checkRecord(record);
       if (!check.structural) {
         const dirty = dirtyTargets(record, check);
         if (dirty.size === 0) return this.replay(record, request, started);

@@ -41,10 +41,8 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
   });
   const toolchain = installIdentity();
   const useRecord = !mode.validateOnly && args.values.profile === undefined && args.values['check-determinism'] !== true;
-  if (useRecord) {
-    const replayed = await replayRecordedBuild(args, io, patterns, toolchain, reporter, started);
-    if (replayed) return finish(args, io, replayed.summary, replayed.extras);
-  }
+  const replayed = useRecord ? await replayRecordedBuild(args, io, patterns, toolchain, reporter, started) : undefined;
+  if (replayed && 'summary' in replayed) return finish(args, io, replayed.summary, replayed.extras);
   const [{ openBuilder }, { workspaceBudgets }, { budgetsForBuild }] = await Promise.all([import('../open-builder.js'), import('../../budget/budget-spec.js'), import('../../budget/build-budgets.js')]);
   const { builder, cache } = openBuilder(args, io, toolchain);
   // Budget typos are configuration errors: say so before cooking anything.
@@ -67,6 +65,7 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
     reporter,
     record: useRecord,
     derive,
+    ...(replayed ? { checkedRecord: replayed.checked } : {}),
   });
   const { extra, ...summary } = built;
   if (cache.metrics) {
