@@ -49,8 +49,10 @@ export interface BuilderOptions {
   /** Cook on a remote cluster (`--remote-executor`), cache lookups still first. */
   remote?: RemoteCook;
   /**
-   * What identifies the rules in the build record's key (default: every rule's name@version).
-   * The CLI passes the identity of its installation, which it can compute without loading rules.
+   * What identifies the rules' code in the build record's key. The CLI passes the identity of
+   * its installation (computed without loading rules). Default: every rule's name@version, which
+   * cannot vouch for tool identities a rule computes, so targets of rules with tools are then
+   * never recorded.
    */
   toolchain?: string;
 }
@@ -103,6 +105,7 @@ export class Builder {
       tracker: this.tracker,
       platform: this.platform,
       jobs: this.jobs,
+      toolchainIsCode: options.toolchain !== undefined,
       rules: () => this.current.rules,
       runSteps: (request, started, materializeOnly) => this.runSteps(request, started, materializeOnly),
       graphOf: (input) => this.tracker.get(this.kinds.graph, input).graph,

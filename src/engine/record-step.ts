@@ -18,6 +18,11 @@ export interface RecordHost {
   readonly tracker: RequestTracker;
   readonly platform: string;
   readonly jobs: number;
+  /**
+   * Whether the toolchain in the key stands for the rules' code (the CLI's installation) and not
+   * only their names and versions: only then do tool identities the code computes hold still.
+   */
+  readonly toolchainIsCode: boolean;
   rules(): RuleRegistry;
   /** The four steps (analyse, run, materialize, save) for a request's patterns. */
   runSteps(request: BuildRequest, started: number, materializeOnly?: ReadonlySet<string>): Promise<BuildRun>;
@@ -71,6 +76,7 @@ export class RecordStep {
     const leaves = new Map<string, string>();
     for (const label of run.order) {
       if (this.host.rules().get(run.summary.graph.target(label).rule)?.tools === undefined) continue;
+      if (!this.host.toolchainIsCode) return undefined;
       const value = this.host.tracker.peek<{ label: string }, ActionValue>(actionKey(this.host.platform), { label });
       const found = value ? toolLeaves(value.inputs.tools ?? {}) : undefined;
       if (!found) return undefined;
