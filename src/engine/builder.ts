@@ -86,6 +86,11 @@ export class Builder {
   /** The platform as asked for (''  for the default, which the root assets.yaml decides: a leaf of every record). */
   private readonly platformAsked: string;
   private readonly records: RecordStep;
+  /**
+   * Request inputs per analysed graph: while a watch session's graph stays the same object, every
+   * build hands the tracker the same input objects, which it compares by identity instead of JSON.
+   */
+  private readonly inputCache = new WeakMap<TargetGraph, Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }> }>();
 
   constructor(options: BuilderOptions) {
     this.current = options.workspace;
@@ -173,6 +178,12 @@ export class Builder {
     return recordKey({ toolchain: this.toolchain, patterns: request.patterns, platform: this.platformAsked, materialize: request.materialize !== false, keepGoing: request.keepGoing === true });
   }
 
+  private inputsFor(graph: TargetGraph): Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }> } {
+    let inputs = this.inputCache.get(graph);
+    if (!inputs) this.inputCache.set(graph, (inputs = Object.assign(new Map<string, ActionInput>(), { materialize: new Map<string, { label: string; pkg: string }>() })));
+    return inputs;
+  }
+
   /** The four steps for the request's patterns; `materializeOnly` limits kiln-out to targets the original request asked for. */
   private async runSteps(request: BuildRequest, started: number, materializeOnly?: ReadonlySet<string>): Promise<BuildRun> {
     const reporter = request.reporter ?? silentReporter;
@@ -195,7 +206,7 @@ export class Builder {
     const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: f.diagnostics, stats: {} }));
     for (const report of notAnalysed) reporter.actionFinished(report);
 
-    const inputs = new Map<string, ActionInput>();
+    const inputs = this.inputsFor(graph);
     const inputOf = (label: string): ActionInput => {
       let input = inputs.get(label);
       if (!input) {
@@ -324,7 +335,8 @@ export class Builder {
     if (request.materialize !== false && !request.validateOnly) {
       for (const label of graph.requested) {
         if (dagOutcomes.get(label) !== 'ok' || (materializeOnly && !materializeOnly.has(label))) continue;
-        const input = { label, pkg: graph.target(label).pkg };
+        let input = inputs.materialize.get(label);
+        if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
         let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
         try {
           value ??= await this.tracker.runAsync(materializer, input);

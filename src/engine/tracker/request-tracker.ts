@@ -136,7 +136,7 @@ export class RequestTracker {
   currentValue<I, T>(kind: { name: string; key(input: I): string }, input: I): T | undefined {
     const node = this.nodes.get(`${kind.name}:${kind.key(input)}`);
     if (!node || node.verified !== this.epoch || node.forced || node.error !== undefined) return undefined;
-    if (typeof input === 'object' && input !== null && JSON.stringify(node.input) !== JSON.stringify(input)) return undefined;
+    if (!sameInput(node.input, input)) return undefined;
     return node.value as T;
   }
 
@@ -267,7 +267,7 @@ export class RequestTracker {
    */
   private valid(node: Node, input: unknown): boolean {
     if (node.verified === this.epoch && !node.forced) return true;
-    if (typeof input === 'object' && input !== null && JSON.stringify(node.input) !== JSON.stringify(input)) return false;
+    if (!sameInput(node.input, input)) return false;
     return this.upToDate(node);
   }
 
@@ -386,6 +386,12 @@ export class RequestTracker {
     }
     return count;
   }
+}
+
+/** Whether a node ran with this input: the same object (a watch session's builder reuses them) or equal JSON. */
+function sameInput(recorded: unknown, input: unknown): boolean {
+  if (recorded === input || typeof input !== 'object' || input === null) return true;
+  return JSON.stringify(recorded) === JSON.stringify(input);
 }
 
 function valueOf(node: Node): unknown {
