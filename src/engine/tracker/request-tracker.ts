@@ -136,7 +136,7 @@ export class RequestTracker {
   currentValue<I, T>(kind: { name: string; key(input: I): string }, input: I): T | undefined {
     const node = this.nodes.get(`${kind.name}:${kind.key(input)}`);
     if (!node || node.verified !== this.epoch || node.forced || node.error !== undefined) return undefined;
-    if (!sameInput(node.input, input)) return undefined;
+    if (!this.sameInput(node, input)) return undefined;
     return node.value as T;
   }
 
@@ -267,8 +267,19 @@ export class RequestTracker {
    */
   private valid(node: Node, input: unknown): boolean {
     if (node.verified === this.epoch && !node.forced) return true;
-    if (!sameInput(node.input, input)) return false;
+    if (!this.sameInput(node, input)) return false;
     return this.upToDate(node);
+  }
+
+  /**
+   * Whether a node ran with this input: the same object (a watch session's builder reuses them)
+   * or equal JSON — then the node keeps the caller's object, so the next build compares by identity.
+   */
+  private sameInput(node: Node, input: unknown): boolean {
+    if (node.input === input || typeof input !== 'object' || input === null) return true;
+    if (JSON.stringify(node.input) !== JSON.stringify(input)) return false;
+    node.input = input;
+    return true;
   }
 
   private settle(node: Node): Node {
@@ -386,12 +397,6 @@ export class RequestTracker {
     }
     return count;
   }
-}
-
-/** Whether a node ran with this input: the same object (a watch session's builder reuses them) or equal JSON. */
-function sameInput(recorded: unknown, input: unknown): boolean {
-  if (recorded === input || typeof input !== 'object' || input === null) return true;
-  return JSON.stringify(recorded) === JSON.stringify(input);
 }
 
 function valueOf(node: Node): unknown {
