@@ -17,7 +17,7 @@ import { sizeReport } from './size-report.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
-import { actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
+import { ACTION_KIND, actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
@@ -81,6 +81,11 @@ export class Builder {
   private watching = false;
   /** Reports of unchanged actions, reused while their value is the same object (watch mode). */
   private readonly cachedReports = new WeakMap<ActionValue, TargetReport>();
+  /**
+   * The last build's graph, reports and kiln-out paths: while a watch session's graph stays the
+   * same object, a build looks only at the targets whose requests were invalidated since.
+   */
+  private lastBuild: { graph: TargetGraph; reports: Map<string, TargetReport>; paths: Map<string, string[]>; index: Map<string, number>; unfinished: Set<string> } | undefined;
   private readonly toolchain: string;
   private readonly remote: boolean;
   /** The platform as asked for (''  for the default, which the root assets.yaml decides: a leaf of every record). */
@@ -90,7 +95,7 @@ export class Builder {
    * Request inputs per analysed graph: while a watch session's graph stays the same object, every
    * build hands the tracker the same input objects, which it compares by identity instead of JSON.
    */
-  private readonly inputCache = new WeakMap<TargetGraph, Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }> }>();
+  private readonly inputCache = new WeakMap<TargetGraph, GraphInputs>();
 
   constructor(options: BuilderOptions) {
     this.current = options.workspace;
@@ -178,9 +183,12 @@ export class Builder {
     return recordKey({ toolchain: this.toolchain, patterns: request.patterns, platform: this.platformAsked, materialize: request.materialize !== false, keepGoing: request.keepGoing === true });
   }
 
-  private inputsFor(graph: TargetGraph): Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }> } {
+  private inputsFor(graph: TargetGraph): GraphInputs {
     let inputs = this.inputCache.get(graph);
-    if (!inputs) this.inputCache.set(graph, (inputs = Object.assign(new Map<string, ActionInput>(), { materialize: new Map<string, { label: string; pkg: string }>() })));
+    if (!inputs) {
+      inputs = Object.assign(new Map<string, ActionInput>(), { materialize: new Map<string, { label: string; pkg: string }>(), requested: new Set(graph.requested) });
+      this.inputCache.set(graph, inputs);
+    }
     return inputs;
   }
 
@@ -190,6 +198,7 @@ export class Builder {
     const trace = new TraceRecorder();
     if (this.watching) this.tracker.beginWatchBuild();
     else this.tracker.newEpoch();
+    const invalidated = this.tracker.takeInvalidated();
     const hashedBefore = this.kinds.file.hashed;
 
     // Analyse.
@@ -199,14 +208,17 @@ export class Builder {
     const graphInput = { patterns: [...request.patterns], keepGoing: request.keepGoing ?? false };
     const { graph, failures: unanalysable } = this.tracker.get(this.kinds.graph, graphInput);
     const nodes = graph.topologicalOrder();
-    const requested = new Set(graph.requested);
-    const reports = new Map<string, TargetReport>();
+    const inputs = this.inputsFor(graph);
+    const requested = inputs.requested;
+    const watchBuild = this.watching && !request.checkDeterminism && !request.validateOnly;
+    const last = watchBuild && this.lastBuild?.graph === graph ? this.lastBuild : undefined;
+    // A watch build on the same graph updates the last build's reports in place.
+    const reports = last?.reports ?? new Map<string, TargetReport>();
     reporter.started(nodes.length + unanalysable.length);
     // With keepGoing, what could not be analysed (broken assets.yaml, cycles) fails like a target.
     const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: f.diagnostics, stats: {} }));
     for (const report of notAnalysed) reporter.actionFinished(report);
 
-    const inputs = this.inputsFor(graph);
     const inputOf = (label: string): ActionInput => {
       let input = inputs.get(label);
       if (!input) {
@@ -294,7 +306,24 @@ export class Builder {
     // "depends on", and its dependencies outside it are done.
     const dagOutcomes = new Map<string, 'ok' | 'failed' | 'skipped'>();
     let pending = nodes;
-    if (this.watching && !request.checkDeterminism && !request.validateOnly) {
+    if (last) {
+      // The same graph as last time: only targets whose action was invalidated since, or that did
+      // not finish last time, can have changed; everything else keeps its report (O(changed)).
+      const actionPrefix = `${ACTION_KIND}:${this.platform}|`;
+      const todo = new Set<string>();
+      for (const id of invalidated) if (id.startsWith(actionPrefix)) todo.add(id.slice(actionPrefix.length));
+      for (const label of last.unfinished) todo.add(label);
+      pending = [...todo].filter((label) => last.index.has(label)).sort((a, b) => last.index.get(a)! - last.index.get(b)!);
+      // A pending target's old report must not outlive this build if it does not get to run.
+      for (const label of pending) reports.delete(label);
+      for (const [label, report] of reports) {
+        if (todo.has(label)) continue;
+        // Executed last time, untouched since: cached now (converted once, then the same object).
+        const kept = report.status === 'executed' ? cachedAgain(report) : report;
+        if (kept !== report) reports.set(label, kept);
+        reporter.actionFinished(kept);
+      }
+    } else if (watchBuild) {
       pending = [];
       for (const label of nodes) {
         const value = this.tracker.currentValue<ActionInput, ActionValue>(action, inputOf(label));
@@ -332,9 +361,20 @@ export class Builder {
 
     // Materialize.
     const materialized: string[] = [];
+    const paths = new Map<string, string[]>();
+    const materializePrefix = `materialize:${this.platform}|`;
+    // kiln-out requests invalidated since the last build, by label (a handful, scanned once).
+    const rematerialize = new Set<string>();
+    if (last) for (const id of invalidated) if (id.startsWith(materializePrefix)) rematerialize.add(id.slice(materializePrefix.length));
     if (request.materialize !== false && !request.validateOnly) {
       for (const label of graph.requested) {
-        if (dagOutcomes.get(label) !== 'ok' || (materializeOnly && !materializeOnly.has(label))) continue;
+        const kept = last && !dagOutcomes.has(label) && !rematerialize.has(label) ? last.paths.get(label) : undefined;
+        if (kept) {
+          paths.set(label, kept);
+          materialized.push(...kept);
+          continue;
+        }
+        if ((last ? reports.get(label)?.status === 'failed' || reports.get(label)?.status === 'skipped' : dagOutcomes.get(label) !== 'ok') || (materializeOnly && !materializeOnly.has(label))) continue;
         let input = inputs.materialize.get(label);
         if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
         let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
@@ -350,6 +390,7 @@ export class Builder {
           reporter.actionFinished(failed);
           continue;
         }
+        paths.set(label, value.paths);
         materialized.push(...value.paths);
       }
     }
@@ -360,17 +401,35 @@ export class Builder {
     settleRacyFiles(this.tracker, this.kinds.file);
     this.tracker.save();
 
-    const targets = [...notAnalysed, ...nodes.map((label) => reports.get(label)).filter((r): r is TargetReport => r !== undefined)];
-    const count = (status: TargetReport['status']) => targets.filter((t) => t.status === status).length;
+    const targets = [...notAnalysed];
+    const unfinished = new Set<string>();
+    for (const label of nodes) {
+      const report = reports.get(label);
+      if (report) targets.push(report);
+      else unfinished.add(label);
+    }
+    // One pass: a watch build at 10k targets counted them five times over.
+    const counts = { executed: 0, cached: 0, failed: 0, skipped: 0, warnings: 0 };
+    for (const t of targets) {
+      if (t.status === 'cached') counts.cached++;
+      else if (t.status === 'executed') counts.executed++;
+      else {
+        if (t.status === 'failed') counts.failed++;
+        else counts.skipped++;
+        unfinished.add(t.label);
+      }
+      if (t.diagnostics.length > 0) for (const d of t.diagnostics) if (d.severity === 'warning') counts.warnings++;
+    }
+    if (watchBuild || !this.watching) this.lastBuild = { graph, reports, paths, index: last?.index ?? new Map(nodes.map((label, i) => [label, i])), unfinished };
     const summary: BuildSummary & { graph: TargetGraph } = {
       platform: this.platform,
-      executed: count('executed'),
-      cached: count('cached'),
-      failed: count('failed'),
-      skipped: count('skipped'),
+      executed: counts.executed,
+      cached: counts.cached,
+      failed: counts.failed,
+      skipped: counts.skipped,
       durationMs: Math.round(performance.now() - started),
       filesHashed: this.kinds.file.hashed - hashedBefore,
-      warnings: targets.reduce((n, t) => n + t.diagnostics.filter((d) => d.severity === 'warning').length, 0),
+      warnings: counts.warnings,
       targets,
       materialized,
       graph,
@@ -417,6 +476,14 @@ function checkPlatform(workspace: Workspace, platform: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(platform)) {
     throw new LocatedError(`platform name "${platform}" cannot be a folder name: use letters, digits, '.', '_' and '-'`, { file: 'assets.yaml' }, undefined, 'bad-config');
   }
+}
+
+/** Request inputs of one analysed graph (see Builder.inputCache). */
+type GraphInputs = Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }>; requested: ReadonlySet<string> };
+
+function cachedAgain(report: TargetReport): TargetReport {
+  const { reasons: _reasons, ranIn: _ranIn, ...rest } = report;
+  return { ...rest, status: 'cached', durationMs: 0 };
 }
 
 function sourcesOf(value: ActionValue): SourceRef[] {

@@ -76,6 +76,8 @@ export class RequestTracker {
    * so they are built on the first call (one pass over the loaded nodes) and kept from then on.
    */
   private reverseEdges = false;
+  /** Ids that lost their validity since `takeInvalidated` was last called (watch mode's worklist). */
+  private invalidatedIds = new Set<string>();
   stats: TrackerStats = { ran: 0, verified: 0, loaded: 0 };
 
   constructor(
@@ -95,6 +97,7 @@ export class RequestTracker {
   /** Start a build that cannot rely on file events: every node is verified again (lazily). */
   newEpoch(): void {
     this.epoch++;
+    this.invalidatedIds.clear();
     this.stats = { ran: 0, verified: 0, loaded: 0 };
   }
 
@@ -106,6 +109,16 @@ export class RequestTracker {
     this.stats = { ran: 0, verified: 0, loaded: 0 };
     for (const id of this.failed) this.invalidate(id);
     this.failed.clear();
+  }
+
+  /**
+   * The ids of in-memory nodes that lost their validity since the last call (by `changed`, a
+   * failure retried, a `record` that disagreed): what a watch build must look at, and nothing else.
+   */
+  takeInvalidated(): ReadonlySet<string> {
+    const ids = this.invalidatedIds;
+    this.invalidatedIds = new Set();
+    return ids;
   }
 
   /** The value of a synchronous request, run or verified as needed. */
@@ -391,6 +404,7 @@ export class RequestTracker {
       if (node) {
         if (node.verified === -1) continue;
         node.verified = -1;
+        this.invalidatedIds.add(id);
         count++;
       }
       for (const parent of this.dependents.get(id) ?? []) stack.push(parent);
