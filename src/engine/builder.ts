@@ -17,7 +17,7 @@ import { sizeReport } from './size-report.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
-import { ACTION_KIND, actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
+import { actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
@@ -30,6 +30,7 @@ import { requestId } from './tracker/request-kind.js';
 
 import type { BuildRequest, BuildResult, BuildRun } from './build-request.js';
 import { RecordStep } from './record-step.js';
+import { collectReports, watchWorklist, type LastBuild } from './last-build.js';
 
 export type { BuildRequest, BuildResult } from './build-request.js';
 
@@ -85,7 +86,7 @@ export class Builder {
    * The last build's graph, reports and kiln-out paths: while a watch session's graph stays the
    * same object, a build looks only at the targets whose requests were invalidated since.
    */
-  private lastBuild: { graph: TargetGraph; reports: Map<string, TargetReport>; paths: Map<string, string[]>; index: Map<string, number>; unfinished: Set<string> } | undefined;
+  private lastBuild: LastBuild | undefined;
   private readonly toolchain: string;
   private readonly remote: boolean;
   /** The platform as asked for (''  for the default, which the root assets.yaml decides: a leaf of every record). */
@@ -306,23 +307,9 @@ export class Builder {
     // "depends on", and its dependencies outside it are done.
     const dagOutcomes = new Map<string, 'ok' | 'failed' | 'skipped'>();
     let pending = nodes;
+    let rematerialize: ReadonlySet<string> = new Set();
     if (last) {
-      // The same graph as last time: only targets whose action was invalidated since, or that did
-      // not finish last time, can have changed; everything else keeps its report (O(changed)).
-      const actionPrefix = `${ACTION_KIND}:${this.platform}|`;
-      const todo = new Set<string>();
-      for (const id of invalidated) if (id.startsWith(actionPrefix)) todo.add(id.slice(actionPrefix.length));
-      for (const label of last.unfinished) todo.add(label);
-      pending = [...todo].filter((label) => last.index.has(label)).sort((a, b) => last.index.get(a)! - last.index.get(b)!);
-      // A pending target's old report must not outlive this build if it does not get to run.
-      for (const label of pending) reports.delete(label);
-      for (const [label, report] of reports) {
-        if (todo.has(label)) continue;
-        // Executed last time, untouched since: cached now (converted once, then the same object).
-        const kept = report.status === 'executed' ? cachedAgain(report) : report;
-        if (kept !== report) reports.set(label, kept);
-        reporter.actionFinished(kept);
-      }
+      ({ pending, rematerialize } = watchWorklist(last, invalidated, this.platform, reporter));
     } else if (watchBuild) {
       pending = [];
       for (const label of nodes) {
@@ -362,10 +349,6 @@ export class Builder {
     // Materialize.
     const materialized: string[] = [];
     const paths = new Map<string, string[]>();
-    const materializePrefix = `materialize:${this.platform}|`;
-    // kiln-out requests invalidated since the last build, by label (a handful, scanned once).
-    const rematerialize = new Set<string>();
-    if (last) for (const id of invalidated) if (id.startsWith(materializePrefix)) rematerialize.add(id.slice(materializePrefix.length));
     if (request.materialize !== false && !request.validateOnly) {
       for (const label of graph.requested) {
         const kept = last && !dagOutcomes.has(label) && !rematerialize.has(label) ? last.paths.get(label) : undefined;
@@ -401,25 +384,7 @@ export class Builder {
     settleRacyFiles(this.tracker, this.kinds.file);
     this.tracker.save();
 
-    const targets = [...notAnalysed];
-    const unfinished = new Set<string>();
-    for (const label of nodes) {
-      const report = reports.get(label);
-      if (report) targets.push(report);
-      else unfinished.add(label);
-    }
-    // One pass: a watch build at 10k targets counted them five times over.
-    const counts = { executed: 0, cached: 0, failed: 0, skipped: 0, warnings: 0 };
-    for (const t of targets) {
-      if (t.status === 'cached') counts.cached++;
-      else if (t.status === 'executed') counts.executed++;
-      else {
-        if (t.status === 'failed') counts.failed++;
-        else counts.skipped++;
-        unfinished.add(t.label);
-      }
-      if (t.diagnostics.length > 0) for (const d of t.diagnostics) if (d.severity === 'warning') counts.warnings++;
-    }
+    const { targets, counts, unfinished } = collectReports(notAnalysed, nodes, reports);
     if (watchBuild || !this.watching) this.lastBuild = { graph, reports, paths, index: last?.index ?? new Map(nodes.map((label, i) => [label, i])), unfinished };
     const summary: BuildSummary & { graph: TargetGraph } = {
       platform: this.platform,
@@ -480,11 +445,6 @@ function checkPlatform(workspace: Workspace, platform: string): void {
 
 /** Request inputs of one analysed graph (see Builder.inputCache). */
 type GraphInputs = Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }>; requested: ReadonlySet<string> };
-
-function cachedAgain(report: TargetReport): TargetReport {
-  const { reasons: _reasons, ranIn: _ranIn, ...rest } = report;
-  return { ...rest, status: 'cached', durationMs: 0 };
-}
 
 function sourcesOf(value: ActionValue): SourceRef[] {
   return Object.entries(value.inputs.srcs).map(([path, key]) => ({ path, digest: parseDigestKey(key) ?? { hash: key, size: 0 } }));
