@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+const PROCESS_START = Date.now() - Math.round(performance.now());
+
 /**
  * Which kiln installation runs, cheaply: the stats of its package.json and of the compiled
  * rule list and CLI entry. It stands for the rules' name@version list in the build record's key
@@ -9,6 +11,9 @@ import { fileURLToPath } from 'node:url';
  * always comes with a new identity; the cost of that is only one full build.
  */
 export function installIdentity(): string {
+  // Run from TypeScript sources (tests, a development loader) no compiled file stands for the
+  // rules' code: records then hold only within this process, whose modules cannot change.
+  if (import.meta.url.endsWith('.ts')) return `sources:${process.pid}:${PROCESS_START}`;
   // From dist/src/cli/: the package root is three folders up, the compiled rules two.
   const files = ['../../../package.json', '../../rules/index.js', './main.js', import.meta.url].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
   return files
