@@ -5,7 +5,7 @@
  * headers actually written.
  */
 import { digestOf, sha256Hex } from '../hash/digest.js';
-import type { AssetType, LoadPriority } from '../rule/asset-type.js';
+import type { AssetType, LoadPriority } from '../format/asset-type.js';
 import type { StreamPart } from '../rule/output.js';
 import { compressEntry } from './entry-compression.js';
 import { encodeEnvelope } from './envelope-writer.js';
@@ -19,7 +19,7 @@ import {
   type IndexAsset,
   type IndexEntry,
   type IndexPart,
-} from './index-format.js';
+} from '../format/index-format.js';
 import { streamOrder } from './load-order.js';
 import { planTar, writeTar } from './tar-writer.js';
 import { walkTar } from './tar-walk.js';

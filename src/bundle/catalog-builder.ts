@@ -3,8 +3,8 @@
  * the catalogs of bundle targets it depends on (their assets are referenced, not repacked).
  */
 import { encodeEnvelope } from './envelope-writer.js';
-import { CATALOG_KIND, CATALOG_VERSION, type Catalog, type CatalogAsset, type CatalogBundle } from './catalog-format.js';
-import type { BundleIndex, BundlePlatform, IndexDigest } from './index-format.js';
+import { CATALOG_KIND, CATALOG_VERSION, type Catalog, type CatalogAsset, type CatalogBundle } from '../format/catalog-format.js';
+import type { BundleIndex, BundlePlatform, IndexDigest } from '../format/index-format.js';
 
 export interface BuiltBundleRef {
   index: BundleIndex;

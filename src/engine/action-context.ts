@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { type Digest, digestKey, digestOf } from '../hash/digest.js';
 import { diagnosticError } from '../diagnostic/diagnostic.js';
-import type { LoadPriority } from '../rule/asset-type.js';
+import type { LoadPriority } from '../format/asset-type.js';
 import type { DepInfo, Diagnostic, Location, RuleContext, SourceRef } from '../rule/context.js';
 import type { OutputMeta, OutputRecord } from '../rule/output.js';
 import type { DiscoveredDigests } from './key-inputs.js';

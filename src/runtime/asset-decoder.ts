@@ -3,7 +3,7 @@
  * one part at a time (`applyPart`); a whole load applies all parts of the entry at once. Only
  * bytes that passed their digest check ever reach this file.
  */
-import type { IndexAsset, IndexEntry, IndexPart } from '../bundle/index-format.js';
+import type { IndexAsset, IndexEntry, IndexPart } from '../format/index-format.js';
 import type { LoadedAsset, LoadedTexture } from './loaded-asset.js';
 import { RuntimeError } from './runtime-error.js';
 

@@ -3,10 +3,10 @@
  * label or id. Reads go through the shared loader (priority queue, bandwidth, cache); every byte
  * handed out has matched its digest from the index.
  */
-import { FormatError } from '../bundle/format-error.js';
-import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type BundlePlatform, type IndexAsset, type IndexEntry } from '../bundle/index-format.js';
-import { BLOCK, readTarHeader } from '../bundle/tar-header.js';
-import type { LoadPriority } from '../rule/asset-type.js';
+import { FormatError } from '../format/format-error.js';
+import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type BundlePlatform, type IndexAsset, type IndexEntry } from '../format/index-format.js';
+import { BLOCK, readTarHeader } from '../format/tar-header.js';
+import type { LoadPriority } from '../format/asset-type.js';
 import { applyPart, assetParts, decodeAsset, emptyAsset, memoryBytes, withOutputs } from './asset-decoder.js';
 import { AssetLoader, type LoadOptions, type LoaderOptions } from './asset-loader.js';
 import type { ByteSource } from './byte-source.js';

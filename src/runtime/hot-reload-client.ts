@@ -29,13 +29,13 @@ import {
   type HelloMessage,
   type RecoveredMessage,
   type RemovedMessage,
-} from './hot-reload-protocol.js';
+} from '../format/hot-reload-protocol.js';
 import { globalSocket, messageText, type SocketConstructor, type SocketLike } from './hot-reload-socket.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { categoryOf } from './memory-cache.js';
 import { RuntimeError } from './runtime-error.js';
 import { memoryBytes } from './asset-decoder.js';
-import type { AssetType } from '../rule/asset-type.js';
+import type { AssetType } from '../format/asset-type.js';
 
 export interface HotReloadClientOptions {
   /** The watch server, e.g. `http://127.0.0.1:7357` (the WebSocket is `/ws` on it). */

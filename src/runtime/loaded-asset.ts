@@ -4,7 +4,7 @@
  * shader variant). Arrays are indexed by mip level / LOD / chunk number; while streaming, entries
  * not yet arrived are undefined.
  */
-import type { AssetType, LoadPriority } from '../rule/asset-type.js';
+import type { AssetType, LoadPriority } from '../format/asset-type.js';
 
 interface AssetBase {
   id: string;

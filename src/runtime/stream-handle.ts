@@ -3,8 +3,8 @@
  * coarsest LOD, first audio chunk first), `loadedFraction` goes from 0 to 1, events report each
  * step. `cancel()` stops it; `setPriority()` lowers (or raises) the urgency of its remaining reads.
  */
-import type { IndexPart } from '../bundle/index-format.js';
-import { LOAD_PRIORITIES, type LoadPriority } from '../rule/asset-type.js';
+import type { IndexPart } from '../format/index-format.js';
+import { LOAD_PRIORITIES, type LoadPriority } from '../format/asset-type.js';
 import { Emitter } from './emitter.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import type { ReadUrgency } from './read-scheduler.js';

@@ -8,7 +8,7 @@ import type { TargetGraph } from '../graph/target-graph.js';
 import { digestKey } from '../hash/digest.js';
 import { sha256Hex } from '../hash/digest.js';
 import type { StreamPart } from '../rule/output.js';
-import type { AssetVersion, ChangedMessage, OutputVersion, PartVersion } from '../runtime/hot-reload-protocol.js';
+import type { AssetVersion, ChangedMessage, OutputVersion, PartVersion } from '../format/hot-reload-protocol.js';
 import { assetIdOf } from '../workspace/label.js';
 
 export class AssetVersions {

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestKey, digestOf } from '../../src/hash/digest.js';
-import type { LoadPriority } from '../../src/rule/asset-type.js';
+import type { LoadPriority } from '../../src/format/asset-type.js';
 import type { DepInfo, Diagnostic, RuleContext, SourceRef } from '../../src/rule/context.js';
 import type { OutputMeta, OutputRecord } from '../../src/rule/output.js';
 import type { AnyRule } from '../../src/rule/rule.js';

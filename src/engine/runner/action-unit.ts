@@ -1,5 +1,5 @@
 import { canonicalJson } from '../../hash/canonical-json.js';
-import type { LoadPriority } from '../../rule/asset-type.js';
+import type { LoadPriority } from '../../format/asset-type.js';
 import type { DepInfo, SourceRef } from '../../rule/context.js';
 import type { RuleModule } from '../../rule/rule.js';
 import { type DiscoveredDigests, keyHash, resultKey } from '../key-inputs.js';

@@ -5,7 +5,7 @@
  * a stream cut short resumes from what it already cached. Without a disk cache this is the plain
  * verified read it replaces.
  */
-import type { IndexDigest, IndexEntry, IndexPart } from '../../bundle/index-format.js';
+import type { IndexDigest, IndexEntry, IndexPart } from '../../format/index-format.js';
 import type { ByteSource } from '../byte-source.js';
 import { checkDigest } from '../digest-check.js';
 import type { ReadUrgency } from '../read-scheduler.js';

@@ -4,8 +4,8 @@
  * time, with progress, so the level later starts from the cache (and offline). Bytes already
  * cached, and verified, are not fetched again.
  */
-import type { CatalogAsset } from '../../bundle/catalog-format.js';
-import type { IndexDigest, IndexEntry } from '../../bundle/index-format.js';
+import type { CatalogAsset } from '../../format/catalog-format.js';
+import type { IndexDigest, IndexEntry } from '../../format/index-format.js';
 import type { BundleReader } from '../bundle-reader.js';
 import type { CatalogReader } from '../catalog-reader.js';
 import { checkDigest } from '../digest-check.js';

@@ -4,7 +4,7 @@
  * with real pixel data so the browser page can draw each mip.
  */
 import { digestKey, digestOf } from '../../../src/hash/digest.js';
-import type { AssetType, LoadPriority } from '../../../src/rule/asset-type.js';
+import type { AssetType, LoadPriority } from '../../../src/format/asset-type.js';
 import type { DepInfo } from '../../../src/rule/context.js';
 import type { OutputMeta, StreamPart } from '../../../src/rule/output.js';
 import { assetIdOf } from '../../../src/workspace/label.js';

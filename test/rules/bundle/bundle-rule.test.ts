@@ -6,7 +6,7 @@ import { decompress as zstdDecompress } from 'fzstd';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../../src/bundle/catalog-reader.js';
 import { diffCatalogs } from '../../../src/bundle/catalog-diff.js';
-import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex } from '../../../src/bundle/index-format.js';
+import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex } from '../../../src/format/index-format.js';
 import { walkTar } from '../../../src/bundle/tar-walk.js';
 import { sha256Hex as hashBytes } from '../../../src/hash/digest.js';
 import { bundleRule } from '../../../rules/bundle/index.js';

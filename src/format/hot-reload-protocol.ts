@@ -3,8 +3,8 @@
  * only. Shared by the server (`src/watch/`) and the browser-safe client, so this file holds types
  * and a structural check, nothing else. Blobs named here are fetched with `GET /cas/<digest>`.
  */
-import type { PartKind } from '../bundle/index-format.js';
-import type { AssetType, LoadPriority } from '../rule/asset-type.js';
+import type { PartKind } from './index-format.js';
+import type { AssetType, LoadPriority } from './asset-type.js';
 
 export const HOT_RELOAD_PROTOCOL = 1;
 

@@ -4,7 +4,7 @@
  * and holds just the types, the entry name and a structural parser. Offsets are absolute byte
  * positions inside the tar, so a reader fetches any entry or streaming part with one range read.
  */
-import { ASSET_TYPES, LOAD_PRIORITIES, type AssetType, type LoadPriority } from '../rule/asset-type.js';
+import { ASSET_TYPES, LOAD_PRIORITIES, type AssetType, type LoadPriority } from './asset-type.js';
 import { parseEnvelope } from './envelope.js';
 import { FormatError } from './format-error.js';
 import { arrayOf, digestOf, intOf, objectOf, oneOf, recordOf, stringOf } from './json-reader.js';
