@@ -5,7 +5,7 @@
  * entry, parts are listed smallest mip / coarsest LOD / first chunk first.
  */
 import { LOAD_PRIORITIES, priorityRank, type LoadPriority } from '../format/asset-type.js';
-import type { PartKind } from '../format/index-format.js';
+import type { PartKind } from '../format/part.js';
 
 export interface OrderableAsset {
   id: string;

@@ -39,7 +39,8 @@ export function keyHash(text: string): string {
  */
 export function primaryKey(inputs: KeyInputs): string {
   const text = [
-    'kiln-action-v2',
+    // v3: output records carry their parts' digests (src/format/part.ts); older entries are misses.
+    'kiln-action-v3',
     inputs.label,
     inputs.rule,
     inputs.priority,

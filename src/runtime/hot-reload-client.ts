@@ -36,6 +36,7 @@ import { categoryOf } from './memory-cache.js';
 import { RuntimeError } from './runtime-error.js';
 import { memoryBytes } from './asset-decoder.js';
 import type { AssetType } from '../format/asset-type.js';
+import { reloadHandlerOf, type ReloadHandlerName } from '../format/reload-handler.js';
 
 export interface HotReloadClientOptions {
   /** The watch server, e.g. `http://127.0.0.1:7357` (the WebSocket is `/ws` on it). */
@@ -136,10 +137,14 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     this.socket = undefined;
   }
 
-  /** Registers a handler for an asset type (`'texture'`, `'data'`, …); returns an unsubscribe function. */
-  onReload(type: AssetType | '*', handler: ReloadHandler): () => void {
-    let set = this.handlers.get(type);
-    if (!set) this.handlers.set(type, (set = new Set()));
+  /**
+   * Registers a reload handler (`'texture'`, `'data'`, …: which asset types go to which handler,
+   * and what each is for, is `RELOAD_HANDLERS` in kiln/format); `'*'` gets every reload. Returns
+   * an unsubscribe function.
+   */
+  onReload(handlerName: ReloadHandlerName | '*', handler: ReloadHandler): () => void {
+    let set = this.handlers.get(handlerName);
+    if (!set) this.handlers.set(handlerName, (set = new Set()));
     set.add(handler);
     return () => set.delete(handler);
   }
@@ -300,11 +305,17 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     if (version) this.ids.delete(version.assetId);
   }
 
+  /** The handlers registered under the reload handler the format assigns to `type`. */
+  private handlersOf(type: AssetType): Set<ReloadHandler> | undefined {
+    const name = reloadHandlerOf(type);
+    return name === undefined ? undefined : this.handlers.get(name);
+  }
+
   private wanted(version: AssetVersion): boolean {
     return (
       this.decoded.has(version.label) ||
       this.lives.has(version.label) ||
-      (this.handlers.get(version.assetType)?.size ?? 0) > 0 ||
+      (this.handlersOf(version.assetType)?.size ?? 0) > 0 ||
       (this.handlers.get('*')?.size ?? 0) > 0 ||
       this.loaders.some((loader) => loader.cache.has(version.assetId))
     );
@@ -333,7 +344,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
       this.pinned.add(version.assetId);
       this.lives.get(label)?.swap(asset, main.digest);
       const event: ReloadEvent = { label, assetId: version.assetId, assetType: version.assetType, asset, previous, version, digest: main.digest, ...(change ? { change } : {}) };
-      for (const handler of [...(this.handlers.get(version.assetType) ?? []), ...(this.handlers.get('*') ?? [])]) await handler(event);
+      for (const handler of [...(this.handlersOf(version.assetType) ?? []), ...(this.handlers.get('*') ?? [])]) await handler(event);
       // Latency ends when the game's handlers are done with the new version.
       if (change) this.recorder.reloaded(this.now() - change.savedAt);
       this.emit('reload', event);

@@ -132,7 +132,7 @@ async function piecesOf(catalog: CatalogReader, target: PrefetchTarget): Promise
       if (!entry) continue;
       const tiles = tilingParts(entry);
       const pieces: Piece[] = tiles
-        ? tiles.map((p) => ({ digest: partDigest(p), offset: p.offset, what: `${asset.label} ${p.kind} ${p.index}` }))
+        ? tiles.map((p) => ({ digest: partDigest(p), offset: entry.offset + p.offset, what: `${asset.label} ${p.kind} ${p.index}` }))
         : [{ digest: entry.stored, offset: entry.offset, what: `${reader.source.name}: ${entry.path}` }];
       for (const piece of pieces) {
         const key = `${piece.digest.hash}-${piece.digest.size}`;
