@@ -1,26 +1,27 @@
 /**
- * Which reload handler an asset type uses — the key a game registers with
- * `HotReloadClient.onReload(handler, …)` — and what that handler is expected to do with the new
- * version. Every handler receives the whole new asset (`event.asset`, typed like `load()` gives
- * it), the one it replaces (`event.previous`) and, for a live change, the parts that changed
+ * Which reload handler an asset type uses — the name a game registers with
+ * `HotReloadClient.onReload(name, …)` — and what that handler is for. It is the asset type's, not
+ * the rule's: every rule of a type delivers the same typed asset, so one handler serves them all.
+ * A handler receives the whole new asset (`event.asset`, typed as `load()` returns it), the one it
+ * replaces (`event.previous`) and, for a live change, the parts whose bytes changed
  * (`event.change.parts`), so it can redo only what changed.
  *
- * | handler | what a game's handler does |
- * | --- | --- |
- * | texture | re-uploads the mips listed in `change.parts` (all of them when the size or format changed) |
- * | model | swaps the mesh of every LOD; keeps instances and their transforms |
- * | animation | rebinds the clips; playing animations restart at their current time |
- * | audio | swaps the clip; voices playing it finish the old chunks (only changed chunks are refetched) |
- * | shader | recreates the pipelines that use the module, per variant |
- * | material | rebinds uniforms and textures without reloading meshes |
- * | particle | swaps emitter parameters in place; live particles keep running |
- * | font | swaps the atlas and metrics; laid-out text is re-shaped |
- * | ui | swaps the atlas texture and its rect table together |
- * | data | replaces the parsed value; systems reading it re-read |
- * | script | re-evaluates the module and hands its exports to the game's script host |
- * | files | replaces the bytes |
+ * | handler | `asset` holds | what a game's handler does |
+ * | --- | --- | --- |
+ * | texture | every mip | re-uploads the mips `change.parts` lists (all when size or format changed) |
+ * | model | every LOD GLB | rebuilds the meshes of the LODs in use; instances keep their transforms |
+ * | animation | the clips GLB | rebinds the clips; playing animations continue at their current time |
+ * | audio | every chunk | restarts or crossfades voices playing the clip (only changed chunks were fetched) |
+ * | shader | every variant | recompiles the pipelines built from the changed variants |
+ * | material | the material JSON | rebinds uniforms and textures without reloading meshes |
+ * | particle | the system JSON | swaps emitter parameters in place; live particles keep running |
+ * | font | metrics + atlas + subset | re-uploads the atlas and re-lays out text |
+ * | ui | atlas PNG + rects | re-uploads the atlas and re-reads sprite rectangles together |
+ * | data | the parsed value | re-reads tuning values |
+ * | script | the bundle (+ source map) | re-evaluates the module and hands its exports to the script host |
+ * | files | the bytes | replaces them |
  *
- * Bundles are containers, not assets a game holds: no handler (their assets are reloaded one by one).
+ * Bundles are containers, not assets a game holds: no handler (their assets reload one by one).
  */
 import type { AssetType } from './asset-type.js';
 
