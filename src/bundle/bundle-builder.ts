@@ -4,7 +4,9 @@
  * records no longer move it, packs (tar-writer.ts) and checks every recorded offset against the
  * headers actually written.
  */
-import type { AssetMeta } from '../format/asset-meta.js';
+import { readAssetMeta, type AssetMeta } from '../format/asset-meta.js';
+import { diagnosticError } from '../diagnostic/diagnostic.js';
+import { FormatError } from '../format/format-error.js';
 import type { Part } from '../format/part.js';
 import { digestOf } from '../hash/digest.js';
 import type { AssetType, LoadPriority } from '../format/asset-type.js';
@@ -76,6 +78,7 @@ export async function buildBundle(assets: readonly BundleAssetInput[], options: 
   for (const asset of assets) {
     const paths = asset.outputs.map((output) => `assets/${asset.id}/${output.name}`);
     for (const output of tarOrder(asset.outputs)) {
+      checkMeta(asset, output);
       prepared.push(await prepare(`assets/${asset.id}/${output.name}`, asset.id, output, options.compression));
     }
     indexAssets.push({ id: asset.id, label: asset.label, type: asset.type, priority: asset.priority, deps: asset.deps, entries: paths });
@@ -147,6 +150,20 @@ async function prepare(path: string, asset: string, output: BundleOutputInput, m
   // Streamed entries stay uncompressed so each part is one plain byte range (see README.md).
   const { stored, compression } = parts.length > 0 ? { stored: output.bytes, compression: 'none' as const } : await compressEntry(output.bytes, mode);
   return { path, asset, output: output.name, stored, compression, raw: digestOf(output.bytes), parts, meta: output.meta };
+}
+
+/**
+ * The runtime checks every entry's meta against its asset type when it opens a bundle; checking
+ * here too turns a rule that wrote the wrong meta into a bundle error naming the asset, instead
+ * of a bundle kiln's own reader refuses.
+ */
+function checkMeta(asset: BundleAssetInput, output: BundleOutputInput): void {
+  try {
+    readAssetMeta(asset.type, output.meta, 'meta');
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw error;
+    throw diagnosticError('bad-output-meta', `${asset.label}: output ${output.name} does not carry ${asset.type} meta (${error.message})`, { label: asset.label });
+  }
 }
 
 /** The record was parsed strictly from the cache; this guards bytes and record belonging together. */

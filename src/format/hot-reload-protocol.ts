@@ -144,10 +144,11 @@ export type ServerMessage =
 const TYPES = new Set<ServerMessage['type']>(['hello', 'build-started', 'build-finished', 'changed', 'removed', 'error', 'recovered']);
 
 /**
- * Parses one WebSocket text frame; undefined for anything that is not a known message, or whose
- * asset versions (in `hello` and `changed`) are malformed: wrong meta for the asset type, a part
- * outside its output, a bad digest. Other message fields are only shown to people, never used to
- * address or allocate.
+ * Parses one WebSocket text frame; undefined for anything that is not a known message (a newer
+ * server's extra message types pass by). A known message whose asset versions (in `hello` and
+ * `changed`) are malformed — wrong meta for the asset type, a part outside its output, a bad
+ * digest — throws a FormatError naming the field, so the client can report it. Other message
+ * fields are only shown to people, never used to address or allocate.
  */
 export function parseServerMessage(text: string): ServerMessage | undefined {
   let value: unknown;
@@ -159,22 +160,17 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !TYPES.has(type as ServerMessage['type'])) return undefined;
-  try {
-    if (type === 'hello') {
-      const hello = value as HelloMessage;
-      return { ...hello, assets: arrayOf(hello.assets, 'hello.assets').map((a, i) => readAssetVersion(a, `hello.assets[${i}]`)) };
-    }
-    if (type === 'changed') {
-      const changed = value as ChangedMessage;
-      const parts = arrayOf(changed.parts, 'changed.parts').map((p, i) => {
-        const o = objectOf(p, `changed.parts[${i}]`);
-        return { output: stringOf(o.output, `changed.parts[${i}].output`), kind: oneOf(o.kind, PART_KINDS, `changed.parts[${i}].kind`), index: intOf(o.index, `changed.parts[${i}].index`) };
-      });
-      return { ...changed, ...readAssetVersion(value, 'changed'), parts };
-    }
-  } catch (error) {
-    if (error instanceof FormatError) return undefined;
-    throw error;
+  if (type === 'hello') {
+    const hello = value as HelloMessage;
+    return { ...hello, assets: arrayOf(hello.assets, 'hello.assets').map((a, i) => readAssetVersion(a, `hello.assets[${i}]`)) };
+  }
+  if (type === 'changed') {
+    const changed = value as ChangedMessage;
+    const parts = arrayOf(changed.parts, 'changed.parts').map((p, i) => {
+      const o = objectOf(p, `changed.parts[${i}]`);
+      return { output: stringOf(o.output, `changed.parts[${i}].output`), kind: oneOf(o.kind, PART_KINDS, `changed.parts[${i}].kind`), index: intOf(o.index, `changed.parts[${i}].index`) };
+    });
+    return { ...changed, ...readAssetVersion(value, 'changed'), parts };
   }
   return value as ServerMessage;
 }

@@ -29,6 +29,7 @@ import {
   type HelloMessage,
   type RecoveredMessage,
   type RemovedMessage,
+  type ServerMessage,
 } from '../format/hot-reload-protocol.js';
 import { globalSocket, messageText, type SocketConstructor, type SocketLike } from './hot-reload-socket.js';
 import type { LoadedAsset } from './loaded-asset.js';
@@ -212,7 +213,14 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     const socket = new this.Socket(`${this.options.url.replace(/^http/, 'ws')}/ws`);
     this.socket = socket;
     socket.onmessage = (event) => {
-      const message = parseServerMessage(messageText(event.data) ?? '');
+      let message: ServerMessage | undefined;
+      try {
+        message = parseServerMessage(messageText(event.data) ?? '');
+      } catch (error) {
+        // a malformed version is never applied; the game hears why (the last good asset stays)
+        this.emit('failure', '', error as Error);
+        return;
+      }
       if (!message) return;
       if (message.type === 'changed') this.announced.set(message.label, message.digest);
       this.enqueue(() => this.handle(message));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HOT_RELOAD_PROTOCOL, parseServerMessage, type AssetVersion, type HelloMessage } from '../../src/format/hot-reload-protocol.js';
 import { RELOAD_HANDLERS, reloadHandlerOf } from '../../src/format/reload-handler.js';
 import { ASSET_TYPES } from '../../src/format/asset-type.js';
+import { FormatError } from '../../src/format/format-error.js';
 
 const bytes = new Uint8Array(100).fill(3);
 const hash = createHash('sha256').update(bytes).digest('hex');
@@ -40,7 +41,7 @@ describe('hot-reload protocol', () => {
     expect(message?.type === 'hello' && message.assets[0]).toEqual(version());
   });
 
-  it('drops a message whose asset version is malformed: wrong meta for the type, a part outside its output, a size that lies', () => {
+  it('refuses a message whose asset version is malformed (wrong meta for the type, a part outside its output, a size that lies), naming the field', () => {
     const broken: ((v: any) => void)[] = [
       (v) => (v.outputs[0].meta.sampleRate = 'fast'),
       (v) => (v.outputs[0].meta = { width: 4 }),
@@ -52,15 +53,18 @@ describe('hot-reload protocol', () => {
     for (const edit of broken) {
       const v = structuredClone(version()) as any;
       edit(v);
-      expect(parseServerMessage(hello([v])), edit.toString()).toBeUndefined();
-      expect(parseServerMessage(JSON.stringify({ ...v, type: 'changed', build: 2, digest: v.outputs[0].digest, parts: [], savedAt: 0, cookMs: 0 })), edit.toString()).toBeUndefined();
+      expect(() => parseServerMessage(hello([v])), edit.toString()).toThrow(FormatError);
+      expect(() => parseServerMessage(JSON.stringify({ ...v, type: 'changed', build: 2, digest: v.outputs[0].digest, parts: [], savedAt: 0, cookMs: 0 })), edit.toString()).toThrow(/^changed\./);
     }
+    // what is not a known message passes by quietly (a newer server may send more kinds)
+    expect(parseServerMessage('{"type":"telemetry"}')).toBeUndefined();
+    expect(parseServerMessage('not json')).toBeUndefined();
   });
 
   it('checks the changed parts list of a changed message', () => {
     const changed = { ...version(), type: 'changed', build: 2, digest: `${hash}-100`, parts: [{ output: 'clip.ogg', kind: 'chunk', index: 1 }], savedAt: 0, cookMs: 0 };
     expect(parseServerMessage(JSON.stringify(changed))?.type).toBe('changed');
-    expect(parseServerMessage(JSON.stringify({ ...changed, parts: [{ output: 'clip.ogg', kind: 'chunk', index: -1 }] }))).toBeUndefined();
+    expect(() => parseServerMessage(JSON.stringify({ ...changed, parts: [{ output: 'clip.ogg', kind: 'chunk', index: -1 }] }))).toThrow('changed.parts[0].index');
   });
 
   it('names a reload handler for every asset type but bundles', () => {

@@ -98,3 +98,11 @@ describe('bundle index format', () => {
     expect(index.entries.map((e) => e.meta)).toEqual(expect.arrayContaining([{ format: 'png', width: 1, height: 1, channels: 1 }]));
   });
 });
+
+describe('bundle builder against the contract', () => {
+  it('refuses to pack an output whose meta is not its asset type’s, naming the asset and the field', async () => {
+    const wrong = dep('//t:hero', 'texture', 'texture', 'normal', [{ name: 'hero.ktx2', bytes: new Uint8Array(8), meta: { refs: {} } }]);
+    await expect(bundleOf([wrong])).rejects.toMatchObject({ diagnostics: [{ code: 'bad-output-meta', label: '//t:hero' }] });
+    await expect(bundleOf([wrong])).rejects.toThrow(/\/\/t:hero: output hero\.ktx2 does not carry texture meta/);
+  });
+});
