@@ -67,7 +67,7 @@ export interface BuildTimings {
   buildMs: number;
   /** Sum of cook times of the targets that ran. */
   cookMs: number;
-  /** Build end → messages sent (part hashing, diffing). */
+  /** Build end → messages sent (diffing versions; part digests come with the output records). */
   notifyMs: number;
   /** First file event → build-finished. */
   totalMs: number;

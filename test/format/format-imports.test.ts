@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { folderOf, importsOf, tsFiles } from './support/import-walk.js';
 
@@ -20,5 +22,17 @@ describe('format imports', () => {
     }
     expect(offending).toEqual([]);
     expect(own).toBeGreaterThan(5);
+  });
+
+  it('is the package entry point kiln/format, and kiln/runtime re-exports it', async () => {
+    const root = join(formatDir, '../..');
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string> };
+    expect(pkg.exports['./format']).toBe('./dist/src/format/index.js');
+    const format = (await import(pathToFileURL(join(root, pkg.exports['./format']!)).href)) as Record<string, unknown>;
+    const runtime = (await import(pathToFileURL(join(root, pkg.exports['./runtime']!)).href)) as Record<string, unknown>;
+    for (const name of ['parseBundleIndex', 'parseCatalog', 'parseServerMessage', 'readAssetMeta', 'RELOAD_HANDLERS', 'INDEX_VERSION']) {
+      expect(typeof format[name], name).not.toBe('undefined');
+      expect(runtime[name], name).toBe(format[name]);
+    }
   });
 });
