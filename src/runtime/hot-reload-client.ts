@@ -36,8 +36,10 @@ import type { LoadedAsset } from './loaded-asset.js';
 import { categoryOf } from './memory-cache.js';
 import { RuntimeError } from './runtime-error.js';
 import { memoryBytes } from './asset-decoder.js';
-import type { AssetType } from '../format/asset-type.js';
-import { reloadHandlerOf, type ReloadHandlerName } from '../format/reload-handler.js';
+import type { ReloadHandlerName } from '../format/reload-handler.js';
+import { ReloadHandlers, type ReloadEvent, type ReloadHandler } from './hot-reload-handlers.js';
+
+export type { ReloadEvent, ReloadHandler } from './hot-reload-handlers.js';
 
 export interface HotReloadClientOptions {
   /** The watch server, e.g. `http://127.0.0.1:7357` (the WebSocket is `/ws` on it). */
@@ -52,22 +54,6 @@ export interface HotReloadClientOptions {
   /** Wall clock in epoch ms (latency is measured against the server's save stamps). */
   now?: () => number;
 }
-
-export interface ReloadEvent {
-  label: string;
-  assetId: string;
-  assetType: AssetType;
-  asset: LoadedAsset;
-  /** The version this one replaces, when the client held it. */
-  previous: LoadedAsset | undefined;
-  version: AssetVersion;
-  /** Digest key of the new main output. */
-  digest: string;
-  /** The change message (absent when catching up after a reconnect). */
-  change?: ChangedMessage;
-}
-
-export type ReloadHandler = (event: ReloadEvent) => void | Promise<void>;
 
 export interface HotReloadEvents {
   connected: [hello: HelloMessage];
@@ -93,7 +79,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
   /** Verified bytes of every output held per label, so the next change fetches only what differs. */
   private readonly blobs = new Map<string, Map<string, { output: OutputVersion; bytes: Uint8Array }>>();
   private readonly lives = new Map<string, LiveAsset>();
-  private readonly handlers = new Map<string, Set<ReloadHandler>>();
+  private readonly handlers = new ReloadHandlers();
   private readonly pinned = new Set<string>();
   /** Newest main digest announced per label (set on receipt, before queued work runs). */
   private readonly announced = new Map<string, string>();
@@ -144,10 +130,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
    * an unsubscribe function.
    */
   onReload(handlerName: ReloadHandlerName | '*', handler: ReloadHandler): () => void {
-    let set = this.handlers.get(handlerName);
-    if (!set) this.handlers.set(handlerName, (set = new Set()));
-    set.add(handler);
-    return () => set.delete(handler);
+    return this.handlers.add(handlerName, handler);
   }
 
   /** Also swap new versions into this loader's cache. */
@@ -313,18 +296,11 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     if (version) this.ids.delete(version.assetId);
   }
 
-  /** The handlers registered under the reload handler the format assigns to `type`. */
-  private handlersOf(type: AssetType): Set<ReloadHandler> | undefined {
-    const name = reloadHandlerOf(type);
-    return name === undefined ? undefined : this.handlers.get(name);
-  }
-
   private wanted(version: AssetVersion): boolean {
     return (
       this.decoded.has(version.label) ||
       this.lives.has(version.label) ||
-      (this.handlersOf(version.assetType)?.size ?? 0) > 0 ||
-      (this.handlers.get('*')?.size ?? 0) > 0 ||
+      this.handlers.for(version.assetType).length > 0 ||
       this.loaders.some((loader) => loader.cache.has(version.assetId))
     );
   }
@@ -352,7 +328,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
       this.pinned.add(version.assetId);
       this.lives.get(label)?.swap(asset, main.digest);
       const event: ReloadEvent = { label, assetId: version.assetId, assetType: version.assetType, asset, previous, version, digest: main.digest, ...(change ? { change } : {}) };
-      for (const handler of [...(this.handlersOf(version.assetType) ?? []), ...(this.handlers.get('*') ?? [])]) await handler(event);
+      for (const handler of this.handlers.for(version.assetType)) await handler(event);
       // Latency ends when the game's handlers are done with the new version.
       if (change) this.recorder.reloaded(this.now() - change.savedAt);
       this.emit('reload', event);
