@@ -39,8 +39,7 @@ export function keyHash(text: string): string {
  */
 export function primaryKey(inputs: KeyInputs): string {
   const text = [
-    // v3: output records carry their parts' digests (src/format/part.ts); older entries are misses.
-    'kiln-action-v3',
+    'kiln-action-v2',
     inputs.label,
     inputs.rule,
     inputs.priority,

@@ -157,7 +157,7 @@ describe('remote entries and bodies', () => {
   it('an entry claiming a 100 GB blob is a miss without even requesting the blob', async () => {
     const server = await startFaultServer('record');
     try {
-      const entry = { kind: 'result', outputs: [{ name: 'big.bin', digest: { hash: HASH, size: 100e9 }, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
+      const entry = { kind: 'result', outputs: [{ name: 'big.bin', digest: { hash: HASH, size: 100e9 }, meta: {}, parts: [] }], diagnostics: [], stats: {}, durationMs: 1 };
       await publish(server.url, entry as ActionEntry);
       server.requests.length = 0;
       const laptop = await fixture.make({ url: server.url, mode: 'read', timeoutMs: 500 });

@@ -62,7 +62,8 @@ export function actionKey(unit: ActionUnit, depText: (dep: DepInfo) => string = 
   const closure = unit.closure.map(depText);
   const closureIsDeps = closure.length === deps.length && closure.every((text, i) => text === deps[i]);
   const text = [
-    'kiln-action-v3',
+    // v4: output records carry their parts with digests (src/format/part.ts); older entries are misses
+    'kiln-action-v4',
     unit.label,
     unit.pkg,
     unit.pkgDir,
