@@ -12,10 +12,6 @@ export function objectOf(value: unknown, where: string): Record<string, unknown>
   return value as Record<string, unknown>;
 }
 
-export function recordOf(value: unknown, where: string): Record<string, unknown> {
-  return objectOf(value, where);
-}
-
 export function arrayOf(value: unknown, where: string): unknown[] {
   if (!Array.isArray(value)) throw new FormatError(`${where}: expected a list`);
   return value;
