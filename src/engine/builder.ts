@@ -92,6 +92,7 @@ export class Builder {
   /** The platform as asked for (''  for the default, which the root assets.yaml decides: a leaf of every record). */
   private readonly platformAsked: string;
   private readonly records: RecordStep;
+  private lastRecordPath: RecordStep['lastPath'];
   /**
    * Request inputs per analysed graph: while a watch session's graph stays the same object, every
    * build hands the tracker the same input objects, which it compares by identity instead of JSON.
@@ -154,6 +155,11 @@ export class Builder {
     return [...new Set([...Object.keys(value.inputs.srcs ?? {}), ...Object.keys(value.discovered)])].sort();
   }
 
+  /** How the last build used its build record (undefined: it could not use one, e.g. watch mode). */
+  get recordPath(): RecordStep['lastPath'] {
+    return this.lastRecordPath;
+  }
+
   /** What the request tracker did in the last build (requests run, verified, loaded from the store). */
   get trackerStats(): Readonly<TrackerStats> {
     return this.tracker.stats;
@@ -173,8 +179,11 @@ export class Builder {
   async build(request: BuildRequest): Promise<BuildResult> {
     const started = performance.now();
     const key = this.recordKeyOf(request);
+    this.lastRecordPath = undefined;
     if (key === undefined) return withGraph((await this.runSteps(request, started)).summary);
-    return this.records.build(request, key, this.current.config, started);
+    const result = await this.records.build(request, key, this.current.config, started);
+    this.lastRecordPath = this.records.lastPath;
+    return result;
   }
 
   /** The record key of a request, or undefined when this build must not use a record. */

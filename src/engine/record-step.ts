@@ -37,6 +37,9 @@ export interface RecordHost {
  * everything. Whatever ran, a successful build leaves the record for the next one.
  */
 export class RecordStep {
+  /** How the last build went: answered by the record, the dirty targets only, or every target. */
+  lastPath: 'recorded' | 'dirty-only' | 'full' | undefined;
+
   constructor(private readonly host: RecordHost) {}
 
   async build(request: BuildRequest, key: string, config: WorkspaceConfig, started: number): Promise<BuildResult> {
@@ -50,10 +53,12 @@ export class RecordStep {
       const check = reuse ? known.check : checkRecord(record);
       if (!check.structural) {
         const dirty = dirtyTargets(record, check);
+        this.lastPath = dirty.size === 0 ? 'recorded' : 'dirty-only';
         if (dirty.size === 0) return this.replay(record, request, started);
         return this.rebuildDirty(ctx, stateDir, record, dirty, request, started);
       }
     }
+    this.lastPath = 'full';
     const run = await this.host.runSteps(request, started);
     const extra = request.derive?.(run.summary, () => run.summary.graph, undefined);
     const result = Object.defineProperty({ ...run.summary, ...(extra !== undefined ? { extra } : {}) }, 'graph', { value: run.summary.graph, enumerable: false }) as BuildResult;
