@@ -3,7 +3,7 @@
  * parsed strictly, and a bad one is a miss with one warning, never an error and never a write
  * outside kiln-out. The remote's bodies are capped (entries at a fixed size, blobs at their digest's).
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
