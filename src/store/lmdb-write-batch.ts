@@ -22,7 +22,6 @@ export class LmdbWriteBatch {
   #scheduled = false;
   #chain: Promise<void> = Promise.resolve();
   #error: unknown;
-  #commits = 0;
 
   constructor(private readonly env: LmdbEnvironment) {}
 
@@ -84,10 +83,11 @@ export class LmdbWriteBatch {
     this.#committing = ops;
     let bytes = 0;
     for (const byKey of ops.values()) for (const value of byKey.values()) bytes += value?.byteLength ?? 0;
-    // Fault injection for the crash-safety test: SIGKILL in the middle of a batch's transaction.
-    const kill = process.env.KILN_FAULT === 'kill-during-cache-commit' && ++this.#commits === 2;
     let total = 0;
     for (const byKey of ops.values()) total += byKey.size;
+    // Fault injection for the crash-safety test: SIGKILL in the middle of the first transaction
+    // that writes more than one record.
+    const kill = process.env.KILN_FAULT === 'kill-during-cache-commit' && total > 1;
     try {
       await this.env.root.transaction(() => {
         let written = 0;
