@@ -34,7 +34,6 @@ export class LmdbWriteBatch {
 
   put(db: Database<Buffer, string>, key: string, bytes: Buffer): void {
     this.#op(db, key, bytes);
-    this.#bytes += bytes.byteLength;
   }
 
   remove(db: Database<Buffer, string>, key: string): void {
@@ -63,6 +62,8 @@ export class LmdbWriteBatch {
       ops = new Map();
       this.#pending.set(db, ops);
     }
+    // Counted as the batch will write it: a value replaced before its commit no longer counts.
+    this.#bytes += (value?.byteLength ?? 0) - (ops.get(key)?.byteLength ?? 0);
     ops.set(key, value);
     if (this.#scheduled) return;
     this.#scheduled = true;

@@ -17,7 +17,9 @@ export type LocalCacheStack = CacheStack & { readonly blobs: LmdbBlobStore; read
  * (`<root>/state/engine.mdb`, the environment the request graph lives in), larger blobs as files
  * under `<root>/cas/`. A cache of earlier kiln versions (entries under `<root>/ac/`, small blobs
  * under `<root>/cas/`) is still read; new writes go to the store. `flush()` commits this process's
- * pending writes and returns the build's one warning about invalid entries.
+ * pending writes and returns the build's warnings: one about invalid entries, one if a commit
+ * failed (what it held is lost, as a cache may lose anything: the next build cooks it again).
+ * Flush before `close()`.
  */
 export function createLocalStack(root: string, invalid: InvalidEntryLog): LocalCacheStack {
   const env = openLmdbEnvironment(join(root, 'state'));
@@ -28,9 +30,16 @@ export function createLocalStack(root: string, invalid: InvalidEntryLog): LocalC
     // Checked once: a cache that never had the old layout pays nothing for reading it.
     actions: new LmdbActionCache(env, batch, uses, invalid, existsSync(legacyEntries) ? new DiskActionCache(legacyEntries, invalid) : undefined),
     flush: async () => {
-      await batch.flush();
+      const warnings: string[] = [];
+      try {
+        await batch.flush();
+      } catch (error) {
+        // A full disk, say: the build's outputs are in kiln-out, but these results were not kept.
+        warnings.push(`local cache: could not store this build's latest results (${(error as Error).message}); they will be cooked again`);
+      }
       const warning = invalid.take();
-      return warning ? [warning.message] : [];
+      if (warning) warnings.push(warning.message);
+      return warnings;
     },
     close: () => env.release(),
   };
