@@ -74,7 +74,9 @@ export async function bench(): Promise<string> {
     const kib = (n: number) => `${n / 1024} KiB`;
     const f = (n: number) => n.toFixed(1);
     return [
-      `Per blob, µs (${kib(VOLUME)} written per size; LMDB in transactions of ${BATCH} puts as the store batches them; file = write temp + rename). The store keeps blobs ≤ ${kib(SMALL_BLOB_LIMIT)} as records.`,
+      '### Local store: blob size threshold (`bench/local-store.bench.ts`)',
+      '',
+      `Per blob, µs (${VOLUME >> 20} MiB written per size; LMDB in transactions of ${BATCH} puts as the store batches them; file = write temp + rename). The store keeps blobs ≤ ${kib(SMALL_BLOB_LIMIT)} as records.`,
       '',
       '| blob size | blobs | LMDB put, main thread | LMDB put, until committed (fsync) | file put | LMDB get + sha256 | file read + sha256 |',
       '|---|---|---|---|---|---|---|',
