@@ -42,7 +42,10 @@ export class LmdbWriteBatch {
 
   /** Resolves once writers may go on: at once, unless too many bytes wait for a commit. */
   async settle(): Promise<void> {
-    if (this.#bytes > BACKPRESSURE_BYTES) await this.#chain;
+    if (this.#bytes <= BACKPRESSURE_BYTES) return;
+    // Commit now rather than at the next turn: a writer awaiting only promises never yields one.
+    if (this.#pending.size > 0) this.#enqueue();
+    await this.#chain;
   }
 
   /** Commit everything written so far; rejects with the first failed commit's error. */

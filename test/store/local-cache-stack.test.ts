@@ -119,6 +119,19 @@ describe('local cache stack', () => {
     expect(await stack.actions.get(other)).toBeUndefined();
   });
 
+  it('a writer that never yields to the event loop still gets its writes committed (bounded memory)', async () => {
+    const { stack, root } = open();
+    // 72 MiB of small blobs, each put awaited: above 64 MiB pending, a put waits for a commit.
+    for (let i = 0; i < 4608; i++) {
+      const bytes = bytesOf(SMALL_BLOB_LIMIT, 0);
+      new DataView(bytes.buffer).setUint32(0, i);
+      await stack.blobs.put(bytes);
+    }
+    expect(storeRecords(root, 'cas').size).toBeGreaterThan(0);
+    await stack.flush?.();
+    expect(storeRecords(root, 'cas').size).toBe(4608);
+  });
+
   it('two stacks on one folder in one process share the environment and see each other’s pending writes', async () => {
     const { stack, root } = open();
     const { stack: second } = open(root);
