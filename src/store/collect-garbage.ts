@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENTRIES_DB } from './lmdb-action-cache.js';
 import { BLOBS_DB } from './lmdb-blob-store.js';
@@ -41,6 +41,8 @@ interface Entry {
   size: number;
   usedMs: number;
   protected: boolean;
+  /** A file of an older cache whose record is in the store: never read again. */
+  shadowed: boolean;
 }
 
 /**
@@ -58,33 +60,37 @@ export async function collectGarbage(options: GcOptions): Promise<GcResult> {
   const keep = options.protect ?? new Set<string>();
   const isProtected = (name: string, usedMs: number) => keep.has(name) || now - usedMs < graceMs;
   const entries: Entry[] = [];
-  for (const area of ['cas', 'ac']) {
-    const root = join(options.cacheDir, area);
-    for (const shard of await readdir(root).catch(() => [] as string[])) {
-      const dir = join(root, shard);
-      for (const name of await readdir(dir).catch(() => [] as string[])) {
-        const path = join(dir, name);
-        const info = await stat(path).catch(() => undefined);
-        if (!info?.isFile()) continue;
-        if (name.includes('.tmp-')) {
-          // Leftover of a killed write; a live writer renames within milliseconds.
-          if (now - info.mtimeMs > 60 * 60 * 1000) await rm(path, { force: true });
-          continue;
-        }
-        entries.push({ id: path, inStore: false, size: info.size, usedMs: info.mtimeMs, protected: isProtected(name, info.mtimeMs) });
-      }
-    }
-  }
   // No store yet (a cache only ever used by older versions): nothing to open, nothing to create.
   const stateDir = join(options.cacheDir, 'state');
   const env = existsSync(lmdbPathOf(stateDir)) ? openLmdbEnvironment(stateDir) : undefined;
   try {
+    // A file of an older cache whose record the store now holds is never read again (the store is
+    // asked first): it goes whatever its age, protected or not.
+    const shadowedBy = env && { cas: env.database(BLOBS_DB), ac: env.database(ENTRIES_DB) };
+    for (const area of ['cas', 'ac'] as const) {
+      const root = join(options.cacheDir, area);
+      for (const shard of await readdir(root).catch(() => [] as string[])) {
+        const dir = join(root, shard);
+        for (const name of await readdir(dir).catch(() => [] as string[])) {
+          const path = join(dir, name);
+          const info = await stat(path).catch(() => undefined);
+          if (!info?.isFile()) continue;
+          if (name.includes('.tmp-')) {
+            // Leftover of a killed write; a live writer renames within milliseconds.
+            if (now - info.mtimeMs > 60 * 60 * 1000) await rm(path, { force: true });
+            continue;
+          }
+          const shadowed = shadowedBy?.[area].doesExist(name) === true;
+          entries.push({ id: path, inStore: false, size: info.size, usedMs: info.mtimeMs, protected: !shadowed && isProtected(name, info.mtimeMs), shadowed });
+        }
+      }
+    }
     if (env) {
       for (const { key, value } of env.database(USE_TIMES_DB).getRange({})) {
         const use = decodeUse(value);
         const name = key.startsWith(BLOB_PREFIX) ? key.slice(BLOB_PREFIX.length) : key.startsWith(ENTRY_PREFIX) ? key.slice(ENTRY_PREFIX.length) : undefined;
         if (!use || name === undefined) continue;
-        entries.push({ id: key, inStore: true, size: use.size, usedMs: use.time, protected: isProtected(name, use.time) });
+        entries.push({ id: key, inStore: true, size: use.size, usedMs: use.time, protected: isProtected(name, use.time), shadowed: false });
       }
     }
     const bytesBefore = entries.reduce((sum, e) => sum + e.size, 0);
@@ -93,7 +99,7 @@ export async function collectGarbage(options: GcOptions): Promise<GcResult> {
     const candidates = entries.filter((e) => !e.protected).sort((a, b) => a.usedMs - b.usedMs);
     const left: Entry[] = [];
     for (const entry of candidates) {
-      if (options.maxAgeMs !== undefined && now - entry.usedMs > options.maxAgeMs) victims.push(entry);
+      if (entry.shadowed || (options.maxAgeMs !== undefined && now - entry.usedMs > options.maxAgeMs)) victims.push(entry);
       else left.push(entry);
     }
     let planned = bytes - victims.reduce((sum, e) => sum + e.size, 0);
@@ -115,6 +121,7 @@ export async function collectGarbage(options: GcOptions): Promise<GcResult> {
       bytes -= entry.size;
       removed++;
     }
+    await removeEmptyLegacyFolder(join(options.cacheDir, 'ac'));
     if (env) {
       const evicted = evictRecords(env, victims.filter((e) => e.inStore));
       removed += evicted.count;
@@ -146,4 +153,16 @@ function evictRecords(env: LmdbEnvironment, victims: readonly Entry[]): { count:
     }
   });
   return { count, bytes };
+}
+
+/**
+ * Once gc has emptied the entry folder of an old file-per-entry cache, remove it: while it exists
+ * every action-cache miss also looks there.
+ */
+async function removeEmptyLegacyFolder(root: string): Promise<void> {
+  const shards = await readdir(root).catch(() => undefined);
+  if (shards === undefined) return;
+  // rmdir refuses a folder that is not empty: a shard that still holds entries stays.
+  for (const shard of shards) await rmdir(join(root, shard)).catch(() => undefined);
+  await rmdir(root).catch(() => undefined);
 }

@@ -43,7 +43,15 @@ export class LmdbActionCache implements ActionCache {
       this.uses.removed(ENTRY_PREFIX + key);
       return undefined;
     }
-    this.uses.used(ENTRY_PREFIX + key, size);
+    if (pending === undefined && this.uses.stale(ENTRY_PREFIX + key)) {
+      // Written again with a fresh use time, so a gc beside us cannot take it (see
+      // LmdbUseTimes.stale). Read again: `bytes` was a view the use-time read has reused.
+      const copy = this.db.getBinary(key);
+      if (copy) {
+        this.batch.put(this.db, key, copy);
+        this.uses.written(ENTRY_PREFIX + key, size);
+      }
+    }
     return entry;
   }
 

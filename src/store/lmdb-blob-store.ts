@@ -61,8 +61,7 @@ export class LmdbBlobStore implements BlobStore {
     // Already stored with these bytes: a use, not a write. (A same-size damaged record differs and is replaced.)
     const stored = this.#stored(key);
     if (stored && Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).equals(bytes)) {
-      this.uses.used(BLOB_PREFIX + key, digest.size);
-      return digest;
+      if (!this.uses.stale(BLOB_PREFIX + key)) return digest;
     }
     // A copy: the caller may reuse its buffer before the batch commits.
     this.batch.put(this.db, key, Buffer.from(bytes));
@@ -80,9 +79,20 @@ export class LmdbBlobStore implements BlobStore {
   #hasRecord(digest: Digest): boolean {
     const key = digestKey(digest);
     const pending = this.batch.pending(this.db, key);
-    const found = pending !== undefined ? pending !== null : this.db.doesExist(key);
-    if (found) this.uses.used(BLOB_PREFIX + key, digest.size);
-    return found;
+    if (pending !== undefined) return pending !== null;
+    if (!this.db.doesExist(key)) return false;
+    if (this.uses.stale(BLOB_PREFIX + key)) {
+      // A copy out of the map, written again with a fresh use time (see LmdbUseTimes.stale).
+      const bytes = this.db.getBinary(key);
+      if (!bytes) return false;
+      this.#keep(key, bytes);
+    }
+    return true;
+  }
+
+  #keep(key: string, bytes: Buffer): void {
+    this.batch.put(this.db, key, bytes);
+    this.uses.written(BLOB_PREFIX + key, bytes.byteLength);
   }
 
   #read(digest: Digest): Uint8Array | undefined {
@@ -97,7 +107,7 @@ export class LmdbBlobStore implements BlobStore {
       this.uses.removed(BLOB_PREFIX + key);
       return undefined;
     }
-    this.uses.used(BLOB_PREFIX + key, digest.size);
+    if (pending === undefined && this.uses.stale(BLOB_PREFIX + key)) this.#keep(key, bytes);
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 }

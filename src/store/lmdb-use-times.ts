@@ -58,14 +58,17 @@ export class LmdbUseTimes {
     this.batch.put(this.db, name, encodeUse({ time: Date.now(), size }));
   }
 
-  /** A record was read or found: refresh its use time when it is getting old. */
-  used(name: string, size: number): void {
-    const pending = this.batch.pending(this.db, name);
-    if (pending) return;
+  /**
+   * Whether a record that was just read or found needs its use time refreshed: it is getting old
+   * and no write of it is pending. The caller then writes the record again *with its bytes*
+   * (`written`): a `kiln gc` beside this build may delete it between this look and the commit of
+   * the refresh; re-putting the bytes means this build's commit restores it, and until then the
+   * build reads it from its pending batch. Records used within the last five minutes skip all this.
+   */
+  stale(name: string): boolean {
+    if (this.batch.pending(this.db, name)) return false;
     const stored = decodeUse(readRecord(this.db, name));
-    const now = Date.now();
-    if (stored && now - stored.time < REFRESH_AFTER_MS) return;
-    this.batch.put(this.db, name, encodeUse({ time: now, size }));
+    return stored === undefined || Date.now() - stored.time >= REFRESH_AFTER_MS;
   }
 
   removed(name: string): void {

@@ -3,7 +3,7 @@
  * files. A killed commit, two builds at once, damaged records, gc and an old file-per-entry cache
  * all leave builds correct (a clean build's bytes) and the store valid (every record verifies).
  */
-import { readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { digestKey, digestOf, parseDigestKey } from '../../src/hash/digest.js';
@@ -171,5 +171,12 @@ describe('the local store', () => {
     expectReference('from the old cache');
     // Entries read from the old layout were copied into the store.
     expect(storeRecords(cacheDir, 'ac').size).toBe(entries.size);
+    // gc empties the old folders (nothing protects the old files once the store holds the entries) and removes them.
+    const gc = kiln(ws.root, ['gc', '--max-size', '1', '--grace', '0s']);
+    expect(gc.code, gc.stderr).toBe(0);
+    expect(existsSync(join(cacheDir, 'ac'))).toBe(false);
+    rmSync(join(ws.root, 'kiln-out'), { recursive: true });
+    expect(kiln(ws.root, ['build', '//...']).summary?.executed).toBe(0);
+    expectReference('after gc of the old cache');
   });
 });

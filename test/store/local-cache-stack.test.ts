@@ -13,7 +13,8 @@ import { DiskBlobStore } from '../../src/store/disk-blob-store.js';
 import { InvalidEntryLog } from '../../src/store/invalid-entry-log.js';
 import { SMALL_BLOB_LIMIT } from '../../src/store/lmdb-blob-store.js';
 import { createLocalStack, type LocalCacheStack } from '../../src/store/local-cache-stack.js';
-import { storeRecords, writeStoreRecords } from '../support/local-store-records.js';
+import { collectGarbage } from '../../src/store/collect-garbage.js';
+import { ageStoreRecords, storeRecords, writeStoreRecords } from '../support/local-store-records.js';
 
 const roots: string[] = [];
 const stacks: LocalCacheStack[] = [];
@@ -130,6 +131,30 @@ describe('local cache stack', () => {
     expect(storeRecords(root, 'cas').size).toBeGreaterThan(0);
     await stack.flush?.();
     expect(storeRecords(root, 'cas').size).toBe(4608);
+  });
+
+  it('a record a build finds while gc deletes it is restored by the build’s commit', async () => {
+    const { stack, root } = open();
+    const blob = bytesOf(300, 11);
+    const digest = await stack.blobs.put(blob);
+    const key = 'd'.repeat(64);
+    await stack.actions.put(key, resultEntry(digest));
+    await stack.flush?.();
+    // Last used two days ago; nothing protects it.
+    ageStoreRecords(root, 2 * 86_400_000);
+    // The build finds both (its refresh not committed yet) …
+    expect(stack.blobs.hasLocal(digest)).toBe(true);
+    expect((await stack.actions.get(key))?.kind).toBe('result');
+    // … a gc in another process (which cannot see that) deletes both right then …
+    writeStoreRecords(root, 'cas', new Map([[digestKey(digest), undefined]]));
+    writeStoreRecords(root, 'ac', new Map([[key, undefined]]));
+    expect(storeRecords(root, 'cas').has(digestKey(digest))).toBe(false);
+    // … and the build still reads them, and its commit puts them back with a fresh use time.
+    expect(await stack.blobs.get(digest)).toEqual(blob);
+    await stack.flush?.();
+    expect(storeRecords(root, 'cas').get(digestKey(digest))?.equals(blob)).toBe(true);
+    expect(storeRecords(root, 'ac').has(key)).toBe(true);
+    expect((await collectGarbage({ cacheDir: root, maxAgeMs: 86_400_000, graceMs: 0 })).removedFiles).toBe(0);
   });
 
   it('two stacks on one folder in one process share the environment and see each other’s pending writes', async () => {
