@@ -14,8 +14,6 @@ import type { AudioOptions, AudioPlatformSettings } from './options.js';
 export type { AudioOptions, AudioPlatformSettings } from './options.js';
 
 export const NAME = 'audio';
-/** Name of the runtime's hot-reload hook for cooked audio. */
-export const RELOAD_HANDLER = 'audio';
 export type { AudioCodecs } from './cook-audio.js';
 export type { AudioCodec } from './resolve-profile.js';
 

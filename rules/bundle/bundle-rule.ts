@@ -8,7 +8,7 @@ import { buildBundle, type BundleAssetInput } from '../../src/bundle/bundle-buil
 import { buildCatalog, encodeCatalog, relativePackageDir, type BuiltBundleRef, type ReferencedCatalog } from '../../src/bundle/catalog-builder.js';
 import { readCatalog } from '../../src/bundle/catalog-reader.js';
 import { groupAssets, GROUPING_STRATEGIES, splitBySize, type GroupingStrategy } from '../../src/bundle/grouping.js';
-import { COMPRESSIONS, type Compression } from '../../src/bundle/index-format.js';
+import { COMPRESSIONS, type Compression } from '../../src/format/index-format.js';
 import { effectivePriorities, loadOrder } from '../../src/bundle/load-order.js';
 import type { DepInfo, RuleContext } from '../../src/rule/context.js';
 import { RuleError } from '../../src/rule/rule-error.js';
@@ -78,7 +78,7 @@ async function cookBundle(ctx: RuleContext<BundleOptions>): Promise<void> {
   const inputs: (BundleAssetInput & { size: number })[] = [];
   for (const dep of members) {
     const outputs = [];
-    for (const output of dep.outputs) outputs.push({ name: output.name, bytes: await ctx.readOutput(output), meta: output.meta });
+    for (const output of dep.outputs) outputs.push({ name: output.name, bytes: await ctx.readOutput(output), meta: output.meta, parts: output.parts });
     inputs.push({
       id: dep.assetId,
       label: dep.label,

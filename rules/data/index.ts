@@ -13,7 +13,6 @@ import { parseData, type DataFormat } from './parse-data.js';
 import { validateWithJsonSchema } from './validate-with-json-schema.js';
 
 export const NAME = 'data';
-export const RELOAD_HANDLER = 'data';
 
 export interface DataOptions {
   /** Source format; `auto` picks by file extension (.json, .yaml/.yml, .csv). */

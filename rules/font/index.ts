@@ -15,8 +15,6 @@ import { buildFont, type BuiltFont } from './build-font.js';
 import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'font';
-/** Runtime hot-reload hook: swaps the atlas and metrics; laid-out text is re-shaped. */
-export const RELOAD_HANDLER = 'font';
 
 export interface FontOptions {
   /** `ascii`, `latin1`, or the literal characters to keep (e.g. "0123456789:"). */
@@ -119,7 +117,7 @@ export function fontRule() {
         .toBuffer();
       const metrics = { ...built.metrics(), atlas: { file: atlasName, width: built.atlasWidth, height: built.atlasHeight } };
       await ctx.output(`${ctx.name}.json`, new TextEncoder().encode(`${canonicalJson(metrics)}\n`), {
-        format: 'json', glyphs: built.glyphCount, mode: built.mode, size: built.size, atlas: atlasName, reload: RELOAD_HANDLER,
+        format: 'json', glyphs: built.glyphCount, mode: built.mode, size: built.size, atlas: atlasName,
       });
       await ctx.output(atlasName, new Uint8Array(png), { format: 'png', width: built.atlasWidth, height: built.atlasHeight, channels: 1 });
       if (ctx.attrs.subset ?? DEFAULTS.subset) {

@@ -13,8 +13,6 @@ import { checkMaterialFile } from './material-file.js';
 import { type CookedMaterial, resolveMaterial } from './resolve-material.js';
 
 export const NAME = 'material';
-/** Runtime hot-reload hook: rebinds the material's uniforms/textures without reloading meshes. */
-export const RELOAD_HANDLER = 'material';
 
 export interface MaterialOptions {
   /** What a param the shader does not declare is: `error` (default; usually a typo) or `warning`. */
@@ -72,7 +70,6 @@ export function materialRule() {
         shader: material.shader.asset_id,
         variant: material.shader.variant,
         textures: Object.values(material.textures).map((t) => t.asset_id),
-        reload: RELOAD_HANDLER,
       });
     },
     async validate(ctx) {

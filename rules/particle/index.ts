@@ -14,8 +14,6 @@ import { type NormalEmitter, normalizeEmitter } from './normalize-emitter.js';
 import { validateParticleFile } from './validate-schema.js';
 
 export const NAME = 'particle';
-/** Runtime hot-reload hook: swaps emitter parameters in place, live particles keep running. */
-export const RELOAD_HANDLER = 'particle';
 
 export interface ParticleOptions {
   /** Warn when the peak particle count is above this fraction of the platform budget. */
@@ -92,7 +90,6 @@ export function particleRule() {
         emitters: system.emitters.length,
         peak_particles: system.peak_particles,
         references: [...new Set(references)].sort(),
-        reload: RELOAD_HANDLER,
       });
     },
     async validate(ctx) {

@@ -11,8 +11,6 @@ import { type BundleResult, bundleScript } from './bundle-script.js';
 import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'script';
-/** Runtime hot-reload hook: re-evaluates the module and hands its exports to the game's script host. */
-export const RELOAD_HANDLER = 'script';
 
 export interface ScriptOptions {
   /** Module format of the bundle: `esm` for `import()`, `iife` for a plain `<script>`/eval host. */
@@ -105,7 +103,6 @@ export function scriptRule() {
         format: ctx.attrs.format ?? DEFAULTS.format,
         modules: result.inputs,
         sourcemap: mapName,
-        reload: RELOAD_HANDLER,
       });
       if (result.map && mapName) await ctx.output(mapName, result.map, { format: 'sourcemap' });
     },

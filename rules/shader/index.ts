@@ -16,8 +16,6 @@ import type { DefineValue, ShaderOptions, ShaderPlatformSettings } from './optio
 export type { DefineValue, ShaderOptions, ShaderPlatformSettings } from './options.js';
 
 export const NAME = 'shader';
-/** Name of the runtime's hot-reload hook for shaders (recreate pipelines that use the module). */
-export const RELOAD_HANDLER = 'shader';
 export type { ShaderTools } from './cook-shader.js';
 export type { ShaderReflection } from './reflection.js';
 export type { ShaderStage } from './shader-language.js';

@@ -16,8 +16,6 @@ import { spriteName } from './sprite-name.js';
 import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'ui';
-/** Runtime hot-reload hook: swaps the atlas texture and its rect table together. */
-export const RELOAD_HANDLER = 'ui';
 
 export interface UiOptions {
   /** Transparent pixels between sprites (on top of extrusion). */
@@ -125,7 +123,7 @@ export function uiRule() {
       const rectsName = `${ctx.name}.rects.json`;
       ctx.stat('bytes', png.byteLength);
       await ctx.output(`${ctx.name}.png`, new Uint8Array(png), {
-        format: 'png', width: layout.width, height: layout.height, sprites: sprites.length, rects: rectsName, reload: RELOAD_HANDLER,
+        format: 'png', width: layout.width, height: layout.height, sprites: sprites.length, rects: rectsName,
       });
       const table = { width: layout.width, height: layout.height, sprites: rects };
       await ctx.output(rectsName, new TextEncoder().encode(`${canonicalJson(table)}\n`), { format: 'json' });

@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestKey, digestOf } from '../../src/hash/digest.js';
-import type { LoadPriority } from '../../src/rule/asset-type.js';
+import { hashParts } from '../../src/hash/part-digests.js';
+import type { LoadPriority } from '../../src/format/asset-type.js';
 import type { DepInfo, Diagnostic, RuleContext, SourceRef } from '../../src/rule/context.js';
 import type { OutputMeta, OutputRecord } from '../../src/rule/output.js';
 import type { AnyRule } from '../../src/rule/rule.js';
@@ -83,8 +84,10 @@ export async function runRule(rule: AnyRule, input: HarnessInput, mode: 'cook' |
       if (!bytes) throw new Error(`harness: no blob for ${output.name}`);
       return bytes;
     },
-    async output(outName: string, bytes: Uint8Array, meta: OutputMeta = {}) {
-      const record: OutputRecord = { name: outName, digest: digestOf(bytes), meta };
+    async output(outName: string, bytes: Uint8Array, meta: OutputMeta = {} as OutputMeta) {
+      // as ActionContext.output() does: parts leave the meta and are hashed once, here
+      const { parts = [], ...rest } = meta;
+      const record: OutputRecord = { name: outName, digest: digestOf(bytes), meta: rest as OutputRecord['meta'], parts: hashParts(bytes, parts, outName) };
       blobs.set(digestKey(record.digest), bytes);
       outputs.push(record);
       return record;
