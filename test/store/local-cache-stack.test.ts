@@ -39,7 +39,7 @@ const bytesOf = (size: number, seed: number) => Uint8Array.from({ length: size }
 const casFile = (root: string, key: string) => join(root, 'cas', key.slice(0, 2), key);
 
 function resultEntry(digest: ResultEntry['outputs'][number]['digest']): ResultEntry {
-  return { kind: 'result', outputs: [{ name: 'out.bin', digest, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
+  return { kind: 'result', outputs: [{ name: 'out.bin', digest, meta: {}, parts: [] }], diagnostics: [], stats: {}, durationMs: 1 };
 }
 
 describe('local cache stack', () => {
