@@ -1,13 +1,16 @@
 /**
- * Wall-clock phases of one kiln build in a fresh process, measured from the outside of the
- * engine (no `src/` changes): node start-up, module import, workspace + YAML load, graph, builder
- * construction (build state load), the build itself. Run as a script:
+ * Wall-clock phases of one `kiln build //...` in a fresh process, following the CLI's own path
+ * step by step from outside (the same functions commands/build.ts calls): node start-up, the
+ * build command's light modules, the record key, reading and checking the build record; then
+ * either the recorded answer (no-op) or the engine's import and the build of the dirty targets.
+ * Run as a script:
  *
  *   node dist/bench/phase-probe.js <workspace root>   → prints PhaseTimes as JSON
  *
- * Only `node:` modules are imported statically, so the import phase is timed here and not
+ * Only `node:` modules are imported statically, so the import phases are timed here and not
  * before the first line runs.
  */
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const scriptStart = performance.now();
@@ -15,18 +18,22 @@ const scriptStart = performance.now();
 export interface PhaseTimes {
   /** Process start to the first line of this script (node bootstrap, ESM loader). */
   bootMs: number;
-  /** Importing the CLI's module graph (`src/cli/run-cli.js`: every command and every rule). */
+  /** Importing what `kiln build` loads before it knows whether anything changed. */
   importMs: number;
-  /** Finding the workspace root and reading the root assets.yaml. */
-  workspaceMs: number;
-  /** Every package's assets.yaml read, parsed and validated (the first graph build, minus graphMs). */
-  yamlMs: number;
-  /** Building the target graph from already-parsed packages. */
-  graphMs: number;
-  /** Cache stack + Builder constructor: build state and stat cache JSON loaded. */
-  stateLoadMs: number;
-  /** Builder.build minus its graph: keys, stats, cache lookups, materialize, state save. */
-  scheduleMs: number;
+  /** Finding the workspace root, the installation's identity, the record key. */
+  keyMs: number;
+  /** Reading and validating the build record (JSON). */
+  recordMs: number;
+  /** Statting every leaf of the record (sources, assets.yaml files, folders, kiln-out files). */
+  statMs: number;
+  /** Nothing changed: the recorded summary (0 otherwise). */
+  replayMs: number;
+  /** Something changed: importing the engine, the rules and the store (0 for a no-op). */
+  engineImportMs: number;
+  /** Something changed: the workspace, cache stack and Builder (opens LMDB). */
+  builderMs: number;
+  /** Something changed: Builder.build of the dirty targets, the new record written. */
+  buildMs: number;
   /** Everything in-process, from process start. */
   totalMs: number;
   executed: number;
@@ -36,42 +43,44 @@ export interface PhaseTimes {
 export async function probePhases(root: string): Promise<PhaseTimes> {
   const bootMs = scriptStart;
   let t = performance.now();
-  await import('../src/cli/run-cli.js');
-  const { openCache, rules } = await import('../src/cli/open-builder.js');
-  const { Workspace } = await import('../src/workspace/workspace.js');
-  const { TargetGraph } = await import('../src/graph/target-graph.js');
-  const { Builder } = await import('../src/engine/builder.js');
   const lap = (): number => {
     const now = performance.now();
     const ms = now - t;
     t = now;
     return ms;
   };
+  await import('../src/cli/commands/build.js');
+  const { installIdentity } = await import('../src/cli/install-identity.js');
+  const { findWorkspaceRoot } = await import('../src/workspace/find-root.js');
+  const { checkRecord, readRecord, recordKey } = await import('../src/engine/tracker/build-record.js');
+  const { replayRecord } = await import('../src/engine/recorded-build.js');
+  const { silentReporter } = await import('../src/engine/build-result.js');
   const importMs = lap();
+  const found = findWorkspaceRoot(root) ?? root;
+  const toolchain = installIdentity();
+  const key = recordKey({ toolchain, patterns: ['//...'], platform: '', materialize: true, keepGoing: false });
+  const keyMs = lap();
+  const record = readRecord(join(found, '.kiln', 'state'), key, found);
+  const recordMs = lap();
+  if (!record) throw new Error('no build record in .kiln/state/builds: build once with the CLI first');
+  const check = checkRecord(record);
+  const statMs = lap();
+  const times = { bootMs, importMs, keyMs, recordMs, statMs, replayMs: 0, engineImportMs: 0, builderMs: 0, buildMs: 0 };
+  if (!check.structural && check.inputs.size === 0 && check.outs.size === 0) {
+    const summary = replayRecord(record, silentReporter, t);
+    JSON.stringify(summary, null, 2);
+    times.replayMs = lap();
+    return { ...times, totalMs: performance.now(), executed: summary.executed, cached: summary.cached };
+  }
+  const { openBuilder } = await import('../src/cli/open-builder.js');
+  times.engineImportMs = lap();
   const io = { cwd: root, stdout: () => {}, stderr: () => {}, env: { ...process.env, CI: 'true' }, isTTY: false };
-  const workspace = Workspace.open(root, rules());
-  const workspaceMs = lap();
-  TargetGraph.build(workspace, ['//...']);
-  const loadMs = lap();
-  TargetGraph.build(workspace, ['//...']);
-  const graphMs = lap();
-  const cache = openCache({ values: {}, positionals: [] }, io, workspace);
-  const builder = new Builder({ workspace, cache });
-  const stateLoadMs = lap();
-  const summary = await builder.build({ patterns: ['//...'] });
-  const buildMs = lap();
-  return {
-    bootMs,
-    importMs,
-    workspaceMs,
-    yamlMs: loadMs - graphMs,
-    graphMs,
-    stateLoadMs,
-    scheduleMs: buildMs - graphMs,
-    totalMs: performance.now(),
-    executed: summary.executed,
-    cached: summary.cached,
-  };
+  const { builder } = openBuilder({ values: {}, positionals: [] }, io, toolchain);
+  times.builderMs = lap();
+  const summary = await builder.build({ patterns: ['//...'], checkedRecord: { record, check } });
+  times.buildMs = lap();
+  await builder.close();
+  return { ...times, totalMs: performance.now(), executed: summary.executed, cached: summary.cached };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -234,12 +234,14 @@ function figuresTable(results: SizeResult[], runs: number): string[] {
 function probeTable(noop: PhaseTimes, change: PhaseTimes, nodeStartMs: number, wallNoop: number, wallChange: number): string[] {
   const rows: [string, keyof PhaseTimes][] = [
     ['node start-up to first line of script', 'bootMs'],
-    ['import CLI modules (all commands, all rules)', 'importMs'],
-    ['find root + root assets.yaml', 'workspaceMs'],
-    ['read + parse + validate 100 package assets.yaml', 'yamlMs'],
-    ['build TargetGraph (parsed packages)', 'graphMs'],
-    ['cache stack + Builder constructor (opens the LMDB request graph)', 'stateLoadMs'],
-    ['Builder.build minus graph: verify requests (stats, store reads), runDag, materialize, save', 'scheduleMs'],
+    ['import what `kiln build` loads first (build command, build record; no engine, rules or store)', 'importMs'],
+    ['find root + installation identity + record key', 'keyMs'],
+    ['read + validate the build record (JSON)', 'recordMs'],
+    ['stat every recorded leaf (sources, assets.yaml, folders, kiln-out)', 'statMs'],
+    ['nothing changed: the recorded summary', 'replayMs'],
+    ['something changed: import engine, rules, store', 'engineImportMs'],
+    ['something changed: workspace + cache stack + Builder (opens LMDB)', 'builderMs'],
+    ['something changed: build the dirty targets, write the new record', 'buildMs'],
     ['total in-process', 'totalMs'],
   ];
   return [
@@ -324,7 +326,7 @@ export async function bench(): Promise<string> {
     out.push(
       `### Where kiln's time goes at ${result.assets} assets`,
       '',
-      'Wall-clock phases, measured in a fresh process by `bench/phase-probe.ts` (the same engine calls the CLI makes, timed from outside `src/`):',
+      'Wall-clock phases, measured in a fresh process by `bench/phase-probe.ts` (the CLI\'s own path, step by step, timed from outside `src/`):',
       '',
       ...probeTable(b.noopProbe, b.changeProbe, b.nodeStartMs, median(result.kiln.noop), median(result.kiln.change)),
       '',

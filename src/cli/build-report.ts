@@ -1,58 +1,59 @@
 /**
  * What `kiln build` adds after the engine returns: budgets checked and printed as a table, the
- * seed's pipeline metrics, both in the summary; the build kept for the studio page.
+ * seed's pipeline metrics, both in the summary; the build kept for the studio page (only builds
+ * that executed or failed something: a no-op would only push real builds out of the history).
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { budgetsForBuild } from '../budget/build-budgets.js';
-import { budgetDiagnostics, type BudgetReport } from '../budget/check-budgets.js';
+import type { BudgetReport } from '../budget/check-budgets.js';
 import { formatBudgetTable } from '../budget/budget-table.js';
-import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 import type { BuildSummary } from '../engine/build-result.js';
-import type { Builder } from '../engine/builder.js';
-import type { TargetGraph } from '../graph/target-graph.js';
 import { pipelineMetrics, type PipelineMetrics } from '../metrics/pipeline-metrics.js';
-import { historyDir, recordBuild } from '../studio/build-history.js';
 import type { CommandIO } from './command.js';
 
 /** The summary JSON kiln writes: the engine's, plus budgets and metrics. */
 export type ReportedSummary = BuildSummary & { budgets?: BudgetReport; metrics: PipelineMetrics };
 
+/**
+ * What the CLI derives from a build's graph and keeps in the build record (BuildRequest.derive):
+ * each rule's asset type (for the metrics) and the budget report when the workspace has budgets.
+ */
+export interface BuildExtras {
+  types: Record<string, string>;
+  budgets?: BudgetReport;
+}
+
 /** Where a build writes its trace when `--profile` is not given, so the studio page has a timeline. */
-export function studioTracePath(cacheDir: string): string {
+export async function studioTracePath(cacheDir: string): Promise<string> {
+  const { historyDir } = await import('../studio/build-history.js');
   mkdirSync(historyDir(cacheDir), { recursive: true });
   return join(historyDir(cacheDir), `pending-${process.pid}.trace.json`);
 }
 
-export async function finishBuildReport(options: {
-  builder: Builder;
-  graph: TargetGraph;
-  summary: BuildSummary;
-  io: CommandIO;
-  checkBudgets: boolean;
-  tracePath: string;
-  ownTrace: boolean;
-}): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
-  const { builder, summary, io } = options;
-  const typeOf = (rule: string) => builder.workspace.rules.get(rule)?.type;
-  const metrics = pipelineMetrics(summary.targets, typeOf, Number(summary.remote?.actionHits ?? 0));
+/** The summary with metrics and budgets; prints the budget table and budget diagnostics. Returns whether a budget is exceeded. */
+export async function reportBuild(summary: BuildSummary, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
+  const metrics = pipelineMetrics(summary.targets, (rule) => extras.types[rule], Number(summary.remote?.actionHits ?? 0));
   const reported: ReportedSummary = { ...summary, metrics };
-  let overBudget = false;
-  if (options.checkBudgets) {
-    const budgets = budgetsForBuild(builder.workspace, options.graph, summary.targets, builder.platform);
-    if (budgets.results.length > 0 || budgets.unchecked.length > 0) reported.budgets = budgets;
-    const table = formatBudgetTable(budgets, 'over');
-    if (table) (budgets.errors > 0 ? io.stderr : io.stdout)(table);
-    for (const d of budgetDiagnostics(budgets)) io.stderr(`${d.severity === 'error' ? 'ERROR: ' : ''}${formatDiagnostic(d)}\n`);
-    overBudget = budgets.errors > 0;
-  }
+  const budgets = extras.budgets;
+  if (!budgets) return { summary: reported, overBudget: false };
+  reported.budgets = budgets;
+  const table = formatBudgetTable(budgets, 'over');
+  if (table) (budgets.errors > 0 ? io.stderr : io.stdout)(table);
+  const [{ budgetDiagnostics }, { formatDiagnostic }] = await Promise.all([import('../budget/check-budgets.js'), import('../diagnostic/format-diagnostic.js')]);
+  for (const d of budgetDiagnostics(budgets)) io.stderr(`${d.severity === 'error' ? 'ERROR: ' : ''}${formatDiagnostic(d)}\n`);
+  return { summary: reported, overBudget: budgets.errors > 0 };
+}
+
+/** Keep the build for the studio page, with its trace (removed from its pending place when kiln chose it). */
+export async function keepForStudio(cacheDir: string, summary: ReportedSummary, tracePath: string, ownTrace: boolean): Promise<void> {
   let trace: string | undefined;
   try {
-    trace = readFileSync(options.tracePath, 'utf8');
+    trace = readFileSync(tracePath, 'utf8');
   } catch {
     trace = undefined;
   }
-  if (options.ownTrace) rmSync(options.tracePath, { force: true });
-  await recordBuild(builder.workspace.config.cacheDir, reported, trace);
-  return { summary: reported, overBudget };
+  if (ownTrace) rmSync(tracePath, { force: true });
+  if (summary.executed === 0 && summary.failed === 0 && summary.skipped === 0) return;
+  const { recordBuild } = await import('../studio/build-history.js');
+  await recordBuild(cacheDir, summary, trace);
 }

@@ -9,6 +9,7 @@ import { claimKilnFolders } from '../workspace/kiln-folder-marker.js';
 import { Workspace } from '../workspace/workspace.js';
 import type { CommandIO, ParsedArgs } from './command.js';
 import { runnerSettings } from './runner-flags.js';
+import { UsageError } from './usage-error.js';
 
 let registry: RuleRegistry | undefined;
 
@@ -39,7 +40,7 @@ export function openCache(args: ParsedArgs, io: CommandIO, workspace: Workspace)
   return createCacheStack({ localRoot: workspace.config.cacheDir, remote, env: io.env });
 }
 
-export function openBuilder(args: ParsedArgs, io: CommandIO): { builder: Builder; cache: ConfiguredCacheStack } {
+export function openBuilder(args: ParsedArgs, io: CommandIO, toolchain?: string): { builder: Builder; cache: ConfiguredCacheStack } {
   const workspace = openWorkspace(io);
   const settings = runnerSettings(
     { jobs: args.values.jobs as string | undefined, workers: args.values.workers as string | undefined, 'action-timeout': args.values['action-timeout'] as string | undefined },
@@ -51,7 +52,7 @@ export function openBuilder(args: ParsedArgs, io: CommandIO): { builder: Builder
   // Scratch folders of cooks killed in an earlier build (SIGKILL skips their cleanup).
   sweepDeadScratchDirs();
   const remote = openRemoteExecutor(args, io);
-  const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs, workers, actionTimeoutMs, ...(remote ? { remote } : {}) });
+  const builder = new Builder({ workspace, cache, platform: args.values.platform as string | undefined, jobs, workers, actionTimeoutMs, ...(remote ? { remote } : {}), ...(toolchain ? { toolchain } : {}) });
   return { builder, cache };
 }
 
@@ -66,5 +67,4 @@ function openRemoteExecutor(args: ParsedArgs, io: CommandIO): RemoteExecutor | u
   }
 }
 
-/** A mistake on the command line: printed without a stack, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError };

@@ -5,12 +5,13 @@ import { CycleError } from '../graph/cycle-error.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
 import { LabelSyntaxError } from '../workspace/label.js';
 import type { CommandIO, ParsedArgs } from './command.js';
-import { commands } from './commands/index.js';
+import { loadCommand, loadCommands } from './commands/index.js';
 import { checkFlags } from './flag-check.js';
 import { EXIT_BUILD_FAILED, EXIT_USAGE } from './exit-codes.js';
-import { UsageError } from './open-builder.js';
+import { UsageError } from './usage-error.js';
 
-function help(): string {
+async function help(): Promise<string> {
+  const commands = await loadCommands();
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'kiln — an incremental asset cooker for games',
@@ -28,16 +29,17 @@ function help(): string {
 export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(help());
+    io.stdout(await help());
     return name ? 0 : EXIT_USAGE;
   }
   if (name === '--version') {
     io.stdout('kiln 0.1.0\n');
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
+  // Only the command asked for is loaded: `kiln build` pays for nothing it does not run.
+  const command = await loadCommand(name);
   if (!command) {
-    io.stderr(`kiln: unknown command "${name}"\n\n${help()}`);
+    io.stderr(`kiln: unknown command "${name}"\n\n${await help()}`);
     return EXIT_USAGE;
   }
   const verbose = rest.includes('--verbose') || rest.includes('-v');

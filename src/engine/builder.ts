@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { digestKey, parseDigestKey } from '../hash/digest.js';
@@ -7,7 +8,7 @@ import type { OutputRecord } from '../rule/output.js';
 import type { CacheStack } from '../store/cache-stack.js';
 import { LocatedError } from '../workspace/located-error.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
+import { type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { cookInto } from './cook-action.js';
 import { explainChange } from './explain.js';
 import { failureDiagnostics } from './failure-message.js';
@@ -22,25 +23,16 @@ import { materializeKind, type MaterializedValue } from './requests/materialize-
 import { settleRacyFiles } from './settle-racy-files.js';
 import { LmdbTrackerStore } from './tracker/lmdb-tracker-store.js';
 import type { RequestKind } from './tracker/request-kind.js';
-import { RequestTracker } from './tracker/request-tracker.js';
+import { RequestTracker, type TrackerStats } from './tracker/request-tracker.js';
 import type { TrackerStore } from './tracker/tracker-store.js';
+import { recordKey } from './tracker/build-record.js';
+import { requestId } from './tracker/request-kind.js';
 
-export interface BuildRequest {
-  patterns: readonly string[];
-  keepGoing?: boolean;
-  /** Run validators only for the requested targets (their dependencies still build). */
-  validateOnly?: boolean;
-  /** Copy requested outputs to kiln-out (default true). */
-  materialize?: boolean;
-  profilePath?: string;
-  /**
-   * Cook every action twice (cached ones are cooked again too) and compare output digests. A
-   * rule that is not deterministic fails its target and nothing of it is cached or uploaded.
-   */
-  checkDeterminism?: boolean;
-  reporter?: BuildReporter;
-  signal?: AbortSignal;
-}
+import type { BuildRequest, BuildResult, BuildRun } from './build-request.js';
+import { RecordStep } from './record-step.js';
+import { collectReports, watchWorklist, type LastBuild } from './last-build.js';
+
+export type { BuildRequest, BuildResult } from './build-request.js';
 
 export interface BuilderOptions {
   workspace: Workspace;
@@ -57,6 +49,13 @@ export interface BuilderOptions {
   workerHeapMb?: number;
   /** Cook on a remote cluster (`--remote-executor`), cache lookups still first. */
   remote?: RemoteCook;
+  /**
+   * What identifies the rules' code in the build record's key. The CLI passes the identity of
+   * its installation (computed without loading rules). Default: every rule's name@version, which
+   * cannot vouch for tool identities a rule computes, so targets of rules with tools are then
+   * never recorded.
+   */
+  toolchain?: string;
 }
 
 /** How many bytes of fresh outputs a build keeps in memory for materializing. */
@@ -83,6 +82,22 @@ export class Builder {
   private watching = false;
   /** Reports of unchanged actions, reused while their value is the same object (watch mode). */
   private readonly cachedReports = new WeakMap<ActionValue, TargetReport>();
+  /**
+   * The last build's graph, reports and kiln-out paths: while a watch session's graph stays the
+   * same object, a build looks only at the targets whose requests were invalidated since.
+   */
+  private lastBuild: LastBuild | undefined;
+  private readonly toolchain: string;
+  private readonly remote: boolean;
+  /** The platform as asked for (''  for the default, which the root assets.yaml decides: a leaf of every record). */
+  private readonly platformAsked: string;
+  private readonly records: RecordStep;
+  private lastRecordPath: RecordStep['lastPath'];
+  /**
+   * Request inputs per analysed graph: while a watch session's graph stays the same object, every
+   * build hands the tracker the same input objects, which it compares by identity instead of JSON.
+   */
+  private readonly inputCache = new WeakMap<TargetGraph, GraphInputs>();
 
   constructor(options: BuilderOptions) {
     this.current = options.workspace;
@@ -96,6 +111,18 @@ export class Builder {
     this.tracker.register(...this.kinds.all);
     this.workers = options.workers ?? this.jobs;
     this.actionTimeoutMs = options.actionTimeoutMs ?? 0;
+    this.toolchain = options.toolchain ?? toolchainOf(options.workspace);
+    this.platformAsked = options.platform ?? '';
+    this.records = new RecordStep({
+      tracker: this.tracker,
+      platform: this.platform,
+      jobs: this.jobs,
+      toolchainIsCode: options.toolchain !== undefined,
+      rules: () => this.current.rules,
+      runSteps: (request, started, materializeOnly) => this.runSteps(request, started, materializeOnly),
+      graphOf: (input) => this.tracker.get(this.kinds.graph, input).graph,
+    });
+    this.remote = options.remote !== undefined || (options.cache as { metrics?: unknown }).metrics !== undefined;
     this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}), ...(options.remote ? { remote: options.remote } : {}) });
   }
 
@@ -128,33 +155,80 @@ export class Builder {
     return [...new Set([...Object.keys(value.inputs.srcs ?? {}), ...Object.keys(value.discovered)])].sort();
   }
 
+  /** How the last build used its build record (undefined: it could not use one, e.g. watch mode). */
+  get recordPath(): RecordStep['lastPath'] {
+    return this.lastRecordPath;
+  }
+
+  /** What the request tracker did in the last build (requests run, verified, loaded from the store). */
+  get trackerStats(): Readonly<TrackerStats> {
+    return this.tracker.stats;
+  }
+
   /** Stop the worker pool (idle workers never keep the process alive, and exit after 10 idle minutes). */
   close(): Promise<void> {
     return this.runner.close();
   }
 
-  async build(request: BuildRequest): Promise<BuildSummary & { graph: TargetGraph }> {
+  /**
+   * Build the requested patterns. A fresh builder first checks the build record of this request
+   * (record-step.ts): no leaf changed → its result, without loading a node; only sources or
+   * kiln-out files changed → exactly the targets reading them and their dependents are built;
+   * anything else (an assets.yaml, a folder, no record) → the four steps for everything.
+   */
+  async build(request: BuildRequest): Promise<BuildResult> {
     const started = performance.now();
+    const key = this.recordKeyOf(request);
+    this.lastRecordPath = undefined;
+    if (key === undefined) return withGraph((await this.runSteps(request, started)).summary);
+    const result = await this.records.build(request, key, this.current.config, started);
+    this.lastRecordPath = this.records.lastPath;
+    return result;
+  }
+
+  /** The record key of a request, or undefined when this build must not use a record. */
+  private recordKeyOf(request: BuildRequest): string | undefined {
+    if (request.record === false || this.watching || this.remote || request.checkDeterminism || request.validateOnly) return undefined;
+    if (this.current.config.remoteCache) return undefined;
+    return recordKey({ toolchain: this.toolchain, patterns: request.patterns, platform: this.platformAsked, materialize: request.materialize !== false, keepGoing: request.keepGoing === true });
+  }
+
+  private inputsFor(graph: TargetGraph): GraphInputs {
+    let inputs = this.inputCache.get(graph);
+    if (!inputs) {
+      inputs = Object.assign(new Map<string, ActionInput>(), { materialize: new Map<string, { label: string; pkg: string }>(), requested: new Set(graph.requested) });
+      this.inputCache.set(graph, inputs);
+    }
+    return inputs;
+  }
+
+  /** The four steps for the request's patterns; `materializeOnly` limits kiln-out to targets the original request asked for. */
+  private async runSteps(request: BuildRequest, started: number, materializeOnly?: ReadonlySet<string>): Promise<BuildRun> {
     const reporter = request.reporter ?? silentReporter;
     const trace = new TraceRecorder();
     if (this.watching) this.tracker.beginWatchBuild();
     else this.tracker.newEpoch();
+    const invalidated = this.tracker.takeInvalidated();
     const hashedBefore = this.kinds.file.hashed;
 
     // Analyse.
     const workspace = this.tracker.get(this.kinds.workspace, null);
     checkPlatform(workspace, this.platform);
     this.current = workspace;
-    const { graph, failures: unanalysable } = this.tracker.get(this.kinds.graph, { patterns: [...request.patterns], keepGoing: request.keepGoing ?? false });
+    const graphInput = { patterns: [...request.patterns], keepGoing: request.keepGoing ?? false };
+    const { graph, failures: unanalysable } = this.tracker.get(this.kinds.graph, graphInput);
     const nodes = graph.topologicalOrder();
-    const requested = new Set(graph.requested);
-    const reports = new Map<string, TargetReport>();
+    const inputs = this.inputsFor(graph);
+    const requested = inputs.requested;
+    const watchBuild = this.watching && !request.checkDeterminism && !request.validateOnly;
+    const last = watchBuild && this.lastBuild?.graph === graph ? this.lastBuild : undefined;
+    // A watch build on the same graph updates the last build's reports in place.
+    const reports = last?.reports ?? new Map<string, TargetReport>();
     reporter.started(nodes.length + unanalysable.length);
     // With keepGoing, what could not be analysed (broken assets.yaml, cycles) fails like a target.
     const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: f.diagnostics, stats: {} }));
     for (const report of notAnalysed) reporter.actionFinished(report);
 
-    const inputs = new Map<string, ActionInput>();
     const inputOf = (label: string): ActionInput => {
       let input = inputs.get(label);
       if (!input) {
@@ -242,7 +316,10 @@ export class Builder {
     // "depends on", and its dependencies outside it are done.
     const dagOutcomes = new Map<string, 'ok' | 'failed' | 'skipped'>();
     let pending = nodes;
-    if (this.watching && !request.checkDeterminism && !request.validateOnly) {
+    let rematerialize: ReadonlySet<string> = new Set();
+    if (last) {
+      ({ pending, rematerialize } = watchWorklist(last, invalidated, this.platform, reporter));
+    } else if (watchBuild) {
       pending = [];
       for (const label of nodes) {
         const value = this.tracker.currentValue<ActionInput, ActionValue>(action, inputOf(label));
@@ -280,10 +357,18 @@ export class Builder {
 
     // Materialize.
     const materialized: string[] = [];
+    const paths = new Map<string, string[]>();
     if (request.materialize !== false && !request.validateOnly) {
       for (const label of graph.requested) {
-        if (dagOutcomes.get(label) !== 'ok') continue;
-        const input = { label, pkg: graph.target(label).pkg };
+        const kept = last && !dagOutcomes.has(label) && !rematerialize.has(label) ? last.paths.get(label) : undefined;
+        if (kept) {
+          paths.set(label, kept);
+          materialized.push(...kept);
+          continue;
+        }
+        if ((last ? reports.get(label)?.status === 'failed' || reports.get(label)?.status === 'skipped' : dagOutcomes.get(label) !== 'ok') || (materializeOnly && !materializeOnly.has(label))) continue;
+        let input = inputs.materialize.get(label);
+        if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
         let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
         try {
           value ??= await this.tracker.runAsync(materializer, input);
@@ -297,6 +382,7 @@ export class Builder {
           reporter.actionFinished(failed);
           continue;
         }
+        paths.set(label, value.paths);
         materialized.push(...value.paths);
       }
     }
@@ -307,24 +393,24 @@ export class Builder {
     settleRacyFiles(this.tracker, this.kinds.file);
     this.tracker.save();
 
-    const targets = [...notAnalysed, ...nodes.map((label) => reports.get(label)).filter((r): r is TargetReport => r !== undefined)];
-    const count = (status: TargetReport['status']) => targets.filter((t) => t.status === status).length;
+    const { targets, counts, unfinished } = collectReports(notAnalysed, nodes, reports);
+    if (watchBuild || !this.watching) this.lastBuild = { graph, reports, paths, index: last?.index ?? new Map(nodes.map((label, i) => [label, i])), unfinished };
     const summary: BuildSummary & { graph: TargetGraph } = {
       platform: this.platform,
-      executed: count('executed'),
-      cached: count('cached'),
-      failed: count('failed'),
-      skipped: count('skipped'),
+      executed: counts.executed,
+      cached: counts.cached,
+      failed: counts.failed,
+      skipped: counts.skipped,
       durationMs: Math.round(performance.now() - started),
       filesHashed: this.kinds.file.hashed - hashedBefore,
-      warnings: targets.reduce((n, t) => n + t.diagnostics.filter((d) => d.severity === 'warning').length, 0),
+      warnings: counts.warnings,
       targets,
       materialized,
       graph,
     };
     if (request.profilePath) await trace.write(request.profilePath, this.jobs);
     reporter.finished(summary);
-    return summary;
+    return { summary, graphId: requestId(this.kinds.graph, graphInput), order: nodes, requested: materializeOnly ? graph.requested.filter((l) => materializeOnly.has(l)) : graph.requested, reports };
   }
 
   /** A requested target under `kiln validate`: its rule's validator runs; nothing is stored. */
@@ -344,6 +430,17 @@ export class Builder {
   }
 }
 
+/** The result with its graph kept off JSON and object spreads (a recorded build analyses it only when read). */
+function withGraph(summary: BuildSummary & { graph: TargetGraph; extra?: unknown }): BuildResult {
+  return Object.defineProperty(summary, 'graph', { value: summary.graph, enumerable: false, writable: false });
+}
+
+/** Every rule's name@version: a version bump changes the record key of every build. */
+function toolchainOf(workspace: Workspace): string {
+  const ids = [...workspace.rules.values()].map((rule) => `${rule.name}@${rule.version}`).sort();
+  return createHash('sha256').update(ids.join('\n')).digest('hex');
+}
+
 function checkPlatform(workspace: Workspace, platform: string): void {
   const known = Object.keys(workspace.config.platforms);
   if (known.length > 0 && !known.includes(platform)) {
@@ -354,6 +451,9 @@ function checkPlatform(workspace: Workspace, platform: string): void {
     throw new LocatedError(`platform name "${platform}" cannot be a folder name: use letters, digits, '.', '_' and '-'`, { file: 'assets.yaml' }, undefined, 'bad-config');
   }
 }
+
+/** Request inputs of one analysed graph (see Builder.inputCache). */
+type GraphInputs = Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }>; requested: ReadonlySet<string> };
 
 function sourcesOf(value: ActionValue): SourceRef[] {
   return Object.entries(value.inputs.srcs).map(([path, key]) => ({ path, digest: parseDigestKey(key) ?? { hash: key, size: 0 } }));

@@ -31,6 +31,8 @@ class Graph {
 /** The analysed DAG: edges point from a target to each of its dependencies. */
 export class TargetGraph {
   private readonly depsMemo = new Map<string, string[]>();
+  private readonly closureMemo = new Map<string, string[]>();
+  private order: string[] | undefined;
 
   private constructor(
     private readonly graph: Graph,
@@ -80,9 +82,11 @@ export class TargetGraph {
     return [...(this.graph.predecessors.get(label) ?? [])].sort();
   }
 
-  /** `label` and everything it depends on, transitively, dependencies first. */
+  /** `label` and everything it depends on, transitively, dependencies first. Memoised (a watch session asks every build); do not mutate. */
   closure(label: string): string[] {
-    return dependenciesFirst([label], (node) => this.depsOf(node));
+    let closure = this.closureMemo.get(label);
+    if (!closure) this.closureMemo.set(label, (closure = dependenciesFirst([label], (node) => this.depsOf(node))));
+    return closure;
   }
 
   /** Everything that depends on `label`, transitively (not including it). */
@@ -102,7 +106,9 @@ export class TargetGraph {
 
   /** All nodes, dependencies before dependents (stable). */
   topologicalOrder(): string[] {
-    return dependenciesFirst(this.graph.nodes.keys(), (node) => this.depsOf(node));
+    // Memoised like depsOf: a watch session asks for it on every save; do not mutate.
+    this.order ??= dependenciesFirst(this.graph.nodes.keys(), (node) => this.depsOf(node));
+    return this.order;
   }
 
   toDot(labels: readonly string[] = this.labels): string {

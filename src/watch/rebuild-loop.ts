@@ -50,6 +50,8 @@ export class RebuildLoop {
   private readonly versions = new AssetVersions();
   /** The outputs object each target's `current` version was made from. */
   private readonly seenOutputs = new Map<string, unknown>();
+  /** Each target's report as last handed over, by label. */
+  private reported = new Map<string, TargetReport>();
   private readonly batcher: ChangeBatcher;
   private readonly watcher: FileWatcher;
   private running: Promise<void> | undefined;
@@ -157,7 +159,9 @@ export class RebuildLoop {
     this.options.send({ type: 'build-started', build, files: files.slice(0, 100), savedAt });
     let summary: (BuildSummary & { graph: TargetGraph }) | undefined;
     try {
-      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true });
+      // No build record: a watch session keeps every request it verified in memory, so each
+      // save costs what it touched; a recorded first build would leave the graph unloaded.
+      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true, record: false });
     } catch (error) {
       // The graph could not be built (a requested package vanished or is broken, a cycle…).
       const message = this.errorOf(this.patterns.join(' '), error, build);
@@ -190,8 +194,14 @@ export class RebuildLoop {
     const { graph } = summary;
     // Files changed while this build ran: its failures may be a half-written save.
     const stale = this.batcher.pending;
+    const reported = this.reported;
+    this.reported = new Map();
     for (const target of summary.targets) {
       const { label } = target;
+      this.reported.set(label, target);
+      // The builder hands back the very report object of a target nothing touched: skip it
+      // without asking for its outputs (a 10,000-target session stays O(changed) here).
+      if (reported.get(label) === target && this.current.has(label) && !this.failing.has(label)) continue;
       if (target.status === 'executed' || target.status === 'cached') {
         // The builder hands back the same outputs object while a target's action is unchanged:
         // nothing to compare, nothing to send (a 10,000-target watch stays O(changed) here).

@@ -117,6 +117,22 @@ function sync(root: string, before: Map<string, string>, after: Map<string, stri
     const when = new Date(Date.now() - 60_000 + (++clock % 50_000));
     utimesSync(abs, when, when);
   }
+  // Folders whose entries changed (a file created or deleted, as a real editor would) get a
+  // distinct, old-enough mtime too, so a fresh builder's build record sees the change by stat
+  // (and is not just distrusting a folder modified "now"); content edits leave folders alone.
+  const folders = new Set<string>();
+  for (const path of changed) {
+    if (before.has(path) === after.has(path)) continue;
+    for (let dir = dirname(path); dir !== '.'; dir = dirname(dir)) folders.add(dir);
+  }
+  for (const dir of [...folders, '.']) {
+    const when = new Date(Date.now() - 60_000 + (++clock % 50_000));
+    try {
+      utimesSync(join(root, dir), when, when);
+    } catch {
+      // removed with its last file
+    }
+  }
   return [...changed].sort();
 }
 let clock = 0;
@@ -241,6 +257,9 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
 
 const initialArb = fc.array(fc.record({ rule: fc.nat(10), pkg: fc.nat(5), dep: fc.nat(50), text }), { minLength: 2, maxLength: 7 });
 
+const recordPaths: (string | undefined)[] = [];
+let previousOk = false;
+
 describe('incremental builds equal clean builds', () => {
   it('after every random edit, for a fresh builder on the persistent cache and for a long-lived watch builder', async () => {
     await fc.assert(
@@ -255,7 +274,8 @@ describe('incremental builds equal clean builds', () => {
         sync(fresh, new Map(), current, []);
         sync(watched, new Map(), current, []);
         let watch = builderAt(watched, model);
-        await builderAt(fresh, model).build({ patterns: ['//...'], keepGoing: true });
+        const first = await builderAt(fresh, model).build({ patterns: ['//...'], keepGoing: true });
+        previousOk = first.failed === 0 && first.skipped === 0;
         await watch.build({ patterns: ['//...'], keepGoing: true });
         for (const edit of edits) {
           const before = { platform: model.platform, version: model.concatVersion };
@@ -272,7 +292,13 @@ describe('incremental builds equal clean builds', () => {
           dirs.push(clean);
           cpSync(fresh, clean, { recursive: true, filter: (src) => !src.includes('.kiln') && !src.includes('kiln-out') });
           const expected = await builderAt(clean, model).build({ patterns: ['//...'], keepGoing: true });
-          const incremental = await builderAt(fresh, model).build({ patterns: ['//...'], keepGoing: true });
+          const freshBuilder = builderAt(fresh, model);
+          const incremental = await freshBuilder.build({ patterns: ['//...'], keepGoing: true });
+          // After a build that succeeded everywhere, a content edit or touch of a source changes
+          // no assets.yaml and no folder: the fresh builder must take the build record's path.
+          if (previousOk && (edit.kind === 'content' || edit.kind === 'touch')) expect(freshBuilder.recordPath, `record path after ${JSON.stringify(edit)}`).toBe('dirty-only');
+          recordPaths.push(freshBuilder.recordPath);
+          previousOk = incremental.failed === 0 && incremental.skipped === 0;
           const live = await watch.build({ patterns: ['//...'], keepGoing: true });
           const context = JSON.stringify({ edit, edits, initial });
           expect(outcome(incremental), `fresh builder after ${context}`).toEqual(outcome(expected));
@@ -287,5 +313,7 @@ describe('incremental builds equal clean builds', () => {
       }),
       { numRuns: Number(process.env.KILN_PROPERTY_RUNS ?? 12), seed: process.env.KILN_PROPERTY_SEED ? Number(process.env.KILN_PROPERTY_SEED) : undefined, endOnFailure: true },
     );
+    // Some edits took the full path (assets.yaml, folders, platform, rule version).
+    expect(recordPaths).toContain('full');
   }, 240_000);
 });

@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BuildSummary } from '../../engine/build-result.js';
+import type { TargetGraph } from '../../graph/target-graph.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { buildExitCode } from '../build-exit-code.js';
-import { formatRemoteMetrics } from '../../store/remote-metrics.js';
-import { openBuilder } from '../open-builder.js';
+import { keepForStudio, reportBuild, studioTracePath, type BuildExtras, type ReportedSummary } from '../build-report.js';
+import { installIdentity } from '../install-identity.js';
 import { ProgressReporter } from '../progress-reporter.js';
-import { workspaceBudgets } from '../../budget/budget-spec.js';
-import { finishBuildReport, studioTracePath } from '../build-report.js';
+import { replayRecordedBuild } from '../replay-recorded-build.js';
 
 export const buildOptions = {
   platform: { type: 'string', short: 'p' },
@@ -25,32 +25,63 @@ export const buildOptions = {
   'remote-executor': { type: 'string' },
 } as const;
 
-/** Shared by build, validate and explain: they differ only in what they ask the builder for. */
+/**
+ * Shared by build, validate and explain: they differ only in what they ask the builder for.
+ * A build first asks the build record (tracker/build-record.ts) through the light
+ * replay-recorded-build.ts: when no leaf changed, that is the whole build and the engine, the
+ * rules and the store are never loaded.
+ */
 export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validateOnly: boolean; explain: boolean }): Promise<number> {
+  const started = performance.now();
   const patterns = args.positionals.length > 0 ? args.positionals : ['//...'];
-  const { builder, cache } = openBuilder(args, io);
   const reporter = new ProgressReporter(io, {
     explain: mode.explain || args.values.explain === true,
     verbose: args.values.verbose === true,
     live: io.isTTY && io.env.CI !== 'true',
   });
+  const toolchain = installIdentity();
+  const useRecord = !mode.validateOnly && args.values.profile === undefined && args.values['check-determinism'] !== true;
+  const replayed = useRecord ? await replayRecordedBuild(args, io, patterns, toolchain, reporter, started) : undefined;
+  if (replayed && 'summary' in replayed) return finish(args, io, replayed.summary, replayed.extras);
+  const [{ openBuilder }, { workspaceBudgets }, { budgetsForBuild }] = await Promise.all([import('../open-builder.js'), import('../../budget/budget-spec.js'), import('../../budget/build-budgets.js')]);
+  const { builder, cache } = openBuilder(args, io, toolchain);
   // Budget typos are configuration errors: say so before cooking anything.
   if (!mode.validateOnly) workspaceBudgets(builder.workspace.config, builder.platform);
   const userTrace = typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined;
-  const tracePath = userTrace ?? studioTracePath(builder.workspace.config.cacheDir);
-  const { graph, ...built } = await builder.build({
+  const tracePath = userTrace ?? (await studioTracePath(builder.workspace.config.cacheDir));
+  const types = Object.fromEntries([...builder.workspace.rules.values()].map((rule) => [rule.name, rule.type]));
+  const derive = (summary: BuildSummary, graph: () => TargetGraph, previous: unknown): BuildExtras => {
+    // Budgets come from assets.yaml files only: none last time and no assets.yaml changed → none now.
+    if (mode.validateOnly || (previous !== undefined && (previous as BuildExtras).budgets === undefined)) return { types };
+    const budgets = budgetsForBuild(builder.workspace, graph(), summary.targets, builder.platform);
+    return budgets.results.length > 0 || budgets.unchecked.length > 0 ? { types, budgets } : { types };
+  };
+  const built = await builder.build({
     patterns,
     keepGoing: args.values['keep-going'] === true,
     validateOnly: mode.validateOnly,
     checkDeterminism: args.values['check-determinism'] === true,
     profilePath: tracePath,
     reporter,
+    record: useRecord,
+    derive,
+    ...(replayed ? { checkedRecord: replayed.checked } : {}),
   });
+  const { extra, ...summary } = built;
   if (cache.metrics) {
-    built.remote = { ...cache.metrics };
-    if (args.values.verbose === true) io.stdout(`remote cache: ${formatRemoteMetrics(cache.metrics)}\n`);
+    summary.remote = { ...cache.metrics };
+    if (args.values.verbose === true) {
+      const { formatRemoteMetrics } = await import('../../store/remote-metrics.js');
+      io.stdout(`remote cache: ${formatRemoteMetrics(cache.metrics)}\n`);
+    }
   }
-  const { summary, overBudget } = await finishBuildReport({ builder, graph, summary: built satisfies BuildSummary, io, checkBudgets: !mode.validateOnly, tracePath, ownTrace: userTrace === undefined });
+  const extras = (extra as BuildExtras | undefined) ?? derive(summary, () => built.graph, undefined);
+  return finish(args, io, summary, extras, { cacheDir: builder.workspace.config.cacheDir, tracePath, ownTrace: userTrace === undefined });
+}
+
+async function finish(args: ParsedArgs, io: CommandIO, built: BuildSummary, extras: BuildExtras, studio?: { cacheDir: string; tracePath: string; ownTrace: boolean }): Promise<number> {
+  const { summary, overBudget } = await reportBuild(built, extras, io);
+  if (studio) await keepForStudio(studio.cacheDir, summary satisfies ReportedSummary, studio.tracePath, studio.ownTrace);
   if (typeof args.values['summary-json'] === 'string') {
     await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
   }

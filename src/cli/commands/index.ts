@@ -1,30 +1,30 @@
 import type { Command } from '../command.js';
-import { buildCommand } from './build.js';
-import { cleanCommand } from './clean.js';
-import { diffCommand } from './diff.js';
-import { doctorCommand } from './doctor.js';
-import { explainCommand } from './explain.js';
-import { gcCommand } from './gc.js';
-import { graphCommand } from './graph.js';
-import { queryCommand } from './query.js';
-import { reportCommand } from './report.js';
-import { rulesCommand } from './rules.js';
-import { uiCommand } from './ui.js';
-import { validateCommand } from './validate.js';
-import { watchCommand } from './watch.js';
 
-export const commands: readonly Command[] = [
-  buildCommand,
-  validateCommand,
-  explainCommand,
-  watchCommand,
-  queryCommand,
-  graphCommand,
-  diffCommand,
-  cleanCommand,
-  gcCommand,
-  rulesCommand,
-  doctorCommand,
-  reportCommand,
-  uiCommand,
-];
+/**
+ * Every command, loaded on demand: each command's module (and what it imports: the engine, the
+ * rules, the studio, remote clients) is only imported when that command runs.
+ */
+const loaders: Record<string, () => Promise<Command>> = {
+  build: async () => (await import('./build.js')).buildCommand,
+  validate: async () => (await import('./validate.js')).validateCommand,
+  explain: async () => (await import('./explain.js')).explainCommand,
+  watch: async () => (await import('./watch.js')).watchCommand,
+  query: async () => (await import('./query.js')).queryCommand,
+  graph: async () => (await import('./graph.js')).graphCommand,
+  diff: async () => (await import('./diff.js')).diffCommand,
+  clean: async () => (await import('./clean.js')).cleanCommand,
+  gc: async () => (await import('./gc.js')).gcCommand,
+  rules: async () => (await import('./rules.js')).rulesCommand,
+  doctor: async () => (await import('./doctor.js')).doctorCommand,
+  report: async () => (await import('./report.js')).reportCommand,
+  ui: async () => (await import('./ui.js')).uiCommand,
+};
+
+export function loadCommand(name: string): Promise<Command> | undefined {
+  return Object.hasOwn(loaders, name) ? loaders[name]!() : undefined;
+}
+
+/** All commands, in the order `kiln --help` lists them. */
+export function loadCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(loaders).map((load) => load()));
+}

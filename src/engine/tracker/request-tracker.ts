@@ -34,6 +34,16 @@ export interface TrackerStats {
   ran: number;
   /** Requests found still valid without running. */
   verified: number;
+  /** Nodes read from the persistent store. */
+  loaded: number;
+}
+
+/** What a set of requests relied on, down to the leaves (the build record's read set). */
+export interface ReadSet {
+  /** Workspace-relative path → the file request's value (its digest and stat). */
+  files: Map<string, unknown>;
+  /** Folders whose structure a request depends on. */
+  trees: Set<string>;
 }
 
 /**
@@ -66,7 +76,9 @@ export class RequestTracker {
    * so they are built on the first call (one pass over the loaded nodes) and kept from then on.
    */
   private reverseEdges = false;
-  stats: TrackerStats = { ran: 0, verified: 0 };
+  /** Ids that lost their validity since `takeInvalidated` was last called (watch mode's worklist). */
+  private invalidatedIds = new Set<string>();
+  stats: TrackerStats = { ran: 0, verified: 0, loaded: 0 };
 
   constructor(
     private readonly store: TrackerStore,
@@ -85,7 +97,8 @@ export class RequestTracker {
   /** Start a build that cannot rely on file events: every node is verified again (lazily). */
   newEpoch(): void {
     this.epoch++;
-    this.stats = { ran: 0, verified: 0 };
+    this.invalidatedIds.clear();
+    this.stats = { ran: 0, verified: 0, loaded: 0 };
   }
 
   /**
@@ -93,9 +106,19 @@ export class RequestTracker {
    * are tried again (a failed cook records no discovered inputs, so any edit may be its fix).
    */
   beginWatchBuild(): void {
-    this.stats = { ran: 0, verified: 0 };
+    this.stats = { ran: 0, verified: 0, loaded: 0 };
     for (const id of this.failed) this.invalidate(id);
     this.failed.clear();
+  }
+
+  /**
+   * The ids of in-memory nodes that lost their validity since the last call (by `changed`, a
+   * failure retried, a `record` that disagreed): what a watch build must look at, and nothing else.
+   */
+  takeInvalidated(): ReadonlySet<string> {
+    const ids = this.invalidatedIds;
+    this.invalidatedIds = new Set();
+    return ids;
   }
 
   /** The value of a synchronous request, run or verified as needed. */
@@ -126,7 +149,7 @@ export class RequestTracker {
   currentValue<I, T>(kind: { name: string; key(input: I): string }, input: I): T | undefined {
     const node = this.nodes.get(`${kind.name}:${kind.key(input)}`);
     if (!node || node.verified !== this.epoch || node.forced || node.error !== undefined) return undefined;
-    if (typeof input === 'object' && input !== null && JSON.stringify(node.input) !== JSON.stringify(input)) return undefined;
+    if (!this.sameInput(node, input)) return undefined;
     return node.value as T;
   }
 
@@ -202,6 +225,27 @@ export class RequestTracker {
     this.nodes.set(id, node);
   }
 
+  /**
+   * The files and folders below the given requests, walking their recorded dependencies in
+   * memory; ids for which `stop` is true are not descended into (another target's action).
+   * Undefined when a node on the way is not in memory or failed: no complete read set is known.
+   */
+  readSet(ids: readonly string[], stop: (id: string) => boolean, into: ReadSet = { files: new Map(), trees: new Set() }): ReadSet | undefined {
+    const seen = new Set<string>();
+    const stack = [...ids];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const node = this.nodes.get(id);
+      if (!node || node.error !== undefined || node.verified !== this.epoch) return undefined;
+      if (node.kind === FILE_KIND) into.files.set(node.input as string, node.value);
+      for (const dir of node.trees) into.trees.add(dir);
+      for (const [dep] of node.deps) if (!stop(dep)) stack.push(dep);
+    }
+    return into;
+  }
+
   /** Write every node that ran since the last save, in one transaction. */
   save(): void {
     const batch = new Map<string, StoredNode>();
@@ -236,8 +280,19 @@ export class RequestTracker {
    */
   private valid(node: Node, input: unknown): boolean {
     if (node.verified === this.epoch && !node.forced) return true;
-    if (typeof input === 'object' && input !== null && JSON.stringify(node.input) !== JSON.stringify(input)) return false;
+    if (!this.sameInput(node, input)) return false;
     return this.upToDate(node);
+  }
+
+  /**
+   * Whether a node ran with this input: the same object (a watch session's builder reuses them)
+   * or equal JSON — then the node keeps the caller's object, so the next build compares by identity.
+   */
+  private sameInput(node: Node, input: unknown): boolean {
+    if (node.input === input || typeof input !== 'object' || input === null) return true;
+    if (JSON.stringify(node.input) !== JSON.stringify(input)) return false;
+    node.input = input;
+    return true;
   }
 
   private settle(node: Node): Node {
@@ -332,6 +387,7 @@ export class RequestTracker {
     if (node) return node;
     const stored = this.store.get(id);
     if (!stored) return undefined;
+    this.stats.loaded++;
     node = { id, kind: stored.kind, input: stored.input, value: stored.value, fingerprint: stored.fingerprint, deps: stored.deps, verified: -1, trees: [], unsaved: false };
     this.link(node, undefined);
     this.nodes.set(id, node);
@@ -348,6 +404,7 @@ export class RequestTracker {
       if (node) {
         if (node.verified === -1) continue;
         node.verified = -1;
+        this.invalidatedIds.add(id);
         count++;
       }
       for (const parent of this.dependents.get(id) ?? []) stack.push(parent);
