@@ -92,12 +92,17 @@ function runModule(name: string): Promise<Section> {
   });
 }
 
-/** Sections of an existing BENCHMARKS.md, by name, so a partial run keeps the others. */
-function previousSections(): Map<string, string> {
+/**
+ * Blocks of an existing BENCHMARKS.md, by name, so a partial run keeps the others: `bench` blocks
+ * are a benchmark's own output (replaced when it runs again), `notes` blocks are hand-written
+ * analysis of a section (kept as they are, printed just before their section).
+ */
+function previousBlocks(kind: 'bench' | 'notes'): Map<string, string> {
   const found = new Map<string, string>();
   if (!existsSync(OUTPUT)) return found;
   const text = readFileSync(OUTPUT, 'utf8');
-  for (const match of text.matchAll(/<!-- bench:([\w-]+) -->\n([\s\S]*?)\n<!-- \/bench:\1 -->/g)) found.set(match[1]!, match[2]!);
+  const pattern = new RegExp(`<!-- ${kind}:([\\w-]+) -->\\n([\\s\\S]*?)\\n<!-- \\/${kind}:\\1 -->`, 'g');
+  for (const match of text.matchAll(pattern)) found.set(match[1]!, match[2]!);
   return found;
 }
 
@@ -111,7 +116,8 @@ async function main(): Promise<void> {
     return;
   }
   const selected = wanted.length > 0 ? all.filter((name) => wanted.includes(name)) : all;
-  const sections = new Map(previousSections());
+  const sections = previousBlocks('bench');
+  const notes = previousBlocks('notes');
   const failed: string[] = [];
   for (const name of selected) {
     const section = await runModule(name);
@@ -119,7 +125,8 @@ async function main(): Promise<void> {
     if (!section.ok) failed.push(name);
   }
   const order = [...all, ...[...sections.keys()].filter((name) => !all.includes(name)).sort()];
-  const body = order.filter((name) => sections.has(name)).map((name) => `${begin(name)}\n${sections.get(name)!}\n${end(name)}`);
+  const note = (name: string) => (notes.has(name) ? `<!-- notes:${name} -->\n${notes.get(name)!}\n<!-- /notes:${name} -->\n\n` : '');
+  const body = order.filter((name) => sections.has(name)).map((name) => `${note(name)}${begin(name)}\n${sections.get(name)!}\n${end(name)}`);
   const text = [
     '# kiln benchmarks',
     '',
