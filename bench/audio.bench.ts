@@ -18,7 +18,8 @@ import { encodeChunks } from '../rules/audio/encode-chunks.js';
 import { loadOpusScript } from '../rules/audio/encode-opus.js';
 import { loadVorbisEncoder } from '../rules/audio/encode-vorbis.js';
 import { preparePcm } from '../rules/audio/prepare-pcm.js';
-import { resolveProfile, type AudioCodec } from '../rules/audio/resolve-profile.js';
+import { AUDIO_OPTIONS, AUDIO_SETTINGS, type AudioCodec } from '../rules/audio/options.js';
+import { resolveProfile } from '../rules/audio/resolve-profile.js';
 import { shaderRule } from '../rules/shader/index.js';
 import { digestOf } from '../src/hash/digest.js';
 import type { RuleContext } from '../src/rule/context.js';
@@ -46,7 +47,7 @@ async function audioSection(): Promise<string[]> {
   const encoders = { vorbis: loadVorbisEncoder, opus: loadOpusScript };
   const rows: string[] = [];
   for (const codec of ['vorbis', 'opus', 'wav'] as AudioCodec[]) {
-    const profile = resolveProfile({ codec, normalize: true, quality: 4, bitrate_kbps: 96 }, {});
+    const profile = resolveProfile(AUDIO_OPTIONS.withDefaults({ codec, normalize: true, quality: 4, bitrate_kbps: 96 }), AUDIO_SETTINGS.withDefaults({}));
     let pcm = preparePcm(source, profile, codec);
     const prepareMs = await median(async () => (pcm = preparePcm(source, profile, codec)), 1);
     let size = 0;

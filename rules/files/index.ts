@@ -4,30 +4,18 @@
  */
 import { posix } from 'node:path';
 import { defineRule } from '../../src/rule/rule.js';
-import { s } from '../../src/rule/schema.js';
+import { FILES_OPTIONS, type FilesOptions } from './options.js';
 
 export const NAME = 'files';
-
-export interface FilesOptions {
-  /** Folder (relative to the package output) the copies go into; default: beside the target name. */
-  out_dir?: string;
-  /** Keep sources' package-relative folders under out_dir (true) or flatten to file names (false). */
-  keep_paths?: boolean;
-}
-
-export const DEFAULTS: FilesOptions = { keep_paths: true };
+export { FILES_OPTIONS, type FilesOptions } from './options.js';
 
 export function filesRule() {
-  return defineRule<FilesOptions>({
+  return defineRule({
     name: NAME,
     version: 1,
     type: 'files',
     description: 'Copies its sources unchanged.',
-    attributes: s.object<FilesOptions>({
-      out_dir: s.string().describe('output folder inside the package output'),
-      keep_paths: s.boolean().describe('keep package-relative folders (true) or flatten (false)'),
-    }),
-    defaults: DEFAULTS,
+    attributes: FILES_OPTIONS,
     async cook(ctx) {
       const pkgPrefix = ctx.pkgDir ? `${ctx.pkgDir}/` : '';
       for (const src of ctx.srcs) {
@@ -41,7 +29,7 @@ export function filesRule() {
 }
 
 function outputName(target: string, rel: string, count: number, attrs: FilesOptions): string {
-  const file = attrs.keep_paths === false ? posix.basename(rel) : rel;
+  const file = attrs.keep_paths ? rel : posix.basename(rel);
   if (attrs.out_dir !== undefined) return posix.join(attrs.out_dir, file);
   if (count === 1) {
     const ext = posix.extname(rel);

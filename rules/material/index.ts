@@ -7,33 +7,15 @@ import { canonicalJson } from '../../src/hash/canonical-json.js';
 import type { RuleContext } from '../../src/rule/context.js';
 import { defineRule } from '../../src/rule/rule.js';
 import { RuleError } from '../../src/rule/rule-error.js';
-import { s } from '../../src/rule/schema.js';
 import { parseStructured } from '../../src/rule/structured-source.js';
 import { checkMaterialFile } from './material-file.js';
+import { MATERIAL_OPTIONS, MATERIAL_SETTINGS, type MaterialOptions, type MaterialPlatformSettings } from './options.js';
 import { type CookedMaterial, resolveMaterial } from './resolve-material.js';
 
 export const NAME = 'material';
 /** Runtime hot-reload hook: rebinds the material's uniforms/textures without reloading meshes. */
 export const RELOAD_HANDLER = 'material';
-
-export interface MaterialOptions {
-  /** What a param the shader does not declare is: `error` (default; usually a typo) or `warning`. */
-  unknown_params?: 'error' | 'warning';
-  /** Fail when the shader publishes no reflection instead of warning and skipping the checks. */
-  require_reflection?: boolean;
-}
-
-export interface MaterialPlatformSettings {
-  /** Most texture slots one material may bind on this platform (sampler budget). */
-  max_textures?: number;
-}
-
-export const DEFAULTS: Required<MaterialOptions> = {
-  unknown_params: 'error',
-  require_reflection: false,
-};
-
-const DEFAULT_MAX_TEXTURES = 16;
+export { MATERIAL_OPTIONS, MATERIAL_SETTINGS, type MaterialOptions, type MaterialPlatformSettings } from './options.js';
 
 async function load(ctx: RuleContext<MaterialOptions, MaterialPlatformSettings>): Promise<CookedMaterial> {
   const src = ctx.srcs[0];
@@ -41,9 +23,9 @@ async function load(ctx: RuleContext<MaterialOptions, MaterialPlatformSettings>)
   const source = parseStructured(await ctx.readSource(src), src.path);
   const file = checkMaterialFile(source);
   const material = resolveMaterial(ctx, file, source, {
-    unknownParams: ctx.attrs.unknown_params ?? DEFAULTS.unknown_params,
-    requireReflection: ctx.attrs.require_reflection ?? DEFAULTS.require_reflection,
-    maxTextures: ctx.platform.settings.max_textures ?? DEFAULT_MAX_TEXTURES,
+    unknownParams: ctx.attrs.unknown_params,
+    requireReflection: ctx.attrs.require_reflection,
+    maxTextures: ctx.platform.settings.max_textures,
   });
   ctx.stat('textures', Object.keys(material.textures).length);
   ctx.stat('params', Object.keys(material.params).length);
@@ -56,16 +38,11 @@ export function materialRule() {
     version: 1,
     type: 'material',
     description: 'YAML/JSON material → canonical JSON with shader/texture asset ids, checked against shader reflection',
-    attributes: s.object<MaterialOptions>({
-      unknown_params: s.enum(['error', 'warning'] as const).describe('severity of a param the shader does not declare'),
-      require_reflection: s.boolean().describe('fail when the shader has no reflection'),
-    }),
-    defaults: DEFAULTS,
-    platformSettings: s.object<MaterialPlatformSettings>({
-      max_textures: s.integer({ min: 1 }).describe('most texture slots per material'),
-    }),
+    attributes: MATERIAL_OPTIONS,
+    platformSettings: MATERIAL_SETTINGS,
     async cook(ctx) {
       const material = await load(ctx);
+      if (ctx.mode === 'validate') return;
       const bytes = new TextEncoder().encode(`${canonicalJson(material)}\n`);
       await ctx.output(`${ctx.name}.json`, bytes, {
         format: 'json',
@@ -74,9 +51,6 @@ export function materialRule() {
         textures: Object.values(material.textures).map((t) => t.asset_id),
         reload: RELOAD_HANDLER,
       });
-    },
-    async validate(ctx) {
-      await load(ctx);
     },
   });
 }

@@ -7,30 +7,16 @@ import { canonicalJson } from '../../src/hash/canonical-json.js';
 import type { RuleContext } from '../../src/rule/context.js';
 import { defineRule } from '../../src/rule/rule.js';
 import { RuleError } from '../../src/rule/rule-error.js';
-import { s } from '../../src/rule/schema.js';
 import { parseStructured } from '../../src/rule/structured-source.js';
 import { checkBudget } from './particle-budget.js';
 import { type NormalEmitter, normalizeEmitter } from './normalize-emitter.js';
+import { PARTICLE_OPTIONS, PARTICLE_SETTINGS, type ParticleOptions, type ParticlePlatformSettings } from './options.js';
 import { validateParticleFile } from './validate-schema.js';
 
 export const NAME = 'particle';
 /** Runtime hot-reload hook: swaps emitter parameters in place, live particles keep running. */
 export const RELOAD_HANDLER = 'particle';
-
-export interface ParticleOptions {
-  /** Warn when the peak particle count is above this fraction of the platform budget. */
-  warn_ratio?: number;
-}
-
-export interface ParticlePlatformSettings {
-  /** Most particles one system may have alive at once (sum of emitter pools). */
-  max_particles?: number;
-  /** Most emitters in one system. */
-  max_emitters?: number;
-}
-
-export const DEFAULTS: Required<ParticleOptions> = { warn_ratio: 0.75 };
-export const PLATFORM_DEFAULTS: Required<ParticlePlatformSettings> = { max_particles: 10_000, max_emitters: 16 };
+export { PARTICLE_OPTIONS, PARTICLE_SETTINGS, type ParticleOptions, type ParticlePlatformSettings } from './options.js';
 
 interface CookedSystem {
   duration: number;
@@ -44,7 +30,7 @@ async function load(ctx: RuleContext<ParticleOptions, ParticlePlatformSettings>)
   if (!src || ctx.srcs.length > 1) throw new RuleError(`a particle target takes exactly one source file, got ${ctx.srcs.length}`);
   const source = parseStructured(await ctx.readSource(src), src.path);
   const file = await validateParticleFile(source);
-  const settings = { ...PLATFORM_DEFAULTS, ...ctx.platform.settings };
+  const settings = ctx.platform.settings;
 
   const emitters = file.emitters.map((emitter, i) => normalizeEmitter(ctx, emitter, i, source));
   const seen = new Set<string>();
@@ -60,7 +46,7 @@ async function load(ctx: RuleContext<ParticleOptions, ParticlePlatformSettings>)
     throw new RuleError(`${emitters.length} emitters; platform ${ctx.platform.name} allows ${settings.max_emitters}`, source.locate(['emitters']));
   }
   const pools = emitters.map((e) => Math.min(e.max_particles, e.peak_particles));
-  const verdict = checkBudget(pools, settings.max_particles, ctx.attrs.warn_ratio ?? DEFAULTS.warn_ratio, ctx.platform.name);
+  const verdict = checkBudget(pools, settings.max_particles, ctx.attrs.warn_ratio, ctx.platform.name);
   if (verdict.severity === 'error') throw new RuleError(verdict.message, source.locate(['emitters']));
   if (verdict.severity === 'warning') ctx.warn(verdict.message, source.locate(['emitters']));
 
@@ -76,16 +62,11 @@ export function particleRule() {
     version: 1,
     type: 'particle',
     description: 'particle system YAML/JSON → schema-checked, normalized canonical JSON within platform particle budgets',
-    attributes: s.object<ParticleOptions>({
-      warn_ratio: s.number({ min: 0, max: 1 }).describe('warn above this fraction of the platform particle budget'),
-    }),
-    defaults: DEFAULTS,
-    platformSettings: s.object<ParticlePlatformSettings>({
-      max_particles: s.integer({ min: 1 }).describe('most live particles per system'),
-      max_emitters: s.integer({ min: 1 }).describe('most emitters per system'),
-    }),
+    attributes: PARTICLE_OPTIONS,
+    platformSettings: PARTICLE_SETTINGS,
     async cook(ctx) {
       const system = await load(ctx);
+      if (ctx.mode === 'validate') return;
       const references = system.emitters.flatMap((e) => [e.texture, e.material]).filter((r) => r !== null).map((r) => r.asset_id);
       await ctx.output(`${ctx.name}.json`, new TextEncoder().encode(`${canonicalJson(system)}\n`), {
         format: 'json',
@@ -94,9 +75,6 @@ export function particleRule() {
         references: [...new Set(references)].sort(),
         reload: RELOAD_HANDLER,
       });
-    },
-    async validate(ctx) {
-      await load(ctx);
     },
   });
 }

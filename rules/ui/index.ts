@@ -8,8 +8,8 @@ import { canonicalJson } from '../../src/hash/canonical-json.js';
 import type { RuleContext } from '../../src/rule/context.js';
 import { defineRule } from '../../src/rule/rule.js';
 import { RuleError } from '../../src/rule/rule-error.js';
-import { s } from '../../src/rule/schema.js';
 import { composeAtlas } from './compose-atlas.js';
+import { UI_OPTIONS, UI_SETTINGS, type UiOptions, type UiPlatformSettings } from './options.js';
 import { decodeSprite, type Sprite } from './decode-sprite.js';
 import { type PackResult, packRects } from './pack-rects.js';
 import { spriteName } from './sprite-name.js';
@@ -18,29 +18,7 @@ import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 export const NAME = 'ui';
 /** Runtime hot-reload hook: swaps the atlas texture and its rect table together. */
 export const RELOAD_HANDLER = 'ui';
-
-export interface UiOptions {
-  /** Transparent pixels between sprites (on top of extrusion). */
-  padding?: number;
-  /** Pixels each sprite's edge is repeated outward, against filtering/mip bleeding. */
-  extrude?: number;
-  /** Cut fully transparent borders off each sprite; the offset is kept in the rects. */
-  trim?: boolean;
-  /** Round the atlas size up to powers of two (needed by some GPU formats and older GPUs). */
-  pot?: boolean;
-  /** Make the atlas square (PVRTC and some block formats want that). */
-  square?: boolean;
-  /** Largest atlas side for this target; the platform's `max_size` still caps it. */
-  max_size?: number;
-}
-
-export interface UiPlatformSettings {
-  /** Largest atlas side in pixels on this platform. */
-  max_size?: number;
-}
-
-export const DEFAULTS: Required<Omit<UiOptions, 'max_size'>> = { padding: 2, extrude: 1, trim: false, pot: true, square: false };
-const DEFAULT_MAX_SIZE = 4096;
+export { UI_OPTIONS, UI_SETTINGS, type UiOptions, type UiPlatformSettings } from './options.js';
 
 interface Packed {
   sprites: Sprite[];
@@ -50,8 +28,10 @@ interface Packed {
 
 async function pack(ctx: RuleContext<UiOptions, UiPlatformSettings>): Promise<Packed> {
   if (ctx.srcs.length === 0) throw new RuleError('a ui atlas needs at least one sprite in srcs');
-  const attrs = { ...DEFAULTS, ...ctx.attrs };
-  const maxSize = Math.min(attrs.max_size ?? Infinity, ctx.platform.settings.max_size ?? DEFAULT_MAX_SIZE);
+  const attrs = ctx.attrs;
+  const platformMax = ctx.platform.settings.max_size;
+  // A target's own max_size can only lower the platform's cap.
+  const maxSize = attrs.max_size === undefined ? platformMax : Math.min(attrs.max_size, platformMax);
   const sharp = (await import('sharp')).default;
   const sprites: Sprite[] = [];
   const seen = new Map<string, string>();
@@ -88,22 +68,13 @@ export function uiRule() {
     version: 1,
     type: 'ui',
     description: 'PNG sprites → one packed atlas PNG (padding, extrusion, trim) + <name>.rects.json',
-    attributes: s.object<UiOptions>({
-      padding: s.integer({ min: 0, max: 64 }).describe('pixels between sprites'),
-      extrude: s.integer({ min: 0, max: 16 }).describe('pixels of edge extrusion'),
-      trim: s.boolean().describe('trim transparent borders'),
-      pot: s.boolean().describe('power-of-two atlas'),
-      square: s.boolean().describe('square atlas'),
-      max_size: s.integer({ min: 1 }).describe('largest atlas side (capped by the platform)'),
-    }),
-    defaults: DEFAULTS,
-    platformSettings: s.object<UiPlatformSettings>({
-      max_size: s.integer({ min: 1 }).describe('largest atlas side in pixels'),
-    }),
+    attributes: UI_OPTIONS,
+    platformSettings: UI_SETTINGS,
     // The libraries whose output bytes this rule ships: their versions join the action key.
     tools: async () => Object.fromEntries(['sharp', 'maxrects-packer'].map((pkg) => [pkg, npmPackageIdentity(pkg)])),
     async cook(ctx) {
       const { sprites, layout, extrude } = await pack(ctx);
+      if (ctx.mode === 'validate') return;
       const byName = new Map(sprites.map((sp) => [sp.name, sp]));
       const blits = layout.placed.map((p) => {
         const sp = byName.get(p.id)!;
@@ -129,9 +100,6 @@ export function uiRule() {
       });
       const table = { width: layout.width, height: layout.height, sprites: rects };
       await ctx.output(rectsName, new TextEncoder().encode(`${canonicalJson(table)}\n`), { format: 'json' });
-    },
-    async validate(ctx) {
-      await pack(ctx);
     },
   });
 }

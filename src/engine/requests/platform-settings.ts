@@ -4,7 +4,8 @@ import type { Workspace } from '../../workspace/workspace.js';
 import type { RequestKind } from '../tracker/request-kind.js';
 
 /**
- * One rule's settings for one platform, checked against the rule's schema. An error points into
+ * One rule's settings for one platform, checked against the rule's schema, with the schema's
+ * defaults under them (so a changed default re-keys that rule's actions). An error points into
  * the root assets.yaml (`rules.<rule>` or `platforms.<p>.<rule>`) and fails every target of that
  * rule, so unrelated rules still build with --keep-going. Actions depend on it: an edit of one
  * rule's settings re-keys only that rule's targets.
@@ -22,6 +23,7 @@ export function platformSettingsKind(platform: string, workspace: RequestKind<nu
         if (!shared.value) throw issuesToError(config.file, shared.issues, ['rules', ruleName]);
         const own = rule.platformSettings.parse(config.platforms[platform]?.[ruleName] ?? {});
         if (!own.value) throw issuesToError(config.file, own.issues, ['platforms', platform, ruleName]);
+        return { ...rule.platformSettings.defaults, ...settings };
       }
       return settings;
     },
