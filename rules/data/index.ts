@@ -45,6 +45,7 @@ export function dataRule() {
       const json = canonicalJson(value);
       ctx.stat('bytes', json.length);
       ctx.stat('refs', Object.keys(refs).length);
+      if (ctx.mode === 'validate') return;
       await ctx.output(`${ctx.name}.json`, new TextEncoder().encode(json), { refs });
     },
   });

@@ -20,6 +20,7 @@ export function filesRule() {
       const pkgPrefix = ctx.pkgDir ? `${ctx.pkgDir}/` : '';
       for (const src of ctx.srcs) {
         const bytes = await ctx.readSource(src);
+        if (ctx.mode === 'validate') continue;
         const rel = src.path.startsWith(pkgPrefix) ? src.path.slice(pkgPrefix.length) : posix.basename(src.path);
         const name = outputName(ctx.name, rel, ctx.srcs.length, ctx.attrs);
         await ctx.output(name, bytes, { source: rel });
