@@ -12,38 +12,21 @@
  * remote is local, so the figures leave out network latency and bandwidth: a real team server adds
  * roughly (number of actions × round trip) + (bytes ÷ bandwidth) to the warm build.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, sampleCopy } from './sample-workspace.js';
+import { CLI, timedBuild, type TimedBuild } from './timed-build.js';
 
-const CLI = join(REPO, 'dist/src/cli/main.js');
 const TARGET = '//levels/forest:bundle';
 const NGINX = process.env.KILN_TEST_NGINX ?? '/usr/sbin/nginx';
 const RUNS = Number(process.env.KILN_BENCH_RUNS ?? 3);
 
-interface Run {
-  ms: number;
-  executed: number;
-  cached: number;
-  remote?: { actionHits: number; uploads: number; bytesDown: number; bytesUp: number };
-}
+type Run = TimedBuild;
 
-function build(root: string, extra: string[] = []): Run {
-  const summary = join(root, 'summary.json');
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [CLI, 'build', TARGET, '--jobs', '2', '--summary-json', summary, ...extra], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
-  });
-  const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`kiln build ${extra.join(' ')} failed (${result.status}):\n${result.stderr}`);
-  const parsed = JSON.parse(readFileSync(summary, 'utf8')) as Run & { remote?: Run['remote'] };
-  return { ms, executed: parsed.executed, cached: parsed.cached, remote: parsed.remote };
-}
+const build = (root: string, extra: string[] = []): Run => timedBuild(root, TARGET, extra);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

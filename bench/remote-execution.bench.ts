@@ -10,36 +10,18 @@
  * remote figures show the protocol's overhead and the scaling a second worker gives, not what a
  * real farm of separate machines would give.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, sampleCopy } from './sample-workspace.js';
+import { sampleCopy } from './sample-workspace.js';
+import { CLI, timedBuild, type TimedBuild } from './timed-build.js';
 import { BAZEL_REMOTE_BINARY, BUILDBARN_BINARIES, CI_BIN, startBazelRemote, startBuildbarn } from './reapi-servers.js';
 
-const CLI = join(REPO, 'dist/src/cli/main.js');
 const TARGET = '//...';
 
-interface Run {
-  ms: number;
-  executed: number;
-  cached: number;
-  ranRemote: number;
-}
+type Run = TimedBuild;
 
-function build(root: string, extra: string[] = []): Run {
-  const summary = join(root, 'summary.json');
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [CLI, 'build', TARGET, '--jobs', '2', '--summary-json', summary, ...extra], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
-  });
-  const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`kiln build ${extra.join(' ')} failed (${result.status}):\n${result.stderr}`);
-  const parsed = JSON.parse(readFileSync(summary, 'utf8')) as { executed: number; cached: number; targets: { ranIn?: string }[] };
-  return { ms, executed: parsed.executed, cached: parsed.cached, ranRemote: parsed.targets.filter((t) => t.ranIn === 'remote').length };
-}
+const build = (root: string, extra: string[] = []): Run => timedBuild(root, TARGET, extra);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
