@@ -66,7 +66,7 @@ export interface RuleContext<A extends object = object, P extends object = objec
   readonly signal: AbortSignal;
   /**
    * `cook` for a build; `validate` for `kiln validate`: run the checks, then return before
-   * encoding or writing outputs (whatever is written in validate mode is not stored).
+   * encoding or writing outputs (whatever is written in validate mode is not cached as the target's result).
    */
   readonly mode: CookMode;
 

@@ -46,7 +46,7 @@ export interface Rule<A extends object = object, P extends object = object> {
   /**
    * The one entry point. With `ctx.mode === 'validate'` (`kiln validate`) a rule runs its checks
    * and returns before the expensive work (encoding, writing outputs); a rule that has nothing
-   * cheaper simply cooks, and the engine stores nothing.
+   * cheaper simply cooks, and the engine caches no result.
    */
   cook(ctx: RuleContext<A, P>): Promise<void>;
 }
