@@ -46,7 +46,8 @@ export abstract class Schema<T> {
     this.check(value, [], issues);
     // A default the schema itself rejects would be a rule bug that only shows when nobody sets the field.
     if (issues.length > 0) throw new Error(`schema default ${JSON.stringify(value)} does not fit: ${issues[0]!.message}`);
-    this.defaultValue = value;
+    // Every target without the field shares this one value: frozen, so a cook cannot change it for the next.
+    this.defaultValue = deepFreeze(value);
     return this as WithDefault<this>;
   }
 
@@ -58,6 +59,14 @@ export abstract class Schema<T> {
 }
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+function deepFreeze<V>(value: V): V {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 function typeOf(value: unknown): string {
   if (value === null) return 'null';

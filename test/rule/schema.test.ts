@@ -26,6 +26,12 @@ describe('schema defaults', () => {
     expect(OPTIONS.withDefaults({ schema: 'a.json', max_bytes: 3 })).toEqual({ max_bytes: 3, format: 'auto', tags: [], schema: 'a.json' });
   });
 
+  it('freezes defaults, so one cook cannot change them for the next', () => {
+    const list = OPTIONS.shape['tags']!.defaultValue as string[];
+    expect(() => list.push('x')).toThrow(TypeError);
+    expect(OPTIONS.defaults).toEqual({ max_bytes: 64, format: 'auto', tags: [] });
+  });
+
   it('refuses a default its own schema rejects', () => {
     expect(() => s.integer({ min: 1 }).default(0)).toThrow(/schema default 0 does not fit: 0 is below the minimum 1/);
     expect(() => s.enum(['a', 'b'] as const).default('c' as 'a')).toThrow(/does not fit/);
