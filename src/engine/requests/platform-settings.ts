@@ -12,7 +12,10 @@ import type { RequestKind } from '../tracker/request-kind.js';
  */
 export function platformSettingsKind(platform: string, workspace: RequestKind<null, Workspace>): RequestKind<string, Record<string, unknown>> {
   return {
-    name: 'settings',
+    // Renamed from `settings` when schema defaults joined the value: request nodes persisted by an
+    // older kiln depend on the old name, which the tracker no longer knows, so they run again
+    // instead of handing a cook settings without their defaults.
+    name: 'rule-settings',
     key: (rule) => `${platform}/${rule}`,
     run(ruleName, api) {
       const { config, rules } = api.get(workspace, null);
