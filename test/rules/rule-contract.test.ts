@@ -3,7 +3,7 @@
  * once in options.ts, one cook for build and validate, and a harness that checks attributes the
  * way a build does.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,10 @@ describe('every rule folder has the same shape', () => {
     expect(rule.defaults).toEqual(rule.attributes.defaults);
     // One entry point for build and validate.
     expect(Object.keys(rule).filter((key) => key === 'validate')).toEqual([]);
+    // No circles: nothing in the folder imports its index.ts.
+    const importers = readdirSync(join(RULES_DIR, name)).filter((file) => file !== 'index.ts' && file.endsWith('.ts'))
+      .filter((file) => /from '\.\/index\.js'/.test(readFileSync(join(RULES_DIR, name, file), 'utf8')));
+    expect(importers).toEqual([]);
   });
 });
 
