@@ -24,7 +24,8 @@ import { gunzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from '@mongodb-js/zstd';
 import { decompress as fzstdDecompress } from 'fzstd';
 import { buildBundle, type BundleAssetInput } from '../src/bundle/bundle-builder.js';
-import type { StreamPart } from '../src/rule/output.js';
+import { hashParts } from '../src/hash/part-digests.js';
+import type { PartLayout } from '../src/rule/output.js';
 import { fileSource, httpSource, memorySource, openBundle } from '../src/runtime/index.js';
 import type { ByteSource } from '../src/runtime/byte-source.js';
 import type { Decoders } from '../src/runtime/decompress.js';
@@ -48,7 +49,7 @@ function textureAsset(label: string, size: number, seed: number): BundleAssetInp
   const sizes = Array.from({ length: levels }, (_, l) => (size >> l) * (size >> l) * 4);
   const total = 64 + sizes.reduce((a, b) => a + b, 0);
   const bytes = noise(total, seed, false);
-  const parts: StreamPart[] = [{ kind: 'header', index: 0, offset: 0, size: 64 }];
+  const parts: PartLayout[] = [{ kind: 'header', index: 0, offset: 0, size: 64 }];
   let at = 64;
   for (let l = levels - 1; l >= 0; l--) {
     parts.push({ kind: 'mip', index: l, offset: at, size: sizes[l]! });
@@ -60,7 +61,7 @@ function textureAsset(label: string, size: number, seed: number): BundleAssetInp
     type: 'texture',
     priority: 'normal',
     deps: [],
-    outputs: [{ name: `${label.split(':')[1]}.ktx2`, bytes, meta: { width: size, height: size, format: 'rgba8', vkFormat: 37, mipCount: levels, gpuBytes: total - 64, parts } }],
+    outputs: [{ name: `${label.split(':')[1]}.ktx2`, bytes, meta: { width: size, height: size, format: 'rgba8', vkFormat: 37, mipCount: levels, gpuBytes: total - 64, colorSpace: 'srgb', container: 'ktx2', alpha: true }, parts: hashParts(bytes, parts, label) }],
   };
 }
 
@@ -74,7 +75,7 @@ function dataAsset(label: string, size: number, seed: number): BundleAssetInput 
     if (items.length % 50 === 0) text = JSON.stringify(items);
   }
   text = JSON.stringify(items);
-  return { id: assetIdOf(label), label, type: 'data', priority: 'normal', deps: [], outputs: [{ name: `${label.split(':')[1]}.json`, bytes: new TextEncoder().encode(text), meta: {} }] };
+  return { id: assetIdOf(label), label, type: 'data', priority: 'normal', deps: [], outputs: [{ name: `${label.split(':')[1]}.json`, bytes: new TextEncoder().encode(text), meta: { refs: {} }, parts: [] }] };
 }
 
 const ROUNDS = 11;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { builtinRules } from '../rules/index.js';
 import { Builder } from '../src/engine/builder.js';
 import { createRegistry } from '../src/rule/registry.js';
-import type { ServerMessage } from '../src/runtime/hot-reload-protocol.js';
+import type { ServerMessage } from '../src/format/hot-reload-protocol.js';
 import { DiskActionCache } from '../src/store/disk-action-cache.js';
 import { DiskBlobStore } from '../src/store/disk-blob-store.js';
 import { startWatch } from '../src/watch/watch-session.js';

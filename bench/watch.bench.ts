@@ -16,7 +16,7 @@ import { loadSharp } from '../rules/texture/decode-image.js';
 import { Builder } from '../src/engine/builder.js';
 import { createRegistry } from '../src/rule/registry.js';
 import { HotReloadClient } from '../src/runtime/hot-reload-client.js';
-import type { ChangedMessage } from '../src/runtime/hot-reload-protocol.js';
+import type { ChangedMessage } from '../src/format/hot-reload-protocol.js';
 import type { SocketConstructor } from '../src/runtime/hot-reload-socket.js';
 import { DiskActionCache } from '../src/store/disk-action-cache.js';
 import { DiskBlobStore } from '../src/store/disk-blob-store.js';

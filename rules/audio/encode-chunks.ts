@@ -4,7 +4,7 @@
  * ordinary players read straight through, while the runtime can fetch any chunk's byte range and
  * decode it alone. For WAV each chunk is a small WAV file of its own.
  */
-import type { StreamPart } from '../../src/rule/output.js';
+import type { PartLayout } from '../../src/rule/output.js';
 import { concat, encodeOggOpus, type OpusEncoderFactory } from './encode-opus.js';
 import { encodeOggVorbis, type VorbisEncoderFactory } from './encode-vorbis.js';
 import { encodeWav } from './encode-wav.js';
@@ -27,7 +27,7 @@ export interface EncodeSettings {
 
 export interface EncodedAudio {
   bytes: Uint8Array;
-  parts: StreamPart[];
+  parts: PartLayout[];
   /** PCM frames in each chunk, in order (one entry when not chunked). */
   chunkFrames: number[];
 }
@@ -36,7 +36,7 @@ export async function encodeChunks(encoders: AudioEncoders, channels: readonly F
   const frames = channels[0]?.length ?? 0;
   const size = settings.chunkFrames > 0 ? settings.chunkFrames : frames;
   const pieces: Uint8Array[] = [];
-  const parts: StreamPart[] = [];
+  const parts: PartLayout[] = [];
   const chunkFrames: number[] = [];
   const vorbisFactory = settings.codec === 'vorbis' ? await encoders.vorbis() : undefined;
   // One libvorbis instance serves every chunk: configure() after finalize() starts a fresh stream

@@ -12,8 +12,6 @@ import { AUDIO_OPTIONS, AUDIO_SETTINGS, type AudioOptions, type AudioPlatformSet
 export { AUDIO_OPTIONS, AUDIO_SETTINGS, type AudioCodec, type AudioOptions, type AudioPlatformSettings } from './options.js';
 
 export const NAME = 'audio';
-/** Name of the runtime's hot-reload hook for cooked audio. */
-export const RELOAD_HANDLER = 'audio';
 export type { AudioCodecs } from './cook-audio.js';
 
 export function audioRule(codecs: Partial<AudioCodecs> = {}): Rule<AudioOptions, AudioPlatformSettings> {

@@ -7,8 +7,7 @@
 import { buildBundle, type BundleAssetInput } from '../../src/bundle/bundle-builder.js';
 import { buildCatalog, encodeCatalog, relativePackageDir, type BuiltBundleRef, type ReferencedCatalog } from '../../src/bundle/catalog-builder.js';
 import { readCatalog } from '../../src/bundle/catalog-reader.js';
-import { groupAssets, GROUPING_STRATEGIES, splitBySize, type GroupingStrategy } from '../../src/bundle/grouping.js';
-import { COMPRESSIONS, type Compression } from '../../src/bundle/index-format.js';
+import { groupAssets, splitBySize } from '../../src/bundle/grouping.js';
 import { effectivePriorities, loadOrder } from '../../src/bundle/load-order.js';
 import type { DepInfo, RuleContext } from '../../src/rule/context.js';
 import { RuleError } from '../../src/rule/rule-error.js';
@@ -16,7 +15,7 @@ import type { BundleOptions } from './options.js';
 
 const CATALOG_SUFFIX = '.catalog.json';
 
-/** The bundle cook; bundles have nothing cheaper to check, so validate mode cooks too (nothing is stored). */
+/** The bundle cook; bundles have nothing cheaper to check, so validate mode cooks too (no result is cached). */
 export async function cookBundle(ctx: RuleContext<BundleOptions>): Promise<void> {
   const options = ctx.attrs;
   if ((options.alignment & (options.alignment - 1)) !== 0) throw new RuleError(`alignment ${options.alignment} is not a power of two`);
@@ -31,7 +30,7 @@ export async function cookBundle(ctx: RuleContext<BundleOptions>): Promise<void>
   const inputs: (BundleAssetInput & { size: number })[] = [];
   for (const dep of members) {
     const outputs = [];
-    for (const output of dep.outputs) outputs.push({ name: output.name, bytes: await ctx.readOutput(output), meta: output.meta });
+    for (const output of dep.outputs) outputs.push({ name: output.name, bytes: await ctx.readOutput(output), meta: output.meta, parts: output.parts });
     inputs.push({
       id: dep.assetId,
       label: dep.label,

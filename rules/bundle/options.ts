@@ -5,7 +5,7 @@
  */
 import { budgetLimitShape } from '../../src/budget/budget-limits.js';
 import { GROUPING_STRATEGIES } from '../../src/bundle/grouping.js';
-import { COMPRESSIONS } from '../../src/bundle/index-format.js';
+import { COMPRESSIONS } from '../../src/format/index-format.js';
 import { type Infer, s } from '../../src/rule/schema.js';
 
 export const BUNDLE_OPTIONS = s.object({

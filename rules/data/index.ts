@@ -13,7 +13,6 @@ import { parseData } from './parse-data.js';
 import { validateWithJsonSchema } from './validate-with-json-schema.js';
 
 export const NAME = 'data';
-export const RELOAD_HANDLER = 'data';
 export { DATA_OPTIONS, type DataOptions } from './options.js';
 
 export function dataRule() {

@@ -15,8 +15,6 @@ import { FONT_OPTIONS, FONT_SETTINGS, type FontOptions, type FontPlatformSetting
 import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'font';
-/** Runtime hot-reload hook: swaps the atlas and metrics; laid-out text is re-shaped. */
-export const RELOAD_HANDLER = 'font';
 export { FONT_OPTIONS, FONT_SETTINGS, type FontOptions, type FontPlatformSettings } from './options.js';
 
 /** Packing limit before the platform check, so the error can say how big the atlas would be. */
@@ -79,7 +77,7 @@ export function fontRule() {
         .toBuffer();
       const metrics = { ...built.metrics(), atlas: { file: atlasName, width: built.atlasWidth, height: built.atlasHeight } };
       await ctx.output(`${ctx.name}.json`, new TextEncoder().encode(`${canonicalJson(metrics)}\n`), {
-        format: 'json', glyphs: built.glyphCount, mode: built.mode, size: built.size, atlas: atlasName, reload: RELOAD_HANDLER,
+        format: 'json', glyphs: built.glyphCount, mode: built.mode, size: built.size, atlas: atlasName,
       });
       await ctx.output(atlasName, new Uint8Array(png), { format: 'png', width: built.atlasWidth, height: built.atlasHeight, channels: 1 });
       if (ctx.attrs.subset) {

@@ -13,8 +13,6 @@ import { MATERIAL_OPTIONS, MATERIAL_SETTINGS, type MaterialOptions, type Materia
 import { type CookedMaterial, resolveMaterial } from './resolve-material.js';
 
 export const NAME = 'material';
-/** Runtime hot-reload hook: rebinds the material's uniforms/textures without reloading meshes. */
-export const RELOAD_HANDLER = 'material';
 export { MATERIAL_OPTIONS, MATERIAL_SETTINGS, type MaterialOptions, type MaterialPlatformSettings } from './options.js';
 
 async function load(ctx: RuleContext<MaterialOptions, MaterialPlatformSettings>): Promise<CookedMaterial> {
@@ -49,7 +47,6 @@ export function materialRule() {
         shader: material.shader.asset_id,
         variant: material.shader.variant,
         textures: Object.values(material.textures).map((t) => t.asset_id),
-        reload: RELOAD_HANDLER,
       });
     },
   });

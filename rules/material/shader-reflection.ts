@@ -15,11 +15,11 @@ export interface ShaderReflection {
 /** The output of `shader` that matches `variant` (by `meta.variant`, else by name), or its main output. */
 export function selectShaderOutput(shader: DepInfo, variant: string | undefined, where: Location): OutputRecord | undefined {
   if (variant === undefined) return shader.outputs[0];
-  const byMeta = shader.outputs.find((o) => o.meta['variant'] === variant);
+  const byMeta = shader.outputs.find((o) => variantOf(o) === variant);
   const byName = shader.outputs.find((o) => o.name.split('.').slice(1, -1).includes(variant));
   const found = byMeta ?? byName;
   if (!found) {
-    const known = shader.outputs.map((o) => o.meta['variant']).filter((v): v is string => typeof v === 'string');
+    const known = shader.outputs.map(variantOf).filter((v): v is string => typeof v === 'string');
     throw new RuleError(
       `shader ${shader.label} has no variant "${variant}"${known.length > 0 ? ` (it has: ${known.join(', ')})` : ''}`,
       where,
@@ -28,13 +28,17 @@ export function selectShaderOutput(shader: DepInfo, variant: string | undefined,
   return found;
 }
 
+function variantOf(output: OutputRecord): string | null | undefined {
+  return 'variant' in output.meta ? output.meta.variant : undefined;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Read `meta.reflection` defensively: the shader rule is separate code, so a bad shape means "unknown". */
 export function readReflection(output: OutputRecord | undefined): ShaderReflection | undefined {
-  const reflection = output?.meta['reflection'];
+  const reflection: unknown = output && 'reflection' in output.meta ? output.meta.reflection : undefined;
   if (!isRecord(reflection)) return undefined;
   const uniforms: unknown = reflection['uniforms'];
   const textures: unknown = reflection['textures'];

@@ -5,7 +5,7 @@
  */
 import type { Document } from '@gltf-transform/core';
 import type { RuleContext } from '../../src/rule/context.js';
-import type { OutputMeta, StreamPart } from '../../src/rule/output.js';
+import type { OutputMeta, PartLayout } from '../../src/rule/output.js';
 import { RuleError } from '../../src/rule/rule-error.js';
 import type { ModelCodecs } from './codecs.js';
 import { downscaleEmbedded } from './embedded-images.js';
@@ -148,7 +148,7 @@ export async function cookModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
   }));
   let outputBytes = 0;
   for (const [i, lod] of built.entries()) {
-    const parts: StreamPart[] = [{ kind: 'lod', index: i, offset: 0, size: lod.bytes.byteLength }];
+    const parts: PartLayout[] = [{ kind: 'lod', index: i, offset: 0, size: lod.bytes.byteLength }];
     const meta: OutputMeta = {
       lod: i,
       lodCount: built.length,

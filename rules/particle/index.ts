@@ -14,8 +14,6 @@ import { PARTICLE_OPTIONS, PARTICLE_SETTINGS, type ParticleOptions, type Particl
 import { validateParticleFile } from './validate-schema.js';
 
 export const NAME = 'particle';
-/** Runtime hot-reload hook: swaps emitter parameters in place, live particles keep running. */
-export const RELOAD_HANDLER = 'particle';
 export { PARTICLE_OPTIONS, PARTICLE_SETTINGS, type ParticleOptions, type ParticlePlatformSettings } from './options.js';
 
 interface CookedSystem {
@@ -73,7 +71,6 @@ export function particleRule() {
         emitters: system.emitters.length,
         peak_particles: system.peak_particles,
         references: [...new Set(references)].sort(),
-        reload: RELOAD_HANDLER,
       });
     },
   });

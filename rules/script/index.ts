@@ -11,8 +11,6 @@ import { SCRIPT_OPTIONS, SCRIPT_SETTINGS, type ScriptOptions, type ScriptPlatfor
 import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'script';
-/** Runtime hot-reload hook: re-evaluates the module and hands its exports to the game's script host. */
-export const RELOAD_HANDLER = 'script';
 export { SCRIPT_OPTIONS, SCRIPT_SETTINGS, type ScriptOptions, type ScriptPlatformSettings } from './options.js';
 
 async function bundle(ctx: RuleContext<ScriptOptions, ScriptPlatformSettings>): Promise<BundleResult> {
@@ -62,7 +60,6 @@ export function scriptRule() {
         format: ctx.attrs.format,
         modules: result.inputs,
         sourcemap: mapName,
-        reload: RELOAD_HANDLER,
       });
       if (result.map && mapName) await ctx.output(mapName, result.map, { format: 'sourcemap' });
     },

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { RuleContext } from '../../src/rule/context.js';
-import type { MetaValue } from '../../src/rule/output.js';
+import type { ShaderReflectionMeta } from '../../src/format/shader-meta.js';
 import { RuleError } from '../../src/rule/rule-error.js';
 import { checkWgsl, loadWgslReflect, type WgslReflector } from './check-wgsl.js';
 import { flattenSource, type SourceLine } from './flatten-source.js';
@@ -178,6 +178,7 @@ function toStrings(defines: Record<string, DefineValue | undefined>): Defines {
 }
 
 /** Drops undefined optionals so the reflection is plain JSON, as output meta must be. */
-function toMeta(reflection: ShaderReflection): MetaValue {
-  return JSON.parse(JSON.stringify(reflection)) as MetaValue;
+function toMeta(reflection: ShaderReflection): ShaderReflectionMeta {
+  const typed: ShaderReflectionMeta = reflection;
+  return JSON.parse(JSON.stringify(typed)) as ShaderReflectionMeta;
 }

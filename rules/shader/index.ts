@@ -14,8 +14,6 @@ import { shaderTools } from './shader-tools.js';
 export { SHADER_OPTIONS, SHADER_SETTINGS, type DefineValue, type ShaderOptions, type ShaderPlatformSettings } from './options.js';
 
 export const NAME = 'shader';
-/** Name of the runtime's hot-reload hook for shaders (recreate pipelines that use the module). */
-export const RELOAD_HANDLER = 'shader';
 export type { ShaderTools } from './cook-shader.js';
 export type { ShaderReflection } from './reflection.js';
 export type { ShaderStage } from './shader-language.js';

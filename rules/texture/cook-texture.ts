@@ -112,8 +112,7 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
     const files = await encodeMipFiles(mips, target.ext, { quality: settings.webp_quality, lossless: role.colorSpace === 'linear' });
     const names = mips.map((_, i) => (i === 0 ? `${ctx.name}.${target.ext}` : `${ctx.name}.mip${i}.${target.ext}`));
     const rgba = vkFormatByName(role.colorSpace === 'srgb' ? 'R8G8B8A8_SRGB' : 'R8G8B8A8_UNORM');
-    const meta = textureMeta({ ...base, format: target.ext, vkFormat: rgba.vkFormat, gpuBytes: rgba8Bytes, container: target.ext });
-    meta['mipFiles'] = names;
+    const meta = textureMeta({ ...base, format: target.ext, vkFormat: rgba.vkFormat, gpuBytes: rgba8Bytes, container: target.ext, mipFiles: names });
     for (const [i, file] of files.entries()) await ctx.output(names[i]!, file, i === 0 ? meta : { mipLevel: i, width: mips[i]!.width, height: mips[i]!.height });
     const total = files.reduce((sum, f) => sum + f.byteLength, 0);
     ctx.stat('format', target.ext);
@@ -172,8 +171,8 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
   const parts = ktx2Parts(bytes);
   const meta = textureMeta({ ...base, mipCount: parts.length - 1, format: formatName, vkFormat, gpuBytes, container: 'ktx2', parts, ...(normalEncoding ? { normalEncoding } : {}) });
   if (aligned.content && formatName !== 'rgba8') {
-    meta['contentWidth'] = aligned.content.width;
-    meta['contentHeight'] = aligned.content.height;
+    meta.contentWidth = aligned.content.width;
+    meta.contentHeight = aligned.content.height;
   }
   await ctx.output(`${ctx.name}.ktx2`, bytes, meta);
   ctx.stat('format', formatName);

@@ -1,5 +1,6 @@
 /** The facts every texture output carries for the bundle index, the runtime and the summary. */
-import type { OutputMeta, StreamPart } from '../../src/rule/output.js';
+import type { TextureMeta } from '../../src/format/texture-meta.js';
+import type { PartLayout } from '../../src/rule/output.js';
 import { levelSize } from './gpu-image.js';
 import { levelImageBytes, type VkFormatInfo } from './vk-formats.js';
 
@@ -18,11 +19,14 @@ export interface TextureMetaInput {
   normalEncoding?: 'xy' | 'xyz';
   layers?: number;
   faces?: number;
-  parts?: StreamPart[];
+  parts?: PartLayout[];
+  mipFiles?: string[];
+  contentWidth?: number;
+  contentHeight?: number;
 }
 
-export function textureMeta(input: TextureMetaInput): OutputMeta {
-  const meta: OutputMeta = {
+export function textureMeta(input: TextureMetaInput): TextureMeta & { parts?: PartLayout[] } {
+  const meta: TextureMeta & { parts?: PartLayout[] } = {
     width: input.width,
     height: input.height,
     format: input.format,
@@ -33,11 +37,14 @@ export function textureMeta(input: TextureMetaInput): OutputMeta {
     container: input.container,
     alpha: input.hasAlpha,
   };
-  if (input.normalMap) meta['normalMap'] = true;
-  if (input.normalEncoding) meta['normalEncoding'] = input.normalEncoding;
-  if (input.layers && input.layers > 1) meta['layers'] = input.layers;
-  if (input.faces && input.faces > 1) meta['faces'] = input.faces;
-  if (input.parts) meta['parts'] = input.parts;
+  if (input.normalMap) meta.normalMap = true;
+  if (input.normalEncoding) meta.normalEncoding = input.normalEncoding;
+  if (input.layers && input.layers > 1) meta.layers = input.layers;
+  if (input.faces && input.faces > 1) meta.faces = input.faces;
+  if (input.mipFiles) meta.mipFiles = input.mipFiles;
+  if (input.contentWidth !== undefined) meta.contentWidth = input.contentWidth;
+  if (input.contentHeight !== undefined) meta.contentHeight = input.contentHeight;
+  if (input.parts) meta.parts = input.parts;
   return meta;
 }
 

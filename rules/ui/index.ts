@@ -16,8 +16,6 @@ import { spriteName } from './sprite-name.js';
 import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
 
 export const NAME = 'ui';
-/** Runtime hot-reload hook: swaps the atlas texture and its rect table together. */
-export const RELOAD_HANDLER = 'ui';
 export { UI_OPTIONS, UI_SETTINGS, type UiOptions, type UiPlatformSettings } from './options.js';
 
 interface Packed {
@@ -96,7 +94,7 @@ export function uiRule() {
       const rectsName = `${ctx.name}.rects.json`;
       ctx.stat('bytes', png.byteLength);
       await ctx.output(`${ctx.name}.png`, new Uint8Array(png), {
-        format: 'png', width: layout.width, height: layout.height, sprites: sprites.length, rects: rectsName, reload: RELOAD_HANDLER,
+        format: 'png', width: layout.width, height: layout.height, sprites: sprites.length, rects: rectsName,
       });
       const table = { width: layout.width, height: layout.height, sprites: rects };
       await ctx.output(rectsName, new TextEncoder().encode(`${canonicalJson(table)}\n`), { format: 'json' });

@@ -4,9 +4,12 @@
  * records no longer move it, packs (tar-writer.ts) and checks every recorded offset against the
  * headers actually written.
  */
-import { digestOf, sha256Hex } from '../hash/digest.js';
-import type { AssetType, LoadPriority } from '../rule/asset-type.js';
-import type { StreamPart } from '../rule/output.js';
+import { readAssetMeta, type AssetMeta } from '../format/asset-meta.js';
+import { diagnosticError } from '../diagnostic/diagnostic.js';
+import { FormatError } from '../format/format-error.js';
+import type { Part } from '../format/part.js';
+import { digestOf } from '../hash/digest.js';
+import type { AssetType, LoadPriority } from '../format/asset-type.js';
 import { compressEntry } from './entry-compression.js';
 import { encodeEnvelope } from './envelope-writer.js';
 import {
@@ -18,8 +21,7 @@ import {
   type Compression,
   type IndexAsset,
   type IndexEntry,
-  type IndexPart,
-} from './index-format.js';
+} from '../format/index-format.js';
 import { streamOrder } from './load-order.js';
 import { planTar, writeTar } from './tar-writer.js';
 import { walkTar } from './tar-walk.js';
@@ -27,7 +29,9 @@ import { walkTar } from './tar-walk.js';
 export interface BundleOutputInput {
   name: string;
   bytes: Uint8Array;
-  meta: Record<string, unknown>;
+  meta: AssetMeta;
+  /** The output record's parts, hashed when the rule wrote them: never re-hashed here. */
+  parts: readonly Part[];
 }
 
 export interface BundleAssetInput {
@@ -64,8 +68,8 @@ interface Prepared {
   stored: Uint8Array;
   compression: Compression;
   raw: { hash: string; size: number };
-  parts: (StreamPart & { hash: string })[];
-  meta: Record<string, unknown>;
+  parts: Part[];
+  meta: AssetMeta;
 }
 
 export async function buildBundle(assets: readonly BundleAssetInput[], options: BuildBundleOptions): Promise<BuiltBundle> {
@@ -74,6 +78,7 @@ export async function buildBundle(assets: readonly BundleAssetInput[], options: 
   for (const asset of assets) {
     const paths = asset.outputs.map((output) => `assets/${asset.id}/${output.name}`);
     for (const output of tarOrder(asset.outputs)) {
+      checkMeta(asset, output);
       prepared.push(await prepare(`assets/${asset.id}/${output.name}`, asset.id, output, options.compression));
     }
     indexAssets.push({ id: asset.id, label: asset.label, type: asset.type, priority: asset.priority, deps: asset.deps, entries: paths });
@@ -131,9 +136,8 @@ export async function buildBundle(assets: readonly BundleAssetInput[], options: 
  */
 function tarOrder(outputs: readonly BundleOutputInput[]): BundleOutputInput[] {
   const lodOf = (o: BundleOutputInput): number => {
-    const parts = o.meta.parts;
-    if (!Array.isArray(parts) || parts.length === 0 || !parts.every((p: StreamPart) => p.kind === 'lod')) return -1;
-    return Math.min(...parts.map((p: StreamPart) => p.index));
+    if (o.parts.length === 0 || !o.parts.every((p) => p.kind === 'lod')) return -1;
+    return Math.min(...o.parts.map((p) => p.index));
   };
   return outputs
     .map((output, n) => ({ output, n, lod: lodOf(output) }))
@@ -142,35 +146,36 @@ function tarOrder(outputs: readonly BundleOutputInput[]): BundleOutputInput[] {
 }
 
 async function prepare(path: string, asset: string, output: BundleOutputInput, mode: Compression): Promise<Prepared> {
-  const { parts: rawParts, ...meta } = output.meta;
-  const parts = readParts(rawParts, output.bytes.byteLength, path).map((part) => ({
-    ...part,
-    hash: sha256Hex(output.bytes.subarray(part.offset, part.offset + part.size)),
-  }));
+  const parts = checkParts(output.parts, output.bytes.byteLength, path);
   // Streamed entries stay uncompressed so each part is one plain byte range (see README.md).
   const { stored, compression } = parts.length > 0 ? { stored: output.bytes, compression: 'none' as const } : await compressEntry(output.bytes, mode);
-  return { path, asset, output: output.name, stored, compression, raw: digestOf(output.bytes), parts, meta };
+  return { path, asset, output: output.name, stored, compression, raw: digestOf(output.bytes), parts, meta: output.meta };
 }
 
-function readParts(value: unknown, size: number, path: string): StreamPart[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new Error(`${path}: meta.parts is not a list`);
-  return value.map((p: StreamPart) => {
-    if (!Number.isSafeInteger(p.offset) || !Number.isSafeInteger(p.size) || p.offset < 0 || p.size < 0 || p.offset + p.size > size) {
-      throw new Error(`${path}: part ${p.kind} ${p.index} (${p.offset}+${p.size}) lies outside the ${size}-byte output`);
-    }
-    return { kind: p.kind, index: p.index, offset: p.offset, size: p.size };
-  });
+/**
+ * The runtime checks every entry's meta against its asset type when it opens a bundle; checking
+ * here too turns a rule that wrote the wrong meta into a bundle error naming the asset, instead
+ * of a bundle kiln's own reader refuses.
+ */
+function checkMeta(asset: BundleAssetInput, output: BundleOutputInput): void {
+  try {
+    readAssetMeta(asset.type, output.meta, 'meta');
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw error;
+    throw diagnosticError('bad-output-meta', `${asset.label}: output ${output.name} does not carry ${asset.type} meta (${error.message})`, { label: asset.label });
+  }
+}
+
+/** The record was parsed strictly from the cache; this guards bytes and record belonging together. */
+function checkParts(parts: readonly Part[], size: number, path: string): Part[] {
+  for (const p of parts) {
+    if (p.offset + p.size > size) throw new Error(`${path}: part ${p.kind} ${p.index} (${p.offset}+${p.size}) lies outside the ${size}-byte output`);
+  }
+  return [...parts];
 }
 
 function indexEntry(p: Prepared, offset: number): IndexEntry {
-  const parts: IndexPart[] = streamOrder(p.parts).map((part) => ({
-    kind: part.kind,
-    index: part.index,
-    offset: offset + part.offset,
-    size: part.size,
-    hash: part.hash,
-  }));
+  const parts = streamOrder(p.parts);
   return {
     path: p.path,
     asset: p.asset,

@@ -2,9 +2,10 @@
  * Cooker side of the catalog: entries from the indexes of the bundles a target just wrote, plus
  * the catalogs of bundle targets it depends on (their assets are referenced, not repacked).
  */
+import { gpuBytesOf } from '../format/asset-meta.js';
 import { encodeEnvelope } from './envelope-writer.js';
-import { CATALOG_KIND, CATALOG_VERSION, type Catalog, type CatalogAsset, type CatalogBundle } from './catalog-format.js';
-import type { BundleIndex, BundlePlatform, IndexDigest } from './index-format.js';
+import { CATALOG_KIND, CATALOG_VERSION, type Catalog, type CatalogAsset, type CatalogBundle } from '../format/catalog-format.js';
+import type { BundleIndex, BundlePlatform, IndexDigest } from '../format/index-format.js';
 
 export interface BuiltBundleRef {
   index: BundleIndex;
@@ -34,7 +35,7 @@ export function buildCatalog(target: string, bundles: readonly BuiltBundleRef[],
       const main = own[0];
       const start = own.length > 0 ? Math.min(...own.map((e) => e.offset)) : 0;
       const end = own.length > 0 ? Math.max(...own.map((e) => e.offset + e.size)) : 0;
-      const gpuBytes = main && typeof main.meta.gpuBytes === 'number' && asset.type === 'texture' ? main.meta.gpuBytes : 0;
+      const gpuBytes = main && asset.type === 'texture' ? gpuBytesOf(main.meta) : 0;
       assets.set(asset.id, {
         id: asset.id,
         label: asset.label,

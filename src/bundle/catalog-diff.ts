@@ -3,7 +3,7 @@
  * digest changed (unchanged bundles are already on disk), and which assets changed, appeared or
  * went away. Content update in Addressables terms.
  */
-import type { Catalog, CatalogBundle } from './catalog-format.js';
+import type { Catalog, CatalogBundle } from '../format/catalog-format.js';
 
 export interface CatalogDiff {
   /** Bundles to fetch: new, or changed digest. */

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type * as Zstd from '@mongodb-js/zstd';
 import { gzipSync } from 'node:zlib';
-import type { Compression } from './index-format.js';
+import type { Compression } from '../format/index-format.js';
 
 export interface CompressedEntry {
   stored: Uint8Array;

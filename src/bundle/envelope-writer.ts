@@ -1,6 +1,6 @@
 /** Cooker side of `envelope.ts`: wraps a body with its SHA-256 so readers can detect any corruption. */
 import { sha256Hex } from '../hash/digest.js';
-import { canonicalBodyText } from './envelope.js';
+import { canonicalBodyText } from '../format/envelope.js';
 
 /**
  * Serialises `{ kind, version, hash, body }`. `minLength` (UTF-8 bytes) pads with trailing spaces (valid JSON

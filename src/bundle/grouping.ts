@@ -3,8 +3,8 @@
  * lands in exactly one group, so nothing is duplicated within a bundle target; assets reachable
  * from several roots go to a `shared` group under the `usage` strategy.
  */
-import type { AssetType, LoadPriority } from '../rule/asset-type.js';
-import { LOAD_PRIORITIES } from '../rule/asset-type.js';
+import type { AssetType, LoadPriority } from '../format/asset-type.js';
+import { LOAD_PRIORITIES } from '../format/asset-type.js';
 
 export const GROUPING_STRATEGIES = ['none', 'type', 'usage', 'level', 'priority'] as const;
 export type GroupingStrategy = (typeof GROUPING_STRATEGIES)[number];

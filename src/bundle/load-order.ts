@@ -4,8 +4,8 @@
  * their dependents, ties broken by label so the order never depends on input order. Inside an
  * entry, parts are listed smallest mip / coarsest LOD / first chunk first.
  */
-import { LOAD_PRIORITIES, priorityRank, type LoadPriority } from '../rule/asset-type.js';
-import type { PartKind } from './index-format.js';
+import { LOAD_PRIORITIES, priorityRank, type LoadPriority } from '../format/asset-type.js';
+import type { PartKind } from '../format/part.js';
 
 export interface OrderableAsset {
   id: string;

@@ -3,8 +3,8 @@
  * its header, the next header follows the data rounded up to 512, and a PAX header ('x') before
  * an entry carries its long or non-ASCII name and shifts everything by its own blocks.
  */
-import { FormatError } from './format-error.js';
-import { BLOCK, blocks, paxPath, readTarHeader } from './tar-header.js';
+import { FormatError } from '../format/format-error.js';
+import { BLOCK, blocks, paxPath, readTarHeader } from '../format/tar-header.js';
 
 export interface TarLocation {
   name: string;

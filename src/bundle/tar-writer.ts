@@ -4,7 +4,7 @@
  * `align` bytes; the writer then puts a PAX header with a `comment` record of just the right
  * length in front of it (any tar tool ignores it), so no visible padding files appear.
  */
-import { BLOCK, blocks } from './tar-header.js';
+import { BLOCK, blocks } from '../format/tar-header.js';
 
 export interface TarInput {
   name: string;

@@ -54,7 +54,9 @@ export type DiagnosticCode =
   | 'remote-unavailable'
   | 'remote-rejected'
   // CLI
-  | 'bad-usage';
+  | 'bad-usage'
+  // cooked outputs against the cooker↔runtime contract (src/format/)
+  | 'bad-output-meta';
 
 export interface Diagnostic {
   code: DiagnosticCode;

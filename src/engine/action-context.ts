@@ -1,8 +1,10 @@
 import { posix } from 'node:path';
 import { type Digest, digestKey, digestOf } from '../hash/digest.js';
+import { hashParts } from '../hash/part-digests.js';
 import { diagnosticError } from '../diagnostic/diagnostic.js';
-import type { LoadPriority } from '../rule/asset-type.js';
+import type { LoadPriority } from '../format/asset-type.js';
 import type { CookMode, DepInfo, Diagnostic, Location, RuleContext, SourceRef } from '../rule/context.js';
+import type { AssetMeta } from '../format/asset-meta.js';
 import type { OutputMeta, OutputRecord } from '../rule/output.js';
 import type { DiscoveredDigests } from './key-inputs.js';
 import type { ActionIO, StableRead } from './runner/action-io.js';
@@ -80,12 +82,15 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
     return bytes;
   }
 
-  async output(name: string, bytes: Uint8Array, meta: OutputMeta = {}): Promise<OutputRecord> {
+  async output(name: string, bytes: Uint8Array, meta: OutputMeta = {} as OutputMeta): Promise<OutputRecord> {
     const clean = posix.normalize(name);
     if (clean.startsWith('../') || posix.isAbsolute(clean)) throw new Error(`output name "${name}" must be a relative path`);
     if (this.outputs.some((o) => o.name === clean)) throw new Error(`output "${clean}" written twice`);
+    const { parts: layout = [], ...rest } = meta;
+    // Each part is hashed here, once: bundles, the catalog and hot reload use these digests.
+    const parts = hashParts(bytes, layout, clean);
     const digest: Digest = await this.io.writeOutput(bytes);
-    const record: OutputRecord = { name: clean, digest, meta };
+    const record: OutputRecord = { name: clean, digest, meta: rest as AssetMeta, parts };
     this.outputs.push(record);
     this.outputBytes.push(bytes);
     return record;

@@ -8,7 +8,7 @@ import type { DiscoveredDigests } from './key-inputs.js';
 import { ActionFailedError } from './runner/action-failure.js';
 import type { ActionRunner, RunnerResult } from './runner/action-runner.js';
 import type { StableRead } from './runner/action-io.js';
-import type { LoadPriority } from '../rule/asset-type.js';
+import type { LoadPriority } from '../format/asset-type.js';
 import type { DepInfo, SourceRef } from '../rule/context.js';
 import type { ActionUnit } from './runner/action-unit.js';
 import type { Diagnostic } from '../diagnostic/diagnostic.js';

@@ -1,6 +1,6 @@
 import type { Diagnostic, SourceLocation } from '../diagnostic/diagnostic.js';
 import type { Digest } from '../hash/digest.js';
-import type { AssetType, LoadPriority } from './asset-type.js';
+import type { AssetType, LoadPriority } from '../format/asset-type.js';
 import type { OutputMeta, OutputRecord } from './output.js';
 
 /** A source file declared in YAML (`srcs`, `glob`). Paths are workspace-relative, `/`-separated. */

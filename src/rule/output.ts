@@ -1,28 +1,22 @@
+import type { AssetMeta } from '../format/asset-meta.js';
+import type { Part, PartLayout } from '../format/part.js';
 import type { Digest } from '../hash/digest.js';
 
-/**
- * A piece of an output the runtime can fetch and use on its own, before the rest arrives:
- * a texture mip level, a model LOD, an audio chunk, or a header the others need.
- * `offset`/`size` are byte ranges inside the output blob.
- */
-export type StreamPart = {
-  kind: 'header' | 'mip' | 'lod' | 'chunk';
-  /** mip level (0 = full size), LOD (0 = finest) or chunk number (0 = first). */
-  index: number;
-  offset: number;
-  size: number;
-};
+export type { PartLayout } from '../format/part.js';
 
-/** Free-form, JSON-safe facts a rule attaches to an output (dimensions, format, parts…). */
-export type OutputMeta = {
-  [key: string]: MetaValue;
-};
-export type MetaValue = null | boolean | number | string | MetaValue[] | { [key: string]: MetaValue } | StreamPart[];
+/**
+ * What a rule passes to `ctx.output(name, bytes, meta)`: its asset type's typed meta (see
+ * src/format/*-meta.ts), plus where the output's parts lie. The engine hashes each part once,
+ * there, and records it in the output record; `parts` never stays in `meta`.
+ */
+export type OutputMeta = AssetMeta & { parts?: PartLayout[] };
 
 /** One file a rule produced, stored in the CAS under `digest`. */
 export type OutputRecord = {
   /** Path relative to the package's output folder, e.g. `bark.ktx2` or `rocks/rock_01.ktx2`. */
   name: string;
   digest: Digest;
-  meta: OutputMeta;
+  meta: AssetMeta;
+  /** Independently usable pieces in the order the rule listed them, each with its SHA-256. */
+  parts: Part[];
 };

@@ -4,7 +4,7 @@
  * would silently cook against nothing: it is an error that points at the reference.
  */
 import { formatLabel, LabelSyntaxError, parseLabel } from '../workspace/label.js';
-import type { AssetType } from './asset-type.js';
+import type { AssetType } from '../format/asset-type.js';
 import type { DepInfo, Location, RuleContext } from './context.js';
 import { RuleError } from './rule-error.js';
 

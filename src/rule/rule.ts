@@ -1,4 +1,4 @@
-import type { AssetType } from './asset-type.js';
+import type { AssetType } from '../format/asset-type.js';
 import type { RuleContext } from './context.js';
 import type { ObjectSchema } from './schema.js';
 import type { ToolIdentities } from './tool-identity.js';

@@ -3,19 +3,26 @@
  * one part at a time (`applyPart`); a whole load applies all parts of the entry at once. Only
  * bytes that passed their digest check ever reach this file.
  */
-import type { IndexAsset, IndexEntry, IndexPart } from '../bundle/index-format.js';
+import { isAudioMeta, isDataMeta, isFontMeta, isModelMeta, isShaderMeta, isTextureMeta, isUiMeta, type AssetMeta } from '../format/asset-meta.js';
+import type { IndexAsset, IndexEntry } from '../format/index-format.js';
+import type { Part } from '../format/part.js';
 import type { LoadedAsset, LoadedTexture } from './loaded-asset.js';
 import { RuntimeError } from './runtime-error.js';
 
-function num(meta: Record<string, unknown>, key: string, fallback: number): number {
-  const value = meta[key];
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+/**
+ * The main output's meta, as the asset's type requires. The index parser already checked it
+ * against the type's specs; this only tells the main output's spec from the others'.
+ */
+function mainMeta<M extends AssetMeta>(asset: IndexAsset, entry: IndexEntry | undefined, is: (m: AssetMeta) => m is M): M {
+  if (!entry) throw new RuntimeError('corrupt', `${asset.label}: a ${asset.type} with no outputs`);
+  if (!is(entry.meta)) throw new RuntimeError('corrupt', `${asset.label}: ${entry.output} does not carry the main ${asset.type} meta`);
+  return entry.meta;
 }
 
 /** A streaming part together with the entry it lies in. */
 export interface AssetPart {
   entry: IndexEntry;
-  part: IndexPart;
+  part: Part;
 }
 
 /**
@@ -28,58 +35,59 @@ export function assetParts(entries: readonly IndexEntry[]): AssetPart[] {
   return all.sort((a, b) => streamRank(a.part) - streamRank(b.part));
 }
 
-function streamRank(part: IndexPart): number {
+function streamRank(part: Part): number {
   if (part.kind === 'header') return -1e9 + part.index;
   return part.kind === 'chunk' ? part.index : -part.index;
 }
 
-function countOf(parts: readonly AssetPart[], kind: IndexPart['kind']): number {
+function countOf(parts: readonly AssetPart[], kind: Part['kind']): number {
   return parts.filter((p) => p.part.kind === kind).reduce((n, p) => Math.max(n, p.part.index + 1), 0);
 }
 
 /** An asset with none of its parts yet. */
 export function emptyAsset(asset: IndexAsset, entry: IndexEntry | undefined, parts: readonly AssetPart[] = []): LoadedAsset {
-  const base = { id: asset.id, label: asset.label, priority: asset.priority, meta: entry?.meta ?? {}, outputs: {} as Record<string, Uint8Array> };
-  const meta = base.meta;
+  const base = { id: asset.id, label: asset.label, priority: asset.priority, outputs: {} as Record<string, Uint8Array> };
   switch (asset.type) {
     case 'texture': {
+      const meta = mainMeta(asset, entry, isTextureMeta);
       const mipCount = countOf(parts, 'mip') || 1;
       return {
         ...base,
         type: 'texture',
-        width: num(meta, 'width', 0),
-        height: num(meta, 'height', 0),
-        format: typeof meta.format === 'string' ? meta.format : 'unknown',
-        vkFormat: num(meta, 'vkFormat', 0),
-        mipCount: num(meta, 'mipCount', mipCount),
-        gpuBytes: num(meta, 'gpuBytes', 0),
+        meta,
+        width: meta.width,
+        height: meta.height,
+        format: meta.format,
+        vkFormat: meta.vkFormat,
+        mipCount: meta.mipCount,
+        gpuBytes: meta.gpuBytes,
         mips: new Array(mipCount).fill(undefined),
         baseLevel: mipCount,
       };
     }
     case 'model': {
       const lods = countOf(parts, 'lod') || 1;
-      return { ...base, type: 'model', lods: new Array(lods).fill(undefined), bestLod: lods };
+      return { ...base, type: 'model', meta: mainMeta(asset, entry, isModelMeta), lods: new Array(lods).fill(undefined), bestLod: lods };
     }
     case 'audio': {
       const chunks = countOf(parts, 'chunk') || 1;
-      return { ...base, type: 'audio', chunks: new Array(chunks).fill(undefined), playableChunks: 0 };
+      return { ...base, type: 'audio', meta: mainMeta(asset, entry, isAudioMeta), chunks: new Array(chunks).fill(undefined), playableChunks: 0 };
     }
     case 'data':
-      return { ...base, type: 'data', value: undefined, byteLength: 0 };
+      return { ...base, type: 'data', meta: mainMeta(asset, entry, isDataMeta), value: undefined, byteLength: 0 };
     case 'font':
-      return { ...base, type: 'font', bytes: new Uint8Array(0), metrics: undefined, atlas: undefined, subset: undefined };
+      return { ...base, type: 'font', meta: mainMeta(asset, entry, isFontMeta), bytes: new Uint8Array(0), metrics: undefined, atlas: undefined, subset: undefined };
     case 'ui':
-      return { ...base, type: 'ui', bytes: new Uint8Array(0), atlas: new Uint8Array(0), rects: undefined };
+      return { ...base, type: 'ui', meta: mainMeta(asset, entry, isUiMeta), bytes: new Uint8Array(0), atlas: new Uint8Array(0), rects: undefined };
     case 'shader':
-      return { ...base, type: 'shader', bytes: new Uint8Array(0), variants: {} };
+      return { ...base, type: 'shader', meta: mainMeta(asset, entry, isShaderMeta), bytes: new Uint8Array(0), variants: {} };
     default:
-      return { ...base, type: asset.type, bytes: new Uint8Array(0) };
+      return { ...base, type: asset.type, meta: entry?.meta, bytes: new Uint8Array(0) };
   }
 }
 
 /** Adds one verified part; returns the updated asset (a new object, so handles can compare). */
-export function applyPart(asset: LoadedAsset, part: IndexPart, bytes: Uint8Array): LoadedAsset {
+export function applyPart(asset: LoadedAsset, part: Part, bytes: Uint8Array): LoadedAsset {
   switch (asset.type) {
     case 'texture': {
       if (part.kind !== 'mip') return asset;
@@ -111,10 +119,7 @@ export function decodeParts(asset: IndexAsset, main: IndexEntry | undefined, par
   const raws = new Map(parted.map((p) => [p.entry, p.raw]));
   const parts = assetParts(parted.map((p) => p.entry));
   let out = emptyAsset(asset, main, parts);
-  for (const { entry, part } of parts) {
-    const start = part.offset - entry.offset;
-    out = applyPart(out, part, raws.get(entry)!.subarray(start, start + part.size));
-  }
+  for (const { entry, part } of parts) out = applyPart(out, part, raws.get(entry)!.subarray(part.offset, part.offset + part.size));
   return out;
 }
 
@@ -159,14 +164,12 @@ export function withOutputs(asset: LoadedAsset, whole: readonly EntryBytes[]): L
   const outputs = { ...asset.outputs };
   for (const { entry, raw } of whole) outputs[entry.output] = raw;
   const out = { ...asset, outputs } as LoadedAsset;
-  const meta = out.meta;
-  const named = (key: string): Uint8Array | undefined => (typeof meta[key] === 'string' ? outputs[meta[key] as string] : undefined);
   switch (out.type) {
     case 'texture': {
       // Image-file textures (PNG/WebP) store one file per mip, listed in meta.mipFiles.
-      const files = Array.isArray(meta.mipFiles) ? (meta.mipFiles as unknown[]) : [];
-      if (files.length <= 1 || files.some((f) => typeof f !== 'string' || !outputs[f])) return out;
-      const mips = files.map((f, level) => ({ level, width: Math.max(1, out.width >> level), height: Math.max(1, out.height >> level), bytes: outputs[f as string]! }));
+      const files = out.meta.mipFiles ?? [];
+      if (files.length <= 1 || files.some((f) => !outputs[f])) return out;
+      const mips = files.map((f, level) => ({ level, width: Math.max(1, out.width >> level), height: Math.max(1, out.height >> level), bytes: outputs[f]! }));
       return { ...out, mips, mipCount: mips.length, baseLevel: 0 };
     }
     case 'font': {
@@ -174,19 +177,19 @@ export function withOutputs(asset: LoadedAsset, whole: readonly EntryBytes[]): L
       return {
         ...out,
         metrics: out.bytes.byteLength > 0 ? parseJson(out.bytes, out.label, 'font metrics') : out.metrics,
-        atlas: named('atlas') ?? out.atlas,
+        atlas: outputs[out.meta.atlas] ?? out.atlas,
         subset: subsetName ? outputs[subsetName] : out.subset,
       };
     }
     case 'ui': {
-      const rects = named('rects');
+      const rects = outputs[out.meta.rects];
       return { ...out, atlas: out.bytes, rects: rects ? parseJson(rects, out.label, 'UI rects') : out.rects };
     }
     case 'shader': {
       const variants = { ...out.variants };
       for (const { entry, raw } of whole) {
-        const name = typeof entry.meta.variant === 'string' ? entry.meta.variant : 'default';
-        variants[name] = { name, output: entry.output, bytes: raw, meta: entry.meta };
+        if (!isShaderMeta(entry.meta)) throw new RuntimeError('corrupt', `${out.label}: ${entry.output} is not a shader variant`);
+        variants[entry.meta.variant] = { name: entry.meta.variant, output: entry.output, bytes: raw, meta: entry.meta };
       }
       return { ...out, variants };
     }

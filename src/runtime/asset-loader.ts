@@ -4,7 +4,7 @@
  * the in-flight table that makes concurrent loads of the same asset share one read (Vite's
  * in-flight dedupe). Pass one loader to several `openBundle` calls to share budgets across them.
  */
-import { LOAD_PRIORITIES, type LoadPriority } from '../rule/asset-type.js';
+import { LOAD_PRIORITIES, type LoadPriority } from '../format/asset-type.js';
 import { BandwidthLimiter } from './bandwidth-limiter.js';
 import type { ByteRange, ByteSource } from './byte-source.js';
 import { systemClock, type Clock } from './clock.js';

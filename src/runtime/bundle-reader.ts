@@ -3,10 +3,11 @@
  * label or id. Reads go through the shared loader (priority queue, bandwidth, cache); every byte
  * handed out has matched its digest from the index.
  */
-import { FormatError } from '../bundle/format-error.js';
-import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type BundlePlatform, type IndexAsset, type IndexEntry } from '../bundle/index-format.js';
-import { BLOCK, readTarHeader } from '../bundle/tar-header.js';
-import type { LoadPriority } from '../rule/asset-type.js';
+import { FormatError } from '../format/format-error.js';
+import { gpuBytesOf } from '../format/asset-meta.js';
+import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type BundlePlatform, type IndexAsset, type IndexEntry } from '../format/index-format.js';
+import { BLOCK, readTarHeader } from '../format/tar-header.js';
+import type { LoadPriority } from '../format/asset-type.js';
 import { applyPart, assetParts, decodeAsset, emptyAsset, memoryBytes, withOutputs } from './asset-decoder.js';
 import { AssetLoader, type LoadOptions, type LoaderOptions } from './asset-loader.js';
 import type { ByteSource } from './byte-source.js';
@@ -72,7 +73,7 @@ export class BundleReader {
       // The entry's digest vouches for its bytes, not for where the index says each part starts
       // and ends: a lying part size would cut a mip short. Each part is checked as it is sliced,
       // exactly as streaming checks it as it arrives.
-      await Promise.all(raws.flatMap(({ entry, raw }) => entry.parts.map((part) => checkDigest(raw.subarray(part.offset - entry.offset, part.offset - entry.offset + part.size), part.hash, `${asset.label} ${part.kind} ${part.index}`, part.size))));
+      await Promise.all(raws.flatMap(({ entry, raw }) => entry.parts.map((part) => checkDigest(raw.subarray(part.offset, part.offset + part.size), part.hash, `${asset.label} ${part.kind} ${part.index}`, part.size))));
       const decoded = decodeAsset(asset, raws);
       this.remember(decoded);
       return decoded;
@@ -112,8 +113,8 @@ export class BundleReader {
       }
       handle.totalBytes = parts.reduce((n, p) => n + p.part.size, 0) + whole.reduce((n, e) => n + e.raw.size, 0);
       let current = emptyAsset(asset, entry, parts);
-      for (const { part } of parts) {
-        const bytes = await readPart(this.loader, this.source, part, `${asset.label} ${part.kind} ${part.index}`, handle, handle.signal);
+      for (const { entry: holder, part } of parts) {
+        const bytes = await readPart(this.loader, this.source, holder, part, `${asset.label} ${part.kind} ${part.index}`, handle, handle.signal);
         if (handle.state !== 'streaming') return;
         current = applyPart(current, part, bytes);
         handle.progress(current, part, part.size);
@@ -153,8 +154,8 @@ export class BundleReader {
     let total = 0;
     for (const asset of this.index.assets) {
       if (asset.type !== 'texture' || !filter(asset)) continue;
-      const gpu = this.mainEntry(asset)?.meta.gpuBytes;
-      if (typeof gpu === 'number') total += gpu;
+      const main = this.mainEntry(asset);
+      if (main) total += gpuBytesOf(main.meta);
     }
     return total;
   }

@@ -3,8 +3,8 @@
  * that holds it on first use (one shared loader, so budgets and bandwidth span all bundles), and
  * answer "how much VRAM would this level take" from the catalog alone.
  */
-import { parseCatalog, type Catalog, type CatalogAsset } from '../bundle/catalog-format.js';
-import type { BundlePlatform } from '../bundle/index-format.js';
+import { parseCatalog, type Catalog, type CatalogAsset } from '../format/catalog-format.js';
+import type { BundlePlatform } from '../format/index-format.js';
 import { AssetLoader, type LoadOptions } from './asset-loader.js';
 import { openBundle, type BundleReader, type OpenOptions } from './bundle-reader.js';
 import type { ByteSource } from './byte-source.js';

@@ -5,7 +5,7 @@
  * bytes instead of filling memory first and failing its digest check afterwards.
  */
 import { decompress as zstdDecompress } from 'fzstd';
-import type { Compression } from '../bundle/index-format.js';
+import type { Compression } from '../format/index-format.js';
 import { RuntimeError } from './runtime-error.js';
 
 /**

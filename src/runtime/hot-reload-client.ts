@@ -29,13 +29,17 @@ import {
   type HelloMessage,
   type RecoveredMessage,
   type RemovedMessage,
-} from './hot-reload-protocol.js';
+  type ServerMessage,
+} from '../format/hot-reload-protocol.js';
 import { globalSocket, messageText, type SocketConstructor, type SocketLike } from './hot-reload-socket.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import { categoryOf } from './memory-cache.js';
 import { RuntimeError } from './runtime-error.js';
 import { memoryBytes } from './asset-decoder.js';
-import type { AssetType } from '../rule/asset-type.js';
+import type { ReloadHandlerName } from '../format/reload-handler.js';
+import { ReloadHandlers, type ReloadEvent, type ReloadHandler } from './hot-reload-handlers.js';
+
+export type { ReloadEvent, ReloadHandler } from './hot-reload-handlers.js';
 
 export interface HotReloadClientOptions {
   /** The watch server, e.g. `http://127.0.0.1:7357` (the WebSocket is `/ws` on it). */
@@ -50,22 +54,6 @@ export interface HotReloadClientOptions {
   /** Wall clock in epoch ms (latency is measured against the server's save stamps). */
   now?: () => number;
 }
-
-export interface ReloadEvent {
-  label: string;
-  assetId: string;
-  assetType: AssetType;
-  asset: LoadedAsset;
-  /** The version this one replaces, when the client held it. */
-  previous: LoadedAsset | undefined;
-  version: AssetVersion;
-  /** Digest key of the new main output. */
-  digest: string;
-  /** The change message (absent when catching up after a reconnect). */
-  change?: ChangedMessage;
-}
-
-export type ReloadHandler = (event: ReloadEvent) => void | Promise<void>;
 
 export interface HotReloadEvents {
   connected: [hello: HelloMessage];
@@ -91,7 +79,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
   /** Verified bytes of every output held per label, so the next change fetches only what differs. */
   private readonly blobs = new Map<string, Map<string, { output: OutputVersion; bytes: Uint8Array }>>();
   private readonly lives = new Map<string, LiveAsset>();
-  private readonly handlers = new Map<string, Set<ReloadHandler>>();
+  private readonly handlers = new ReloadHandlers();
   private readonly pinned = new Set<string>();
   /** Newest main digest announced per label (set on receipt, before queued work runs). */
   private readonly announced = new Map<string, string>();
@@ -136,12 +124,13 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     this.socket = undefined;
   }
 
-  /** Registers a handler for an asset type (`'texture'`, `'data'`, …); returns an unsubscribe function. */
-  onReload(type: AssetType | '*', handler: ReloadHandler): () => void {
-    let set = this.handlers.get(type);
-    if (!set) this.handlers.set(type, (set = new Set()));
-    set.add(handler);
-    return () => set.delete(handler);
+  /**
+   * Registers a reload handler (`'texture'`, `'data'`, …: which asset types go to which handler,
+   * and what each is for, is `RELOAD_HANDLERS` in kiln/format); `'*'` gets every reload. Returns
+   * an unsubscribe function.
+   */
+  onReload(handlerName: ReloadHandlerName | '*', handler: ReloadHandler): () => void {
+    return this.handlers.add(handlerName, handler);
   }
 
   /** Also swap new versions into this loader's cache. */
@@ -207,7 +196,14 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     const socket = new this.Socket(`${this.options.url.replace(/^http/, 'ws')}/ws`);
     this.socket = socket;
     socket.onmessage = (event) => {
-      const message = parseServerMessage(messageText(event.data) ?? '');
+      let message: ServerMessage | undefined;
+      try {
+        message = parseServerMessage(messageText(event.data) ?? '');
+      } catch (error) {
+        // a malformed version is never applied; the game hears why (the last good asset stays)
+        this.emit('failure', '', error as Error);
+        return;
+      }
       if (!message) return;
       if (message.type === 'changed') this.announced.set(message.label, message.digest);
       this.enqueue(() => this.handle(message));
@@ -304,8 +300,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     return (
       this.decoded.has(version.label) ||
       this.lives.has(version.label) ||
-      (this.handlers.get(version.assetType)?.size ?? 0) > 0 ||
-      (this.handlers.get('*')?.size ?? 0) > 0 ||
+      this.handlers.for(version.assetType).length > 0 ||
       this.loaders.some((loader) => loader.cache.has(version.assetId))
     );
   }
@@ -333,7 +328,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
       this.pinned.add(version.assetId);
       this.lives.get(label)?.swap(asset, main.digest);
       const event: ReloadEvent = { label, assetId: version.assetId, assetType: version.assetType, asset, previous, version, digest: main.digest, ...(change ? { change } : {}) };
-      for (const handler of [...(this.handlers.get(version.assetType) ?? []), ...(this.handlers.get('*') ?? [])]) await handler(event);
+      for (const handler of this.handlers.for(version.assetType)) await handler(event);
       // Latency ends when the game's handlers are done with the new version.
       if (change) this.recorder.reloaded(this.now() - change.savedAt);
       this.emit('reload', event);

@@ -4,9 +4,9 @@
  * parts as they are in the blob), so a hot-reloaded asset is exactly what `load()` on a bundle
  * gives — all LODs, variants, atlas and rects — and never less than the runtime already holds.
  */
-import type { IndexAsset, IndexEntry } from '../bundle/index-format.js';
+import type { IndexAsset, IndexEntry } from '../format/index-format.js';
 import { decodeAsset } from './asset-decoder.js';
-import type { AssetVersion, OutputVersion } from './hot-reload-protocol.js';
+import type { AssetVersion, OutputVersion } from '../format/hot-reload-protocol.js';
 import type { LoadedAsset } from './loaded-asset.js';
 
 export function digestParts(key: string): { hash: string; size: number } {

@@ -20,9 +20,6 @@ export { RuntimeError, type RuntimeErrorCode } from './runtime-error.js';
 export { ReadScheduler, type ReadUrgency } from './read-scheduler.js';
 export { BandwidthLimiter } from './bandwidth-limiter.js';
 export type { Decoders } from './decompress.js';
-export type { BundleIndex, IndexAsset, IndexEntry, IndexPart } from '../bundle/index-format.js';
-export type { Catalog, CatalogAsset, CatalogBundle } from '../bundle/catalog-format.js';
-export type { AssetType, LoadPriority } from '../rule/asset-type.js';
 export { DiskCache, type DiskCacheOptions, type DiskCacheMetrics } from './disk-cache/disk-cache.js';
 export type { DiskStore, StoredEntry, StorageEstimate } from './disk-cache/disk-store.js';
 export { memoryStore, type MemoryStore } from './disk-cache/memory-store.js';
@@ -32,4 +29,5 @@ export { prefetch, downloadSize, type PrefetchTarget, type PrefetchProgress, typ
 export { HotReloadClient, type HotReloadClientOptions, type ReloadEvent, type ReloadHandler, type HotReloadEvents } from './hot-reload-client.js';
 export { LiveAsset } from './hot-reload-live-asset.js';
 export { HotReloadMetrics, type HotReloadMetricsSnapshot } from './hot-reload-metrics.js';
-export * from './hot-reload-protocol.js';
+// The typed contract (asset types, index, catalog, protocol, typed meta), as `kiln/format` has it.
+export * from '../format/index.js';

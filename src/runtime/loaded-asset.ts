@@ -4,14 +4,20 @@
  * shader variant). Arrays are indexed by mip level / LOD / chunk number; while streaming, entries
  * not yet arrived are undefined.
  */
-import type { AssetType, LoadPriority } from '../rule/asset-type.js';
+import type { AssetMeta } from '../format/asset-meta.js';
+import type { AssetType, LoadPriority } from '../format/asset-type.js';
+import type { AudioMeta } from '../format/audio-meta.js';
+import type { DataMeta } from '../format/data-meta.js';
+import type { FontMeta } from '../format/font-meta.js';
+import type { ModelMeta } from '../format/model-meta.js';
+import type { ShaderMeta } from '../format/shader-meta.js';
+import type { TextureMeta } from '../format/texture-meta.js';
+import type { UiMeta } from '../format/ui-meta.js';
 
 interface AssetBase {
   id: string;
   label: string;
   priority: LoadPriority;
-  /** Facts the cooking rule recorded (dimensions, formats, sample rates…). */
-  meta: Record<string, unknown>;
   /**
    * Every output without streaming parts, by output name, verified (a font's atlas PNG and
    * subset, a UI atlas's rects JSON, each shader variant, a script's source map…). Outputs with
@@ -29,6 +35,8 @@ export interface TextureMip {
 
 export interface LoadedTexture extends AssetBase {
   type: 'texture';
+  /** The main output's meta as the texture rule wrote it (checked when the index was read). */
+  meta: TextureMeta;
   width: number;
   height: number;
   /** Pixel / block format as the texture rule names it (`rgba8`, `bc7`, `astc`, `png`…). */
@@ -45,6 +53,8 @@ export interface LoadedTexture extends AssetBase {
 
 export interface LoadedModel extends AssetBase {
   type: 'model';
+  /** LOD 0's meta: bounds, texture references, and every LOD's summary in `lods`. */
+  meta: ModelMeta;
   /** GLB bytes per LOD; index 0 = finest. */
   lods: (Uint8Array | undefined)[];
   /** Finest LOD present. */
@@ -53,6 +63,7 @@ export interface LoadedModel extends AssetBase {
 
 export interface LoadedAudio extends AssetBase {
   type: 'audio';
+  meta: AudioMeta;
   /** Encoded chunks in play order. */
   chunks: (Uint8Array | undefined)[];
   /** Chunks present from the start without a gap. */
@@ -61,6 +72,8 @@ export interface LoadedAudio extends AssetBase {
 
 export interface LoadedData extends AssetBase {
   type: 'data';
+  /** `refs`: the label strings in the data, resolved to asset ids. */
+  meta: DataMeta;
   /** Parsed JSON for `.json` outputs, else the raw bytes. */
   value: unknown;
   /** Size of the encoded data (what the memory cache charges for it). */
@@ -69,6 +82,7 @@ export interface LoadedData extends AssetBase {
 
 export interface LoadedFont extends AssetBase {
   type: 'font';
+  meta: FontMeta;
   /** The main output: glyph metrics JSON, as bytes. */
   bytes: Uint8Array;
   /** Parsed glyph metrics (`glyphs`, `kerning`, line metrics…). */
@@ -81,6 +95,7 @@ export interface LoadedFont extends AssetBase {
 
 export interface LoadedUi extends AssetBase {
   type: 'ui';
+  meta: UiMeta;
   /** The main output: the atlas PNG. */
   bytes: Uint8Array;
   atlas: Uint8Array;
@@ -93,11 +108,13 @@ export interface ShaderVariant {
   name: string;
   output: string;
   bytes: Uint8Array;
-  meta: Record<string, unknown>;
+  meta: ShaderMeta;
 }
 
 export interface LoadedShader extends AssetBase {
   type: 'shader';
+  /** The first variant's meta. */
+  meta: ShaderMeta;
   /** The first variant's bytes (the main output). */
   bytes: Uint8Array;
   /** Every variant, by variant name, in the order the target declares them. */
@@ -106,6 +123,8 @@ export interface LoadedShader extends AssetBase {
 
 export interface LoadedBytes extends AssetBase {
   type: Exclude<AssetType, 'texture' | 'model' | 'audio' | 'data' | 'font' | 'ui' | 'shader'>;
+  /** The main output's meta; undefined for a target that wrote no output. */
+  meta: AssetMeta | undefined;
   bytes: Uint8Array;
 }
 

@@ -3,8 +3,8 @@
  * coarsest LOD, first audio chunk first), `loadedFraction` goes from 0 to 1, events report each
  * step. `cancel()` stops it; `setPriority()` lowers (or raises) the urgency of its remaining reads.
  */
-import type { IndexPart } from '../bundle/index-format.js';
-import { LOAD_PRIORITIES, type LoadPriority } from '../rule/asset-type.js';
+import type { Part } from '../format/part.js';
+import { LOAD_PRIORITIES, type LoadPriority } from '../format/asset-type.js';
 import { Emitter } from './emitter.js';
 import type { LoadedAsset } from './loaded-asset.js';
 import type { ReadUrgency } from './read-scheduler.js';
@@ -14,7 +14,7 @@ export type StreamState = 'streaming' | 'done' | 'cancelled' | 'failed';
 
 export interface StreamEvents {
   /** A part arrived and was verified; `asset` is the improved `current`. */
-  part: [asset: LoadedAsset, part: IndexPart | undefined];
+  part: [asset: LoadedAsset, part: Part | undefined];
   done: [asset: LoadedAsset];
   error: [error: Error];
 }
@@ -86,7 +86,7 @@ export class StreamHandle extends Emitter<StreamEvents> implements ReadUrgency {
   }
 
   /** Called by the reader when a verified part has been applied. */
-  progress(asset: LoadedAsset, part: IndexPart | undefined, bytes: number): void {
+  progress(asset: LoadedAsset, part: Part | undefined, bytes: number): void {
     if (this.state !== 'streaming') return;
     this.current = asset;
     this.loadedBytes += bytes;

@@ -1,6 +1,9 @@
 import { type Digest, isDigest } from '../hash/digest.js';
 import type { Diagnostic, SourceLocation } from '../diagnostic/diagnostic.js';
-import type { MetaValue, OutputMeta, OutputRecord } from '../rule/output.js';
+import type { AssetMeta } from '../format/asset-meta.js';
+import { FormatError } from '../format/format-error.js';
+import { readPart, type Part } from '../format/part.js';
+import type { OutputRecord } from '../rule/output.js';
 
 /**
  * What the action cache holds under a key. Lookups are two-level (ccache's "manifest" mode):
@@ -39,6 +42,8 @@ export const ENTRY_LIMITS = {
   maxStats: 10_000,
   /** Characters of a path (output name or discovered input); Linux PATH_MAX. */
   maxPathLength: 4096,
+  /** Parts of one output (mips, LODs, audio chunks); a 2,000-part texture is the largest seen. */
+  maxParts: 100_000,
   /** Nesting of an output's `meta` (JSON) object. */
   maxMetaDepth: 32,
 } as const;
@@ -111,8 +116,23 @@ function parseOutput(value: unknown): OutputRecord | undefined {
   const digest = parseDigest(value.digest);
   if (!digest) return undefined;
   const meta = value.meta ?? {};
-  if (!isRecord(meta) || !isJsonValue(meta, 0)) return undefined;
-  return { name: value.name, digest, meta: meta as OutputMeta };
+  // Typed per asset type, but the entry does not say which type: the bundle index and the watch
+  // protocol check the fields; here it must be bounded JSON without the parts (they live apart).
+  if (!isRecord(meta) || !isJsonValue(meta, 0) || Object.hasOwn(meta, 'parts')) return undefined;
+  const parts = parseParts(value.parts, digest.size);
+  if (!parts) return undefined;
+  return { name: value.name, digest, meta: meta as AssetMeta, parts };
+}
+
+/** Every part of an output: well-formed (kind, index, SHA-256) and inside the output's bytes. */
+function parseParts(value: unknown, outputSize: number): Part[] | undefined {
+  if (!Array.isArray(value) || value.length > ENTRY_LIMITS.maxParts) return undefined;
+  try {
+    return value.map((part, i) => readPart(part, `parts[${i}]`, outputSize));
+  } catch (error) {
+    if (error instanceof FormatError) return undefined;
+    throw error;
+  }
 }
 
 /** Well-formedness is the digest module's call (`isDigest`), so the hash switch lands here too. */
@@ -173,7 +193,7 @@ function parseStats(value: unknown): Record<string, number | string | boolean> |
   return out;
 }
 
-function isJsonValue(value: unknown, depth: number): value is MetaValue {
+function isJsonValue(value: unknown, depth: number): boolean {
   if (depth > ENTRY_LIMITS.maxMetaDepth) return false;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);

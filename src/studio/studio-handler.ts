@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDigestKey } from '../hash/digest.js';
-import type { AssetVersion } from '../runtime/hot-reload-protocol.js';
+import type { AssetVersion } from '../format/hot-reload-protocol.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { readBuildFile } from './build-history.js';

@@ -1,43 +1,24 @@
 /**
- * Turns a target's recorded outputs into the protocol's AssetVersion, with a SHA-256 per streaming
- * part (read once per blob digest and remembered), and says which parts differ between two
- * versions — so a client re-uploads only the mips that changed.
+ * Turns a target's recorded outputs into the protocol's AssetVersion — the parts carry the
+ * digests computed when the rule wrote them, so nothing is read or hashed here — and says which
+ * parts differ between two versions, so a client re-uploads only the mips that changed.
  */
 import type { Builder } from '../engine/builder.js';
+import type { AssetVersion, ChangedMessage, OutputVersion } from '../format/hot-reload-protocol.js';
+import { partKey, samePart } from '../format/part.js';
 import type { TargetGraph } from '../graph/target-graph.js';
 import { digestKey } from '../hash/digest.js';
-import { sha256Hex } from '../hash/digest.js';
-import type { StreamPart } from '../rule/output.js';
-import type { AssetVersion, ChangedMessage, OutputVersion, PartVersion } from '../runtime/hot-reload-protocol.js';
 import { assetIdOf } from '../workspace/label.js';
 
 export class AssetVersions {
-  private readonly partHashes = new Map<string, PartVersion[]>();
-
   /** The version of `label` the builder holds now (its last good outputs), or undefined. */
-  async versionOf(builder: Builder, graph: TargetGraph, label: string): Promise<AssetVersion | undefined> {
+  versionOf(builder: Builder, graph: TargetGraph, label: string): AssetVersion | undefined {
     const records = builder.lastOutputs(label);
     if (!records || !graph.has(label)) return undefined;
     const decl = graph.target(label);
     const rule = builder.workspace.rules.get(decl.rule);
-    const outputs: OutputVersion[] = [];
-    for (const record of records) {
-      const { parts: rawParts, ...meta } = record.meta;
-      const digest = digestKey(record.digest);
-      const parts = Array.isArray(rawParts) && rawParts.length > 0 ? await this.hashParts(builder, record.digest, digest, rawParts as StreamPart[]) : [];
-      outputs.push({ name: record.name, digest, size: record.digest.size, meta, parts });
-    }
+    const outputs: OutputVersion[] = records.map((record) => ({ name: record.name, digest: digestKey(record.digest), size: record.digest.size, meta: record.meta, parts: record.parts }));
     return { label, assetId: assetIdOf(label), assetType: rule?.type ?? 'files', priority: decl.priority, rule: decl.rule, outputs };
-  }
-
-  private async hashParts(builder: Builder, digest: { hash: string; size: number }, key: string, parts: StreamPart[]): Promise<PartVersion[]> {
-    const known = this.partHashes.get(key);
-    if (known) return known;
-    const bytes = await builder.cache.blobs.get(digest);
-    if (!bytes) return [];
-    const hashed = parts.map((p) => ({ kind: p.kind, index: p.index, offset: p.offset, size: p.size, hash: sha256Hex(bytes.subarray(p.offset, p.offset + p.size)) }));
-    this.partHashes.set(key, hashed);
-    return hashed;
   }
 }
 
@@ -56,10 +37,10 @@ export function changedParts(previous: AssetVersion | undefined, next: AssetVers
   for (const output of next.outputs) {
     const before = previous?.outputs.find((o) => o.name === output.name);
     if (before?.digest === output.digest) continue;
-    const held = new Map((before?.parts ?? []).map((p) => [`${p.kind}:${p.index}`, p]));
+    const held = new Map((before?.parts ?? []).map((p) => [partKey(p), p]));
     for (const part of output.parts) {
-      const old = held.get(`${part.kind}:${part.index}`);
-      if (!old || old.hash !== part.hash || old.size !== part.size) changed.push({ output: output.name, kind: part.kind, index: part.index });
+      const old = held.get(partKey(part));
+      if (!old || !samePart(old, part)) changed.push({ output: output.name, kind: part.kind, index: part.index });
     }
   }
   return changed;

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseDigestKey } from '../hash/digest.js';
-import type { HelloMessage, ServerMessage } from '../runtime/hot-reload-protocol.js';
+import type { HelloMessage, ServerMessage } from '../format/hot-reload-protocol.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { parseByteRange } from './byte-range.js';
 import { OriginPolicy } from './origin-policy.js';

@@ -3,7 +3,7 @@
  * pushes its messages. The CLI, the tests and the benchmark all start watching through this.
  */
 import type { Builder } from '../engine/builder.js';
-import type { ServerMessage } from '../runtime/hot-reload-protocol.js';
+import type { ServerMessage } from '../format/hot-reload-protocol.js';
 import { DevServer, type DevServerOptions } from './dev-server.js';
 import { RebuildLoop } from './rebuild-loop.js';
 

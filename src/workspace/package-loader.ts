@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { LOAD_PRIORITIES, type LoadPriority } from '../rule/asset-type.js';
+import { LOAD_PRIORITIES, type LoadPriority } from '../format/asset-type.js';
 import { nearest } from '../rule/nearest.js';
 import type { RuleRegistry } from '../rule/registry.js';
 import { s } from '../rule/schema.js';

@@ -1,4 +1,4 @@
-import type { LoadPriority } from '../rule/asset-type.js';
+import type { LoadPriority } from '../format/asset-type.js';
 import type { SourcePosition } from './located-error.js';
 import type { YamlFile } from './yaml-file.js';
 

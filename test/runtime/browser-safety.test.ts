@@ -27,18 +27,6 @@ describe('runtime browser safety', () => {
     }
   });
 
-  it('imports nothing from the cooker except the bundle formats', async () => {
-    for (const file of await runtimeFiles()) {
-      const text = await readFile(join(runtimeDir, file), 'utf8');
-      // a file in a subfolder reaches the cooker through one more ../
-      const up = '../'.repeat(file.split('/').length);
-      for (const m of text.matchAll(/from\s+'(\.\.\/[^']+)'/g)) {
-        if (!m[1]!.startsWith(up)) continue;
-        expect(m[1]!.slice(up.length), file).toMatch(/^(bundle\/(index-format|catalog-format|tar-header|format-error)|rule\/asset-type)\.js$/);
-      }
-    }
-  });
-
   it('keeps the folder store out of the browser entry point', async () => {
     const index = await readFile(join(runtimeDir, 'index.ts'), 'utf8');
     expect(index).not.toMatch(/from '\.\/disk-cache\/folder-store/);

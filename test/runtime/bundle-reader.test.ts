@@ -166,7 +166,7 @@ describe('bundle reader: integrity', () => {
     const asset = bundle.info('//levels/forest:bark')!;
     const entry = bundle.index.entries.find((e) => e.path === asset.entries[0])!;
     const broken = sample.tar.slice();
-    broken[entry.parts[3]!.offset + 5]! ^= 0xff;
+    broken[entry.offset + entry.parts[3]!.offset + 5]! ^= 0xff;
     const bad = await openBundle(memorySource(broken));
     await expect(bad.load('//levels/forest:bark')).rejects.toMatchObject({ code: 'corrupt' });
     const handle = bad.stream('//levels/forest:bark');

@@ -7,28 +7,30 @@ import { dep, lodModel, type Synthetic } from '../bundle/support/synthetic-asset
 import { sampleBundle } from './support/sample-bundle.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
+const reflection = { language: 'glsl' as const, entryPoints: [{ name: 'main', stage: 'fragment' }], uniforms: [], textures: [], samplers: [], blocks: [], inputs: [] };
+const variantMeta = (variant: string) => ({ language: 'glsl' as const, format: 'spirv' as const, stage: 'fragment', variant, defines: {}, includes: [], reflection });
 
 /** Assets shaped like the font, ui, shader and PNG-texture rules' outputs. */
 function wholeAssets(): Synthetic[] {
   const metrics = { size: 32, glyphs: { A: { x: 0, y: 0, w: 10, h: 12 } } };
   const font = dep('//ui:menu_font', 'font', 'font', 'normal', [
-    { name: 'menu_font.json', bytes: text(JSON.stringify(metrics)), meta: { format: 'json', atlas: 'menu_font.atlas.png', reload: 'font' } },
-    { name: 'menu_font.atlas.png', bytes: text('PNG-atlas-bytes'), meta: { format: 'png', width: 64, height: 64 } },
+    { name: 'menu_font.json', bytes: text(JSON.stringify(metrics)), meta: { format: 'json', glyphs: 1, mode: 'sdf', size: 32, atlas: 'menu_font.atlas.png' } },
+    { name: 'menu_font.atlas.png', bytes: text('PNG-atlas-bytes'), meta: { format: 'png', width: 64, height: 64, channels: 1 } },
     { name: 'menu_font.subset.otf', bytes: text('OTTO-subset'), meta: { format: 'otf' } },
   ]);
   const rects = { width: 64, height: 32, sprites: { coin: { x: 0, y: 0, w: 16, h: 16 } } };
   const ui = dep('//ui:icons', 'ui', 'ui', 'normal', [
-    { name: 'icons.png', bytes: text('PNG-icons'), meta: { format: 'png', rects: 'icons.rects.json' } },
+    { name: 'icons.png', bytes: text('PNG-icons'), meta: { format: 'png', width: 64, height: 32, sprites: 1, rects: 'icons.rects.json' } },
     { name: 'icons.rects.json', bytes: text(JSON.stringify(rects)), meta: { format: 'json' } },
   ]);
   const shader = dep('//fx:lit', 'shader', 'shader', 'normal', [
-    { name: 'lit.plain.spv', bytes: text('SPIRV-plain'), meta: { variant: 'plain', stage: 'fragment' } },
-    { name: 'lit.shadowed.spv', bytes: text('SPIRV-shadowed!'), meta: { variant: 'shadowed', stage: 'fragment' } },
+    { name: 'lit.plain.spv', bytes: text('SPIRV-plain'), meta: variantMeta('plain') },
+    { name: 'lit.shadowed.spv', bytes: text('SPIRV-shadowed!'), meta: variantMeta('shadowed') },
   ]);
   const png = dep('//ui:logo', 'texture', 'texture', 'normal', [
-    { name: 'logo.png', bytes: text('PNG-mip0-data'), meta: { format: 'png', width: 4, height: 4, mipCount: 3, mipFiles: ['logo.png', 'logo.mip1.png', 'logo.mip2.png'] } },
-    { name: 'logo.mip1.png', bytes: text('PNG-mip1'), meta: { mipLevel: 1 } },
-    { name: 'logo.mip2.png', bytes: text('PNG-m2'), meta: { mipLevel: 2 } },
+    { name: 'logo.png', bytes: text('PNG-mip0-data'), meta: { format: 'png', width: 4, height: 4, vkFormat: 43, mipCount: 3, gpuBytes: 84, colorSpace: 'srgb', container: 'png', alpha: false, mipFiles: ['logo.png', 'logo.mip1.png', 'logo.mip2.png'] } },
+    { name: 'logo.mip1.png', bytes: text('PNG-mip1'), meta: { mipLevel: 1, width: 2, height: 2 } },
+    { name: 'logo.mip2.png', bytes: text('PNG-m2'), meta: { mipLevel: 2, width: 1, height: 1 } },
   ]);
   return [font, ui, shader, png, lodModel('//props:duck', { lods: 3 })];
 }

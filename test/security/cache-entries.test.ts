@@ -87,7 +87,7 @@ describe('local action entries are parsed strictly', () => {
 
   it('the parser refuses unsafe names, odd digests and absolute discovered paths', () => {
     const hash = digestOf(new TextEncoder().encode('x')).hash;
-    const good = { kind: 'result', outputs: [{ name: 'a/b.ktx2', digest: { hash, size: 7 }, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
+    const good = { kind: 'result', outputs: [{ name: 'a/b.ktx2', digest: { hash, size: 7 }, meta: {}, parts: [] }], diagnostics: [], stats: {}, durationMs: 1 };
     expect(parseActionEntry(JSON.stringify(good))?.kind).toBe('result');
     for (const name of ['../x', 'a/../../x', '/etc/passwd', 'a\\..\\x', 'a\0b', '', 'a//b', './a', 'C:/x', 'a/.']) {
       expect(parseActionEntry({ ...good, outputs: [{ ...good.outputs[0], name }] }), name).toBeUndefined();
@@ -100,6 +100,26 @@ describe('local action entries are parsed strictly', () => {
       expect(parseActionEntry({ kind: 'manifest', discovered: [path] }), path).toBeUndefined();
     }
     expect(parseActionEntry('x'.repeat(ENTRY_LIMITS.maxBytes + 1))).toBeUndefined();
+  });
+
+  it('accepts parts with their digests and refuses an old entry without them, or parts that lie or leave their output', () => {
+    const hash = digestOf(new TextEncoder().encode('x')).hash;
+    const part = { kind: 'mip', index: 0, offset: 2, size: 5, hash };
+    const output = { name: 'a.ktx2', digest: { hash, size: 7 }, meta: { width: 1 }, parts: [part] };
+    const entry = (o: object) => ({ kind: 'result', outputs: [o], diagnostics: [], stats: {}, durationMs: 1 });
+    const parsed = parseActionEntry(entry(output));
+    expect(parsed?.kind === 'result' && parsed.outputs[0]!.parts).toEqual([part]);
+    const { parts: _, ...old } = output;
+    expect(parseActionEntry(entry(old)), 'an entry written before parts had digests').toBeUndefined();
+    expect(parseActionEntry(entry({ ...old, meta: { parts: [{ kind: 'mip', index: 0, offset: 0, size: 7 }] } })), 'parts inside meta').toBeUndefined();
+    const bad = [
+      { ...part, offset: 3 }, // ends past the 7-byte output
+      { ...part, size: 1e300 },
+      { ...part, hash: 'abc' },
+      { ...part, kind: 'texel' },
+      { ...part, index: -1 },
+    ];
+    for (const p of bad) expect(parseActionEntry(entry({ ...output, parts: [p] })), JSON.stringify(p)).toBeUndefined();
   });
 });
 
@@ -137,7 +157,7 @@ describe('remote entries and bodies', () => {
   it('an entry claiming a 100 GB blob is a miss without even requesting the blob', async () => {
     const server = await startFaultServer('record');
     try {
-      const entry = { kind: 'result', outputs: [{ name: 'big.bin', digest: { hash: HASH, size: 100e9 }, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
+      const entry = { kind: 'result', outputs: [{ name: 'big.bin', digest: { hash: HASH, size: 100e9 }, meta: {}, parts: [] }], diagnostics: [], stats: {}, durationMs: 1 };
       await publish(server.url, entry as ActionEntry);
       server.requests.length = 0;
       const laptop = await fixture.make({ url: server.url, mode: 'read', timeoutMs: 500 });

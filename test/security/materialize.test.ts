@@ -48,8 +48,8 @@ describe('materialize', () => {
     const ok = new TextEncoder().encode('fits');
     const big = new Uint8Array(4096).fill(7);
     const outputs = [
-      { name: 'disk-full.bin', digest: await blobs.put(big), meta: {} },
-      { name: 'fits.bin', digest: await blobs.put(ok), meta: {} },
+      { name: 'disk-full.bin', digest: await blobs.put(big), meta: {}, parts: [] },
+      { name: 'fits.bin', digest: await blobs.put(ok), meta: {}, parts: [] },
     ];
     const error = await materialize(out, 'lvl', outputs, blobs, new Map(), undefined, '//lvl:big').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DiagnosticError);

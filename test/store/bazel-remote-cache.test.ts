@@ -64,7 +64,7 @@ describe.skipIf(skip !== undefined)('team cache on a real bazel-remote', () => {
     const stack = await fixture.make({ url: server.grpcUrl, mode: 'read-write' }, env);
     const bytes = new Uint8Array(6 << 20).map((_, index) => (index * 131) & 0xff);
     const digest = await stack.stack.blobs.put(bytes);
-    const entry: ResultEntry = { kind: 'result', outputs: [{ name: 'big.bin', digest, meta: {} }], diagnostics: [], stats: {}, durationMs: 1 };
+    const entry: ResultEntry = { kind: 'result', outputs: [{ name: 'big.bin', digest, meta: {}, parts: [] }], diagnostics: [], stats: {}, durationMs: 1 };
     await stack.stack.actions.put('b'.repeat(64), entry);
     expect(await stack.stack.flush?.()).toEqual([]);
     const reader = await fixture.make({ url: server.grpcUrl, mode: 'read' }, env);

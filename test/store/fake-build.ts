@@ -28,7 +28,7 @@ export async function fakeBuild(stack: CacheStack, count: number, salt = 'v1'): 
         const digest = await stack.blobs.put(bytes);
         const result: ResultEntry = {
           kind: 'result',
-          outputs: [{ name: `${name}.bin`, digest, meta: {} }],
+          outputs: [{ name: `${name}.bin`, digest, meta: {}, parts: [] }],
           diagnostics: [],
           stats: {},
           durationMs: 1,

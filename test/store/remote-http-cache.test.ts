@@ -34,7 +34,7 @@ function remoteFor(base: string) {
 
 const entry: ResultEntry = {
   kind: 'result',
-  outputs: [{ name: 'a.bin', digest: { hash: '0123456789abcdef'.repeat(4), size: 3 }, meta: { width: 4 } }],
+  outputs: [{ name: 'a.bin', digest: { hash: '0123456789abcdef'.repeat(4), size: 3 }, meta: { width: 4 }, parts: [] }],
   diagnostics: [],
   stats: { cooked: true },
   durationMs: 12,

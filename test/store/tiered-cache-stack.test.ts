@@ -126,7 +126,7 @@ describe.skipIf(skip !== undefined)('tiered cache stack against nginx', () => {
       const ci = await fixture.make({ url: server.url, mode: 'read-write' }, {}, offline.localRoot);
       const entry: ResultEntry = {
         kind: 'result',
-        outputs: [{ name: 'old.bin', digest, meta: {} }],
+        outputs: [{ name: 'old.bin', digest, meta: {}, parts: [] }],
         diagnostics: [],
         stats: {},
         durationMs: 1,

@@ -13,7 +13,7 @@ import { LocalActionIO } from '../../src/engine/runner/local-action-io.js';
 import type { ActionUnit } from '../../src/engine/runner/action-unit.js';
 import { MemoryFiles } from '../../src/engine/runner/memory-files.js';
 import { digestKey, digestOf } from '../../src/hash/digest.js';
-import type { LoadPriority } from '../../src/rule/asset-type.js';
+import type { LoadPriority } from '../../src/format/asset-type.js';
 import type { CookMode, DepInfo, Diagnostic, SourceRef } from '../../src/rule/context.js';
 import type { OutputRecord } from '../../src/rule/output.js';
 import type { AnyRule } from '../../src/rule/rule.js';

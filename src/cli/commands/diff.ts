@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { diffCatalogs, type CatalogDiff } from '../../bundle/catalog-diff.js';
 import { readCatalog } from '../../bundle/catalog-reader.js';
-import type { Catalog } from '../../bundle/catalog-format.js';
+import type { Catalog } from '../../format/catalog-format.js';
 import { formatBytes } from '../byte-size.js';
 import type { Command, CommandIO } from '../command.js';
 import { EXIT_BUILD_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../../hash/canonical-json.js';
-import type { LoadPriority } from '../../rule/asset-type.js';
+import type { LoadPriority } from '../../format/asset-type.js';
 import type { DepInfo, SourceRef } from '../../rule/context.js';
 import type { RuleModule } from '../../rule/rule.js';
 import { type DiscoveredDigests, keyHash, resultKey } from '../key-inputs.js';
@@ -62,7 +62,8 @@ export function actionKey(unit: ActionUnit, depText: (dep: DepInfo) => string = 
   const closure = unit.closure.map(depText);
   const closureIsDeps = closure.length === deps.length && closure.every((text, i) => text === deps[i]);
   const text = [
-    'kiln-action-v3',
+    // v4: output records carry their parts with digests (src/format/part.ts); older entries are misses
+    'kiln-action-v4',
     unit.label,
     unit.pkg,
     unit.pkgDir,

@@ -5,7 +5,8 @@ import { decodeNode, encodeNode } from './node-codec.js';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
 
 /** Bumped when the stored node shape changes: nodes of another schema live in another named database and are never misread. */
-const SCHEMA = 3;
+// 4: stored action values hold output records with part digests (src/format/part.ts).
+const SCHEMA = 4;
 
 /**
  * The request graph in LMDB (lmdb-js, Parcel's cache store): one memory-mapped B+tree file under

@@ -5,7 +5,7 @@
  * and a pinned asset's as kept; naming only an asset's main entry would leave its other outputs
  * to be evicted as if nothing used them.
  */
-import type { BundleIndex, IndexEntry } from '../../bundle/index-format.js';
+import type { BundleIndex, IndexEntry } from '../../format/index-format.js';
 import { contentKey } from './cache-key.js';
 import { entryDigests } from './cached-read.js';
 

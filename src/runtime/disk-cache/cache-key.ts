@@ -5,7 +5,7 @@
  * of the whole bundle file the catalog lists, and the last catalog read from a URL (for offline
  * starts). Both are verified by their own envelope checksum when read.
  */
-import type { IndexDigest } from '../../bundle/index-format.js';
+import type { IndexDigest } from '../../format/index-format.js';
 import { RuntimeError } from '../runtime-error.js';
 
 const HEX = /^[0-9a-f]{8,128}$/;

@@ -5,7 +5,8 @@
  * a stream cut short resumes from what it already cached. Without a disk cache this is the plain
  * verified read it replaces.
  */
-import type { IndexDigest, IndexEntry, IndexPart } from '../../bundle/index-format.js';
+import type { IndexDigest, IndexEntry } from '../../format/index-format.js';
+import type { Part } from '../../format/part.js';
 import type { ByteSource } from '../byte-source.js';
 import { checkDigest } from '../digest-check.js';
 import type { ReadUrgency } from '../read-scheduler.js';
@@ -25,13 +26,13 @@ export async function readThrough(cache: DiskCache | undefined, digest: IndexDig
   return bytes;
 }
 
-export function partDigest(part: IndexPart): IndexDigest {
+export function partDigest(part: Part): IndexDigest {
   return { hash: part.hash, size: part.size };
 }
 
-/** One streaming part, verified. */
-export function readPart(loader: CachedReader, source: ByteSource, part: IndexPart, what: string, urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array> {
-  return readThrough(loader.diskCache, partDigest(part), what, () => loader.read(source, part.offset, part.size, urgency, signal));
+/** One streaming part of `entry` (its offset is inside the entry), verified. */
+export function readPart(loader: CachedReader, source: ByteSource, entry: IndexEntry, part: Part, what: string, urgency: ReadUrgency, signal?: AbortSignal): Promise<Uint8Array> {
+  return readThrough(loader.diskCache, partDigest(part), what, () => loader.read(source, entry.offset + part.offset, part.size, urgency, signal));
 }
 
 /** An entry's stored bytes, verified: from its parts when they tile it and a disk cache is on, else whole. */
@@ -39,27 +40,27 @@ export async function readStoredEntry(loader: CachedReader, source: ByteSource, 
   const tiles = loader.diskCache ? tilingParts(entry) : undefined;
   if (!tiles) return readThrough(loader.diskCache, entry.stored, what, () => loader.read(source, entry.offset, entry.size, urgency, signal));
   const cache = loader.diskCache!;
-  const name = (part: IndexPart) => `${what} ${part.kind} ${part.index}`;
+  const name = (part: Part) => `${what} ${part.kind} ${part.index}`;
   const cached = await Promise.all(tiles.map((part) => cache.get(partDigest(part), name(part))));
   // the missing parts are asked for in one synchronous run, so the loader merges neighbours into one read
-  const pieces = await Promise.all(tiles.map((part, i) => cached[i] ?? cache.fetch(partDigest(part), name(part), () => loader.read(source, part.offset, part.size, urgency, signal))));
+  const pieces = await Promise.all(tiles.map((part, i) => cached[i] ?? cache.fetch(partDigest(part), name(part), () => loader.read(source, entry.offset + part.offset, part.size, urgency, signal))));
   const whole = new Uint8Array(entry.size);
-  for (let i = 0; i < tiles.length; i++) whole.set(pieces[i]!, tiles[i]!.offset - entry.offset);
+  for (let i = 0; i < tiles.length; i++) whole.set(pieces[i]!, tiles[i]!.offset);
   // each part matched its digest; the whole is checked as well, since the index could list parts that do not add up
   await checkDigest(whole, entry.stored.hash, what, entry.size);
   return whole;
 }
 
 /** The entry's parts in byte order when they cover it exactly, gap- and overlap-free; else undefined. */
-export function tilingParts(entry: IndexEntry): IndexPart[] | undefined {
+export function tilingParts(entry: IndexEntry): Part[] | undefined {
   if (entry.parts.length === 0) return undefined;
   const sorted = [...entry.parts].sort((a, b) => a.offset - b.offset);
-  let at = entry.offset;
+  let at = 0;
   for (const part of sorted) {
     if (part.offset !== at) return undefined;
     at += part.size;
   }
-  return at === entry.offset + entry.size ? sorted : undefined;
+  return at === entry.size ? sorted : undefined;
 }
 
 /** Every record key an entry is kept under in the disk cache. */

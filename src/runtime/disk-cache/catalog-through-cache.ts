@@ -4,7 +4,7 @@
  * offline. Whatever is opened declares its assets to the cache, so records of assets no open
  * catalog names are the first to be evicted, and critical assets' records are never evicted.
  */
-import type { Catalog } from '../../bundle/catalog-format.js';
+import type { Catalog } from '../../format/catalog-format.js';
 import { RuntimeError } from '../runtime-error.js';
 import { bundleRecords } from './bundle-records.js';
 import { catalogKey, contentKey, indexKey } from './cache-key.js';

@@ -5,7 +5,7 @@
  * never thrown at a load), a byte budget with LRU eviction that takes unreferenced records first
  * and never takes pinned or critical assets, and the host's quota respected.
  */
-import type { IndexDigest } from '../../bundle/index-format.js';
+import type { IndexDigest } from '../../format/index-format.js';
 import { checkDigest } from '../digest-check.js';
 import { RuntimeError } from '../runtime-error.js';
 import { CONTENT_PREFIX, contentKey } from './cache-key.js';

@@ -3,8 +3,8 @@
  * catalog needs to name every record its assets are kept under before any of its bundles is
  * opened. Only a block whose tar header and index checksum hold is believed.
  */
-import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type IndexDigest } from '../../bundle/index-format.js';
-import { BLOCK, readTarHeader } from '../../bundle/tar-header.js';
+import { INDEX_ENTRY_NAME, parseBundleIndex, type BundleIndex, type IndexDigest } from '../../format/index-format.js';
+import { BLOCK, readTarHeader } from '../../format/tar-header.js';
 import { sha256Text } from '../digest-check.js';
 import { indexKey } from './cache-key.js';
 import type { DiskCache } from './disk-cache.js';

@@ -5,8 +5,8 @@
  * and every asset the catalog places in this bundle is in it with the digest the catalog gives,
  * so a garbled or stale record is dropped and read again, never trusted.
  */
-import { BLOCK, readTarHeader } from '../../bundle/tar-header.js';
-import type { Catalog, CatalogAsset } from '../../bundle/catalog-format.js';
+import { BLOCK, readTarHeader } from '../../format/tar-header.js';
+import type { Catalog, CatalogAsset } from '../../format/catalog-format.js';
 import type { AssetLoader } from '../asset-loader.js';
 import { openBundle, type BundleReader } from '../bundle-reader.js';
 import type { ByteSource } from '../byte-source.js';

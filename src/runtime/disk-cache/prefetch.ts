@@ -4,8 +4,8 @@
  * time, with progress, so the level later starts from the cache (and offline). Bytes already
  * cached, and verified, are not fetched again.
  */
-import type { CatalogAsset } from '../../bundle/catalog-format.js';
-import type { IndexDigest, IndexEntry } from '../../bundle/index-format.js';
+import type { CatalogAsset } from '../../format/catalog-format.js';
+import type { IndexDigest, IndexEntry } from '../../format/index-format.js';
 import type { BundleReader } from '../bundle-reader.js';
 import type { CatalogReader } from '../catalog-reader.js';
 import { checkDigest } from '../digest-check.js';
@@ -132,7 +132,7 @@ async function piecesOf(catalog: CatalogReader, target: PrefetchTarget): Promise
       if (!entry) continue;
       const tiles = tilingParts(entry);
       const pieces: Piece[] = tiles
-        ? tiles.map((p) => ({ digest: partDigest(p), offset: p.offset, what: `${asset.label} ${p.kind} ${p.index}` }))
+        ? tiles.map((p) => ({ digest: partDigest(p), offset: entry.offset + p.offset, what: `${asset.label} ${p.kind} ${p.index}` }))
         : [{ digest: entry.stored, offset: entry.offset, what: `${reader.source.name}: ${entry.path}` }];
       for (const piece of pieces) {
         const key = `${piece.digest.hash}-${piece.digest.size}`;

@@ -1,12 +1,15 @@
 /**
  * Synthetic cooked outputs shaped like the real rules' (texture: KTX2-like, smallest mips first,
- * meta parts kind 'mip'; model: one LOD per part, coarsest first; audio: chunks; data: JSON),
- * with real pixel data so the browser page can draw each mip.
+ * parts of kind 'mip'; model: one LOD per part, coarsest first; audio: chunks; data: JSON), each
+ * with the typed meta its rule writes, parts hashed as the engine hashes them, and real pixel data
+ * so the browser page can draw each mip.
  */
 import { digestKey, digestOf } from '../../../src/hash/digest.js';
-import type { AssetType, LoadPriority } from '../../../src/rule/asset-type.js';
+import type { AssetType, LoadPriority } from '../../../src/format/asset-type.js';
 import type { DepInfo } from '../../../src/rule/context.js';
-import type { OutputMeta, StreamPart } from '../../../src/rule/output.js';
+import type { ModelMeta } from '../../../src/format/model-meta.js';
+import { hashParts } from '../../../src/hash/part-digests.js';
+import type { OutputMeta, PartLayout } from '../../../src/rule/output.js';
 import { assetIdOf } from '../../../src/workspace/label.js';
 
 export interface Synthetic {
@@ -19,7 +22,8 @@ export function dep(label: string, rule: string, type: AssetType, priority: Load
   const records = outputs.map((o) => {
     const digest = digestOf(o.bytes);
     blobs.set(digestKey(digest), o.bytes);
-    return { name: o.name, digest, meta: o.meta };
+    const { parts = [], ...meta } = o.meta;
+    return { name: o.name, digest, meta, parts: hashParts(o.bytes, parts, o.name) };
   });
   return { dep: { label, rule, type, assetId: assetIdOf(label), priority, outputs: records, srcs: [], deps }, blobs };
 }
@@ -67,7 +71,7 @@ export function texture(label: string, options: { size?: number; priority?: Load
   const total = header.byteLength + mips.reduce((n, m) => n + m.byteLength, 0);
   const bytes = new Uint8Array(total);
   bytes.set(header, 0);
-  const parts: StreamPart[] = [];
+  const parts: PartLayout[] = [];
   let at = header.byteLength;
   for (let level = mipCount - 1; level >= 0; level--) {
     bytes.set(mips[level]!, at);
@@ -75,7 +79,7 @@ export function texture(label: string, options: { size?: number; priority?: Load
     at += mips[level]!.byteLength;
   }
   const name = `${label.slice(label.indexOf(':') + 1)}.ktx2`;
-  const meta: OutputMeta = { width: size, height: size, format: 'rgba8', vkFormat: 37, mipCount, gpuBytes: total - header.byteLength, parts };
+  const meta: OutputMeta = { width: size, height: size, format: 'rgba8', vkFormat: 37, mipCount, gpuBytes: total - header.byteLength, colorSpace: 'srgb', container: 'ktx2', alpha: false, parts };
   return dep(label, 'texture', 'texture', options.priority ?? 'normal', [{ name, bytes, meta }], options.deps);
 }
 
@@ -88,7 +92,7 @@ export function model(label: string, options: { lods?: number; priority?: LoadPr
     blobs.push(body);
   }
   const bytes = new Uint8Array(blobs.reduce((n, b) => n + b.byteLength, 0));
-  const parts: StreamPart[] = [];
+  const parts: PartLayout[] = [];
   let at = 0;
   for (let lod = lods - 1; lod >= 0; lod--) {
     bytes.set(blobs[lod]!, at);
@@ -96,7 +100,7 @@ export function model(label: string, options: { lods?: number; priority?: LoadPr
     at += blobs[lod]!.byteLength;
   }
   const name = `${label.slice(label.indexOf(':') + 1)}.glb`;
-  return dep(label, 'model', 'model', options.priority ?? 'normal', [{ name, bytes, meta: { lodCount: lods, parts } }], options.deps);
+  return dep(label, 'model', 'model', options.priority ?? 'normal', [{ name, bytes, meta: { ...modelMeta(0, lods), parts } }], options.deps);
 }
 
 /** A model as the model rule writes it: one GLB output per LOD (`duck.glb`, `duck.lod1.glb`, …), each one `lod` part. */
@@ -104,16 +108,21 @@ export function lodModel(label: string, options: { lods?: number; priority?: Loa
   const base = label.slice(label.indexOf(':') + 1);
   const outputs = Array.from({ length: options.lods ?? 3 }, (_, lod) => {
     const bytes = new TextEncoder().encode(`glTF${label}#LOD${lod}`.padEnd(3000 >> lod, '~'));
-    const parts: StreamPart[] = [{ kind: 'lod', index: lod, offset: 0, size: bytes.byteLength }];
-    return { name: lod === 0 ? `${base}.glb` : `${base}.lod${lod}.glb`, bytes, meta: { lod, lodCount: options.lods ?? 3, parts } };
+    const parts: PartLayout[] = [{ kind: 'lod', index: lod, offset: 0, size: bytes.byteLength }];
+    return { name: lod === 0 ? `${base}.glb` : `${base}.lod${lod}.glb`, bytes, meta: { ...modelMeta(lod, options.lods ?? 3), parts } };
   });
   return dep(label, 'model', 'model', options.priority ?? 'normal', outputs, options.deps);
+}
+
+/** A model LOD's meta as the model rule writes it (counts are placeholders of the right type). */
+function modelMeta(lod: number, lodCount: number): ModelMeta {
+  return { lod, lodCount, ratio: 1 / 2 ** lod, error: 0, triangles: 100 >> lod, vertices: 300 >> lod, bounds: null, meshopt: false, textureRefs: [] };
 }
 
 /** Canonical JSON data (compresses well). */
 export function data(label: string, value: unknown, options: { priority?: LoadPriority; deps?: string[] } = {}): Synthetic {
   const bytes = new TextEncoder().encode(JSON.stringify(value));
-  return dep(label, 'data', 'data', options.priority ?? 'normal', [{ name: `${label.slice(label.indexOf(':') + 1)}.json`, bytes, meta: {} }], options.deps);
+  return dep(label, 'data', 'data', options.priority ?? 'normal', [{ name: `${label.slice(label.indexOf(':') + 1)}.json`, bytes, meta: { refs: {} } }], options.deps);
 }
 
 /** Audio in fixed-size chunks. */
@@ -125,19 +134,20 @@ export function audio(label: string, options: { chunks?: number; priority?: Load
     state = (state * 1103515245 + 12345) >>> 0;
     bytes[i] = state >>> 24;
   }
-  const parts: StreamPart[] = Array.from({ length: chunks }, (_, i) => ({ kind: 'chunk' as const, index: i, offset: i * 1000, size: 1000 }));
-  return dep(label, 'audio', 'audio', options.priority ?? 'normal', [{ name: `${label.slice(label.indexOf(':') + 1)}.ogg`, bytes, meta: { sampleRate: 48000, parts } }]);
+  const parts: PartLayout[] = Array.from({ length: chunks }, (_, i) => ({ kind: 'chunk' as const, index: i, offset: i * 1000, size: 1000 }));
+  return dep(label, 'audio', 'audio', options.priority ?? 'normal', [{ name: `${label.slice(label.indexOf(':') + 1)}.ogg`, bytes, meta: { codec: 'opus', container: 'ogg', sampleRate: 48000, channels: 1, frames: chunks * 48000, durationSeconds: chunks, chunkSeconds: 1, chunkFrames: parts.map(() => 48000), gainDb: 0, parts } }]);
 }
 
-/** Random (incompressible) bytes of another type. */
-export function blob(label: string, size: number, type: AssetType = 'files', priority: LoadPriority = 'normal'): Synthetic {
+/** Random (incompressible) bytes, copied as the files rule copies them. */
+export function blob(label: string, size: number, priority: LoadPriority = 'normal'): Synthetic {
   const bytes = new Uint8Array(size);
   let state = size;
   for (let i = 0; i < size; i++) {
     state = (state * 1664525 + 1013904223) >>> 0;
     bytes[i] = state >>> 24;
   }
-  return dep(label, 'files', type, priority, [{ name: `${label.slice(label.indexOf(':') + 1)}.bin`, bytes, meta: {} }]);
+  const name = `${label.slice(label.indexOf(':') + 1)}.bin`;
+  return dep(label, 'files', 'files', priority, [{ name, bytes, meta: { source: name } }]);
 }
 
 /** Merges synthetic assets into a closure (in the given order) and one blob map. */

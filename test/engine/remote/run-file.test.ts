@@ -5,7 +5,7 @@ import type { ActionRun } from '../../../src/engine/runner/run-action.js';
 
 const bytes = [Buffer.from('first output'), Buffer.from('second')];
 const run: ActionRun = {
-  outputs: bytes.map((b, i) => ({ name: `out${i}.bin`, digest: digestOf(b), meta: { index: i } })),
+  outputs: bytes.map((b, i) => ({ name: `out${i}.bin`, digest: digestOf(b), meta: { index: i }, parts: [] })),
   outputBytes: bytes,
   discovered: { 'lib/a.glsl': `${digestOf(Buffer.from('x')).hash}-1`, 'lib/missing.glsl': 'absent' },
   stableReads: [],

@@ -9,7 +9,7 @@ const dep = {
   type: 'texture' as const,
   assetId: '00000000000000aa',
   priority: 'normal' as const,
-  outputs: [{ name: 'tex.ktx2', digest: { hash: '0123456789abcdef', size: 10 }, meta: { width: 4, parts: [{ kind: 'mip' as const, index: 0, offset: 0, size: 10 }] } }],
+  outputs: [{ name: 'tex.ktx2', digest: { hash: '0123456789abcdef', size: 10 }, meta: { width: 4 }, parts: [{ kind: 'mip' as const, index: 0, offset: 0, size: 10, hash: 'ab'.repeat(32) }] }],
   srcs: ['pkgs/p/tex.png'],
   deps: [],
 };
@@ -59,6 +59,7 @@ describe('action unit', () => {
       ['a source path', (u) => (u.srcs = [{ path: 'pkgs/p/n.gltf', digest: { hash: 'fedcba9876543210', size: 99 } }])],
       ['a dependency output digest', (u) => (u.deps = [{ ...dep, outputs: [{ ...dep.outputs[0]!, digest: { hash: '0123456789abcdee', size: 10 } }] }])],
       ['a dependency output meta', (u) => (u.deps = [{ ...dep, outputs: [{ ...dep.outputs[0]!, meta: { width: 8 } }] }])],
+      ['a dependency output part layout', (u) => (u.deps = [{ ...dep, outputs: [{ ...dep.outputs[0]!, parts: [{ ...dep.outputs[0]!.parts[0]!, size: 5 }] }] }])],
       ['the closure', (u) => (u.closure = [dep, { ...dep, label: '//p:other' }])],
       ['a tool identity', (u) => (u.tools = { gltf_transform: '@gltf-transform/core@4.6.0' })],
     ];

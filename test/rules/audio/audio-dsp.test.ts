@@ -9,7 +9,6 @@ import { mixChannels } from '../../../rules/audio/mix-channels.js';
 import { oggCrc, writeOggPage } from '../../../rules/audio/ogg-pages.js';
 import { readOggPages } from '../../../rules/audio/read-ogg-pages.js';
 import { resample } from '../../../rules/audio/resample.js';
-import type { StreamPart } from '../../../src/rule/output.js';
 import { runRule } from '../../support/rule-harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,7 +84,7 @@ describe('corpus audio', () => {
     const out = result.bytes(result.outputs[0]!.name);
     const back = await decode(out);
     expect(back.channelData[0]!.length / back.sampleRate).toBeCloseTo(result.stats.duration_s as number, 1);
-    const parts = result.outputs[0]!.meta.parts as StreamPart[];
+    const parts = result.outputs[0]!.parts;
     // Every chunk of a long file must start a fresh stream (Ogg capture pattern at its offset).
     for (const part of parts) expect(String.fromCharCode(...out.subarray(part.offset, part.offset + 4))).toBe('OggS');
   });

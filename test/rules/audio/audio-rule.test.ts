@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { audioRule } from '../../../rules/audio/index.js';
 import { readOggPages } from '../../../rules/audio/read-ogg-pages.js';
 import { RuleError } from '../../../src/rule/rule-error.js';
-import type { StreamPart } from '../../../src/rule/output.js';
 import { runRule } from '../../support/rule-harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -92,7 +91,7 @@ describe('audio rule', () => {
       const result = await cook('country-6s.mp3', { codec, chunk_seconds: 2 });
       const [output] = result.outputs;
       const bytes = result.bytes(output!.name);
-      const parts = output!.meta.parts as StreamPart[];
+      const parts = output!.parts;
       expect(parts.map((p) => p.kind)).toEqual(['chunk', 'chunk', 'chunk']);
       expect(parts.at(-1)!.offset + parts.at(-1)!.size).toBe(bytes.length);
       let total = 0;
@@ -135,7 +134,7 @@ describe('audio rule', () => {
         const r = await cook('tone.wav', attrs, {}, tone(edit));
         const out = r.outputs[0]!;
         const bytes = r.bytes(out.name);
-        return (out.meta['parts'] as StreamPart[]).map((p) => Buffer.from(bytes.subarray(p.offset, p.offset + p.size)).toString('base64'));
+        return out.parts.map((p) => Buffer.from(bytes.subarray(p.offset, p.offset + p.size)).toString('base64'));
       };
       const before = await chunks(false);
       const after = await chunks(true);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -158,7 +159,7 @@ describe('model rule on small fixtures', () => {
     for (let i = 1; i < tris.length; i++) expect(tris[i]!).toBeLessThan(tris[i - 1]!);
     for (const [i, out] of r.outputs.entries()) {
       const bytes = r.bytes(out.name);
-      expect(out.meta.parts).toEqual([{ kind: 'lod', index: i, offset: 0, size: bytes.byteLength }]);
+      expect(out.parts).toEqual([{ kind: 'lod', index: i, offset: 0, size: bytes.byteLength, hash: createHash('sha256').update(bytes).digest('hex') }]);
       expect(errorsOf(await validate(bytes))).toEqual([]);
       const { doc } = await decode(bytes);
       expect(doc.getRoot().listAnimations().map((a) => a.getName())).toEqual(['Survey', 'Walk', 'Run']);

@@ -34,7 +34,7 @@ export async function cook(
 
 export function mainKtx2(result: HarnessResult) {
   const out = result.outputs[0]!;
-  return { meta: out.meta, container: read(result.bytes(out.name)), bytes: result.bytes(out.name) };
+  return { meta: out.meta as Record<string, unknown>, parts: out.parts, container: read(result.bytes(out.name)), bytes: result.bytes(out.name) };
 }
 
 /** A raw RGBA image as a PNG. */

@@ -13,14 +13,13 @@ describe('texture rule: platform formats', () => {
   for (const [platform, settings] of Object.entries(PLATFORMS)) {
     it(`cooks an RGBA icon to a parseable KTX2 for ${platform} with a full mip chain and byte ranges`, async () => {
       const result = await cook('ui/icon32.png', fixture('icon32.png'), settings, {}, platform);
-      const { meta, container, bytes } = mainKtx2(result);
+      const { meta, parts, container, bytes } = mainKtx2(result);
       expect(container.vkFormat).toBe(expected[platform]);
       // ASTC 6×6 aligns the 32×32 icon to its block grid (30×30: 5 levels); the others keep 32×32.
       const [size, levels] = platform === 'mobile' ? [30, 5] : [32, 6];
       expect(container.levels.length).toBe(levels);
       expect(meta['mipCount']).toBe(levels);
       expect(meta['width']).toBe(size);
-      const parts = meta['parts'] as { kind: string; index: number; offset: number; size: number }[];
       expect(parts[0]!.kind).toBe('header');
       for (const part of parts.slice(1)) expect(part.offset + part.size).toBeLessThanOrEqual(bytes.byteLength);
       // KTX2 stores the smallest level first so a streamer can show something early.

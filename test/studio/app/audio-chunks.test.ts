@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import decode from 'audio-decode';
 import { describe, expect, it } from 'vitest';
 import { audioRule } from '../../../rules/audio/index.js';
-import type { StreamPart } from '../../../src/rule/output.js';
 import { audioChunks } from '../../../src/studio/app/src/audio-chunks.js';
 import { REPO_ROOT } from '../../support/run-kiln.js';
 import { runRule } from '../../support/rule-harness.js';
@@ -21,7 +20,7 @@ describe('the page splits a cooked sound into its chunks from the bytes alone', 
     });
     const output = result.outputs[0]!;
     const bytes = result.bytes(output.name);
-    const parts = output.meta.parts as StreamPart[];
+    const parts = output.parts;
     const chunks = audioChunks(bytes);
     expect(chunks.map((c) => c.byteLength)).toEqual(parts.map((p) => p.size));
     for (const chunk of chunks) expect((await decode(chunk.slice())).channelData[0]!.length).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { builtinRules } from '../../../rules/index.js';
 import { Builder } from '../../../src/engine/builder.js';
 import { createRegistry } from '../../../src/rule/registry.js';
 import { HotReloadClient, type HotReloadClientOptions } from '../../../src/runtime/hot-reload-client.js';
-import type { ServerMessage } from '../../../src/runtime/hot-reload-protocol.js';
+import type { ServerMessage } from '../../../src/format/hot-reload-protocol.js';
 import type { SocketConstructor } from '../../../src/runtime/hot-reload-socket.js';
 import { DiskActionCache } from '../../../src/store/disk-action-cache.js';
 import { DiskBlobStore } from '../../../src/store/disk-blob-store.js';

@@ -4,13 +4,12 @@
  */
 import { FormatError } from './format-error.js';
 
+/** A SHA-256 digest as the formats spell it: 64 lowercase hex characters. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 export function objectOf(value: unknown, where: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FormatError(`${where}: expected an object`);
   return value as Record<string, unknown>;
-}
-
-export function recordOf(value: unknown, where: string): Record<string, unknown> {
-  return objectOf(value, where);
 }
 
 export function arrayOf(value: unknown, where: string): unknown[] {
@@ -40,5 +39,15 @@ export function oneOf<T extends string>(value: unknown, options: readonly T[], w
 
 export function digestOf(value: unknown, where: string): { hash: string; size: number } {
   const o = objectOf(value, where);
-  return { hash: stringOf(o.hash, `${where}.hash`, /^[0-9a-f]{64}$/), size: intOf(o.size, `${where}.size`) };
+  return { hash: stringOf(o.hash, `${where}.hash`, SHA256_HEX), size: intOf(o.size, `${where}.size`) };
+}
+
+export function numberOf(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new FormatError(`${where}: expected a finite number`);
+  return value;
+}
+
+export function booleanOf(value: unknown, where: string): boolean {
+  if (typeof value !== 'boolean') throw new FormatError(`${where}: expected true or false`);
+  return value;
 }

@@ -4,7 +4,7 @@
  * dependencies. Games ship it next to the bundles; `kiln diff` compares two of them.
  * Browser-safe: types and a structural parser only.
  */
-import { ASSET_TYPES, LOAD_PRIORITIES, type AssetType, type LoadPriority } from '../rule/asset-type.js';
+import { ASSET_TYPES, LOAD_PRIORITIES, type AssetType, type LoadPriority } from './asset-type.js';
 import { parseEnvelope } from './envelope.js';
 import { FormatError } from './format-error.js';
 import { readPlatform, type BundlePlatform, type IndexDigest } from './index-format.js';

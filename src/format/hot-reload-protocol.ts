@@ -1,22 +1,17 @@
 /**
  * The watch server's WebSocket protocol (`/ws`): JSON messages with a `type` field, server → client
- * only. Shared by the server (`src/watch/`) and the browser-safe client, so this file holds types
- * and a structural check, nothing else. Blobs named here are fetched with `GET /cas/<digest>`.
+ * only (the seed's hmrPayload). Shared by the server (`src/watch/`) and the browser-safe client:
+ * the types, and the parser that checks every asset version a message carries (typed meta, parts)
+ * before the client uses it. Blobs named here are fetched with `GET /cas/<digest>`.
  */
-import type { PartKind } from '../bundle/index-format.js';
-import type { AssetType, LoadPriority } from '../rule/asset-type.js';
+import { readAssetMeta, type AssetMeta } from './asset-meta.js';
+import { ASSET_TYPES, LOAD_PRIORITIES, type AssetType, type LoadPriority } from './asset-type.js';
+import { FormatError } from './format-error.js';
+import { arrayOf, intOf, objectOf, oneOf, stringOf } from './json-reader.js';
+import { PART_KINDS, readPart, type Part, type PartKind } from './part.js';
 
-export const HOT_RELOAD_PROTOCOL = 1;
-
-/** One streaming part of an output (mip, LOD, chunk, header); offsets are inside the output blob. */
-export interface PartVersion {
-  kind: PartKind;
-  index: number;
-  offset: number;
-  size: number;
-  /** SHA-256 (hex) of exactly these bytes. */
-  hash: string;
-}
+/** 2: parts are the one `Part`, meta is typed per asset type (checked on receipt). */
+export const HOT_RELOAD_PROTOCOL = 2;
 
 /** One output file of a target as it is now. */
 export interface OutputVersion {
@@ -25,9 +20,10 @@ export interface OutputVersion {
   /** Digest key `<sha256>-<size>`: `GET /cas/<digest>` returns the bytes. */
   digest: string;
   size: number;
-  /** Facts the rule attached (width, format, …), without `parts`. */
-  meta: Record<string, unknown>;
-  parts: PartVersion[];
+  /** The rule's typed meta for this output. */
+  meta: AssetMeta;
+  /** Parts with the digests computed when the rule wrote the output (offsets inside the blob). */
+  parts: Part[];
 }
 
 /** The current version of one asset (one target). */
@@ -71,7 +67,7 @@ export interface BuildTimings {
   buildMs: number;
   /** Sum of cook times of the targets that ran. */
   cookMs: number;
-  /** Build end → messages sent (part hashing, diffing). */
+  /** Build end → messages sent (diffing versions; part digests come with the output records). */
   notifyMs: number;
   /** First file event → build-finished. */
   totalMs: number;
@@ -147,7 +143,13 @@ export type ServerMessage =
 
 const TYPES = new Set<ServerMessage['type']>(['hello', 'build-started', 'build-finished', 'changed', 'removed', 'error', 'recovered']);
 
-/** Parses one WebSocket text frame; undefined for anything that is not a known message. */
+/**
+ * Parses one WebSocket text frame; undefined for anything that is not a known message (a newer
+ * server's extra message types pass by). A known message whose asset versions (in `hello` and
+ * `changed`) are malformed — wrong meta for the asset type, a part outside its output, a bad
+ * digest — throws a FormatError naming the field, so the client can report it. Other message
+ * fields are only shown to people, never used to address or allocate.
+ */
 export function parseServerMessage(text: string): ServerMessage | undefined {
   let value: unknown;
   try {
@@ -157,5 +159,48 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const type = (value as { type?: unknown }).type;
-  return typeof type === 'string' && TYPES.has(type as ServerMessage['type']) ? (value as ServerMessage) : undefined;
+  if (typeof type !== 'string' || !TYPES.has(type as ServerMessage['type'])) return undefined;
+  if (type === 'hello') {
+    const hello = value as HelloMessage;
+    return { ...hello, assets: arrayOf(hello.assets, 'hello.assets').map((a, i) => readAssetVersion(a, `hello.assets[${i}]`)) };
+  }
+  if (type === 'changed') {
+    const changed = value as ChangedMessage;
+    const parts = arrayOf(changed.parts, 'changed.parts').map((p, i) => {
+      const o = objectOf(p, `changed.parts[${i}]`);
+      return { output: stringOf(o.output, `changed.parts[${i}].output`), kind: oneOf(o.kind, PART_KINDS, `changed.parts[${i}].kind`), index: intOf(o.index, `changed.parts[${i}].index`) };
+    });
+    return { ...changed, ...readAssetVersion(value, 'changed'), parts };
+  }
+  return value as ServerMessage;
+}
+
+const DIGEST_KEY = /^[0-9a-f]{64}-(0|[1-9][0-9]{0,15})$/;
+
+/** One asset version from the server, checked field by field. */
+export function readAssetVersion(value: unknown, where: string): AssetVersion {
+  const o = objectOf(value, where);
+  const assetType = oneOf(o.assetType, ASSET_TYPES, `${where}.assetType`);
+  const outputs = arrayOf(o.outputs, `${where}.outputs`).map((x, i): OutputVersion => {
+    const at = `${where}.outputs[${i}]`;
+    const v = objectOf(x, at);
+    const digest = stringOf(v.digest, `${at}.digest`, DIGEST_KEY);
+    const size = intOf(v.size, `${at}.size`);
+    if (digest !== `${digest.slice(0, 64)}-${size}`) throw new FormatError(`${at}: size ${size} does not match digest ${digest}`);
+    return {
+      name: stringOf(v.name, `${at}.name`),
+      digest,
+      size,
+      meta: readAssetMeta(assetType, v.meta, `${at}.meta`),
+      parts: arrayOf(v.parts, `${at}.parts`).map((p, j) => readPart(p, `${at}.parts[${j}]`, size)),
+    };
+  });
+  return {
+    label: stringOf(o.label, `${where}.label`),
+    assetId: stringOf(o.assetId, `${where}.assetId`),
+    assetType,
+    priority: oneOf(o.priority, LOAD_PRIORITIES, `${where}.priority`),
+    rule: stringOf(o.rule, `${where}.rule`),
+    outputs,
+  };
 }

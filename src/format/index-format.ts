@@ -1,40 +1,29 @@
 /**
- * The bundle index: the first entry of every bundle tar (`kiln-index.json`). It is the only
- * cooker-side format the runtime reads, so this file is browser-safe (no Node imports, no hashing)
- * and holds just the types, the entry name and a structural parser. Offsets are absolute byte
- * positions inside the tar, so a reader fetches any entry or streaming part with one range read.
+ * The bundle index: the first entry of every bundle tar (`kiln-index.json`). Browser-safe (no Node
+ * imports, no hashing): the types, the entry name and the parser that checks everything the
+ * runtime later relies on, typed meta included. Entry offsets are absolute byte positions inside
+ * the tar; a part's offset is inside its entry (the same `Part` the rule's output record holds),
+ * so a reader fetches any entry or part with one range read at `entry.offset + part.offset`.
  */
-import { ASSET_TYPES, LOAD_PRIORITIES, type AssetType, type LoadPriority } from '../rule/asset-type.js';
+import { readAssetMeta, type AssetMeta } from './asset-meta.js';
+import { ASSET_TYPES, LOAD_PRIORITIES, type AssetType, type LoadPriority } from './asset-type.js';
 import { parseEnvelope } from './envelope.js';
 import { FormatError } from './format-error.js';
-import { arrayOf, digestOf, intOf, objectOf, oneOf, recordOf, stringOf } from './json-reader.js';
+import { arrayOf, digestOf, intOf, objectOf, oneOf, stringOf } from './json-reader.js';
+import { readPart, type Part } from './part.js';
 
 export const INDEX_ENTRY_NAME = 'kiln-index.json';
 export const INDEX_KIND = 'kiln-bundle-index';
-export const INDEX_VERSION = 1;
+/** 2: parts are the one `Part` (offsets inside the entry), meta is typed per asset type. */
+export const INDEX_VERSION = 2;
 
 export type Compression = 'none' | 'zstd' | 'gzip';
 export const COMPRESSIONS: readonly Compression[] = ['none', 'zstd', 'gzip'];
-
-export type PartKind = 'header' | 'mip' | 'lod' | 'chunk';
-export const PART_KINDS: readonly PartKind[] = ['header', 'mip', 'lod', 'chunk'];
 
 /** `{ hash, size }`: SHA-256 (64 lowercase hex chars) and byte count. */
 export interface IndexDigest {
   hash: string;
   size: number;
-}
-
-/** One independently usable piece of an entry (mip level, LOD, audio chunk), listed in stream order. */
-export interface IndexPart {
-  kind: PartKind;
-  /** Mip level (0 = full size), LOD (0 = finest) or chunk number. */
-  index: number;
-  /** Absolute byte offset in the tar. */
-  offset: number;
-  size: number;
-  /** SHA-256 of exactly these bytes, so each part is verified as it arrives. */
-  hash: string;
 }
 
 /** One file in the tar: one output of one asset. */
@@ -53,10 +42,10 @@ export interface IndexEntry {
   compression: Compression;
   /** Digest of the decoded bytes: the rule's output digest in the CAS. */
   raw: IndexDigest;
-  /** Streaming parts in the order a reader should fetch them (smallest mip / coarsest LOD first). */
-  parts: IndexPart[];
-  /** Facts the rule attached (width, height, format, gpuBytes, …) without `parts`. */
-  meta: Record<string, unknown>;
+  /** Parts in the order a reader should fetch them (smallest mip / coarsest LOD first); offsets inside the entry. */
+  parts: Part[];
+  /** The rule's typed meta for this output (TextureMeta, ModelMeta, …: the asset's type decides). */
+  meta: AssetMeta;
 }
 
 export interface IndexAsset {
@@ -107,8 +96,9 @@ export function parseBundleIndex(text: string): { index: BundleIndex; hash: stri
 
 function readIndex(value: unknown): BundleIndex {
   const o = objectOf(value, 'index');
-  const entries = arrayOf(o.entries, 'entries').map((e, i) => readEntry(e, `entries[${i}]`));
   const assets = arrayOf(o.assets, 'assets').map((a, i) => readAsset(a, `assets[${i}]`));
+  const types = new Map(assets.map((a) => [a.id, a.type]));
+  const entries = arrayOf(o.entries, 'entries').map((e, i) => readEntry(e, `entries[${i}]`, types));
   const paths = new Set(entries.map((e) => e.path));
   for (const asset of assets) {
     for (const path of asset.entries) {
@@ -144,37 +134,29 @@ function readAsset(value: unknown, where: string): IndexAsset {
   return asset;
 }
 
-function readEntry(value: unknown, where: string): IndexEntry {
+function readEntry(value: unknown, where: string, types: ReadonlyMap<string, AssetType>): IndexEntry {
   const o = objectOf(value, where);
+  const asset = stringOf(o.asset, `${where}.asset`);
+  const type = types.get(asset);
+  if (!type) throw new FormatError(`${where}: asset ${asset} is not listed`);
+  const raw = digestOf(o.raw, `${where}.raw`);
   const entry: IndexEntry = {
     path: stringOf(o.path, `${where}.path`),
-    asset: stringOf(o.asset, `${where}.asset`),
+    asset,
     output: stringOf(o.output, `${where}.output`),
     offset: intOf(o.offset, `${where}.offset`),
     size: intOf(o.size, `${where}.size`),
     stored: digestOf(o.stored, `${where}.stored`),
     compression: oneOf(o.compression, COMPRESSIONS, `${where}.compression`),
-    raw: digestOf(o.raw, `${where}.raw`),
-    parts: arrayOf(o.parts, `${where}.parts`).map((p, i) => readPart(p, `${where}.parts[${i}]`)),
-    meta: recordOf(o.meta, `${where}.meta`),
+    raw,
+    // parts lie inside the raw output; streamed entries are stored raw, so also inside the entry
+    parts: arrayOf(o.parts, `${where}.parts`).map((p, i) => readPart(p, `${where}.parts[${i}]`, raw.size)),
+    meta: readAssetMeta(type, o.meta, `${where}.meta`),
   };
   if (entry.stored.size !== entry.size) throw new FormatError(`${where}: stored size ${entry.stored.size} ≠ size ${entry.size}`);
   if (entry.parts.length > 0 && entry.compression !== 'none') throw new FormatError(`${where}: streamed entries are stored uncompressed`);
   for (const part of entry.parts) {
-    if (part.offset < entry.offset || part.offset + part.size > entry.offset + entry.size) {
-      throw new FormatError(`${where}: part ${part.kind} ${part.index} lies outside its entry`);
-    }
+    if (part.offset + part.size > entry.size) throw new FormatError(`${where}: part ${part.kind} ${part.index} lies outside its entry`);
   }
   return entry;
-}
-
-function readPart(value: unknown, where: string): IndexPart {
-  const o = objectOf(value, where);
-  return {
-    kind: oneOf(o.kind, PART_KINDS, `${where}.kind`),
-    index: intOf(o.index, `${where}.index`),
-    offset: intOf(o.offset, `${where}.offset`),
-    size: intOf(o.size, `${where}.size`),
-    hash: stringOf(o.hash, `${where}.hash`, /^[0-9a-f]{64}$/),
-  };
 }

@@ -4,7 +4,7 @@
  * anywhere in the document is an error rather than a wrong offset or a wrong width.
  * Parsing is here (browser-safe); hashing is done by whoever reads (runtime) or writes (cooker).
  */
-import { canonicalJson } from '../hash/canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
 import { FormatError } from './format-error.js';
 import { intOf, objectOf, stringOf } from './json-reader.js';
 

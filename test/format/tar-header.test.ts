@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import tar from 'tar-stream';
-import { paxPath } from '../../src/bundle/tar-header.js';
+import { paxPath } from '../../src/format/tar-header.js';
 import { walkTar } from '../../src/bundle/tar-walk.js';
 
 async function pack(entries: { name: string; body: string }[], pax?: Record<string, string>): Promise<Uint8Array> {
