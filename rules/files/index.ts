@@ -2,9 +2,9 @@
  * `files`: copy sources into the build unchanged (config files, pre-cooked blobs, anything a game
  * loads as-is). The simplest rule, and the one the scheduler benchmarks use.
  */
-import { posix } from 'node:path';
 import { defineRule } from '../../src/rule/rule.js';
-import { FILES_OPTIONS, type FilesOptions } from './options.js';
+import { cookFiles } from './cook-files.js';
+import { FILES_OPTIONS } from './options.js';
 
 export const NAME = 'files';
 export { FILES_OPTIONS, type FilesOptions } from './options.js';
@@ -16,25 +16,6 @@ export function filesRule() {
     type: 'files',
     description: 'Copies its sources unchanged.',
     attributes: FILES_OPTIONS,
-    async cook(ctx) {
-      const pkgPrefix = ctx.pkgDir ? `${ctx.pkgDir}/` : '';
-      for (const src of ctx.srcs) {
-        const bytes = await ctx.readSource(src);
-        if (ctx.mode === 'validate') continue;
-        const rel = src.path.startsWith(pkgPrefix) ? src.path.slice(pkgPrefix.length) : posix.basename(src.path);
-        const name = outputName(ctx.name, rel, ctx.srcs.length, ctx.attrs);
-        await ctx.output(name, bytes, { source: rel });
-      }
-    },
+    cook: (ctx) => cookFiles(ctx),
   });
-}
-
-function outputName(target: string, rel: string, count: number, attrs: FilesOptions): string {
-  const file = attrs.keep_paths ? rel : posix.basename(rel);
-  if (attrs.out_dir !== undefined) return posix.join(attrs.out_dir, file);
-  if (count === 1) {
-    const ext = posix.extname(rel);
-    return target.endsWith(ext) ? target : `${target}${ext}`;
-  }
-  return posix.join(target, file);
 }

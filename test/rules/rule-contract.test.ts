@@ -21,9 +21,10 @@ const RULES_DIR = join(import.meta.dirname, '../../rules');
 const rules = builtinRules();
 
 describe('every rule folder has the same shape', () => {
-  it.each(rules.map((rule) => [rule.name, rule] as const))('%s: index.ts exports NAME and the rule; options.ts holds its schemas', async (name, rule) => {
+  it.each(rules.map((rule) => [rule.name, rule] as const))('%s: index.ts exports NAME and the rule; options.ts holds its schemas; cook-<rule>.ts cooks', async (name, rule) => {
     expect(existsSync(join(RULES_DIR, name, 'index.ts'))).toBe(true);
     expect(existsSync(join(RULES_DIR, name, 'options.ts'))).toBe(true);
+    expect(existsSync(join(RULES_DIR, name, `cook-${name}.ts`))).toBe(true);
     const index = (await import(/* @vite-ignore */ pathToFileURL(join(RULES_DIR, name, 'index.ts')).href)) as Record<string, unknown>;
     const options = (await import(/* @vite-ignore */ pathToFileURL(join(RULES_DIR, name, 'options.ts')).href)) as Record<string, unknown>;
     expect(index['NAME']).toBe(rule.name);
