@@ -15,6 +15,8 @@ export const KILN_PHASE_RULES: readonly PhaseRule[] = [
   { phase: 'runDag (ready-queue sort in pump)', url: '/src/engine/run-dag' },
   { phase: 'CAS blob store (has/get/put)', url: '/src/store/disk-blob-store' },
   { phase: 'action cache (get/put)', url: '/src/store/disk-action-cache' },
+  { phase: 'local store records (entries, small blobs, use times)', url: '/src/store/lmdb-' },
+  { phase: 'local store records (entries, small blobs, use times)', url: '/src/store/local-cache-stack' },
   { phase: 'source stat + hash + realpath (file-digest request)', url: '/src/engine/requests/file-digest' },
   { phase: 'source stat + hash + realpath (file-digest request)', url: '/src/hash/file-hasher' },
   { phase: 'request store (LMDB + node decode/encode)', url: '/src/engine/tracker/node-codec' },

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import type { CacheStack } from './cache-stack.js';
-import { DiskActionCache } from './disk-action-cache.js';
-import { DiskBlobStore } from './disk-blob-store.js';
 import { HmacSigner } from './hmac-signer.js';
 import { InvalidEntryLog } from './invalid-entry-log.js';
+import { createLocalStack } from './local-cache-stack.js';
 import { RemoteActionCache } from './remote-action-cache.js';
 import { type RemoteAuthEnv, remoteAuthHeaders } from './remote-auth.js';
 import { RemoteBlobStore } from './remote-blob-store.js';
@@ -41,7 +39,10 @@ export interface RemoteCacheOptions {
 }
 
 export interface CacheStackOptions {
-  /** The local cache folder (`.kiln`); blobs in `<localRoot>/cas`, entries in `<localRoot>/ac`. */
+  /**
+   * The local cache folder (`.kiln`): entries and small blobs in the embedded store under
+   * `<localRoot>/state`, large blobs in `<localRoot>/cas` (see local-cache-stack.ts).
+   */
   localRoot: string;
   remote?: RemoteCacheOptions;
   /** Where auth secrets and the HMAC key are read from. Default `process.env`. */
@@ -56,15 +57,8 @@ export type ConfiguredCacheStack = CacheStack & { readonly metrics?: RemoteMetri
 /** The one place the engine and CLI get their cache from. Throws only on an invalid URL. */
 export function createCacheStack(options: CacheStackOptions): ConfiguredCacheStack {
   const invalid = new InvalidEntryLog();
-  const local: CacheStack = {
-    blobs: new DiskBlobStore(join(options.localRoot, 'cas')),
-    actions: new DiskActionCache(join(options.localRoot, 'ac'), invalid),
-    // The build's one warning about invalid cache entries (local and remote alike).
-    flush: async () => {
-      const warning = invalid.take();
-      return warning ? [warning.message] : [];
-    },
-  };
+  // Its flush gives the build's one warning about invalid cache entries (local and remote alike).
+  const local: CacheStack = createLocalStack(options.localRoot, invalid);
   const remote = options.remote;
   if (!remote) return local;
   const env = options.env ?? process.env;

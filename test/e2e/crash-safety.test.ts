@@ -6,9 +6,11 @@
  * The workspace is generated (real texture/data/bundle rules, a few external bc7enc runs) so that
  * a cold cook takes a couple of seconds and 50 kills fit the CI budget.
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_BLOB_LIMIT } from '../../src/store/lmdb-blob-store.js';
+import { forgetRequestGraph, storeRecords, writeStoreRecords } from '../support/local-store-records.js';
 import { executedLabels, kiln } from '../support/run-kiln.js';
 import { filesNamed, treeDifferences, treeDigests } from './support/file-tree.js';
 import { type GeneratedWorkspace, generateWorkspace } from './support/generated-workspace.js';
@@ -92,8 +94,11 @@ describe('crash safety (SIGKILL during the cook)', () => {
   }, 240_000);
 
   describe('torn and corrupt store files are repaired, never served', () => {
-    /** The CAS file of one output, found through the summary of a build that produced it. */
+    /** The CAS file of one (large) output, found through the summary of a build that produced it. */
     const casPath = (digest: string): string => join(ws.root, '.kiln/cas', digest.slice(0, 2), digest);
+    const cacheDir = () => join(ws.root, '.kiln');
+    /** A small output's record in the embedded store. */
+    const blobRecord = (digest: string): Buffer | undefined => storeRecords(cacheDir(), 'cas').get(digest);
     const outputOf = (label: string, name: string): string => {
       const run = kiln(ws.root, ['build', label]);
       const target = run.summary?.targets.find((t) => t.label === label);
@@ -114,6 +119,7 @@ describe('crash safety (SIGKILL during the cook)', () => {
 
     it('re-cooks a target whose CAS blob was truncated (a torn write that got its final name)', () => {
       const digest = outputOf('//level_01:tex_02', 'tex_02.ktx2');
+      expect(Number(digest.split('-')[1])).toBeGreaterThan(SMALL_BLOB_LIMIT);
       truncateSync(casPath(digest), 100);
       rmSync(join(ws.root, 'kiln-out'), { recursive: true });
       const run = expectHealthy('after truncating a blob');
@@ -123,9 +129,10 @@ describe('crash safety (SIGKILL during the cook)', () => {
 
     it('never serves a same-size corrupt blob: it is removed on the first read, and the next build re-cooks it', () => {
       const digest = outputOf('//level_02:layout', 'layout.json');
-      const path = casPath(digest);
-      const bytes = readFileSync(path);
-      writeFileSync(path, Buffer.alloc(bytes.length, 0x20));
+      const bytes = blobRecord(digest)!;
+      expect(bytes).toBeDefined();
+      const corrupt = () => writeStoreRecords(cacheDir(), 'cas', new Map([[digest, Buffer.alloc(bytes.length, 0x20)]]));
+      corrupt();
       rmSync(join(ws.root, 'kiln-out'), { recursive: true });
       // --verbose shows where the error came from …
       const verbose = kiln(ws.root, ['build', '//...', '--verbose']);
@@ -134,38 +141,34 @@ describe('crash safety (SIGKILL during the cook)', () => {
       expectHealthy('after a corrupt blob was found and removed');
       // … without it, one clean line. Same size, so only reading can tell: the read that needs it
       // fails cleanly and deletes it.
-      writeFileSync(path, Buffer.alloc(bytes.length, 0x20));
+      corrupt();
       rmSync(join(ws.root, 'kiln-out'), { recursive: true });
       const failed = kiln(ws.root, ['build', '//...']);
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain(`output layout.json (${digest}) is missing from the cache (deleted, or found corrupt and removed); build again`);
       expect(failed.stderr).not.toMatch(/\n\s+at /);
-      expect(() => statSync(path)).toThrow();
+      expect(blobRecord(digest)).toBeUndefined();
       const run = expectHealthy('the build after a corrupt blob was found');
       expect(executedLabels(run)).toEqual(['//level_02:layout']);
-      expect(readFileSync(path).equals(bytes)).toBe(true);
+      expect(blobRecord(digest)?.equals(bytes)).toBe(true);
     });
 
     it('replaces a same-size corrupt blob when a cook writes it again', () => {
       const digest = outputOf('//level_00:layout', 'layout.json');
-      const path = casPath(digest);
-      const bytes = readFileSync(path);
-      writeFileSync(path, Buffer.alloc(bytes.length, 0x20));
-      // Lose the action cache entries and state so the target is cooked again and puts its output.
-      rmSync(join(ws.root, '.kiln/ac'), { recursive: true });
-      rmSync(join(ws.root, '.kiln/state'), { recursive: true });
+      const bytes = blobRecord(digest)!;
+      writeStoreRecords(cacheDir(), 'cas', new Map([[digest, Buffer.alloc(bytes.length, 0x20)]]));
+      // Lose the action cache entries and the request graph so the target is cooked again and puts its output.
+      writeStoreRecords(cacheDir(), 'ac', new Map([...storeRecords(cacheDir(), 'ac').keys()].map((key) => [key, undefined])));
+      forgetRequestGraph(cacheDir());
       rmSync(join(ws.root, 'kiln-out'), { recursive: true });
       expectHealthy('after re-cooking onto a corrupt blob');
-      expect(readFileSync(path).equals(bytes)).toBe(true);
+      expect(blobRecord(digest)?.equals(bytes)).toBe(true);
     });
 
-    it('ignores leftover *.tmp-* files of killed writes in the CAS, the action cache and kiln-out', () => {
+    it('ignores leftover *.tmp-* files of killed writes in the CAS and kiln-out', () => {
       const digest = outputOf('//level_00:tex_01', 'tex_01.ktx2');
       const path = casPath(digest);
       writeFileSync(`${path}.tmp-99999-deadbeef`, 'partial');
-      const ac = join(ws.root, '.kiln/ac');
-      const shard = readdirSync(ac)[0]!;
-      writeFileSync(join(ac, shard, `${shard}00000000000000.tmp-99999-deadbeef`), '{"kind":"res');
       writeFileSync(join(ws.root, 'kiln-out/desktop/level_00/tex_01.ktx2.tmp-99999-deadbeef'), 'partial');
       const run = kiln(ws.root, ['build', '//...']);
       expect(run.code).toBe(0);
@@ -183,23 +186,19 @@ describe('crash safety (SIGKILL during the cook)', () => {
       expect(filesNamed(join(ws.root, 'kiln-out'), '.tmp-')).toEqual([]);
     });
 
-    it('treats a truncated action-cache entry and a garbage build-state file as misses', () => {
-      const ac = join(ws.root, '.kiln/ac');
-      let truncated = 0;
-      for (const shard of readdirSync(ac)) {
-        for (const name of readdirSync(join(ac, shard))) {
-          const path = join(ac, shard, name);
-          if (name.includes('.tmp-')) continue;
-          truncateSync(path, Math.floor(statSync(path).size / 2));
-          truncated++;
-        }
-      }
-      expect(truncated).toBeGreaterThan(10);
-      // The request graph's store, overwritten with garbage: it is rebuilt, never misread.
-      writeFileSync(join(ws.root, '.kiln/state/engine.mdb'), Buffer.alloc(64 * 1024, 0xab));
+    it('treats a truncated action-cache entry and a garbage store file as misses', () => {
+      const entries = storeRecords(cacheDir(), 'ac');
+      expect(entries.size).toBeGreaterThan(10);
+      writeStoreRecords(cacheDir(), 'ac', new Map([...entries].map(([key, bytes]) => [key, bytes.subarray(0, Math.floor(bytes.length / 2))])));
+      forgetRequestGraph(cacheDir());
       rmSync(join(ws.root, 'kiln-out'), { recursive: true });
       const run = expectHealthy('after truncating every action-cache entry');
       expect(run.summary?.executed).toBe(run.summary?.targets.length);
+      // The store itself, overwritten with garbage: it is rebuilt, never misread.
+      writeFileSync(join(ws.root, '.kiln/state/engine.mdb'), Buffer.alloc(64 * 1024, 0xab));
+      rmSync(join(ws.root, 'kiln-out'), { recursive: true });
+      const rebuilt = expectHealthy('after overwriting the store with garbage');
+      expect(rebuilt.summary?.executed).toBe(rebuilt.summary?.targets.length);
       expect(kiln(ws.root, ['build', '//...']).summary?.executed).toBe(0);
     });
   });

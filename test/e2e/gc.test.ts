@@ -6,25 +6,30 @@
 import { cpSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ageStoreRecords, forgetRequestGraph, storeRecords, writeStoreRecords } from '../support/local-store-records.js';
 import { executedLabels, kiln } from '../support/run-kiln.js';
 import { treeDifferences, treeDigests } from './support/file-tree.js';
 import { type GeneratedWorkspace, generateWorkspace, noisePng } from './support/generated-workspace.js';
 import { sleep, spawnKiln } from './support/spawn-kiln.js';
 
-/** Every file of the CAS and the action cache: path → size. */
+/**
+ * Everything in both tiers of the local cache: `cas/<digest key>` and `ac/<action key>` → size,
+ * for files (large blobs) and records of the embedded store (entries, small blobs) alike.
+ */
 function cacheFiles(root: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const area of ['cas', 'ac']) {
-    const dir = join(root, '.kiln', area);
-    for (const shard of readdirSync(dir)) for (const name of readdirSync(join(dir, shard))) out.set(`${area}/${shard}/${name}`, statSync(join(dir, shard, name)).size);
-  }
+  const dir = join(root, '.kiln', 'cas');
+  for (const shard of readdirSync(dir)) for (const name of readdirSync(join(dir, shard))) out.set(`cas/${name}`, statSync(join(dir, shard, name)).size);
+  for (const area of ['cas', 'ac'] as const) for (const [key, bytes] of storeRecords(join(root, '.kiln'), area)) out.set(`${area}/${key}`, bytes.byteLength);
   return out;
 }
 
 /** Make every cache entry look last used `ms` ago. */
 function ageCache(root: string, ms: number): void {
   const then = new Date(Date.now() - ms);
-  for (const path of cacheFiles(root).keys()) utimesSync(join(root, '.kiln', path), then, then);
+  const dir = join(root, '.kiln', 'cas');
+  for (const shard of readdirSync(dir)) for (const name of readdirSync(join(dir, shard))) utimesSync(join(dir, shard, name), then, then);
+  ageStoreRecords(join(root, '.kiln'), ms);
 }
 
 const DAY = 24 * 3600 * 1000;
@@ -94,10 +99,11 @@ describe('kiln gc', () => {
     expect(treeDifferences(reference, expected).length).toBe(3);
     // The worst case for the build: nothing protected by the build state, every entry old, so
     // only "in use right now" can keep the GC away from what the build is reading and writing.
-    rmSync(join(ws.root, '.kiln/state'), { recursive: true, force: true });
+    forgetRequestGraph(join(ws.root, '.kiln'));
     rmSync(join(ws.root, 'kiln-out'), { recursive: true, force: true });
     // Half the targets need cooking again: their cache entries are gone.
-    for (const path of cacheFiles(ws.root).keys()) if (path.startsWith('ac/') && path.charCodeAt(3) % 2 === 0) rmSync(join(ws.root, '.kiln', path));
+    const entries = [...storeRecords(join(ws.root, '.kiln'), 'ac').keys()];
+    writeStoreRecords(join(ws.root, '.kiln'), 'ac', new Map(entries.filter((key) => key.charCodeAt(0) % 2 === 0).map((key) => [key, undefined])));
     ageCache(ws.root, 2 * DAY);
     const build = spawnKiln(ws.root, ['build', '//...', '--jobs', '2']);
     let gcs = 0;

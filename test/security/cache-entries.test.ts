@@ -3,7 +3,7 @@
  * parsed strictly, and a bad one is a miss with one warning, never an error and never a write
  * outside kiln-out. The remote's bodies are capped (entries at a fixed size, blobs at their digest's).
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { kiln } from '../support/run-kiln.js';
 import { type TempWorkspace, tempWorkspace } from '../support/temp-workspace.js';
 import { startFaultServer } from '../store/fault-server.js';
 import { stackFixture } from '../store/stack-fixture.js';
+import { forgetRequestGraph, storeRecords, writeStoreRecords } from '../support/local-store-records.js';
 
 const FILES = {
   'pkgs/lvl/assets.yaml': 'targets:\n  cfg: { rule: data, srcs: [cfg.json] }\n',
@@ -32,14 +33,12 @@ afterEach(async () => {
 function poisonedWorkspace(poison: (entry: Record<string, unknown>) => unknown): TempWorkspace {
   const w = tempWorkspace(FILES);
   expect(kiln(w.root, ['build', '//lvl:all']).code).toBe(0);
-  const acRoot = join(w.root, '.kiln/ac');
-  for (const dir of readdirSync(acRoot)) {
-    for (const name of readdirSync(join(acRoot, dir))) {
-      const path = join(acRoot, dir, name);
-      writeFileSync(path, JSON.stringify(poison(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>)));
-    }
-  }
-  rmSync(join(w.root, '.kiln/state'), { recursive: true, force: true });
+  const cacheDir = join(w.root, '.kiln');
+  const entries = storeRecords(cacheDir, 'ac');
+  expect(entries.size).toBeGreaterThan(0);
+  const poisoned = new Map([...entries].map(([key, bytes]) => [key, Buffer.from(JSON.stringify(poison(JSON.parse(bytes.toString('utf8')) as Record<string, unknown>)))]));
+  writeStoreRecords(cacheDir, 'ac', poisoned);
+  forgetRequestGraph(join(w.root, '.kiln'));
   rmSync(join(w.root, 'kiln-out'), { recursive: true, force: true });
   return w;
 }
@@ -78,7 +77,7 @@ describe('local action entries are parsed strictly', () => {
     const run = kiln(ws.root, ['build', '//lvl:all']);
     expect(run.code).toBe(0);
     expect(run.summary?.executed).toBe(1);
-    rmSync(join(ws.root, '.kiln/state'), { recursive: true, force: true });
+    forgetRequestGraph(join(ws.root, '.kiln'));
     const again = kiln(ws.root, ['build', '//lvl:all']);
     expect(again.code).toBe(0);
     expect(again.summary?.cached).toBe(1);
@@ -145,6 +144,7 @@ describe('remote entries and bodies', () => {
       expect(await laptop.stack.actions.get(KEY)).toBeUndefined();
       expect(existsSync(join(laptop.localRoot, 'ac'))).toBe(false);
       const warnings = (await laptop.stack.flush?.()) ?? [];
+      expect(storeRecords(laptop.localRoot, 'ac').has(KEY)).toBe(false);
       expect(warnings.filter((w) => w.includes('invalid entr'))).toHaveLength(1);
       // With the remote turned off the target is not poisoned.
       const offline = await fixture.make(undefined, {}, laptop.localRoot);

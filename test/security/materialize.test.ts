@@ -4,6 +4,7 @@
  * found in the same pass, no temp file is left behind, and the other targets' files are written.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { forgetRequestGraph, storeRecords, writeStoreRecords } from '../support/local-store-records.js';
 import * as fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,18 +84,12 @@ describe('materialize', () => {
       'pkgs/lvl/c.json': '{"c": 3}',
     });
     expect(kiln(ws.root, ['build', '//lvl:all']).code).toBe(0);
-    const casRoot = join(ws.root, '.kiln/cas');
-    let corrupted = 0;
-    for (const dir of readdirSync(casRoot)) {
-      for (const name of readdirSync(join(casRoot, dir))) {
-        const path = join(casRoot, dir, name);
-        const bytes = readFileSync(path);
-        writeFileSync(path, Buffer.alloc(bytes.byteLength, 0x3f));
-        corrupted++;
-      }
-    }
-    expect(corrupted).toBe(3);
-    rmSync(join(ws.root, '.kiln/state'), { recursive: true, force: true });
+    // Small blobs are records of the embedded store: garbage them there, as a damaged disk would.
+    const cacheDir = join(ws.root, '.kiln');
+    const blobs = storeRecords(cacheDir, 'cas');
+    writeStoreRecords(cacheDir, 'cas', new Map([...blobs].map(([key, bytes]) => [key, Buffer.alloc(bytes.byteLength, 0x3f)])));
+    expect(blobs.size).toBe(3);
+    forgetRequestGraph(join(ws.root, '.kiln'));
     rmSync(join(ws.root, 'kiln-out'), { recursive: true, force: true });
     const first = kiln(ws.root, ['build', '//lvl:all', '--keep-going']);
     expect(first.code).toBe(1);

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type Fault = 'stall' | 'stall-body' | 'error-503' | 'truncate' | 'record';
+export type Fault = 'stall' | 'stall-after-first' | 'stall-body' | 'error-503' | 'truncate' | 'record';
 
 export interface FaultServer {
   url: string;
@@ -24,6 +24,8 @@ export async function startFaultServer(fault: Fault): Promise<FaultServer> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (fault === 'stall') return; // never answer; the client's timeout has to fire
+      // Answer the first request (a healthy server as far as the client can tell), then never again.
+      if (fault === 'stall-after-first' && requests.length > 1) return;
       if (fault === 'stall-body') {
         // Headers and a first chunk arrive promptly, the rest never does.
         response.writeHead(200, { 'content-length': '1000' });

@@ -1,6 +1,5 @@
-import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { type Database } from 'lmdb';
+import { type LmdbEnvironment, openLmdbEnvironment } from '../../store/lmdb-environment.js';
 import { decodeNode, encodeNode } from './node-codec.js';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
 
@@ -8,48 +7,29 @@ import type { StoredNode, TrackerStore } from './tracker-store.js';
 // 4: stored action values hold output records with part digests (src/format/part.ts).
 const SCHEMA = 4;
 
+/** The named database of request-graph nodes inside the cache folder's environment. */
+export const NODES_DB = `nodes-${SCHEMA}`;
+
 /**
- * The request graph in LMDB (lmdb-js, Parcel's cache store): one memory-mapped B+tree file under
- * `.kiln/state/`. Why LMDB: every commit is a copy-on-write tree plus one meta-page flip, so a
- * `kill -9` at any point leaves the last committed transaction intact; writers from several
- * processes are serialised by LMDB's single-writer lock while readers never block, so concurrent
- * builds on one cache each see a consistent tree and every node they write is whole. Nodes
- * verify themselves against the fingerprints of their dependencies, so any interleaving of two
- * builds' writes stays correct: a node that no longer matches what it depended on is re-run.
- *
- * The store is an accelerator: an unreadable or foreign database is deleted and rebuilt (the
- * action cache and CAS beside it still hold every result). LMDB trusts its file — a garbage file
- * can crash the process inside the native library — so the meta page's magic and format version
- * are checked before it is opened. (Corruption deeper inside a file whose meta page is intact
- * cannot come from a crash, only from someone writing into it; that is not detected.)
+ * The request graph in the cache folder's one LMDB environment (`.kiln/state/engine.mdb`, shared
+ * with the local action cache and small blobs, see store/lmdb-environment.ts): a named database
+ * of nodes. Every commit is copy-on-write plus a meta-page flip, so a `kill -9` at any point
+ * leaves the last committed transaction intact; writers from several processes are serialised by
+ * LMDB's single-writer lock while readers never block, so concurrent builds each see a
+ * consistent tree and every node they write is whole. Nodes verify themselves against the
+ * fingerprints of their dependencies, so any interleaving of two builds' writes stays correct: a
+ * node that no longer matches what it depended on is re-run.
  */
 export class LmdbTrackerStore implements TrackerStore {
   private constructor(
-    private readonly root: RootDatabase,
+    private readonly env: LmdbEnvironment,
     private readonly nodes: Database<Buffer, string>,
   ) {}
 
   static open(stateDir: string): LmdbTrackerStore {
-    mkdirSync(stateDir, { recursive: true });
-    const path = join(stateDir, 'engine.mdb');
-    if (!looksLikeLmdb(path)) {
-      rmSync(path, { force: true });
-      rmSync(`${path}-lock`, { force: true });
-    }
-    try {
-      return LmdbTrackerStore.openAt(path);
-    } catch {
-      // A torn or foreign file (not an LMDB environment): start over.
-      rmSync(path, { force: true });
-      rmSync(`${path}-lock`, { force: true });
-      return LmdbTrackerStore.openAt(path);
-    }
-  }
-
-  private static openAt(path: string): LmdbTrackerStore {
-    const root = open({ path, compression: false, noSubdir: true, maxDbs: 4 });
+    const env = openLmdbEnvironment(stateDir);
     // Bytes in, bytes out: nodes are encoded by node-codec.ts (JSON, decoded fast by V8).
-    return new LmdbTrackerStore(root, root.openDB<Buffer, string>({ name: `nodes-${SCHEMA}`, encoding: 'binary' }));
+    return new LmdbTrackerStore(env, env.database(NODES_DB));
   }
 
   get(id: string): StoredNode | undefined {
@@ -80,29 +60,6 @@ export class LmdbTrackerStore implements TrackerStore {
   }
 
   close(): void {
-    this.root.close();
+    this.env.release();
   }
-}
-
-/** LMDB's meta page: magic 0xBEEFC0DE at byte 24 of page 0, then the data format version (2). */
-const MAGIC = 0xbeefc0de;
-const FORMAT = 2;
-
-function looksLikeLmdb(path: string): boolean {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (stat === undefined || stat.size === 0) return true;
-  // Another build may be creating the file right now: a short or zero header is only garbage
-  // once it has stayed that way for a while.
-  const settled = Date.now() - stat.mtimeMs > 10_000;
-  if (stat.size < 8192) return !settled;
-  const head = Buffer.alloc(32);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, head, 0, 32, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const magic = head.readUInt32LE(24);
-  if (magic === 0 && head.readUInt32LE(28) === 0) return !settled;
-  return magic === MAGIC && head.readUInt32LE(28) === FORMAT;
 }

@@ -11,6 +11,7 @@ import { digestOf } from '../../../src/hash/digest.js';
 import { reapiDefinitions } from '../../../src/store/reapi/reapi-proto.js';
 import { fakeBuild } from '../fake-build.js';
 import { stackFixture } from '../stack-fixture.js';
+import { storeRecords } from '../../support/local-store-records.js';
 
 type Lie = 'wrong-bytes' | 'long-stream' | 'no-sha256';
 const fixture = stackFixture();
@@ -75,6 +76,8 @@ describe('a lying REAPI server', () => {
     expect(await dev.stack.blobs.get(wanted)).toBeUndefined();
     expect(dev.stack.metrics).toMatchObject({ verificationFailures: 1, blobHits: 0 });
     expect(await readdir(join(dev.localRoot, 'cas')).catch(() => [])).toEqual([]);
+    await dev.stack.flush?.();
+    expect(storeRecords(dev.localRoot, 'cas').size).toBe(0);
     expect(liar.calls).toContain('BatchReadBlobs');
   });
 
