@@ -9,8 +9,7 @@
  *    16 variants through the rule (glslangValidator), and the same for a WGSL shader.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodeSource, loadAudioDecoder } from '../rules/audio/decode-audio.js';
@@ -18,10 +17,10 @@ import { encodeChunks } from '../rules/audio/encode-chunks.js';
 import { loadOpusScript } from '../rules/audio/encode-opus.js';
 import { loadVorbisEncoder } from '../rules/audio/encode-vorbis.js';
 import { preparePcm } from '../rules/audio/prepare-pcm.js';
-import { resolveProfile, type AudioCodec } from '../rules/audio/resolve-profile.js';
+import { AUDIO_OPTIONS, AUDIO_SETTINGS, type AudioCodec } from '../rules/audio/options.js';
+import { resolveProfile } from '../rules/audio/resolve-profile.js';
 import { shaderRule } from '../rules/shader/index.js';
-import { digestOf } from '../src/hash/digest.js';
-import type { RuleContext } from '../src/rule/context.js';
+import { runRule } from '../test/support/rule-harness.js';
 
 const root = process.cwd();
 
@@ -46,7 +45,7 @@ async function audioSection(): Promise<string[]> {
   const encoders = { vorbis: loadVorbisEncoder, opus: loadOpusScript };
   const rows: string[] = [];
   for (const codec of ['vorbis', 'opus', 'wav'] as AudioCodec[]) {
-    const profile = resolveProfile({ codec, normalize: true, quality: 4, bitrate_kbps: 96 }, {});
+    const profile = resolveProfile(AUDIO_OPTIONS.withDefaults({ codec, normalize: true, quality: 4, bitrate_kbps: 96 }), AUDIO_SETTINGS.withDefaults({}));
     let pcm = preparePcm(source, profile, codec);
     const prepareMs = await median(async () => (pcm = preparePcm(source, profile, codec)), 1);
     let size = 0;
@@ -65,22 +64,6 @@ async function audioSection(): Promise<string[]> {
     '|---|---|---|---|---|---|',
     ...rows,
   ];
-}
-
-function context(files: Map<string, Uint8Array>, src: string, attrs: object, settings: object, temps: string[]): RuleContext {
-  const ctx = {
-    label: '//bench/shaders:s', pkg: 'bench/shaders', name: 's', assetId: '0', priority: 'normal',
-    attrs, platform: { name: 'desktop', settings },
-    srcs: [{ path: src, digest: digestOf(files.get(src)!) }], deps: [], closure: [],
-    signal: new AbortController().signal,
-    readSource: async () => files.get(src)!,
-    readFile: async (p: string) => files.get(p),
-    readOutput: async () => { throw new Error('no deps'); },
-    output: async (n: string, b: Uint8Array, meta = {}) => ({ name: n, digest: digestOf(b), meta }),
-    warn: () => {}, stat: () => {},
-    tempDir: async () => { const d = await mkdtemp(join(tmpdir(), 'kiln-bench-')); temps.push(d); return d; },
-  };
-  return ctx as unknown as RuleContext;
 }
 
 async function shaderSection(): Promise<string[]> {
@@ -102,9 +85,9 @@ async function shaderSection(): Promise<string[]> {
     ['bench/shaders/lit.frag', {}, { glsl_output: 'glsl' }],
     ['bench/shaders/lit.wgsl', { defines: { SCALE: '1.0' } }, {}],
   ] as const) {
-    const temps: string[] = [];
-    const ms = await median(() => rule.cook(context(files, src, { variants, ...extra }, settings, temps) as never), 3);
-    await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+    // Through the rule harness: the engine's ActionContext over memory, schema checks included.
+    const input = { label: '//bench/shaders:s', files: Object.fromEntries(files), srcs: [src], attrs: { variants, ...extra }, platform: { name: 'desktop', settings } };
+    const ms = await median(() => runRule(rule, input), 3);
     const format = src.endsWith('.wgsl') ? 'WGSL (wgsl_reflect)' : `GLSL → ${settings.glsl_output === 'spirv' ? 'SPIR-V' : 'validated GLSL'} (glslangValidator)`;
     rows.push(`| ${format} | 16 | ${(16 / (ms / 1000)).toFixed(0)} |`);
   }

@@ -14,13 +14,12 @@
  * CLI's own wall time and output size are printed next to it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { modelRule } from '../rules/model/index.js';
 import { loadModelCodecs } from '../rules/model/codecs.js';
-import { digestOf } from '../src/hash/digest.js';
-import type { RuleContext } from '../src/rule/context.js';
+import { runRule } from '../test/support/rule-harness.js';
 
 const REPEATS = Number(process.argv[2] ?? 3);
 const ROOT = process.cwd();
@@ -38,24 +37,22 @@ const CLI_FLAGS = [
   '--flatten', 'false', '--join', 'false', '--instance', 'false', '--palette', 'false', '--sparse', 'false',
 ];
 
-function context(src: string, attrs: object, outputs: Map<string, number>): RuleContext {
-  const read = (p: string) => readFile(join(CORPUS, p)).then((b) => new Uint8Array(b)).catch(() => undefined);
-  return {
-    label: '//bench:model', pkg: 'bench', name: 'model', assetId: '0000000000000000', priority: 'normal',
-    attrs: { quantize: true, tangents: true, resample_tolerance: 1e-4, input_validation: 'error', ...attrs },
-    platform: { name: 'web', settings: { meshopt: true } },
-    srcs: [{ path: src, digest: { hash: '0', size: 0 } }], deps: [], closure: [],
-    signal: new AbortController().signal,
-    readSource: async () => (await read(src))!,
-    readFile: read,
-    readOutput: async () => { throw new Error('no deps'); },
-    output: async (name: string, bytes: Uint8Array, meta = {}) => {
-      outputs.set(name, bytes.byteLength);
-      return { name, digest: digestOf(bytes), meta };
-    },
-    warn: () => {}, stat: () => {},
-    tempDir: () => mkdtemp(join(tmpdir(), 'kiln-bench-')),
-  } as unknown as RuleContext;
+/** Every file in the model's folder (its .bin and images are read as discovered inputs), corpus-relative. */
+async function modelFiles(src: string): Promise<Record<string, Uint8Array>> {
+  const dir = dirname(src);
+  const files: Record<string, Uint8Array> = {};
+  for (const entry of await readdir(join(CORPUS, dir), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const rel = relative(CORPUS, join(entry.parentPath, entry.name)).split(sep).join('/');
+    files[rel] = new Uint8Array(await readFile(join(CORPUS, rel)));
+  }
+  return files;
+}
+
+/** One cook through the rule harness (the engine's ActionContext over memory); output sizes into `outputs`. */
+async function cook(rule: ReturnType<typeof modelRule>, src: string, files: Record<string, Uint8Array>, attrs: Record<string, unknown>, outputs: Map<string, number>): Promise<void> {
+  const result = await runRule(rule, { label: '//bench:model', files, srcs: [src], attrs, platform: { name: 'web', settings: { meshopt: true } } });
+  for (const out of result.outputs) outputs.set(out.name, result.bytes(out.name).byteLength);
 }
 
 async function median(times: number, run: () => Promise<void> | void): Promise<number> {
@@ -99,10 +96,11 @@ async function main(): Promise<void> {
   let sumCliBytes = 0;
   for (const src of MODELS) {
     const outputs = new Map<string, number>();
-    await rule.cook(context(src, { lods: [1], meshopt: true }, outputs));
-    const one = await median(REPEATS, () => rule.cook(context(src, { lods: [1], meshopt: true }, outputs)));
+    const files = await modelFiles(src);
+    await cook(rule, src, files, { lods: [1], meshopt: true }, outputs);
+    const one = await median(REPEATS, () => cook(rule, src, files, { lods: [1], meshopt: true }, outputs));
     const kilnBytes = outputs.get('model.glb')!;
-    const three = await median(REPEATS, () => rule.cook(context(src, { lods: [1, 0.5, 0.25], meshopt: true }, new Map())));
+    const three = await median(REPEATS, () => cook(rule, src, files, { lods: [1, 0.5, 0.25], meshopt: true }, new Map()));
     const out = join(dir, 'out.glb');
     const cliTotal = await median(REPEATS, () => void execFileSync(CLI, ['optimize', join(CORPUS, src), out, ...CLI_FLAGS], { stdio: 'ignore' }));
     const cliBytes = (await stat(out)).size;

@@ -16,8 +16,7 @@ import { writeKtx2 } from '../rules/texture/ktx2-writer.js';
 import { buildMipChain } from '../rules/texture/mip-chain.js';
 import { textureRule } from '../rules/texture/index.js';
 import { vkFormatByName } from '../rules/texture/vk-formats.js';
-import { digestOf } from '../src/hash/digest.js';
-import type { RuleContext } from '../src/rule/context.js';
+import { runRule } from '../test/support/rule-harness.js';
 
 const SIZE = Number(process.argv[2] ?? 512);
 const COUNT = Number(process.argv[3] ?? 8);
@@ -34,24 +33,6 @@ async function sourceImage(): Promise<Uint8Array> {
     for (let i = 0; i < SIZE * SIZE; i++) data.set([(i * 7) & 255, (i >> 3) & 255, (i * 13) & 255, 255], i * 4);
     return new Uint8Array(await sharp(data, { raw: { width: SIZE, height: SIZE, channels: 4 } }).png().toBuffer());
   }
-}
-
-function context(bytes: Uint8Array, name: string): RuleContext {
-  const temps: string[] = [];
-  const ctx = {
-    label: `//bench:${name}`, pkg: 'bench', name, assetId: '0', priority: 'normal',
-    attrs: { color_space: 'auto', mips: true, resize: true, mip_filter: 'lanczos3' },
-    platform: { name: 'desktop', settings: { format: 'bc7', encoder: 'native', max_size: 4096, effort: 'fast' } },
-    srcs: [{ path: `bench/${name}.png`, digest: digestOf(bytes) }], deps: [], closure: [],
-    signal: new AbortController().signal,
-    readSource: async () => bytes, readFile: async () => undefined,
-    readOutput: async () => { throw new Error('no deps'); },
-    output: async (n: string, b: Uint8Array, meta = {}) => ({ name: n, digest: digestOf(b), meta }),
-    warn: () => {}, stat: () => {},
-    tempDir: async () => { const d = await mkdtemp(join(tmpdir(), 'kiln-bench-')); temps.push(d); return d; },
-    cleanup: () => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))),
-  };
-  return ctx as unknown as RuleContext;
 }
 
 async function direct(bytes: Uint8Array): Promise<void> {
@@ -79,11 +60,14 @@ async function time(fn: () => Promise<unknown>, runs = 3): Promise<number> {
 async function main(): Promise<void> {
   const bytes = await sourceImage();
   const rule = textureRule();
-  const cookOne = async (name: string) => {
-    const ctx = context(bytes, name);
-    await rule.cook(ctx as never);
-    await (ctx as unknown as { cleanup(): Promise<unknown> }).cleanup();
-  };
+  // The rule harness: the engine's ActionContext over memory, so the overhead measured is the build's.
+  const cookOne = (name: string) =>
+    runRule(rule, {
+      label: `//bench:${name}`,
+      files: { [`bench/${name}.png`]: bytes },
+      srcs: [`bench/${name}.png`],
+      platform: { name: 'desktop', settings: { format: 'bc7', encoder: 'native', max_size: 4096, effort: 'fast' } },
+    });
   await cookOne('warmup');
   await direct(bytes);
   const ruleMs = await time(() => cookOne('one'));

@@ -1,7 +1,7 @@
 /**
  * The animation cook: read the glTF (through the model rule's reader, so external .bin files are
  * discovered inputs and corrupt files fail the same way), keep the selected clip(s) and the
- * skeleton, resample, quantize rotations, validate, write one GLB.
+ * skeleton, resample, quantize rotations, validate, write one GLB (not in validate mode).
  */
 import type { RuleContext } from '../../src/rule/context.js';
 import { RuleError } from '../../src/rule/rule-error.js';
@@ -14,9 +14,9 @@ import { selectClips, stripToSkeleton } from './extract-clips.js';
 import type { AnimationOptions } from './options.js';
 import { quantizeRotations } from './quantize-rotations.js';
 
-export async function cookAnimation(ctx: RuleContext<AnimationOptions>, codecs: ModelCodecs, write: boolean): Promise<void> {
+export async function cookAnimation(ctx: RuleContext<AnimationOptions>, codecs: ModelCodecs): Promise<void> {
   const logger = gltfLogger((m) => ctx.warn(m));
-  const model = await readModel(ctx, codecs, logger, ctx.attrs.input_validation ?? 'error');
+  const model = await readModel(ctx, codecs, logger, ctx.attrs.input_validation);
   const file = model.path;
   const doc = model.document;
   doc.setLogger(logger);
@@ -25,9 +25,9 @@ export async function cookAnimation(ctx: RuleContext<AnimationOptions>, codecs: 
   const { prune, resample } = codecs.functions;
   await doc.transform(prune({ keepLeaves: true, keepSolidTextures: true }));
   const before = documentClipStats(doc);
-  const tolerance = ctx.attrs.resample_tolerance ?? 1e-4;
+  const tolerance = ctx.attrs.resample_tolerance;
   if (tolerance > 0) await doc.transform(resample({ tolerance }));
-  const quantized = ctx.attrs.quantize === false ? 0 : quantizeRotations(doc);
+  const quantized = ctx.attrs.quantize ? quantizeRotations(doc) : 0;
   const after = documentClipStats(doc);
 
   const keyframesBefore = before.reduce((n, c) => n + c.keyframes, 0);
@@ -38,7 +38,7 @@ export async function cookAnimation(ctx: RuleContext<AnimationOptions>, codecs: 
   ctx.stat('keyframes_before', keyframesBefore);
   ctx.stat('keyframes_after', keyframesAfter);
   ctx.stat('rotation_tracks_quantized', quantized);
-  if (!write) return;
+  if (ctx.mode === 'validate') return;
 
   const io = new codecs.core.NodeIO().setLogger(logger).registerExtensions(codecs.extensions.ALL_EXTENSIONS);
   const bytes = await io.writeBinary(doc);

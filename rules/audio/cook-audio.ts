@@ -1,6 +1,6 @@
 /**
  * The audio rule's cook: decode → check limits → prepare PCM → encode (chunked) → output + stats.
- * `validate` mode stops after the checks that need no encoding.
+ * In validate mode (`kiln validate`) it stops after the checks that need no encoding.
  */
 import type { RuleContext } from '../../src/rule/context.js';
 import { RuleError } from '../../src/rule/rule-error.js';
@@ -23,7 +23,6 @@ const EXTENSIONS = { vorbis: 'ogg', opus: 'opus', wav: 'wav' } as const;
 export async function cookAudio(
   ctx: RuleContext<AudioOptions, AudioPlatformSettings>,
   codecs: Partial<AudioCodecs>,
-  mode: 'cook' | 'validate',
 ): Promise<void> {
   if (ctx.srcs.length !== 1) throw new RuleError(`audio takes exactly one source, got ${ctx.srcs.length}`);
   const src = ctx.srcs[0]!;
@@ -52,7 +51,7 @@ export async function cookAudio(
   ctx.stat('rms_dbfs', round(sourceLevels.rmsDb, 2));
   ctx.stat('loudness_lufs', round(sourceLevels.loudnessLufs, 2));
   ctx.stat('size_before', input.length);
-  if (mode === 'validate') return;
+  if (ctx.mode === 'validate') return;
 
   const codec = profile.pcmBelowSeconds > 0 && duration <= profile.pcmBelowSeconds ? 'wav' : profile.codec;
   const pcm = preparePcm(source, profile, codec);

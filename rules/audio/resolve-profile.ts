@@ -1,7 +1,7 @@
 /**
  * The effective encoding settings for one target on one platform. Precedence, most specific first:
  * the target's attributes (including its `platforms:` overrides), then the platform profile in the
- * root assets.yaml, then built-in fallbacks.
+ * root assets.yaml, whose schema defaults the engine has already applied.
  */
 import type { AudioCodec, AudioOptions, AudioPlatformSettings } from './options.js';
 export type { AudioCodec } from './options.js';
@@ -27,17 +27,17 @@ export interface AudioProfile {
 
 export function resolveProfile(attrs: Readonly<AudioOptions>, platform: Readonly<AudioPlatformSettings>): AudioProfile {
   return {
-    codec: attrs.codec ?? platform.codec ?? 'vorbis',
-    sampleRate: attrs.sample_rate ?? platform.sample_rate ?? 0,
-    channels: attrs.channels ?? platform.channels ?? 0,
-    quality: attrs.quality ?? platform.quality ?? 4,
-    bitrateKbps: attrs.bitrate_kbps ?? platform.bitrate_kbps ?? 96,
-    pcmBelowSeconds: attrs.pcm_below_seconds ?? platform.pcm_below_seconds ?? 0,
-    chunkSeconds: attrs.chunk_seconds ?? platform.chunk_seconds ?? 0,
-    normalize: attrs.normalize ?? false,
-    targetLufs: attrs.target_lufs ?? platform.target_lufs ?? -16,
-    peakCeilingDb: attrs.peak_ceiling_db ?? -1,
-    maxDurationSeconds: platform.max_duration_seconds ?? 0,
-    maxSizeKb: platform.max_size_kb ?? 0,
+    codec: attrs.codec ?? platform.codec,
+    sampleRate: attrs.sample_rate ?? platform.sample_rate,
+    channels: attrs.channels ?? platform.channels,
+    quality: attrs.quality ?? platform.quality,
+    bitrateKbps: attrs.bitrate_kbps ?? platform.bitrate_kbps,
+    pcmBelowSeconds: attrs.pcm_below_seconds ?? platform.pcm_below_seconds,
+    chunkSeconds: attrs.chunk_seconds ?? platform.chunk_seconds,
+    normalize: attrs.normalize,
+    targetLufs: attrs.target_lufs ?? platform.target_lufs,
+    peakCeilingDb: attrs.peak_ceiling_db,
+    maxDurationSeconds: platform.max_duration_seconds,
+    maxSizeKb: platform.max_size_kb,
   };
 }

@@ -3,131 +3,24 @@
  * advances, bearings, atlas rectangles, kerning for the subset), a glyph atlas PNG (signed
  * distance field or coverage bitmap) and the subset font itself.
  */
-import { posix } from 'node:path';
-import { canonicalJson } from '../../src/hash/canonical-json.js';
-import type { RuleContext } from '../../src/rule/context.js';
 import { defineRule } from '../../src/rule/rule.js';
-import { RuleError } from '../../src/rule/rule-error.js';
-import { s } from '../../src/rule/schema.js';
-import { packRects } from '../ui/pack-rects.js';
-import { codePointsOf } from './charset.js';
-import { buildFont, type BuiltFont } from './build-font.js';
 import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
+import { cookFont } from './cook-font.js';
+import { FONT_OPTIONS, FONT_SETTINGS } from './options.js';
 
 export const NAME = 'font';
-
-export interface FontOptions {
-  /** `ascii`, `latin1`, or the literal characters to keep (e.g. "0123456789:"). */
-  charset?: string;
-  /** A package-relative text file whose characters are kept too (e.g. the game's strings). */
-  charset_file?: string;
-  /** Em size in pixels the atlas is rendered at. */
-  size?: number;
-  /** `sdf` (scalable, needs the SDF shader) or `bitmap` (anti-aliased coverage at `size`). */
-  mode?: 'sdf' | 'bitmap';
-  /** Distance in pixels the SDF spans on each side of the outline. */
-  sdf_range?: number;
-  /** Empty pixels between glyphs in the atlas. */
-  padding?: number;
-  /** Also output the subset font (`<name>.subset.otf`). */
-  subset?: boolean;
-}
-
-export interface FontPlatformSettings {
-  /** Largest glyph atlas side in pixels on this platform. */
-  max_atlas_size?: number;
-}
-
-export const DEFAULTS: Required<Omit<FontOptions, 'charset_file'>> = {
-  charset: 'ascii',
-  size: 32,
-  mode: 'sdf',
-  sdf_range: 4,
-  padding: 1,
-  subset: true,
-};
-const DEFAULT_MAX_ATLAS = 2048;
-/** Packing limit before the platform check, so the error can say how big the atlas would be. */
-const PACK_LIMIT = 16384;
-
-async function build(ctx: RuleContext<FontOptions, FontPlatformSettings>): Promise<BuiltFont> {
-  const src = ctx.srcs[0];
-  if (!src || ctx.srcs.length > 1) throw new RuleError(`a font target takes exactly one TTF/OTF source, got ${ctx.srcs.length}`);
-  const attrs = { ...DEFAULTS, ...ctx.attrs };
-  let fileText: string | undefined;
-  if (attrs.charset_file !== undefined) {
-    // Package-relative (as documented), not font-relative: the font may come from an npm package.
-    const path = posix.join(ctx.pkgDir, attrs.charset_file);
-    const bytes = await ctx.readFile(path);
-    if (!bytes) throw new RuleError(`charset_file ${path} does not exist`, { file: path });
-    fileText = new TextDecoder().decode(bytes);
-  }
-  const codePoints = codePointsOf(attrs.charset, fileText);
-  if (codePoints.length === 0) throw new RuleError('the charset is empty');
-  const built = await buildFont(await ctx.readSource(src), src.path, codePoints, attrs);
-  if (built.missing.length > 0) {
-    const list = built.missing.slice(0, 20).map((cp) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
-    ctx.warn(`${built.missing.length} character(s) of the charset have no glyph in the font: ${list}${built.missing.length > 20 ? ' …' : ''}`, { file: src.path });
-  }
-  const layout = await packRects(built.cells.map((c) => ({ id: String(c.codePoint), width: c.width, height: c.height })), {
-    maxSize: PACK_LIMIT, padding: attrs.padding, pot: true, square: false,
-  });
-  if (!layout.fits) throw new RuleError(`glyphs do not fit in a ${PACK_LIMIT}px atlas; lower size or the charset`, { file: src.path });
-  const max = ctx.platform.settings.max_atlas_size ?? DEFAULT_MAX_ATLAS;
-  if (layout.width > max || layout.height > max) {
-    throw new RuleError(`glyph atlas is ${layout.width}x${layout.height}; platform ${ctx.platform.name} allows ${max}x${max} (lower size or the charset)`, { file: src.path });
-  }
-  built.place(layout.width, layout.height, layout.placed);
-  ctx.stat('glyphs', built.glyphCount);
-  ctx.stat('missing_glyphs', built.missing.length);
-  ctx.stat('kerning_pairs', built.kerning.length);
-  ctx.stat('atlas_width', layout.width);
-  ctx.stat('atlas_height', layout.height);
-  return built;
-}
+export { FONT_OPTIONS, FONT_SETTINGS, type FontOptions, type FontPlatformSettings } from './options.js';
 
 export function fontRule() {
-  return defineRule<FontOptions, FontPlatformSettings>({
+  return defineRule({
     name: NAME,
     version: 2,
     type: 'font',
     description: 'TTF/OTF → charset subset, SDF or bitmap glyph atlas PNG and metrics JSON (advances, bearings, kerning)',
-    attributes: s.object<FontOptions>({
-      charset: s.string().describe('ascii | latin1 | literal characters'),
-      charset_file: s.string().describe('package-relative text file with more characters'),
-      size: s.integer({ min: 4, max: 512 }).describe('em size in pixels'),
-      mode: s.enum(['sdf', 'bitmap'] as const).describe('atlas kind'),
-      sdf_range: s.number({ min: 0.5, max: 64 }).describe('SDF spread in pixels'),
-      padding: s.integer({ min: 0, max: 32 }).describe('pixels between glyphs'),
-      subset: s.boolean().describe('also output <name>.subset.otf'),
-    }),
-    defaults: DEFAULTS,
-    platformSettings: s.object<FontPlatformSettings>({
-      max_atlas_size: s.integer({ min: 16 }).describe('largest atlas side in pixels'),
-    }),
+    attributes: FONT_OPTIONS,
+    platformSettings: FONT_SETTINGS,
     // The libraries whose output bytes this rule ships: their versions join the action key.
     tools: async () => Object.fromEntries(['opentype.js', 'maxrects-packer', 'sharp'].map((pkg) => [pkg, npmPackageIdentity(pkg)])),
-    async cook(ctx) {
-      const built = await build(ctx);
-      const atlasName = `${ctx.name}.atlas.png`;
-      const sharp = (await import('sharp')).default;
-      const png = await sharp(built.atlas, { raw: { width: built.atlasWidth, height: built.atlasHeight, channels: 1 } })
-        .toColourspace('b-w')
-        .png({ compressionLevel: 6, adaptiveFiltering: false, palette: false })
-        .toBuffer();
-      const metrics = { ...built.metrics(), atlas: { file: atlasName, width: built.atlasWidth, height: built.atlasHeight } };
-      await ctx.output(`${ctx.name}.json`, new TextEncoder().encode(`${canonicalJson(metrics)}\n`), {
-        format: 'json', glyphs: built.glyphCount, mode: built.mode, size: built.size, atlas: atlasName,
-      });
-      await ctx.output(atlasName, new Uint8Array(png), { format: 'png', width: built.atlasWidth, height: built.atlasHeight, channels: 1 });
-      if (ctx.attrs.subset ?? DEFAULTS.subset) {
-        const subset = await built.subset();
-        ctx.stat('subset_bytes', subset.byteLength);
-        await ctx.output(`${ctx.name}.subset.otf`, subset, { format: 'otf' });
-      }
-    },
-    async validate(ctx) {
-      await build(ctx);
-    },
+    cook: (ctx) => cookFont(ctx),
   });
 }

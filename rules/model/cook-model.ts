@@ -9,7 +9,7 @@ import type { OutputMeta, PartLayout } from '../../src/rule/output.js';
 import { RuleError } from '../../src/rule/rule-error.js';
 import type { ModelCodecs } from './codecs.js';
 import { downscaleEmbedded } from './embedded-images.js';
-import { DEFAULT_FALLBACK_SIZE, FallbackImages } from './fallback-image.js';
+import { FallbackImages } from './fallback-image.js';
 import { gltfLogger } from './gltf-logger.js';
 import { listIssues, validateGltf } from './gltf-validation.js';
 import { buildLod } from './lod-chain.js';
@@ -33,7 +33,7 @@ interface Prepared {
 async function prepare(ctx: Ctx, codecs: ModelCodecs, checkBudget: boolean): Promise<Prepared> {
   const attrs = ctx.attrs;
   const logger = gltfLogger((m) => ctx.warn(m));
-  const model = await readModel(ctx, codecs, logger, attrs.input_validation ?? 'error');
+  const model = await readModel(ctx, codecs, logger, attrs.input_validation);
   const file = model.path;
   const doc = model.document;
   doc.setLogger(logger);
@@ -43,8 +43,8 @@ async function prepare(ctx: Ctx, codecs: ModelCodecs, checkBudget: boolean): Pro
   }
   const missing = checkAttributes(ctx, doc, file);
   const geometry = await optimizeGeometry(doc, codecs, {
-    tangents: attrs.tangents ?? true,
-    resampleTolerance: attrs.resample_tolerance ?? 1e-4,
+    tangents: attrs.tangents,
+    resampleTolerance: attrs.resample_tolerance,
   });
   const stats = meshStats(doc);
   if (checkBudget) checkBudgets(ctx, stats, ctx.platform.settings, file);
@@ -67,27 +67,28 @@ async function prepare(ctx: Ctx, codecs: ModelCodecs, checkBudget: boolean): Pro
   return { model, stats };
 }
 
-/** Validators only. Budgets are checked against the full mesh here (conservative when `lods` starts below 1). */
-export async function validateModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
-  await prepare(ctx, codecs, true);
-}
-
+/**
+ * In validate mode only the validators run; budgets are then checked against the full mesh
+ * (conservative when `lods` starts below 1), in a cook against the finished LOD0.
+ */
 export async function cookModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
-  const { model } = await prepare(ctx, codecs, false);
+  const validating = ctx.mode === 'validate';
+  const { model } = await prepare(ctx, codecs, validating);
+  if (validating) return;
   const attrs = ctx.attrs;
   const settings = ctx.platform.settings;
   const file = model.path;
   const source = model.document;
   const logger = gltfLogger((m) => ctx.warn(m));
 
-  const refs = await matchTextureRefs(ctx, source, model.imageUris, attrs.embed_basisu ?? true);
+  const refs = await matchTextureRefs(ctx, source, model.imageUris, attrs.embed_basisu);
   for (const image of refs.unmatched) {
     ctx.warn(`image ${image} has no texture target in deps; it stays embedded in the model`, { file });
   }
-  const resized = await downscaleEmbedded(source, refs, attrs.max_embedded_texture_size ?? settings.max_embedded_texture_size ?? 0);
+  const resized = await downscaleEmbedded(source, refs, attrs.max_embedded_texture_size ?? settings.max_embedded_texture_size);
 
-  const fallbacks = new FallbackImages(attrs.fallback_texture_size ?? DEFAULT_FALLBACK_SIZE);
-  const meshopt = attrs.meshopt ?? settings.meshopt ?? false;
+  const fallbacks = new FallbackImages(attrs.fallback_texture_size);
+  const meshopt = attrs.meshopt ?? settings.meshopt;
   const levels = lodLevels(attrs, settings);
   const io = new codecs.core.NodeIO()
     .setLogger(logger)
@@ -98,7 +99,7 @@ export async function cookModel(ctx: Ctx, codecs: ModelCodecs): Promise<void> {
   let validatorWarnings = 0;
   for (const [levelIndex, level] of levels.entries()) {
     const doc = await buildLod(source, level, codecs, logger, {
-      quantize: attrs.quantize ?? true,
+      quantize: attrs.quantize,
       reorderFor: meshopt ? 'size' : 'performance',
     });
     const stats = meshStats(doc);

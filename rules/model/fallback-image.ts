@@ -10,8 +10,6 @@
 import { createHash } from 'node:crypto';
 import type { Texture } from '@gltf-transform/core';
 
-export const DEFAULT_FALLBACK_SIZE = 256;
-
 /** Fallback bytes per source image, computed once for every LOD document. */
 export class FallbackImages {
   /** By content: every LOD document is a clone with its own copy of the image bytes. */

@@ -1,6 +1,6 @@
 /**
  * Which LODs to build. A target (or its per-platform override) may give ratios (`lods`) or
- * error targets (`lod_errors`); otherwise the platform profile's defaults apply, then the rule's.
+ * error targets (`lod_errors`); otherwise the platform profile's apply (its schema has the defaults).
  */
 import { RuleError } from '../../src/rule/rule-error.js';
 
@@ -17,10 +17,14 @@ export interface LodSpec {
   lod_error?: number | undefined;
 }
 
-export const FALLBACK_LODS = [1, 0.5, 0.25];
-export const FALLBACK_LOD_ERROR = 0.05;
+/** A platform profile always has ratios and an error cap (schema defaults); `lod_errors` is optional. */
+export interface PlatformLodSpec {
+  lods: number[];
+  lod_errors?: number[] | undefined;
+  lod_error: number;
+}
 
-export function lodLevels(target: LodSpec, platform: LodSpec): LodLevel[] {
+export function lodLevels(target: LodSpec, platform: PlatformLodSpec): LodLevel[] {
   if (target.lods && target.lod_errors) {
     throw new RuleError('set either "lods" (ratios) or "lod_errors" (error targets), not both');
   }
@@ -30,8 +34,8 @@ export function lodLevels(target: LodSpec, platform: LodSpec): LodLevel[] {
     const sorted = [...errors].sort((a, b) => a - b);
     return [{ ratio: 1, error: 0 }, ...sorted.filter((e) => e > 0).map((error) => ({ ratio: 0, error }))];
   }
-  const ratios = target.lods ?? platform.lods ?? FALLBACK_LODS;
-  const error = target.lod_error ?? platform.lod_error ?? FALLBACK_LOD_ERROR;
+  const ratios = target.lods ?? platform.lods;
+  const error = target.lod_error ?? platform.lod_error;
   const sorted = [...new Set(ratios)].sort((a, b) => b - a);
   return sorted.map((ratio) => ({ ratio, error: ratio >= 1 ? 0 : error }));
 }

@@ -12,7 +12,7 @@ export interface Budget {
   max_triangles?: number | undefined;
   max_vertices?: number | undefined;
   /** Whether exceeding a budget fails the target or only warns. */
-  budget?: 'error' | 'warning' | undefined;
+  budget: 'error' | 'warning';
 }
 
 export function checkBudgets(ctx: RuleContext<object, object>, stats: MeshStats, budget: Budget, file: string): void {
@@ -25,7 +25,7 @@ export function checkBudgets(ctx: RuleContext<object, object>, stats: MeshStats,
   }
   if (problems.length === 0) return;
   const message = `LOD0 ${problems.join('; ')}`;
-  if ((budget.budget ?? 'error') === 'error') throw new RuleError(message, { file });
+  if (budget.budget === 'error') throw new RuleError(message, { file });
   ctx.warn(message, { file });
 }
 

@@ -1,46 +1,54 @@
-/** The `model` rule's options and platform settings: a leaf, so cook files and index.ts both import it. */
+/**
+ * The `model` rule's options and platform settings, each declared once (schema, default,
+ * description; types inferred). A target's `lods`, `lod_errors`, `lod_error`, `meshopt` and
+ * `max_embedded_texture_size` have no default of their own: unset, the platform's apply.
+ * A leaf: cook files and index.ts import it.
+ */
+import { type Infer, s } from '../../src/rule/schema.js';
 
-export interface ModelOptions {
-  /** LOD ratios of LOD0's triangle count, finest first (`[1.0, 0.5, 0.25]`). Overrides the platform's. */
-  lods?: number[];
-  /** LODs by simplification error instead of ratio (relative to mesh size, e.g. `[0.01, 0.05]`); LOD0 stays full. */
-  lod_errors?: number[];
-  /** Largest error a ratio LOD may introduce before it stops simplifying (relative to mesh size). */
-  lod_error?: number;
-  /** Compress geometry with EXT_meshopt_compression (the runtime needs the meshopt decoder). Overrides the platform's. */
-  meshopt?: boolean;
-  /** Quantize vertex attributes (KHR_mesh_quantization). */
-  quantize?: boolean;
-  /** Generate MikkTSpace tangents for normal-mapped primitives that have none. */
-  tangents?: boolean;
-  /** Animation resampling tolerance; 0 keeps every keyframe. */
-  resample_tolerance?: number;
-  /** What validator errors in the source do: fail the target, warn, or skip validating the input. */
-  input_validation?: 'error' | 'warn' | 'off';
-  /** Downscale images that stay embedded (no texture target in deps) to at most this size; 0 = keep. */
-  max_embedded_texture_size?: number;
-  /** Longest side of the standard fallback image a referenced texture keeps for stock glTF loaders. */
-  fallback_texture_size?: number;
-  /** Embed the texture target's cooked Basis KTX2 (KHR_texture_basisu) on Basis platforms; false ships only the fallback. */
-  embed_basisu?: boolean;
-}
+const INPUT_VALIDATION = ['error', 'warn', 'off'] as const;
+
+// Finest first; a ratio is of LOD0's triangle count.
+const lods = () => s.array(s.number({ min: 0, max: 1 }), { min: 1, max: 8 }).describe('LOD triangle ratios, finest first');
+// By simplification error instead of ratio (relative to mesh size); LOD0 stays full.
+const lodErrors = () => s.array(s.number({ min: 0, max: 1 }), { min: 1, max: 8 }).describe('LOD error targets');
+// Largest error a ratio LOD may introduce before it stops simplifying (relative to mesh size).
+const lodError = () => s.number({ min: 0, max: 1 }).describe('error cap for ratio LODs');
+// EXT_meshopt_compression: the runtime needs the meshopt decoder.
+const meshopt = () => s.boolean().describe('EXT_meshopt_compression');
+const maxEmbedded = () => s.integer({ min: 0 }).describe('downscale embedded images; 0 = keep');
+
+export const MODEL_OPTIONS = s.object({
+  lods: lods(),
+  lod_errors: lodErrors(),
+  lod_error: lodError(),
+  meshopt: meshopt(),
+  quantize: s.boolean().default(true).describe('KHR_mesh_quantization'),
+  tangents: s.boolean().default(true).describe('generate missing MikkTSpace tangents'),
+  // 0 keeps every keyframe.
+  resample_tolerance: s.number({ min: 0, max: 1 }).default(1e-4).describe('animation resampling tolerance'),
+  // Fail the target, warn, or skip validating the input.
+  input_validation: s.enum(INPUT_VALIDATION).default('error').describe('validator errors in the source'),
+  // Images that stay embedded (no texture target in deps).
+  max_embedded_texture_size: maxEmbedded(),
+  // For stock glTF loaders, which do not know kiln's texture reference.
+  fallback_texture_size: s.integer({ min: 1, max: 4096 }).default(256).describe('longest side of the fallback image a referenced texture keeps'),
+  // false ships only the fallback image.
+  embed_basisu: s.boolean().default(true).describe('embed the cooked Basis KTX2 through KHR_texture_basisu on Basis platforms'),
+});
+export type ModelOptions = Infer<typeof MODEL_OPTIONS>;
 
 /** `platforms.<name>.model` (merged over `rules.model`) in the root assets.yaml. */
-export interface ModelPlatformSettings {
-  /** Default LOD ratios for targets that set neither `lods` nor `lod_errors`. */
-  lods?: number[];
-  /** Default LOD error targets (used instead of `lods` when set). */
-  lod_errors?: number[];
-  /** Default error cap for ratio LODs. */
-  lod_error?: number;
-  /** Default for the `meshopt` attribute. */
-  meshopt?: boolean;
-  /** Triangle budget for LOD0 (instances counted). */
-  max_triangles?: number;
-  /** Vertex budget for LOD0. */
-  max_vertices?: number;
-  /** Whether exceeding a budget fails the target (`error`) or only warns. */
-  budget?: 'error' | 'warning';
-  /** Default for `max_embedded_texture_size`. */
-  max_embedded_texture_size?: number;
-}
+export const MODEL_SETTINGS = s.object({
+  // Used by targets that set neither `lods` nor `lod_errors`; `lod_errors` wins when set.
+  lods: lods().default([1, 0.5, 0.25]),
+  lod_errors: lodErrors(),
+  lod_error: lodError().default(0.05),
+  meshopt: meshopt().default(false),
+  // LOD0, instances counted.
+  max_triangles: s.integer({ min: 0 }).describe('LOD0 triangle budget'),
+  max_vertices: s.integer({ min: 0 }).describe('LOD0 vertex budget'),
+  budget: s.enum(['error', 'warning'] as const).default('error').describe('budget overrun severity'),
+  max_embedded_texture_size: maxEmbedded().default(0),
+});
+export type ModelPlatformSettings = Infer<typeof MODEL_SETTINGS>;

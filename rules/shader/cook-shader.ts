@@ -61,7 +61,6 @@ export interface ShaderTools {
 export async function cookShader(
   ctx: RuleContext<ShaderOptions, ShaderPlatformSettings>,
   tools: Partial<ShaderTools>,
-  mode: 'cook' | 'validate',
 ): Promise<void> {
   if (ctx.srcs.length !== 1) throw new RuleError(`shader takes exactly one source file, got ${ctx.srcs.length}`);
   const src = ctx.srcs[0]!;
@@ -71,18 +70,18 @@ export async function cookShader(
   const packageDir = packageFolder(src.path, ctx.pkg);
   const flat = await flattenSource(src.path, text, {
     directive: kind.language === 'glsl' ? 'include' : 'import',
-    searchDirs: (ctx.attrs.include_dirs ?? []).map((dir) => posix.join(packageDir, dir)),
+    searchDirs: ctx.attrs.include_dirs.map((dir) => posix.join(packageDir, dir)),
     readFile: (path) => ctx.readFile(path),
   });
 
-  const variants = Object.entries(ctx.attrs.variants ?? {});
+  const variants = Object.entries(ctx.attrs.variants);
   const named = variants.length > 0;
   if (!named) variants.push(['default', {}]);
   if (settings.max_variants !== undefined && variants.length > settings.max_variants) {
     throw new RuleError(`${variants.length} variants declared; platform ${ctx.platform.name} allows at most ${settings.max_variants}`, { file: src.path });
   }
-  const format = kind.language === 'wgsl' ? 'wgsl' : (settings.glsl_output ?? 'spirv');
-  const targetEnv = settings.target_env ?? 'vulkan1.0';
+  const format = kind.language === 'wgsl' ? 'wgsl' : settings.glsl_output;
+  const targetEnv = settings.target_env;
   const reflector = kind.language === 'wgsl' ? await (tools.wgsl ?? loadWgslReflect)() : undefined;
   const dir = kind.language === 'glsl' ? await ctx.tempDir() : '';
   const base = ctx.name;
@@ -132,7 +131,7 @@ export async function cookShader(
     if (settings.max_size_kb !== undefined && bytes.length > settings.max_size_kb * 1024) {
       throw new RuleError(`variant ${variant} is ${(bytes.length / 1024).toFixed(1)} KiB; platform ${ctx.platform.name} allows at most ${settings.max_size_kb} KiB`, { file: src.path });
     }
-    if (mode === 'validate') continue;
+    if (ctx.mode === 'validate') continue;
     const ext = format === 'spirv' ? 'spv' : format === 'glsl' ? `${kind.glslangStage}.glsl` : 'wgsl';
     await ctx.output(named ? `${base}.${variant}.${ext}` : `${base}.${ext}`, bytes, {
       language: kind.language,

@@ -1,7 +1,7 @@
 /**
  * One texture cook, start to finish: read the input, run the validators, build the mip chain,
- * encode for the platform, wrap, and record outputs and stats. `validateOnly` stops after the
- * validators (`kiln validate`), before any pixel is resampled or encoded.
+ * encode for the platform, wrap, and record outputs and stats. In validate mode (`kiln validate`)
+ * it stops after the validators, before any pixel is resampled or encoded.
  */
 import type { RuleContext } from '../../src/rule/context.js';
 import { RuleError } from '../../src/rule/rule-error.js';
@@ -17,10 +17,9 @@ import { encodeMipFiles } from './image-file-output.js';
 import { ktx2Parts } from './ktx2-parts.js';
 import { readKtx2 } from './ktx2-reader.js';
 import { writeKtx2 } from './ktx2-writer.js';
-import type { TextureOptions } from './options.js';
+import type { TextureOptions, TexturePlatformSettings } from './options.js';
 import { buildMipChain } from './mip-chain.js';
 import { passThrough } from './pass-through.js';
-import { resolvePlatformSettings, type TexturePlatformSettings } from './platform-settings.js';
 import { psnrStat } from './psnr.js';
 import { looksLikeDds, sniffInput } from './sniff.js';
 import { chooseTargetFormat } from './target-format.js';
@@ -29,16 +28,12 @@ import { chainGpuBytes, hasTransparency, textureMeta } from './texture-meta.js';
 import { applyPotPolicy, checkPixelLimit, fitToMaxSize } from './validators.js';
 import { vkFormatByName } from './vk-formats.js';
 
-/** The attributes the cook reads: index.ts owns the documented interface. */
-export type CookAttributes = TextureOptions;
-
 export interface CookOptions {
   codecs: TextureCodecs;
   writer: string;
-  validateOnly: boolean;
 }
 
-type Ctx = RuleContext<CookAttributes, TexturePlatformSettings>;
+type Ctx = RuleContext<TextureOptions, TexturePlatformSettings>;
 
 async function readAsImage(bytes: Uint8Array, path: string, maxPixels: number): Promise<{ image: DecodedImage; containerSrgb?: boolean } | { gpu: GpuImage }> {
   let kind = sniffInput(bytes);
@@ -57,16 +52,17 @@ async function readAsImage(bytes: Uint8Array, path: string, maxPixels: number): 
 
 export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void> {
   const attrs = ctx.attrs;
-  const settings = resolvePlatformSettings(ctx.platform.settings);
+  const settings = ctx.platform.settings;
+  // Unset target attributes defer to the platform's settings (which have schema defaults).
   const format = attrs.format ?? settings.format;
-  const maxSize = Math.min(settings.max_size, attrs.max_size ?? Infinity);
+  const maxSize = attrs.max_size === undefined ? settings.max_size : Math.min(settings.max_size, attrs.max_size);
   const effort = attrs.effort ?? settings.effort;
   const input = await readTextureInput(ctx as RuleContext<object, object>);
   ctx.stat('source_bytes', input.bytes.byteLength);
 
   const read = await readAsImage(input.bytes, input.path, settings.max_pixels);
   if ('gpu' in read) {
-    await passThrough(ctx as RuleContext<object, object>, read.gpu, input.bytes, { target: format, maxSize, writer: options.writer, validateOnly: options.validateOnly });
+    await passThrough(ctx as RuleContext<object, object>, read.gpu, input.bytes, { target: format, maxSize, writer: options.writer });
     return;
   }
   const source = read.image;
@@ -90,7 +86,7 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
     basisMode: settings.basis_mode,
   });
   const footprint = blockFootprint(target);
-  const aligned = planBlockAlign(pot, footprint, attrs.block_align ?? 'resize', maxSize, settings.pot === 'resize' || settings.pot === 'error');
+  const aligned = planBlockAlign(pot, footprint, attrs.block_align, maxSize, settings.pot === 'resize' || settings.pot === 'error');
   const size = { width: aligned.width, height: aligned.height };
   ctx.stat('block_align', aligned.report ?? (footprint ? 'already aligned' : 'n/a (not a block format)'));
   ctx.stat('source_format', source.sourceFormat);
@@ -100,7 +96,7 @@ export async function cookTexture(ctx: Ctx, options: CookOptions): Promise<void>
   ctx.stat('color_space', role.colorSpace);
   ctx.stat('color_space_reason', role.reason);
   ctx.stat('normal_map', role.normalMap);
-  if (options.validateOnly) return;
+  if (ctx.mode === 'validate') return;
 
   const chain = { linearLight: role.colorSpace === 'srgb', normalMap: role.normalMap, kernel: attrs.mip_filter, mips: attrs.mips };
   const level0Source = aligned.content

@@ -18,7 +18,6 @@ export interface PassThroughOptions {
   target: TextureFormat;
   maxSize: number;
   writer: string;
-  validateOnly: boolean;
 }
 
 export async function passThrough(ctx: RuleContext<object, object>, image: GpuImage, original: Uint8Array, options: PassThroughOptions): Promise<Uint8Array | undefined> {
@@ -34,7 +33,7 @@ export async function passThrough(ctx: RuleContext<object, object>, image: GpuIm
   }
   ctx.stat('passthrough', true);
   ctx.stat('source_format', `${image.container} ${what}`);
-  if (options.validateOnly) return undefined;
+  if (ctx.mode === 'validate') return undefined;
   const bytes =
     image.container === 'ktx2'
       ? original

@@ -4,132 +4,24 @@
  * PNG is the main output so a `texture` target with `deps: [":atlas"]` can cook it to the
  * platform's GPU format.
  */
-import { canonicalJson } from '../../src/hash/canonical-json.js';
-import type { RuleContext } from '../../src/rule/context.js';
 import { defineRule } from '../../src/rule/rule.js';
-import { RuleError } from '../../src/rule/rule-error.js';
-import { s } from '../../src/rule/schema.js';
-import { composeAtlas } from './compose-atlas.js';
-import { decodeSprite, type Sprite } from './decode-sprite.js';
-import { type PackResult, packRects } from './pack-rects.js';
-import { spriteName } from './sprite-name.js';
 import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
+import { cookUi } from './cook-ui.js';
+import { UI_OPTIONS, UI_SETTINGS } from './options.js';
 
 export const NAME = 'ui';
-
-export interface UiOptions {
-  /** Transparent pixels between sprites (on top of extrusion). */
-  padding?: number;
-  /** Pixels each sprite's edge is repeated outward, against filtering/mip bleeding. */
-  extrude?: number;
-  /** Cut fully transparent borders off each sprite; the offset is kept in the rects. */
-  trim?: boolean;
-  /** Round the atlas size up to powers of two (needed by some GPU formats and older GPUs). */
-  pot?: boolean;
-  /** Make the atlas square (PVRTC and some block formats want that). */
-  square?: boolean;
-  /** Largest atlas side for this target; the platform's `max_size` still caps it. */
-  max_size?: number;
-}
-
-export interface UiPlatformSettings {
-  /** Largest atlas side in pixels on this platform. */
-  max_size?: number;
-}
-
-export const DEFAULTS: Required<Omit<UiOptions, 'max_size'>> = { padding: 2, extrude: 1, trim: false, pot: true, square: false };
-const DEFAULT_MAX_SIZE = 4096;
-
-interface Packed {
-  sprites: Sprite[];
-  layout: Extract<PackResult, { fits: true }>;
-  extrude: number;
-}
-
-async function pack(ctx: RuleContext<UiOptions, UiPlatformSettings>): Promise<Packed> {
-  if (ctx.srcs.length === 0) throw new RuleError('a ui atlas needs at least one sprite in srcs');
-  const attrs = { ...DEFAULTS, ...ctx.attrs };
-  const maxSize = Math.min(attrs.max_size ?? Infinity, ctx.platform.settings.max_size ?? DEFAULT_MAX_SIZE);
-  const sharp = (await import('sharp')).default;
-  const sprites: Sprite[] = [];
-  const seen = new Map<string, string>();
-  for (const src of [...ctx.srcs].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const name = spriteName(src.path, ctx.pkg);
-    const other = seen.get(name);
-    if (other) throw new RuleError(`sprite name "${name}" is used by both ${other} and ${src.path}`, { file: src.path });
-    seen.set(name, src.path);
-    const sprite = await decodeSprite(sharp, name, src.path, await ctx.readSource(src), attrs.trim);
-    const cell = Math.max(sprite.width, sprite.height) + 2 * attrs.extrude;
-    if (cell > maxSize) {
-      throw new RuleError(`sprite is ${sprite.width}x${sprite.height} (+${attrs.extrude}px extrusion); the atlas may be at most ${maxSize}x${maxSize} on ${ctx.platform.name}`, { file: src.path });
-    }
-    sprites.push(sprite);
-  }
-  const items = sprites.map((sp) => ({ id: sp.name, width: sp.width + 2 * attrs.extrude, height: sp.height + 2 * attrs.extrude }));
-  const layout = await packRects(items, { maxSize, padding: attrs.padding, pot: attrs.pot, square: attrs.square });
-  if (!layout.fits) {
-    throw new RuleError(`${layout.overflow.length} sprite(s) do not fit in one ${maxSize}x${maxSize} atlas on ${ctx.platform.name} (first: ${layout.overflow[0]}); split the atlas or shrink sprites`);
-  }
-  const used = sprites.reduce((sum, sp) => sum + sp.width * sp.height, 0);
-  const occupancy = used / (layout.width * layout.height);
-  if (occupancy < 0.25) ctx.warn(`atlas is ${Math.round(occupancy * 100)}% full (${layout.width}x${layout.height}); consider pot: false`);
-  ctx.stat('sprites', sprites.length);
-  ctx.stat('width', layout.width);
-  ctx.stat('height', layout.height);
-  ctx.stat('occupancy', Math.round(occupancy * 1000) / 1000);
-  return { sprites, layout, extrude: attrs.extrude };
-}
+export { UI_OPTIONS, UI_SETTINGS, type UiOptions, type UiPlatformSettings } from './options.js';
 
 export function uiRule() {
-  return defineRule<UiOptions, UiPlatformSettings>({
+  return defineRule({
     name: NAME,
     version: 1,
     type: 'ui',
     description: 'PNG sprites → one packed atlas PNG (padding, extrusion, trim) + <name>.rects.json',
-    attributes: s.object<UiOptions>({
-      padding: s.integer({ min: 0, max: 64 }).describe('pixels between sprites'),
-      extrude: s.integer({ min: 0, max: 16 }).describe('pixels of edge extrusion'),
-      trim: s.boolean().describe('trim transparent borders'),
-      pot: s.boolean().describe('power-of-two atlas'),
-      square: s.boolean().describe('square atlas'),
-      max_size: s.integer({ min: 1 }).describe('largest atlas side (capped by the platform)'),
-    }),
-    defaults: DEFAULTS,
-    platformSettings: s.object<UiPlatformSettings>({
-      max_size: s.integer({ min: 1 }).describe('largest atlas side in pixels'),
-    }),
+    attributes: UI_OPTIONS,
+    platformSettings: UI_SETTINGS,
     // The libraries whose output bytes this rule ships: their versions join the action key.
     tools: async () => Object.fromEntries(['sharp', 'maxrects-packer'].map((pkg) => [pkg, npmPackageIdentity(pkg)])),
-    async cook(ctx) {
-      const { sprites, layout, extrude } = await pack(ctx);
-      const byName = new Map(sprites.map((sp) => [sp.name, sp]));
-      const blits = layout.placed.map((p) => {
-        const sp = byName.get(p.id)!;
-        return { x: p.x + extrude, y: p.y + extrude, width: sp.width, height: sp.height, rgba: sp.rgba };
-      });
-      const rgba = composeAtlas(layout.width, layout.height, blits, extrude);
-      const sharp = (await import('sharp')).default;
-      const png = await sharp(rgba, { raw: { width: layout.width, height: layout.height, channels: 4 } })
-        .png({ compressionLevel: 6, adaptiveFiltering: false, palette: false })
-        .toBuffer();
-      const rects: Record<string, object> = {};
-      for (const blit of layout.placed) {
-        const sp = byName.get(blit.id)!;
-        rects[sp.name] = {
-          x: blit.x + extrude, y: blit.y + extrude, w: sp.width, h: sp.height,
-          offset_x: sp.offsetX, offset_y: sp.offsetY, source_w: sp.sourceWidth, source_h: sp.sourceHeight,
-        };
-      }
-      const rectsName = `${ctx.name}.rects.json`;
-      ctx.stat('bytes', png.byteLength);
-      await ctx.output(`${ctx.name}.png`, new Uint8Array(png), {
-        format: 'png', width: layout.width, height: layout.height, sprites: sprites.length, rects: rectsName,
-      });
-      const table = { width: layout.width, height: layout.height, sprites: rects };
-      await ctx.output(rectsName, new TextEncoder().encode(`${canonicalJson(table)}\n`), { format: 'json' });
-    },
-    async validate(ctx) {
-      await pack(ctx);
-    },
+    cook: (ctx) => cookUi(ctx),
   });
 }

@@ -3,7 +3,7 @@ import { type Digest, digestKey, digestOf } from '../hash/digest.js';
 import { hashParts } from '../hash/part-digests.js';
 import { diagnosticError } from '../diagnostic/diagnostic.js';
 import type { LoadPriority } from '../format/asset-type.js';
-import type { DepInfo, Diagnostic, Location, RuleContext, SourceRef } from '../rule/context.js';
+import type { CookMode, DepInfo, Diagnostic, Location, RuleContext, SourceRef } from '../rule/context.js';
 import type { AssetMeta } from '../format/asset-meta.js';
 import type { OutputMeta, OutputRecord } from '../rule/output.js';
 import type { DiscoveredDigests } from './key-inputs.js';
@@ -11,9 +11,10 @@ import type { ActionIO, StableRead } from './runner/action-io.js';
 import type { ActionUnit } from './runner/action-unit.js';
 
 /**
- * The runner's `RuleContext`: a unit's values plus reads and writes through an `ActionIO`.
- * Every read is recorded, so after the cook `discovered`, `outputs`, `diagnostics` and `stats`
- * are what the action cache stores, wherever the cook ran.
+ * The one `RuleContext`: a unit's values plus reads and writes through an `ActionIO` (the
+ * workspace file system and the blob store are injected there). Builds, pool workers, remote
+ * executors and rule tests all cook through it. Every read is recorded, so after the cook
+ * `discovered`, `outputs`, `diagnostics` and `stats` are what the action cache stores.
  */
 export class ActionContext implements RuleContext<Record<string, unknown>, Record<string, unknown>> {
   readonly label: string;
@@ -41,6 +42,7 @@ export class ActionContext implements RuleContext<Record<string, unknown>, Recor
     unit: ActionUnit,
     private readonly io: ActionIO,
     readonly signal: AbortSignal,
+    readonly mode: CookMode = 'cook',
   ) {
     this.label = unit.label;
     this.pkg = unit.pkg;

@@ -23,6 +23,9 @@ export interface DepInfo {
   deps: readonly string[];
 }
 
+/** Why the rule is running: a build (`cook`) or `kiln validate` (`validate`). */
+export type CookMode = 'cook' | 'validate';
+
 /** Where in a file: the one location type (src/diagnostic's SourceLocation). */
 export type Location = SourceLocation;
 export type { Diagnostic };
@@ -61,6 +64,11 @@ export interface RuleContext<A extends object = object, P extends object = objec
   /** Every transitive dependency, dependencies before dependents (only for rules with `transitiveDeps`). */
   readonly closure: readonly DepInfo[];
   readonly signal: AbortSignal;
+  /**
+   * `cook` for a build; `validate` for `kiln validate`: run the checks, then return before
+   * encoding or writing outputs (whatever is written in validate mode is not cached as the target's result).
+   */
+  readonly mode: CookMode;
 
   /** Bytes of a declared source. */
   readSource(src: SourceRef | string): Promise<Uint8Array>;

@@ -6,7 +6,8 @@ import type { ToolIdentities } from './tool-identity.js';
 /**
  * The contract every rule in `rules/` implements (glTF-Transform's one-shape-per-transform idea):
  * a name, a version to bump when output bytes change, a typed attribute schema with defaults,
- * and one async `cook`. Rules must be deterministic: same inputs, same bytes, on any machine.
+ * and one async `cook` that serves `kiln build` and `kiln validate` alike (`ctx.mode`).
+ * Rules must be deterministic: same inputs, same bytes, on any machine.
  */
 export interface Rule<A extends object = object, P extends object = object> {
   /** What users write as `rule:` in assets.yaml. */
@@ -17,9 +18,12 @@ export interface Rule<A extends object = object, P extends object = object> {
   readonly type: AssetType;
   /** One line for `kiln rules` and the README. */
   readonly description: string;
-  /** Attributes a target may set (after `rule`, `srcs`, `glob`, `deps`, `priority`, `platforms`). */
+  /** Attributes a target may set (after `rule`, `srcs`, `glob`, `deps`, `priority`, `platforms`), with their defaults. */
   readonly attributes: ObjectSchema<A>;
-  /** Attribute values used when neither the package `defaults:` nor the target sets them. */
+  /**
+   * Attribute values used when neither the package `defaults:` nor the target sets them: the
+   * schema's defaults (defineRule derives them), so they are declared in one place.
+   */
   readonly defaults: Partial<A>;
   /** Settings this rule reads from a platform profile in the root assets.yaml. */
   readonly platformSettings?: ObjectSchema<P>;
@@ -39,10 +43,16 @@ export interface Rule<A extends object = object, P extends object = object> {
    * defined inline, rules built with injected codecs) always cook in the build's own thread.
    */
   readonly module?: RuleModule;
+  /**
+   * The one entry point. With `ctx.mode === 'validate'` (`kiln validate`) a rule runs its checks
+   * and returns before the expensive work (encoding, writing outputs); a rule that has nothing
+   * cheaper simply cooks, and the engine caches no result.
+   */
   cook(ctx: RuleContext<A, P>): Promise<void>;
-  /** Run validators only, without producing outputs (`kiln validate`). Defaults to a full cook. */
-  validate?(ctx: RuleContext<A, P>): Promise<void>;
 }
+
+/** What a rule module writes: everything but `defaults`, which come from the attribute schema. */
+export type RuleDefinition<A extends object, P extends object> = Omit<Rule<A, P>, 'defaults'>;
 
 export interface RuleModule {
   /** `file:` URL of the module. */
@@ -55,7 +65,10 @@ export interface RuleModule {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRule = Rule<any, any>;
 
-/** Identity helper that keeps a rule's attribute types checked against its schema. */
-export function defineRule<A extends object, P extends object = object>(rule: Rule<A, P>): Rule<A, P> {
-  return rule;
+/**
+ * Keeps a rule's attribute types checked against its schema and derives `defaults` from the
+ * schema, so an option's default is written once, next to its type and description.
+ */
+export function defineRule<A extends object, P extends object = object>(rule: RuleDefinition<A, P>): Rule<A, P> {
+  return { ...rule, defaults: rule.attributes.defaults };
 }

@@ -16,9 +16,15 @@ export interface SchemaIssue {
   kind?: 'unknown-key';
 }
 
+/** Type-level mark of a schema that carries a default (`.default(v)`); never present at run time. */
+declare const HAS_DEFAULT: unique symbol;
+export type WithDefault<S> = S & { readonly [HAS_DEFAULT]: true };
+
 export abstract class Schema<T> {
   /** One line for `kiln rules` and the README's rule reference. */
   description = '';
+  /** The value used when nobody sets this field (`kiln rules` shows it); only object fields use it. */
+  defaultValue: T | undefined = undefined;
 
   abstract readonly typeName: string;
 
@@ -30,6 +36,21 @@ export abstract class Schema<T> {
     return this;
   }
 
+  /**
+   * The field's value when neither the target nor the package `defaults:` set it. The engine
+   * applies it before the cook (so it is part of the action key), and `Infer` makes the field
+   * required in the type the cook sees.
+   */
+  default(value: T): WithDefault<this> {
+    const issues: SchemaIssue[] = [];
+    this.check(value, [], issues);
+    // A default the schema itself rejects would be a rule bug that only shows when nobody sets the field.
+    if (issues.length > 0) throw new Error(`schema default ${JSON.stringify(value)} does not fit: ${issues[0]!.message}`);
+    // Every target without the field shares this one value: frozen, so a cook cannot change it for the next.
+    this.defaultValue = deepFreeze(value);
+    return this as WithDefault<this>;
+  }
+
   parse(value: unknown): { value: T | undefined; issues: SchemaIssue[] } {
     const issues: SchemaIssue[] = [];
     const parsed = this.check(value, [], issues);
@@ -38,6 +59,14 @@ export abstract class Schema<T> {
 }
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+function deepFreeze<V>(value: V): V {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
@@ -197,8 +226,22 @@ class UnionSchema<T> extends Schema<T> {
   }
 }
 
-/** A field of an object schema: optional fields may be absent (the rule's DEFAULTS fill them). */
+/** A field of an object schema: optional fields may be absent (a schema default fills them). */
 export type Shape<T> = { [K in keyof T]-?: Schema<NonNullable<T[K]>> };
+
+/** Field name → schema, as written in `s.object({...})`. */
+export type SchemaShape = { readonly [key: string]: Schema<unknown> };
+
+type DefaultedKeys<S extends SchemaShape> = { [K in keyof S]: S[K] extends { readonly [HAS_DEFAULT]: true } ? K : never }[keyof S];
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+/**
+ * The value type an object schema describes once defaults are applied: fields with a default are
+ * required, the others optional. This is what a rule's cook sees as `ctx.attrs`.
+ */
+export type InferShape<S extends SchemaShape> = Flatten<
+  { [K in DefaultedKeys<S>]: Infer<S[K]> } & { [K in Exclude<keyof S, DefaultedKeys<S>>]?: Infer<S[K]> }
+>;
 
 export class ObjectSchema<T extends object> extends Schema<T> {
   readonly typeName = 'mapping';
@@ -214,6 +257,18 @@ export class ObjectSchema<T extends object> extends Schema<T> {
 
   get keys(): string[] {
     return Object.keys(this.shape);
+  }
+
+  /** Field → schema default, for the fields that have one (what `Rule.defaults` is made of). */
+  get defaults(): Partial<T> {
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(this.shape)) if (field.defaultValue !== undefined) out[key] = field.defaultValue;
+    return out as Partial<T>;
+  }
+
+  /** `values` with the schema's defaults under them: the resolved value a cook sees. */
+  withDefaults(values: Readonly<Partial<T>>): T {
+    return { ...this.defaults, ...values } as T;
   }
 
   check(value: unknown, path: IssuePath, issues: SchemaIssue[]): T | undefined {
@@ -241,7 +296,17 @@ export class ObjectSchema<T extends object> extends Schema<T> {
   }
 }
 
-/** Schema constructors, used by every rule: `s.object<Options>({ max_size: s.integer({ min: 1 }) })`. */
+function object<const S extends SchemaShape>(shape: S, required?: readonly (keyof S & string)[]): ObjectSchema<InferShape<S>>;
+function object<T extends object>(shape: Shape<T>, required?: readonly (keyof T & string)[]): ObjectSchema<T>;
+function object(shape: SchemaShape, required: readonly string[] = []): ObjectSchema<object> {
+  return new ObjectSchema<object>(shape as Shape<object>, required as never[]);
+}
+
+/**
+ * Schema constructors, used by every rule. Options are declared once, their type inferred:
+ * `const OPTIONS = s.object({ max_size: s.integer({ min: 1 }).default(64).describe('…') })` and
+ * `type Options = Infer<typeof OPTIONS>`; `s.object<T>({...})` checks a shape against a given type.
+ */
 export const s = {
   string: (pattern?: RegExp) => new StringSchema(pattern),
   number: (bounds: NumberBounds = {}) => new NumberSchema(bounds),
@@ -252,6 +317,5 @@ export const s = {
   record: <T>(item: Schema<T>) => new RecordSchema(item),
   union: <T>(...options: Schema<T>[]) => new UnionSchema<T>(options),
   any: () => new AnySchema(),
-  object: <T extends object>(shape: Shape<T>, required: readonly (keyof T & string)[] = []) =>
-    new ObjectSchema<T>(shape, required),
+  object,
 };

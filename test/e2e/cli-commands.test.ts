@@ -47,6 +47,9 @@ describe('the kiln CLI', () => {
     const rules = kiln(ws.root, ['rules', 'data']).stdout;
     expect(rules).toMatch(/^data \(v\d+, data\): /);
     expect(rules).toContain('  format: auto | json | yaml | csv = "auto"');
+    const texture = kiln(ws.root, ['rules', 'texture']).stdout;
+    expect(texture).toContain('  block_align: resize | pad | fail = "resize" — level 0 of block formats');
+    expect(texture).toContain('  platform settings (rules.texture / platforms.<name>.texture):\n    format: bc7 | astc | etc2 | basis | rgba8 | png | webp = "rgba8"');
     kiln(ws.root, ['build', '//lvl:pack']);
     expect(existsSync(join(ws.root, 'kiln-out/desktop/lvl/pack.tar'))).toBe(true);
     expect(kiln(ws.root, ['clean']).code).toBe(0);

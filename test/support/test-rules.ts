@@ -1,14 +1,13 @@
 /** Small deterministic rules for engine tests: each exercises one engine behaviour. */
 import { defineRule, type AnyRule } from '../../src/rule/rule.js';
 import { RuleError } from '../../src/rule/rule-error.js';
-import { s } from '../../src/rule/schema.js';
+import { type Infer, s } from '../../src/rule/schema.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const bytes = (value: string) => new TextEncoder().encode(value);
 
-interface ConcatOptions {
-  separator?: string;
-}
+const CONCAT_OPTIONS = s.object({ separator: s.string().default('|').describe('between parts') });
+type ConcatOptions = Infer<typeof CONCAT_OPTIONS>;
 
 /** Concatenates its sources and its dependencies' outputs; fails on a source containing "crash". */
 export function concatRule(version = 1): AnyRule {
@@ -17,8 +16,7 @@ export function concatRule(version = 1): AnyRule {
     version,
     type: 'files',
     description: 'test: concatenation',
-    attributes: s.object<ConcatOptions>({ separator: s.string() }),
-    defaults: { separator: '|' },
+    attributes: CONCAT_OPTIONS,
     needsSources: false,
     async cook(ctx) {
       const parts: string[] = [];
@@ -29,7 +27,7 @@ export function concatRule(version = 1): AnyRule {
         if (content.includes('bad')) throw new RuleError('this source is bad', { file: src.path, line: 1, column: 1 });
         parts.push(content.trim());
       }
-      await ctx.output(`${ctx.name}.txt`, bytes(parts.join(ctx.attrs.separator ?? '|')));
+      await ctx.output(`${ctx.name}.txt`, bytes(parts.join(ctx.attrs.separator)));
     },
   });
 }
@@ -42,7 +40,6 @@ export function includeRule(): AnyRule {
     type: 'shader',
     description: 'test: includes',
     attributes: s.object<object>({}),
-    defaults: {},
     async cook(ctx) {
       const out: string[] = [];
       for (const src of ctx.srcs) {
@@ -69,7 +66,6 @@ export function slowRule(gauge: { now: number; max: number }): AnyRule {
     type: 'files',
     description: 'test: concurrency gauge',
     attributes: s.object<object>({}),
-    defaults: {},
     async cook(ctx) {
       gauge.now++;
       gauge.max = Math.max(gauge.max, gauge.now);
@@ -89,7 +85,6 @@ export function flakyRule(): AnyRule {
     type: 'files',
     description: 'test: not deterministic',
     attributes: s.object<object>({}),
-    defaults: {},
     async cook(ctx) {
       runs++;
       await ctx.output(`${ctx.name}.bin`, bytes(`run ${runs}`));

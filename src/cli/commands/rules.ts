@@ -1,4 +1,5 @@
 import { nearest } from '../../rule/nearest.js';
+import type { Schema } from '../../rule/schema.js';
 import type { Command } from '../command.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { rules } from '../open-builder.js';
@@ -19,10 +20,17 @@ export const rulesCommand: Command = {
     for (const rule of all) {
       if (only && rule.name !== only) continue;
       io.stdout(`${rule.name} (v${rule.version}, ${rule.type}): ${rule.description}\n`);
-      const shape = rule.attributes.shape;
-      for (const [key, schema] of Object.entries(shape)) {
-        const fallback = (rule.defaults as Record<string, unknown>)[key];
-        io.stdout(`  ${key}: ${schema.typeName}${fallback !== undefined ? ` = ${JSON.stringify(fallback)}` : ''}${schema.description ? ` — ${schema.description}` : ''}\n`);
+      // Types, defaults and descriptions all come from the rule's schemas (its options.ts).
+      const list = (shape: Readonly<Record<string, Schema<unknown>>>, indent: string) => {
+        for (const [key, schema] of Object.entries(shape)) {
+          const fallback = schema.defaultValue;
+          io.stdout(`${indent}${key}: ${schema.typeName}${fallback !== undefined ? ` = ${JSON.stringify(fallback)}` : ''}${schema.description ? ` — ${schema.description}` : ''}\n`);
+        }
+      };
+      list(rule.attributes.shape, '  ');
+      if (only && rule.platformSettings) {
+        io.stdout(`  platform settings (rules.${rule.name} / platforms.<name>.${rule.name}):\n`);
+        list(rule.platformSettings.shape, '    ');
       }
     }
     return EXIT_OK;

@@ -2,14 +2,17 @@ import type { Digest } from '../../hash/digest.js';
 import type { BlobStore } from '../../store/blob-store.js';
 import type { ActionIO, FileRead } from './action-io.js';
 import { ScratchDirs } from './scratch-dirs.js';
-import type { WorkspaceFiles } from './workspace-files.js';
+import type { WorkspaceFileSystem } from './workspace-file-system.js';
 
-/** ActionIO of an in-process cook: the workspace on disk, outputs straight into the build's store. */
+/**
+ * ActionIO of an in-process cook: the workspace (on disk in a build, in memory in rule tests),
+ * outputs straight into the build's store.
+ */
 export class LocalActionIO implements ActionIO {
   private readonly scratch = new ScratchDirs();
 
   constructor(
-    private readonly files: WorkspaceFiles,
+    private readonly files: WorkspaceFileSystem,
     private readonly blobs: BlobStore,
   ) {}
 

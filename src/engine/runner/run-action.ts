@@ -1,4 +1,4 @@
-import type { Diagnostic as RuleDiagnostic } from '../../rule/context.js';
+import type { CookMode, Diagnostic as RuleDiagnostic } from '../../rule/context.js';
 import type { OutputRecord } from '../../rule/output.js';
 import type { AnyRule } from '../../rule/rule.js';
 import { ActionContext } from '../action-context.js';
@@ -7,7 +7,8 @@ import { type ActionFailure, actionFailure } from './action-failure.js';
 import type { ActionIO, StableRead } from './action-io.js';
 import type { ActionUnit } from './action-unit.js';
 
-export type RunMode = 'cook' | 'validate';
+/** `validate` runs the same cook with `ctx.mode === 'validate'` (`kiln validate`). */
+export type RunMode = CookMode;
 
 /** What running a unit produced. Plain data: it is posted back from workers as it is. */
 export interface ActionRun {
@@ -32,14 +33,13 @@ export interface ActionRun {
  */
 export async function runAction(unit: ActionUnit, rule: AnyRule, io: ActionIO, mode: RunMode, signal: AbortSignal): Promise<ActionRun> {
   const started = performance.now();
-  const ctx = new ActionContext(unit, io, signal);
+  const ctx = new ActionContext(unit, io, signal, mode);
   let failure: ActionFailure | undefined;
   try {
     if (rule.name !== unit.rule.name || rule.version !== unit.rule.version) {
       throw new Error(`the loaded rule is ${rule.name}@${rule.version}, the action needs ${unit.rule.name}@${unit.rule.version}`);
     }
-    if (mode === 'validate') await (rule.validate ?? rule.cook).call(rule, ctx);
-    else await rule.cook(ctx);
+    await rule.cook(ctx);
   } catch (error) {
     failure = actionFailure(error, unit);
   } finally {

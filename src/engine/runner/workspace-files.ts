@@ -1,9 +1,10 @@
 import { readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { type Digest, digestOf, sameDigest } from '../../hash/digest.js';
+import type { Digest } from '../../hash/digest.js';
 import { diagnosticError } from '../../diagnostic/diagnostic.js';
 import type { FileRead } from './action-io.js';
+import { checkSourceDigest, type WorkspaceFileSystem } from './workspace-file-system.js';
 
 /** Below this a source is read synchronously: cheaper than a thread-pool round trip. */
 const SYNC_READ_LIMIT = 256 * 1024;
@@ -14,7 +15,7 @@ const SYNC_READ_LIMIT = 256 * 1024;
  * read, so a symlink `secret.txt -> /etc/passwd` can never reach an output, not even on the
  * first build (issue 11). The bytes read are those of the resolved path that was checked.
  */
-export class WorkspaceFiles {
+export class WorkspaceFiles implements WorkspaceFileSystem {
   private readonly allowed: string[];
 
   constructor(
@@ -28,12 +29,7 @@ export class WorkspaceFiles {
     const real = this.resolve(path);
     if (real === undefined) throw diagnosticError('source-missing', `source file not found: ${path}`, { location: { file: path } });
     const bytes = expected.size <= SYNC_READ_LIMIT ? readFileSync(real) : await readFile(real);
-    // The key was computed from the digest seen before the cook; bytes that changed since would
-    // put a wrong result under that key.
-    if (!sameDigest(digestOf(bytes), expected)) {
-      throw diagnosticError('source-changed', 'source changed while the build was running; build again', { location: { file: path } });
-    }
-    return bytes;
+    return checkSourceDigest(path, bytes, expected);
   }
 
   async readFile(path: string): Promise<FileRead> {

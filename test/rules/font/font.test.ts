@@ -88,7 +88,7 @@ describe('font rule', () => {
 
   it('warns about charset characters the font lacks', async () => {
     const result = await cook({ charset: 'A\uAC00\u4E2D' });
-    expect(result.diagnostics[0]).toMatchObject({ severity: 'warning', file: FONT });
+    expect(result.diagnostics[0]).toMatchObject({ severity: 'warning', location: { file: FONT } });
     expect(result.diagnostics[0]!.message).toMatch(/2 character\(s\) .* U\+4E2D U\+AC00/);
     expect(metricsOf(result.bytes('ui.json')).missing).toEqual([0x4e2d, 0xac00]);
   });

@@ -74,7 +74,7 @@ describe('material rule', () => {
     const error = await cookError(cook('typo.material.yaml'));
     expect(error.message).toMatch(/did you mean "roughness"/);
     const lenient = await cook('typo.material.yaml', undefined, { attrs: { unknown_params: 'warning' } });
-    expect(lenient.diagnostics.some((d) => d.severity === 'warning' && d.line === 3)).toBe(true);
+    expect(lenient.diagnostics.some((d) => d.severity === 'warning' && d.location?.line === 3)).toBe(true);
   });
 
   it('reports a YAML syntax error with its position', async () => {

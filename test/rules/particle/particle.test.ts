@@ -85,7 +85,7 @@ describe('particle rule', () => {
   it('warns when an emitter pool is smaller than its peak', async () => {
     const text = 'emitters:\n  - name: a\n    rate: 100\n    lifetime: 2\n    max_particles: 50\n';
     const result = await runRule(particleRule(), { files: { [PATH]: text }, srcs: [PATH] });
-    expect(result.diagnostics[0]).toMatchObject({ severity: 'warning', line: 5 });
+    expect(result.diagnostics[0]).toMatchObject({ severity: 'warning', location: { line: 5 } });
     expect(result.stats['peak_particles']).toBe(50);
   });
 

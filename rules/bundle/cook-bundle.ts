@@ -1,5 +1,5 @@
 /**
- * `bundle`: packs a target's whole dependency closure into deterministic tar bundles with an
+ * The `bundle` cook: packs a target's whole dependency closure into deterministic tar bundles with an
  * index entry first, plus a catalog (`<name>.catalog.json`) that maps every asset to its bundle.
  * Assets held by a bundle target this one depends on are referenced through that target's
  * catalog, never packed twice.
@@ -7,65 +7,17 @@
 import { buildBundle, type BundleAssetInput } from '../../src/bundle/bundle-builder.js';
 import { buildCatalog, encodeCatalog, relativePackageDir, type BuiltBundleRef, type ReferencedCatalog } from '../../src/bundle/catalog-builder.js';
 import { readCatalog } from '../../src/bundle/catalog-reader.js';
-import { groupAssets, GROUPING_STRATEGIES, splitBySize, type GroupingStrategy } from '../../src/bundle/grouping.js';
-import { COMPRESSIONS, type Compression } from '../../src/format/index-format.js';
+import { groupAssets, splitBySize } from '../../src/bundle/grouping.js';
 import { effectivePriorities, loadOrder } from '../../src/bundle/load-order.js';
 import type { DepInfo, RuleContext } from '../../src/rule/context.js';
 import { RuleError } from '../../src/rule/rule-error.js';
-import { defineRule, type Rule } from '../../src/rule/rule.js';
-import { s } from '../../src/rule/schema.js';
-import { budgetLimitShape, type BudgetLimits } from '../../src/budget/budget-limits.js';
-import { npmPackageIdentity } from '../../src/rule/tool-identity.js';
-
-export const NAME = 'bundle';
-
-/** How the bundle is packed; its budget attributes (`max_download_bytes`, …) are checked after the build (src/budget/). */
-export interface PackingOptions {
-  /** How assets are split into tar files: one file (`none`), or by `type`, `usage` (per root, with a `shared` file), `level` (package) or `priority`. */
-  group_by?: GroupingStrategy;
-  /** Largest bundle file in bytes before a group is split into more files; 0 = no limit. */
-  max_size?: number;
-  /** Every entry's data starts at a multiple of this many bytes (a power of two; up to 512 costs nothing). */
-  alignment?: number;
-  /** Compression tried per non-streamed entry; kept only when smaller. Streamed entries (mips, LODs, chunks) are stored as is. */
-  compression?: Compression;
-}
-
-export type BundleOptions = PackingOptions & BudgetLimits;
-
-export const DEFAULTS: Required<PackingOptions> = {
-  group_by: 'none',
-  max_size: 0,
-  alignment: 512,
-  compression: 'zstd',
-};
+import type { BundleOptions } from './options.js';
 
 const CATALOG_SUFFIX = '.catalog.json';
 
-export function bundleRule(): Rule<BundleOptions> {
-  return defineRule<BundleOptions>({
-    name: NAME,
-    version: 1,
-    type: 'bundle',
-    description: 'Packs the dependency closure into deterministic tar bundles (index first, load order) plus a catalog',
-    attributes: s.object<BundleOptions>({
-      group_by: s.enum(GROUPING_STRATEGIES).describe('none | type | usage | level | priority'),
-      max_size: s.integer({ min: 0 }).describe('split a group into several files above this many bytes (0 = never)'),
-      alignment: s.integer({ min: 1, max: 1 << 20 }).describe('entry data alignment in bytes (power of two)'),
-      compression: s.enum(COMPRESSIONS).describe('zstd | gzip | none, per entry, kept only if smaller'),
-      ...budgetLimitShape,
-    }),
-    defaults: DEFAULTS,
-    transitiveDeps: true,
-    needsSources: false,
-    // Compressed entry bytes depend on the zstd package's version and on the zlib inside Node (gzip).
-    tools: async () => ({ zstd: npmPackageIdentity('@mongodb-js/zstd'), zlib: `node:zlib@${process.versions.zlib}` }),
-    cook: (ctx) => cookBundle(ctx),
-  });
-}
-
-async function cookBundle(ctx: RuleContext<BundleOptions>): Promise<void> {
-  const options = { ...DEFAULTS, ...ctx.attrs };
+/** The bundle cook; bundles have nothing cheaper to check, so validate mode cooks too (no result is cached). */
+export async function cookBundle(ctx: RuleContext<BundleOptions>): Promise<void> {
+  const options = ctx.attrs;
   if ((options.alignment & (options.alignment - 1)) !== 0) throw new RuleError(`alignment ${options.alignment} is not a power of two`);
 
   const { referenced, held } = await referencedBundles(ctx);
