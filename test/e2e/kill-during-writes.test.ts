@@ -1,8 +1,9 @@
 /**
- * `kill -9` while the build record is written (the process kills itself between writing the
- * temp file and renaming it, via KILN_FAULT): the next `kiln build` is correct — it sees every
- * edit, before and after the crash, and gives a clean build's outputs — and the one after it is
- * answered from the record.
+ * `kill -9` while kiln persists what a build learnt, at each of its two write points (the process
+ * kills itself there, via KILN_FAULT): halfway through the request graph's LMDB transaction, and
+ * between writing the build record's temp file and renaming it. Either way the next `kiln build`
+ * is correct — it sees every edit, before and after the crash, and gives a clean build's outputs —
+ * and the one after it does nothing.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,12 +19,11 @@ afterEach(() => {
   if (clean) rmSync(clean, { recursive: true, force: true });
 });
 
-const N = 30;
-
-function files(): Record<string, string> {
+/** A chain of `n` data targets, each depending on the one before. */
+function chain(n: number): Record<string, string> {
   const result: Record<string, string> = {};
   const lines = ['targets:'];
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     result[`pkgs/lvl/s${i}.json`] = JSON.stringify({ i });
     lines.push(`  t${i}: { rule: data, srcs: [s${i}.json]${i > 0 ? `, deps: [":t${i - 1}"]` : ''} }`);
   }
@@ -44,32 +44,36 @@ function edit(path: string, content: string): void {
   utimesSync(abs, new Date(before + 1000), new Date(before + 1000));
 }
 
-const KILL = { KILN_FAULT: 'kill-during-record-write' };
+// The request graph's transaction is killed halfway, so it needs enough nodes to have a middle.
+describe.each([
+  { write: 'the request graph write', fault: 'kill-during-state-write', targets: 200, editEvery: 3 },
+  { write: 'the build record write', fault: 'kill-during-record-write', targets: 30, editEvery: 7 },
+])('kill -9 during $write', ({ fault, targets, editEvery }) => {
+  const KILL = { KILN_FAULT: fault };
 
-describe('kill -9 during the build record write', () => {
-  it('on the first build: the next build is correct, the one after is answered from the record', () => {
-    ws = tempWorkspace(files());
+  it('on the first build: the next build is correct and complete, the one after does nothing', () => {
+    ws = tempWorkspace(chain(targets));
     expect(kiln(ws.root, ['build', '//lvl:all'], KILL).code).toBe(-1);
     const next = kiln(ws.root, ['build', '//lvl:all']);
     expect(next.code, next.stderr).toBe(0);
     expect(next.summary?.failed).toBe(0);
     const after = kiln(ws.root, ['build', '//lvl:all']);
     expect(after.summary?.executed).toBe(0);
-    expect(after.summary?.cached).toBe(N);
+    expect(after.summary?.cached).toBe(targets);
     expect(after.summary?.filesHashed).toBe(0);
   });
 
   it('after edits: the next build sees every edit and equals a clean build', () => {
-    ws = tempWorkspace(files());
+    ws = tempWorkspace(chain(targets));
     expect(kiln(ws.root, ['build', '//lvl:all']).code).toBe(0);
-    for (let i = 0; i < N; i += 7) edit(`pkgs/lvl/s${i}.json`, JSON.stringify({ i, edited: true }));
+    for (let i = 0; i < targets; i += editEvery) edit(`pkgs/lvl/s${i}.json`, JSON.stringify({ i, edited: true }));
     expect(kiln(ws.root, ['build', '//lvl:all'], KILL).code).toBe(-1);
-    // Edited again after the crash: the old record, still in place, must not hide this.
+    // Edited again after the crash: nothing written before the kill may hide this.
     edit('pkgs/lvl/s1.json', JSON.stringify({ i: 1, edited: 'after the crash' }));
     const next = kiln(ws.root, ['build', '//lvl:all']);
     expect(next.code, next.stderr).toBe(0);
     expect(executedLabels(next)).toContain('//lvl:t1');
-    clean = mkdtempSync(join(tmpdir(), 'kiln-record-kill-clean-'));
+    clean = mkdtempSync(join(tmpdir(), 'kiln-kill-clean-'));
     cpSync(ws.root, clean, { recursive: true, filter: (src) => !src.includes('.kiln') && !src.includes('kiln-out') });
     expect(kiln(clean, ['build', '//lvl:all']).code).toBe(0);
     expect(outputs(ws.root)).toEqual(outputs(clean));
