@@ -2,6 +2,13 @@
 import type { CommandIO } from './command.js';
 import { runCli } from './run-cli.js';
 
+// `kiln rules | head`: once the reader of stdout is gone, nobody wants the rest of the output.
+// Stop quietly with the exit code so far instead of dying on an unhandled EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const io: CommandIO = {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { kiln } from '../support/run-kiln.js';
+import { CLI, kiln } from '../support/run-kiln.js';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace.js';
 
 let ws: TempWorkspace;
@@ -62,5 +63,13 @@ describe('the kiln CLI', () => {
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/Unknown option '--jbos'/);
     expect(kiln(ws.root, ['build', '--platform', 'switch']).stderr).toContain('unknown platform "switch"; platforms: desktop, mobile');
+  });
+
+  it('stops quietly when the reader of its output goes away (kiln rules | head -c 10)', () => {
+    ws = tempWorkspace(FILES);
+    // pipefail: the pipeline fails if the CLI does (it used to die on an unhandled EPIPE, exit 1).
+    const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" rules | head -c 10 >/dev/null`], { cwd: ws.root, encoding: 'utf8' });
+    expect(piped.stderr).not.toContain('EPIPE');
+    expect(piped.status).toBe(0);
   });
 });
