@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { digestKey, parseDigestKey } from '../hash/digest.js';
 import type { TargetGraph } from '../graph/target-graph.js';
-import type { SourceRef } from '../rule/context.js';
 import type { OutputRecord } from '../rule/output.js';
 import type { CacheStack } from '../store/cache-stack.js';
-import { LocatedError } from '../workspace/located-error.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { cookInto } from './cook-action.js';
@@ -14,6 +11,8 @@ import { explainChange } from './explain.js';
 import { failureDiagnostics } from './failure-message.js';
 import { runDag } from './run-dag.js';
 import { sizeReport } from './size-report.js';
+import { outputSummary, resultFacts } from './action-report.js';
+import { checkPlatform } from './check-platform.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
@@ -298,10 +297,7 @@ export class Builder {
           status,
           durationMs: status === 'executed' ? outcome!.durationMs : end - begin,
           ...(status === 'executed' ? { reasons: outcome?.reasons, ...(outcome?.where ? { ranIn: outcome.where } : {}) } : {}),
-          outputs: outputSummary(value.outputs),
-          diagnostics: value.diagnostics,
-          stats: value.stats,
-          size: sizeReport(sourcesOf(value), value.outputs, value.stats),
+          ...resultFacts(value),
         });
       } catch (error) {
         const { diagnostics, stack } = failureDiagnostics(error, decl);
@@ -330,7 +326,7 @@ export class Builder {
         let report = this.cachedReports.get(value);
         if (!report || report.label !== label) {
           const decl = graph.target(label);
-          report = { label, rule: decl.rule, status: 'cached', durationMs: 0, outputs: outputSummary(value.outputs), diagnostics: value.diagnostics, stats: value.stats, size: sizeReport(sourcesOf(value), value.outputs, value.stats) };
+          report = { label, rule: decl.rule, status: 'cached', durationMs: 0, ...resultFacts(value) };
           this.cachedReports.set(value, report);
         }
         reports.set(label, report);
@@ -441,24 +437,5 @@ function toolchainOf(workspace: Workspace): string {
   return createHash('sha256').update(ids.join('\n')).digest('hex');
 }
 
-function checkPlatform(workspace: Workspace, platform: string): void {
-  const known = Object.keys(workspace.config.platforms);
-  if (known.length > 0 && !known.includes(platform)) {
-    throw new LocatedError(`unknown platform "${platform}"; platforms: ${known.join(', ')}`, { file: 'assets.yaml' }, undefined, 'unknown-platform');
-  }
-  // The platform name becomes a folder of kiln-out (kiln-out/<platform>/…): one plain path segment.
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(platform)) {
-    throw new LocatedError(`platform name "${platform}" cannot be a folder name: use letters, digits, '.', '_' and '-'`, { file: 'assets.yaml' }, undefined, 'bad-config');
-  }
-}
-
 /** Request inputs of one analysed graph (see Builder.inputCache). */
 type GraphInputs = Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }>; requested: ReadonlySet<string> };
-
-function sourcesOf(value: ActionValue): SourceRef[] {
-  return Object.entries(value.inputs.srcs).map(([path, key]) => ({ path, digest: parseDigestKey(key) ?? { hash: key, size: 0 } }));
-}
-
-function outputSummary(outputs: readonly OutputRecord[]): TargetReport['outputs'] {
-  return outputs.map((o) => ({ name: o.name, digest: digestKey(o.digest), size: o.digest.size }));
-}

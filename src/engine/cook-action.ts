@@ -8,34 +8,24 @@ import type { DiscoveredDigests } from './key-inputs.js';
 import { ActionFailedError } from './runner/action-failure.js';
 import type { ActionRunner, RunnerResult } from './runner/action-runner.js';
 import type { StableRead } from './runner/action-io.js';
-import type { LoadPriority } from '../format/asset-type.js';
-import type { DepInfo, SourceRef } from '../rule/context.js';
 import type { ActionUnit } from './runner/action-unit.js';
 import type { Diagnostic } from '../diagnostic/diagnostic.js';
 
-/** What the engine knows about one cook; `cookInto` turns it into an ActionUnit for `runner`. */
-export interface ActionContextInit {
+/** The facts of a cook that make up its ActionUnit (and so its key), as the engine resolved them. */
+type UnitFacts = Pick<ActionUnit, 'label' | 'pkg' | 'pkgDir' | 'name' | 'assetId' | 'priority' | 'attrs' | 'platform' | 'srcs' | 'deps' | 'closure'>;
+
+/**
+ * What the engine knows about one cook; `cookInto` turns it into an ActionUnit for `runner`.
+ * `tools` (from `rule.tools()`) and `discovered` (the last run's manifest with current digests)
+ * default to none.
+ */
+export interface ActionContextInit extends UnitFacts, Partial<Pick<ActionUnit, 'tools' | 'discovered'>> {
   root: string;
-  label: string;
-  pkg: string;
-  pkgDir: string;
-  name: string;
-  assetId: string;
-  priority: LoadPriority;
-  attrs: Record<string, unknown>;
-  platform: { name: string; settings: Record<string, unknown> };
-  srcs: SourceRef[];
-  deps: DepInfo[];
-  closure: DepInfo[];
   /** The build's store (`cookInto`'s own `blobs` argument is where outputs go). */
   blobs: BlobStore;
   signal: AbortSignal;
   /** Where the cook runs: the build's ActionRunner (worker pool or in-process, per rule). */
   runner: ActionRunner;
-  /** Tool identities from `rule.tools()`: part of the action key. */
-  tools?: Record<string, string>;
-  /** The discovered-input manifest of the last run with current digests (for remote executors). */
-  discovered?: DiscoveredDigests;
   /** Told about discovered files read whole while their stat stayed the same (stat cache feed). */
   onStableRead?: (absPath: string, stat: Pick<StableRead, 'mtimeNs' | 'ino' | 'size'>, digest: Digest) => void;
 }
