@@ -16,6 +16,7 @@ import { checkPlatform } from './check-platform.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
+import { digestKey } from '../hash/digest.js';
 import { actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
@@ -57,8 +58,19 @@ export interface BuilderOptions {
   toolchain?: string;
 }
 
-/** How many bytes of fresh outputs a build keeps in memory for materializing. */
-const FRESH_BYTES_LIMIT = 256 * 1024 * 1024;
+/**
+ * A fresh build writes the request nodes that ran after every this many targets, in one
+ * transaction each, instead of all at the end: the store's uncommitted pages (LMDB keeps a
+ * transaction's dirty pages in memory) stay a few MB, and a crash keeps what was done.
+ */
+const SAVE_EVERY = 1000;
+
+/**
+ * How many bytes of fresh outputs a build keeps in memory for materializing. A fresh build
+ * materializes each requested target right after its action, so this bounds only the bytes of
+ * targets cooked but not yet written to kiln-out (the rest are read back from the store).
+ */
+const FRESH_BYTES_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Builds targets of one workspace for one platform: analyse (the graph request) → run (an action
@@ -276,6 +288,29 @@ export class Builder {
       reporter.actionFinished(report);
       return report.status === 'failed' ? 'failed' : 'ok';
     };
+    // A fresh build writes a requested target's kiln-out files as soon as its action is done, so
+    // its cooked bytes are let go at once instead of all being held until the end of the run. A
+    // failure is not reported here: the materialize step below meets the same failed request.
+    let ranSinceSave = 0;
+    const materializeEarly = !this.watching && request.materialize !== false && !request.validateOnly;
+    const materializeNow = async (label: string): Promise<void> => {
+      if (!requested.has(label) || (materializeOnly && !materializeOnly.has(label))) return;
+      let input = inputs.materialize.get(label);
+      if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
+      try {
+        await this.tracker.runAsync(materializer, input);
+      } catch {
+        // reported by the materialize step
+      } finally {
+        for (const output of this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label })?.outputs ?? []) {
+          const key = digestKey(output.digest);
+          const bytes = fresh.get(key);
+          if (bytes === undefined) continue;
+          fresh.delete(key);
+          freshTotal -= bytes.byteLength;
+        }
+      }
+    };
 
     // Run.
     const runTarget = async (label: string, slot: number): Promise<'ok' | 'failed'> => {
@@ -289,9 +324,15 @@ export class Builder {
         if (request.checkDeterminism || (await toolsChanged(env, label, this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label })))) this.tracker.forget(action, input);
         const value = await this.tracker.runAsync(action, input);
         const outcome = outcomes.get(label);
+        outcomes.delete(label);
         const end = trace.now();
         const status = outcome?.status ?? 'cached';
         trace.span(label, status, slot, begin, end, outcome?.reasons ? { reasons: outcome.reasons } : undefined);
+        if (materializeEarly) await materializeNow(label);
+        if (!this.watching && ++ranSinceSave >= SAVE_EVERY) {
+          ranSinceSave = 0;
+          this.tracker.save();
+        }
         return finish({
           ...base,
           status,

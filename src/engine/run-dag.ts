@@ -19,6 +19,9 @@ export interface DagRunOptions {
   signal?: AbortSignal;
 }
 
+/** Completions after which the loop yields to the event loop once (see the pump). */
+const TURN_EVERY = 64;
+
 export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOutcome>> {
   const { nodes, depsOf, run, jobs, keepGoing, signal } = options;
   const outcome = new Map<string, NodeOutcome>();
@@ -39,6 +42,8 @@ export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOu
   const freeSlots = Array.from({ length: Math.max(1, jobs) }, (_, i) => i).reverse();
   let running = 0;
   let stopped = false;
+  let sinceTurn = 0;
+  let paused = false;
 
   return new Promise((resolve, reject) => {
     // Iterative: a failure at the bottom of a 10,000-long chain skips 10,000 dependents.
@@ -66,6 +71,7 @@ export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOu
       }
     };
     const pump = (): void => {
+      if (paused) return;
       if (signal?.aborted) stopped = true;
       if (!stopped) {
         while (running < jobs && ready.size > 0) {
@@ -78,6 +84,18 @@ export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOu
               running--;
               freeSlots.push(slot);
               settle(node, result);
+              // Cooks that finish without I/O resolve as microtasks, which never let the event
+              // loop turn while any slot is busy: every few completions, start nothing new until
+              // the loop has turned once, so the store's batched commits, the progress line and
+              // timers run during a long build too.
+              if (++sinceTurn >= TURN_EVERY && !paused) {
+                sinceTurn = 0;
+                paused = true;
+                setImmediate(() => {
+                  paused = false;
+                  pump();
+                });
+              }
               pump();
             },
             (error: unknown) => {
