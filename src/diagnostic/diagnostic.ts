@@ -56,7 +56,9 @@ export type DiagnosticCode =
   // CLI
   | 'bad-usage'
   // cooked outputs against the cooker↔runtime contract (src/format/)
-  | 'bad-output-meta';
+  | 'bad-output-meta'
+  // request graph: a value dropped after saving was rewritten by another build before it was read back
+  | 'state-changed';
 
 export interface Diagnostic {
   code: DiagnosticCode;

@@ -17,7 +17,7 @@ import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
 import { digestKey } from '../hash/digest.js';
-import { actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
+import { ACTION_KIND, actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
@@ -64,6 +64,14 @@ export interface BuilderOptions {
  * transaction's dirty pages in memory) stay a few MB, and a crash keeps what was done.
  */
 const SAVE_EVERY = 1000;
+
+/**
+ * Kinds whose values a fresh build lets go once saved: an action's value (key inputs, outputs,
+ * what dependents see) is read again only by its dependents' keys and reports, so holding every
+ * one to the end of a cold build is most of its memory; a dependent reading a dropped one pays
+ * a point read from the store.
+ */
+const DROPPED_AFTER_SAVE: ReadonlySet<string> = new Set([ACTION_KIND]);
 
 /**
  * How many bytes of fresh outputs a build keeps in memory for materializing. A fresh build
@@ -331,7 +339,7 @@ export class Builder {
         if (materializeEarly) await materializeNow(label);
         if (!this.watching && ++ranSinceSave >= SAVE_EVERY) {
           ranSinceSave = 0;
-          this.tracker.save();
+          this.tracker.save(DROPPED_AFTER_SAVE);
         }
         return finish({
           ...base,

@@ -122,7 +122,14 @@ export function actionKind(env: ActionEnv): AsyncRequestKind<ActionInput, Action
     fingerprint: (value) => createHash('sha1').update(keyTextOf(value)).digest('base64url'),
     check: (_input, value) => presentLocally(env.cache, value.outputs),
     async run(input, api) {
-      const depValue = (dep: string) => api.get(kind as unknown as RequestKind<ActionInput, ActionValue>, env.inputOf(dep));
+      // Each dependency's value is read for the key, the closure and the unit: once each here
+      // (a value dropped after saving is read back from the store).
+      const depValues = new Map<string, ActionValue>();
+      const depValue = (dep: string): ActionValue => {
+        let value = depValues.get(dep);
+        if (!value) depValues.set(dep, (value = api.get(kind as unknown as RequestKind<ActionInput, ActionValue>, env.inputOf(dep))));
+        return value;
+      };
       const prepared = await prepareAction(env, input, (k, i) => api.get(k as RequestKind<typeof i, unknown>, i), depValue);
       const { primary, inputs } = prepared;
       const previous = api.previous<ActionValue>();

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { requestId, type RequestApi, type RequestKind } from './request-kind.js';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
+import { diagnosticError } from '../../diagnostic/diagnostic.js';
 
 /** Requests of this kind are keyed by a workspace-relative file path (see requests/file-digest.ts). */
 export const FILE_KIND = 'file';
@@ -27,6 +28,8 @@ interface Node extends StoredNode {
   unsaved: boolean;
   /** Reported changed by a file event: run again even if its own check would pass (same stat). */
   forced?: boolean;
+  /** The value was let go after it was saved: it is read back from the store when asked for. */
+  dropped?: boolean;
 }
 
 export interface TrackerStats {
@@ -68,6 +71,8 @@ export class RequestTracker {
   private readonly treeWatchers = new Map<string, Set<string>>();
   private readonly kinds = new Map<string, AnyKind>();
   private readonly running = new Set<string>();
+  /** Nodes that ran (or were recorded) since the last save: what the next save writes. */
+  private readonly unsaved = new Set<Node>();
   /** Nodes whose last run threw. */
   private readonly failed = new Set<string>();
   private epoch = 0;
@@ -123,7 +128,7 @@ export class RequestTracker {
 
   /** The value of a synchronous request, run or verified as needed. */
   get<I, T>(kind: RequestKind<I, T>, input: I): T {
-    return valueOf(this.ensure(kind as AnyKind, input)) as T;
+    return this.valueOf(this.ensure(kind as AnyKind, input)) as T;
   }
 
   /** The value of any request; asynchronous ones are executed here when not valid. */
@@ -131,14 +136,14 @@ export class RequestTracker {
     const id = requestId(kind as RequestKind<I, T>, input);
     this.kinds.set(kind.name, kind as AnyKind);
     const node = this.node(id);
-    if (node && this.valid(node, input)) return valueOf(this.settle(node)) as T;
-    return valueOf(await this.execute(kind as AnyKind, id, input, node)) as T;
+    if (node && this.valid(node, input)) return this.valueOf(this.settle(node)) as T;
+    return this.valueOf(await this.execute(kind as AnyKind, id, input, node)) as T;
   }
 
   /** The last value of a request without verifying it (reports, `kiln query`, explanations). */
   peek<I, T>(kind: { name: string; key(input: I): string }, input: I): T | undefined {
     const node = this.node(`${kind.name}:${kind.key(input)}`);
-    return node && node.error === undefined ? (node.value as T) : undefined;
+    return node && node.error === undefined ? (this.valueOf(node) as T) : undefined;
   }
 
   /**
@@ -150,7 +155,7 @@ export class RequestTracker {
     const node = this.nodes.get(`${kind.name}:${kind.key(input)}`);
     if (!node || node.verified !== this.epoch || node.forced || node.error !== undefined) return undefined;
     if (!this.sameInput(node, input)) return undefined;
-    return node.value as T;
+    return this.valueOf(node) as T;
   }
 
   /**
@@ -223,6 +228,7 @@ export class RequestTracker {
     const node: Node = { id, kind: kind.name, input, value, fingerprint, deps: [], trees: [], verified: old?.verified ?? this.epoch, unsaved: true };
     this.link(node, old);
     this.nodes.set(id, node);
+    this.unsaved.add(node);
   }
 
   /**
@@ -246,17 +252,44 @@ export class RequestTracker {
     return into;
   }
 
-  /** Write every node that ran since the last save, in one transaction. */
-  save(): void {
+  /**
+   * Write every node that ran since the last save, in one transaction. Nodes of the kinds `drop`
+   * names then let go of their values (a one-shot build whose settled actions' values would
+   * otherwise all stay in memory to the end); whoever asks for one later reads it back.
+   */
+  save(drop?: ReadonlySet<string>): void {
     const batch = new Map<string, StoredNode>();
-    for (const node of this.nodes.values()) {
-      if (!node.unsaved) continue;
+    const saved: Node[] = [];
+    for (const node of this.unsaved) {
+      // Replaced by a newer node of the same id (which is in the set too), or saved already.
+      if (!node.unsaved || this.nodes.get(node.id) !== node) continue;
       node.unsaved = false;
       const kind = this.kinds.get(node.kind);
       if (node.error !== undefined || kind?.persistent === false) continue;
       batch.set(node.id, { kind: node.kind, input: node.input, value: node.value, fingerprint: node.fingerprint, deps: node.deps });
+      if (drop?.has(node.kind)) saved.push(node);
     }
+    this.unsaved.clear();
     this.store.putMany(batch);
+    // Only once the transaction is written: a failed write keeps every value.
+    for (const node of saved) {
+      if (this.nodes.get(node.id) !== node) continue;
+      node.value = undefined;
+      node.dropped = true;
+    }
+  }
+
+  /** A node's value (rethrowing its error); a dropped one is read back from the store. */
+  private valueOf(node: Node): unknown {
+    if (node.error !== undefined) throw node.error;
+    if (!node.dropped) return node.value;
+    const stored = this.store.get(node.id);
+    // Another build may have rewritten the node since: only a value with the fingerprint this
+    // build's dependents saw is the same value for them.
+    if (!stored || stored.fingerprint !== node.fingerprint) {
+      throw diagnosticError('state-changed', `the stored result of ${node.id} was replaced by another build while this one ran; build again`);
+    }
+    return stored.value;
   }
 
   close(): void {
@@ -321,7 +354,7 @@ export class RequestTracker {
       }
       if (dep.fingerprint !== seen) return false;
     }
-    return kind.check ? kind.check(node.input, node.value) : true;
+    return kind.check ? kind.check(node.input, this.valueOf(node)) : true;
   }
 
   private isAsync(kind: AnyKind): boolean {
@@ -331,15 +364,21 @@ export class RequestTracker {
   private execute(kind: AnyKind, id: string, input: unknown, old: Node | undefined): Node | Promise<Node> {
     if (this.running.has(id)) throw new Error(`request cycle through ${id}`);
     const deps: [string, string][] = [];
+    // A request may read the same dependency several times (an action reads each dependency's
+    // value for its key, its closure and its unit): one edge each.
+    const seen = new Set<string>();
     const trees: string[] = [];
     const api: RequestApi = {
       get: <J, U>(k: RequestKind<J, U>, i: J): U => {
         const dep = this.ensure(k as AnyKind, i);
-        deps.push([dep.id, dep.fingerprint]);
-        return valueOf(dep) as U;
+        if (!seen.has(dep.id)) {
+          seen.add(dep.id);
+          deps.push([dep.id, dep.fingerprint]);
+        }
+        return this.valueOf(dep) as U;
       },
       watchTree: (dir) => trees.push(dir),
-      previous: <U>() => (old && old.error === undefined ? (old.value as U) : undefined),
+      previous: <U>() => (old && old.error === undefined ? (this.valueOf(old) as U) : undefined),
     };
     this.running.add(id);
     this.stats.ran++;
@@ -349,6 +388,7 @@ export class RequestTracker {
       const node: Node = { id, kind: kind.name, input, value, fingerprint, deps, trees, error, verified: this.epoch, unsaved: true };
       this.link(node, old);
       this.nodes.set(id, node);
+      this.unsaved.add(node);
       if (error !== undefined) this.failed.add(id);
       return node;
     };
@@ -411,11 +451,6 @@ export class RequestTracker {
     }
     return count;
   }
-}
-
-function valueOf(node: Node): unknown {
-  if (node.error !== undefined) throw node.error;
-  return node.value;
 }
 
 function errorText(error: unknown): string {

@@ -7,6 +7,7 @@ import { LmdbTrackerStore } from '../../../src/engine/tracker/lmdb-tracker-store
 import { RequestTracker } from '../../../src/engine/tracker/request-tracker.js';
 import { MemoryTrackerStore } from '../../../src/engine/tracker/tracker-store.js';
 import { tempWorkspace, type TempWorkspace } from '../../support/temp-workspace.js';
+import { DiagnosticError } from '../../../src/diagnostic/diagnostic.js';
 
 let ws: TempWorkspace;
 afterEach(() => ws?.cleanup());
@@ -177,5 +178,32 @@ describe('RequestTracker', () => {
     ws.write('n.txt', 'long enough');
     tracker.changed(['n.txt']);
     expect(tracker.get(strict, 'n.txt')).toMatch(/-11$/);
+  });
+  it('lets go of saved values of the kinds it is told to drop, reads them back on demand, and refuses one another build replaced', () => {
+    ws = tempWorkspace({ 'a.txt': 'aa', 'b.txt': 'bbb' });
+    age('a.txt', 'b.txt');
+    const store = new MemoryTrackerStore();
+    const tracker = new RequestTracker(store, ws.root);
+    const p = pipeline(ws.root);
+    expect(tracker.get(p.length, 'a.txt')).toBe(2);
+    expect(tracker.get(p.length, 'b.txt')).toBe(3);
+    tracker.save(new Set(['length']));
+    // Dependents still read the dropped values, through the store, without running anything again.
+    expect(tracker.get(p.sum, ['a.txt', 'b.txt'])).toBe(5);
+    expect(tracker.get(p.parity, 'b.txt')).toBe('odd');
+    expect(p.runs).toEqual({ length: 2, parity: 1, sum: 1 });
+    expect(tracker.peek(p.length, 'a.txt')).toBe(2);
+
+    // Another build rewrote one of them with a value this build's dependents never saw.
+    const stored = store.nodes.get('length:a.txt')!;
+    store.nodes.set('length:a.txt', { ...stored, value: 7, fingerprint: 'another build' });
+    let thrown: unknown;
+    try {
+      tracker.get(p.parity, 'a.txt');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DiagnosticError);
+    expect((thrown as DiagnosticError).diagnostics.map((d) => d.code)).toEqual(['state-changed']);
   });
 });
