@@ -20,7 +20,7 @@ export interface DagRunOptions {
 }
 
 /** Completions after which the loop yields to the event loop once (see the pump). */
-const TURN_EVERY = 64;
+const TURN_EVERY = 256;
 
 export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOutcome>> {
   const { nodes, depsOf, run, jobs, keepGoing, signal } = options;
