@@ -74,18 +74,18 @@ const SAVE_EVERY = 1000;
 const DROPPED_AFTER_SAVE: ReadonlySet<string> = new Set([ACTION_KIND]);
 
 /**
- * How many bytes of fresh outputs a build keeps in memory for materializing. A fresh build
- * materializes each requested target right after its action, so this bounds only the bytes of
- * targets cooked but not yet written to kiln-out (the rest are read back from the store).
+ * How many bytes of fresh outputs a build keeps in memory for materializing (the rest are read
+ * back from the store). A fresh build materializes each requested target right after its action
+ * and lets its bytes go, so there this bounds only what is cooked but not yet in kiln-out.
  */
-const FRESH_BYTES_LIMIT = 64 * 1024 * 1024;
+const FRESH_BYTES_LIMIT = 256 * 1024 * 1024;
 
 /**
  * Builds targets of one workspace for one platform: analyse (the graph request) → run (an action
  * request per target, dependencies first, `--jobs` at once) → materialize (a request per
- * requested target) → save (the nodes that ran, in one store transaction). All incremental state
- * lives in the request tracker; a long-lived builder (watch) hears about edits only through
- * `changed(paths)`.
+ * requested target) → save (the nodes that ran; a fresh build also saves every SAVE_EVERY
+ * targets). All incremental state lives in the request tracker; a long-lived builder (watch)
+ * hears about edits only through `changed(paths)`.
  */
 export class Builder {
   readonly cache: CacheStack;
