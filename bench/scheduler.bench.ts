@@ -6,7 +6,8 @@
  * largest size, a phase probe and CPU profiles show what dominates kiln's no-op and change.
  *
  * Environment: KILN_BENCH_SIZES (default "1000,10000"; KILN_BENCH_LARGE=1 for "10000,100000"),
- * KILN_BENCH_RUNS (default 3, median taken). Workspaces of 100,000 assets and more are spread over
+ * KILN_BENCH_RUNS (default 3, median taken), KILN_BENCH_COLD_ONLY=1 (only the cold builds, no
+ * no-op/change runs and no breakdown). Workspaces of 100,000 assets and more are spread over
  * 1,000 packages (100 per package), smaller ones over 100. kiln's peak RSS comes from
  * `/usr/bin/time -f %M` around each build (Debian package `time`; skipped when missing).
  * Run alone with `npm run build && node dist/bench/run.js scheduler`.
@@ -103,6 +104,8 @@ function editAsset(ws: GeneratedWorkspace, index: number, revision: number): voi
   writeFileSync(join(ws.root, ws.assetPaths[index]!), assetContent(index, ASSET_BYTES, revision));
 }
 
+const COLD_ONLY = process.env.KILN_BENCH_COLD_ONLY === '1';
+
 async function measureSize(assets: number, runs: number, ninja: string | undefined, revision: { next: number }): Promise<{ result: SizeResult; ws: GeneratedWorkspace }> {
   const root = mkdtempSync(join(tmpdir(), `kiln-bench-${assets}-`));
   const ws = generateWorkspace(root, { assets, assetBytes: ASSET_BYTES, packages: assets >= 100_000 ? 1000 : 100 });
@@ -121,7 +124,7 @@ async function measureSize(assets: number, runs: number, ninja: string | undefin
   // Interleaved, so both tools see the same machine load.
   const kilnNoop: Run[] = [];
   const ninjaNoop: Run[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < (COLD_ONLY ? 0 : runs); i++) {
     kilnNoop.push(kilnBuild(root));
     expect(kilnNoop[i]!.work === 0, `kiln no-op ran ${kilnNoop[i]!.work} actions`);
     if (ninja) {
@@ -133,7 +136,7 @@ async function measureSize(assets: number, runs: number, ninja: string | undefin
 
   const kilnChange: Run[] = [];
   const ninjaChange: Run[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < (COLD_ONLY ? 0 : runs); i++) {
     editAsset(ws, (i * 7919 + assets / 2) % assets, revision.next++);
     await sleep(EDIT_GAP_MS);
     kilnChange.push(kilnBuild(root));
@@ -216,7 +219,7 @@ function figuresTable(results: SizeResult[], runs: number): string[] {
       [`no-op (median of ${runs})`, median(r.kiln.noop), r.ninja && median(r.ninja.noop), 'ratio ≤ 2', (x) => x <= 2, r.kiln.noop],
       [`one-file change (median of ${runs})`, median(r.kiln.change), r.ninja && median(r.ninja.change), 'ratio ≤ 2', (x) => x <= 2, r.kiln.change],
     ];
-    for (const [name, kiln, ninja, target, ok, list] of scenarios) {
+    for (const [name, kiln, ninja, target, ok, list] of scenarios.filter((scenario) => scenario[5].length > 0)) {
       const ratio = ninja === undefined ? undefined : kiln / ninja;
       const applies = r.assets >= 10_000;
       const met = ratio === undefined ? 'n/a' : !applies ? '(10k+ only)' : ok(ratio) ? 'yes' : '**no**';
@@ -299,7 +302,7 @@ export async function bench(): Promise<string> {
       const { result, ws } = await measureSize(assets, runs, ninja, revision);
       workspaces.push(ws);
       results.push(result);
-      if (i === sizes.length - 1) {
+      if (i === sizes.length - 1 && !COLD_ONLY) {
         log(`breakdown at ${assets}`);
         detail = { ws, result, breakdown: await breakdown(ws, revision) };
       }

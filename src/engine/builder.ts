@@ -300,6 +300,9 @@ export class Builder {
     // its cooked bytes are let go at once instead of all being held until the end of the run. A
     // failure is not reported here: the materialize step below meets the same failed request.
     let ranSinceSave = 0;
+    // A build that keeps no build record (a watch session's first build) leaves a builder that
+    // lives on and answers later builds from memory: it keeps its values.
+    const dropAfterSave = request.record === false ? undefined : DROPPED_AFTER_SAVE;
     const materializeEarly = !this.watching && request.materialize !== false && !request.validateOnly;
     const materializeNow = async (label: string): Promise<void> => {
       if (!requested.has(label) || (materializeOnly && !materializeOnly.has(label))) return;
@@ -339,7 +342,7 @@ export class Builder {
         if (materializeEarly) await materializeNow(label);
         if (!this.watching && ++ranSinceSave >= SAVE_EVERY) {
           ranSinceSave = 0;
-          this.tracker.save(DROPPED_AFTER_SAVE);
+          this.tracker.save(dropAfterSave);
         }
         return finish({
           ...base,
