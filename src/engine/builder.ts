@@ -19,7 +19,7 @@ import { DiagnosticError } from '../diagnostic/diagnostic.js';
 import { digestKey } from '../hash/digest.js';
 import { ACTION_KIND, actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
-import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
+import { MATERIALIZE_KIND, materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
 import { LmdbTrackerStore } from './tracker/lmdb-tracker-store.js';
 import type { RequestKind } from './tracker/request-kind.js';
@@ -69,9 +69,10 @@ const SAVE_EVERY = 1000;
  * Kinds whose values a fresh build lets go once saved: an action's value (key inputs, outputs,
  * what dependents see) is read again only by its dependents' keys and reports, so holding every
  * one to the end of a cold build is most of its memory; a dependent reading a dropped one pays
- * a point read from the store.
+ * a point read from the store. A target's kiln-out record is not read again in the build (its
+ * paths are kept on the side when it is written early).
  */
-const DROPPED_AFTER_SAVE: ReadonlySet<string> = new Set([ACTION_KIND]);
+const DROPPED_AFTER_SAVE: ReadonlySet<string> = new Set([ACTION_KIND, MATERIALIZE_KIND]);
 
 /**
  * How many bytes of fresh outputs a build keeps in memory for materializing (the rest are read
@@ -304,12 +305,14 @@ export class Builder {
     // lives on and answers later builds from memory: it keeps its values.
     const dropAfterSave = request.record === false ? undefined : DROPPED_AFTER_SAVE;
     const materializeEarly = !this.watching && request.materialize !== false && !request.validateOnly;
+    /** kiln-out paths of the targets written as they finished (their values may be dropped since). */
+    const earlyPaths = new Map<string, string[]>();
     const materializeNow = async (label: string): Promise<void> => {
       if (!requested.has(label) || (materializeOnly && !materializeOnly.has(label))) return;
       let input = inputs.materialize.get(label);
       if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
       try {
-        await this.tracker.runAsync(materializer, input);
+        earlyPaths.set(label, (await this.tracker.runAsync(materializer, input)).paths);
       } catch {
         // reported by the materialize step
       } finally {
@@ -415,6 +418,12 @@ export class Builder {
           continue;
         }
         if ((last ? reports.get(label)?.status === 'failed' || reports.get(label)?.status === 'skipped' : dagOutcomes.get(label) !== 'ok') || (materializeOnly && !materializeOnly.has(label))) continue;
+        const early = earlyPaths.get(label);
+        if (early) {
+          paths.set(label, early);
+          materialized.push(...early);
+          continue;
+        }
         let input = inputs.materialize.get(label);
         if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
         let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
