@@ -5,7 +5,8 @@ import type { ActionUnit } from './action-unit.js';
 import { LocalActionIO } from './local-action-io.js';
 import { type ActionRun, type RunMode, runAction } from './run-action.js';
 import { poolWorkerUrl, workerLoadableUrl } from './worker-module.js';
-import { formatMs, PoolTaskError, WorkerPool } from './worker-pool.js';
+import { formatMs, PoolTaskError } from './pool-lane.js';
+import { WorkerPool } from './worker-pool.js';
 import { WorkspaceFiles } from './workspace-files.js';
 
 export interface RunnerOptions {

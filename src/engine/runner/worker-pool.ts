@@ -3,8 +3,6 @@ import type { ActionUnit } from './action-unit.js';
 import { PoolLane } from './pool-lane.js';
 import type { ActionRun, RunMode } from './run-action.js';
 
-export { formatMs, PoolTaskError } from './pool-lane.js';
-
 export interface WorkerPoolOptions {
   /** Worker threads (at most this many cooks run in workers at once). */
   threads: number;
