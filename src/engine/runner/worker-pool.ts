@@ -1,5 +1,6 @@
 import type { BlobStore } from '../../store/blob-store.js';
 import type { ActionUnit } from './action-unit.js';
+import { raiseJitBudget } from './jit-budget.js';
 import { PoolLane } from './pool-lane.js';
 import type { ActionRun, RunMode } from './run-action.js';
 
@@ -34,7 +35,10 @@ export class WorkerPool {
   private readonly lanes: PoolLane[] = [];
   private readonly waiting: Waiting[] = [];
 
-  constructor(private readonly options: WorkerPoolOptions) {}
+  constructor(private readonly options: WorkerPoolOptions) {
+    // Before the first thread starts, so every worker isolate is made with it.
+    raiseJitBudget();
+  }
 
   /**
    * Start `count` threads now (at most `threads`), each importing `modules` before its first task,
