@@ -99,6 +99,11 @@ export class ActionRunner {
     if (count > 0) this.workerPool().start(count, [...modules]);
   }
 
+  /** Worker threads started so far (0 until something needs the pool). */
+  get poolThreads(): number {
+    return this.pool?.started ?? 0;
+  }
+
   private workerPool(): WorkerPool {
     this.pool ??= new WorkerPool({ threads: this.options.workers, root: this.options.root, allowedRoots: this.options.allowedRoots ?? [], workerUrl: poolWorkerUrl()!, maxHeapMb: this.options.workerHeapMb });
     return this.pool;

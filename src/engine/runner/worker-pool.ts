@@ -80,6 +80,11 @@ export class WorkerPool {
     return this.options.threads;
   }
 
+  /** Threads started so far (at most `threads`; a build with one cook starts one). */
+  get started(): number {
+    return this.lanes.length;
+  }
+
   close(): Promise<void> {
     const lanes = this.lanes.splice(0);
     return Promise.all(lanes.map((lane) => lane.close())).then(() => undefined);

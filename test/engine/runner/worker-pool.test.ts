@@ -156,6 +156,17 @@ ${[1, 2, 3, 4].map((i) => `  ok${i}: { rule: echo, srcs: [o${i}.txt] }`).join('\
     expect([...threads('a')][0]).not.toBe([...threads('b')][0]);
   });
 
+  it('starts no pool thread for a build with nothing for the pool, and one thread for one cook', async () => {
+    ws = tempWorkspace({ 'pkgs/p/assets.yaml': 'targets:\n  inc: { rule: include, srcs: [i.txt] }\n', 'pkgs/p/i.txt': 'x', 'pkgs/q/assets.yaml': 'targets:\n  a: { rule: echo, srcs: [a.txt] }\n', 'pkgs/q/a.txt': 'A' });
+    const inline = await open(ws.root).build({ patterns: ['//p:inc'] });
+    expect(inline.failed).toBe(0);
+    expect(builder!.runner.poolThreads).toBe(0);
+    await builder!.close();
+    const one = await open(ws.root).build({ patterns: ['//q:a'] });
+    expect(report(one, '//q:a').ranIn).toBe('worker');
+    expect(builder!.runner.poolThreads).toBe(1);
+  });
+
   it('runs every cook in-process with workers: 0', async () => {
     ws = tempWorkspace({ 'pkgs/p/assets.yaml': 'targets:\n  a: { rule: echo, srcs: [a.txt] }\n', 'pkgs/p/a.txt': 'A' });
     const summary = await open(ws.root, { workers: 0 }).build({ patterns: ['//p:a'] });
