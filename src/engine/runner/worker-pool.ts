@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { BlobStore } from '../../store/blob-store.js';
 import type { ActionUnit } from './action-unit.js';
 import { raiseJitBudget } from './jit-budget.js';
@@ -36,8 +37,11 @@ export class WorkerPool {
   private readonly waiting: Waiting[] = [];
 
   constructor(private readonly options: WorkerPoolOptions) {
-    // Before the first thread starts, so every worker isolate is made with it.
-    raiseJitBudget();
+    // Only when cook threads take every core: then V8's background compiler competes with a cook
+    // (see jit-budget.ts). With a core to spare it runs there for free, and a lower budget only
+    // lets a cook's code run unoptimised for longer. Before the first thread starts, so every
+    // worker isolate is made with it.
+    if (options.threads >= availableParallelism()) raiseJitBudget();
   }
 
   /**
