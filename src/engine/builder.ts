@@ -17,10 +17,9 @@ import { checkPlatform } from './check-platform.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
-import { digestKey } from '../hash/digest.js';
 import { ACTION_KIND, actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
-import { MATERIALIZE_KIND, materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
+import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
 import { settleRacyFiles } from './settle-racy-files.js';
 import { LmdbTrackerStore } from './tracker/lmdb-tracker-store.js';
 import type { RequestKind } from './tracker/request-kind.js';
@@ -64,22 +63,17 @@ export interface BuilderOptions {
  * transaction each, instead of all at the end: the store's uncommitted pages (LMDB keeps a
  * transaction's dirty pages in memory) stay a few MB, and a crash keeps what was done.
  */
-const SAVE_EVERY = 1000;
+const SAVE_EVERY = 2500;
 
 /**
  * Kinds whose values a fresh build lets go once saved: an action's value (key inputs, outputs,
  * what dependents see) is read again only by its dependents' keys and reports, so holding every
  * one to the end of a cold build is most of its memory; a dependent reading a dropped one pays
- * a point read from the store. A target's kiln-out record is not read again in the build (its
- * paths are kept on the side when it is written early).
+ * a point read from the store.
  */
-const DROPPED_AFTER_SAVE: ReadonlySet<string> = new Set([ACTION_KIND, MATERIALIZE_KIND]);
+const DROPPED_AFTER_SAVE: ReadonlySet<string> = new Set([ACTION_KIND]);
 
-/**
- * How many bytes of fresh outputs a build keeps in memory for materializing (the rest are read
- * back from the store). A fresh build materializes each requested target right after its action
- * and lets its bytes go, so there this bounds only what is cooked but not yet in kiln-out.
- */
+/** How many bytes of fresh outputs a build keeps in memory for materializing. */
 const FRESH_BYTES_LIMIT = 256 * 1024 * 1024;
 
 /**
@@ -300,34 +294,10 @@ export class Builder {
       reporter.actionFinished(report);
       return report.status === 'failed' ? 'failed' : 'ok';
     };
-    // A fresh build writes a requested target's kiln-out files as soon as its action is done, so
-    // its cooked bytes are let go at once instead of all being held until the end of the run. A
-    // failure is not reported here: the materialize step below meets the same failed request.
     let ranSinceSave = 0;
     // A build that keeps no build record (a watch session's first build) leaves a builder that
     // lives on and answers later builds from memory: it keeps its values.
     const dropAfterSave = request.record === false ? undefined : DROPPED_AFTER_SAVE;
-    const materializeEarly = !this.watching && request.materialize !== false && !request.validateOnly;
-    /** kiln-out paths of the targets written as they finished (their values may be dropped since). */
-    const earlyPaths = new Map<string, string[]>();
-    const materializeNow = async (label: string): Promise<void> => {
-      if (!requested.has(label) || (materializeOnly && !materializeOnly.has(label))) return;
-      let input = inputs.materialize.get(label);
-      if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
-      try {
-        earlyPaths.set(label, (await this.tracker.runAsync(materializer, input)).paths);
-      } catch {
-        // reported by the materialize step
-      } finally {
-        for (const output of this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label })?.outputs ?? []) {
-          const key = digestKey(output.digest);
-          const bytes = fresh.get(key);
-          if (bytes === undefined) continue;
-          fresh.delete(key);
-          freshTotal -= bytes.byteLength;
-        }
-      }
-    };
 
     // Run.
     const runTarget = async (label: string, slot: number): Promise<'ok' | 'failed'> => {
@@ -345,7 +315,6 @@ export class Builder {
         const end = trace.now();
         const status = outcome?.status ?? 'cached';
         trace.span(label, status, slot, begin, end, outcome?.reasons ? { reasons: outcome.reasons } : undefined);
-        if (materializeEarly) await materializeNow(label);
         if (!this.watching && ++ranSinceSave >= SAVE_EVERY) {
           ranSinceSave = 0;
           this.tracker.save(dropAfterSave);
@@ -422,12 +391,6 @@ export class Builder {
           continue;
         }
         if ((last ? reports.get(label)?.status === 'failed' || reports.get(label)?.status === 'skipped' : dagOutcomes.get(label) !== 'ok') || (materializeOnly && !materializeOnly.has(label))) continue;
-        const early = earlyPaths.get(label);
-        if (early) {
-          paths.set(label, early);
-          materialized.push(...early);
-          continue;
-        }
         let input = inputs.materialize.get(label);
         if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
         let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;

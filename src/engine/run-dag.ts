@@ -25,7 +25,7 @@ export interface DagRunOptions {
 }
 
 /** Completions after which the loop yields to the event loop once (see the pump). */
-const TURN_EVERY = 256;
+const TURN_EVERY = 1024;
 
 /** How many equally weighted ready nodes a slot looks at for one of its group. */
 const GROUP_LOOKAHEAD = 64;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataRule } from '../../rules/data/index.js';
@@ -237,26 +237,5 @@ describe('Builder', () => {
     const next = await builderFor([concatRule(), editOther]).build({ patterns: ['//p:all'] });
     expect(executed(next)).toEqual(['//p:a']);
     expect(ws.read('kiln-out/desktop/p/a.txt').toString()).toBe('A2');
-  });
-  it('writes each requested target to kiln-out as soon as its action is done, not at the end of the build', async () => {
-    ws = tempWorkspace(LEVEL);
-    const presentWhenFinished = new Map<string, boolean>();
-    const files: Record<string, string> = { '//lvl:a': 'a.txt', '//lvl:b': 'b.txt', '//lvl:mid': 'mid.txt', '//lvl:top': 'top.txt' };
-    const summary = await builderFor([concatRule(), dataRule(), includeRule()], 1).build({
-      patterns: ['//lvl:all'],
-      reporter: {
-        started() {},
-        actionStarted() {},
-        actionFinished(report) {
-          const file = files[report.label];
-          if (file) presentWhenFinished.set(report.label, existsSync(join(ws.root, 'kiln-out/desktop/lvl', file)));
-        },
-        warning() {},
-        finished() {},
-      },
-    });
-    expect(summary.failed).toBe(0);
-    expect(Object.fromEntries(presentWhenFinished)).toEqual({ '//lvl:a': true, '//lvl:b': true, '//lvl:mid': true, '//lvl:top': true });
-    expect(ws.read('kiln-out/desktop/lvl/top.txt').toString()).toBe('A|{"hp":3,"speed":2}|M|B');
   });
 });

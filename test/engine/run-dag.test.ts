@@ -57,7 +57,7 @@ describe('ReadyQueue.popPreferred', () => {
 
 describe('runDag', () => {
   it('lets the event loop turn during a long run of cooks that never wait for I/O', async () => {
-    const nodes = Array.from({ length: 2000 }, (_, i) => `n${i}`);
+    const nodes = Array.from({ length: 6000 }, (_, i) => `n${i}`);
     let finished = 0;
     const seenByImmediate: number[] = [];
     const tick = (): void => {

@@ -31,11 +31,9 @@ export interface MaterializeEnv {
  * what it wrote: a deleted or edited kiln-out file is written again, an untouched one never is.
  * A failure (a name too long, a full disk, a bad blob) is a DiagnosticError for this target only.
  */
-export const MATERIALIZE_KIND = 'materialize';
-
 export function materializeKind(env: MaterializeEnv): AsyncRequestKind<{ label: string; pkg: string }, MaterializedValue> {
   return {
-    name: MATERIALIZE_KIND,
+    name: 'materialize',
     async: true,
     key: (input) => `${env.platform}|${input.label}`,
     check: (_input, value) =>
