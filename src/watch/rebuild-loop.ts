@@ -12,7 +12,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Builder } from '../engine/builder.js';
-import type { BuildSummary, TargetReport } from '../engine/build-result.js';
+import type { BuildResult } from '../engine/build-request.js';
+import type { TargetReport } from '../engine/build-result.js';
 import { assetIdOf } from '../engine/engine-api.js';
 import type { TargetGraph } from '../graph/target-graph.js';
 import type { AssetVersion, BuildTimings, ErrorMessage, HelloMessage, ServerMessage } from '../format/hot-reload-protocol.js';
@@ -52,6 +53,10 @@ export class RebuildLoop {
   private readonly seenOutputs = new Map<string, unknown>();
   /** Each target's report as last handed over, by label. */
   private reported = new Map<string, TargetReport>();
+  /** The builder's number of the last build reported (its BuildDelta.seq): the next delta must be relative to it. */
+  private reportedBuild: number | undefined;
+  /** The graph whose removals were last sent: on the same graph nothing more can have gone. */
+  private removalsFor: TargetGraph | undefined;
   private readonly batcher: ChangeBatcher;
   private readonly watcher: FileWatcher;
   private running: Promise<void> | undefined;
@@ -80,6 +85,9 @@ export class RebuildLoop {
     this.watcher.start();
     this.running = this.drain(undefined);
     await this.running;
+    // From now on file events say what changed. The tracker's reverse edges (one pass over every
+    // request in memory) are built here, not on the first save.
+    this.builder.changed([]);
   }
 
   async close(): Promise<void> {
@@ -157,11 +165,12 @@ export class RebuildLoop {
     const startedAt = now();
     this.forceNext = false;
     this.options.send({ type: 'build-started', build, files: files.slice(0, 100), savedAt });
-    let summary: (BuildSummary & { graph: TargetGraph }) | undefined;
+    let summary: BuildResult | undefined;
     try {
       // No build record: a watch session keeps every request it verified in memory, so each
       // save costs what it touched; a recorded first build would leave the graph unloaded.
-      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true, record: false });
+      // The state save waits until clients have heard what changed.
+      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true, record: false, deferSave: true });
     } catch (error) {
       // The graph could not be built (a requested package vanished or is broken, a cycle…).
       const message = this.errorOf(this.patterns.join(' '), error, build);
@@ -178,30 +187,41 @@ export class RebuildLoop {
       await this.report(summary, build, savedAt);
     }
     const finishedAt = now();
+    // A delta lists every target that ran; the full list is built only when there is none.
+    const looked = summary ? (summary.delta?.targets ?? summary.targets) : [];
     const timings: BuildTimings = {
       queueMs: round(startedAt - savedAt),
       buildMs: round(builtAt - startedAt),
-      cookMs: round(summary?.targets.filter((t) => t.status === 'executed').reduce((n, t) => n + t.durationMs, 0) ?? 0),
+      cookMs: round(looked.filter((t) => t.status === 'executed').reduce((n, t) => n + t.durationMs, 0)),
       notifyMs: round(finishedAt - builtAt),
       totalMs: round(finishedAt - savedAt),
     };
     this.options.send({ type: 'build-finished', build, ok: summary !== undefined && summary.failed === 0, executed: summary?.executed ?? 0, cached: summary?.cached ?? 0, failed: summary?.failed ?? 0, timings });
     if (summary) this.options.log?.(`build ${build}: ${summary.executed} cooked, ${summary.cached} cached, ${summary.failed} failed in ${timings.buildMs} ms (${timings.totalMs} ms since save)`);
+    // Bookkeeping after the messages: cache commit, request graph save.
+    if (summary) for (const warning of await this.builder.saveState()) this.options.log?.(`watch: ${warning}`);
   }
 
-  /** Compares the build's results with `current` and sends what clients must know. */
-  private async report(summary: BuildSummary & { graph: TargetGraph }, build: number, savedAt: number): Promise<void> {
+  /**
+   * Compares the build's results with `current` and sends what clients must know. When the
+   * builder hands a delta relative to the last build reported here, only its targets are looked
+   * at (a save in a 100,000-target session looks at two); otherwise every target.
+   */
+  private async report(summary: BuildResult, build: number, savedAt: number): Promise<void> {
     const { graph } = summary;
     // Files changed while this build ran: its failures may be a half-written save.
     const stale = this.batcher.pending;
+    const delta = summary.delta;
+    const incremental = delta?.targets !== undefined && delta.since !== undefined && delta.since === this.reportedBuild;
     const reported = this.reported;
-    this.reported = new Map();
-    for (const target of summary.targets) {
+    if (!incremental) this.reported = new Map();
+    for (const target of incremental ? delta.targets! : summary.targets) {
       const { label } = target;
+      const same = reported.get(label) === target;
       this.reported.set(label, target);
       // The builder hands back the very report object of a target nothing touched: skip it
       // without asking for its outputs (a 10,000-target session stays O(changed) here).
-      if (reported.get(label) === target && this.current.has(label) && !this.failing.has(label)) continue;
+      if (same && this.current.has(label) && !this.failing.has(label)) continue;
       if (target.status === 'executed' || target.status === 'cached') {
         // The builder hands back the same outputs object while a target's action is unchanged:
         // nothing to compare, nothing to send (a 10,000-target watch stays O(changed) here).
@@ -232,7 +252,10 @@ export class RebuildLoop {
         this.fail(target, build, savedAt);
       }
     }
+    this.reportedBuild = delta?.seq;
     if (stale) return;
+    // The same graph as the last complete removal pass: nothing more can have gone.
+    if (incremental && this.removalsFor === graph) return;
     // A package that could not be read (broken assets.yaml) drops its targets from the graph:
     // that is an error to fix, not a deletion, so nothing is removed until it reads again.
     if (summary.targets.some((t) => t.status === 'failed' && !graph.has(t.label))) {
@@ -250,6 +273,7 @@ export class RebuildLoop {
       this.failing.delete(label);
       this.options.send({ type: 'recovered', build, label, assetId: '' });
     }
+    this.removalsFor = graph;
   }
 
   private fail(target: TargetReport, build: number, savedAt: number): void {

@@ -78,6 +78,8 @@ export class RequestTracker {
   private reverseEdges = false;
   /** Ids that lost their validity since `takeInvalidated` was last called (watch mode's worklist). */
   private invalidatedIds = new Set<string>();
+  /** Ids of nodes not yet written to the store: a save costs what ran, not what is in memory. */
+  private readonly unsavedIds = new Set<string>();
   stats: TrackerStats = { ran: 0, verified: 0, loaded: 0 };
 
   constructor(
@@ -223,6 +225,7 @@ export class RequestTracker {
     const node: Node = { id, kind: kind.name, input, value, fingerprint, deps: [], trees: [], verified: old?.verified ?? this.epoch, unsaved: true };
     this.link(node, old);
     this.nodes.set(id, node);
+    this.unsavedIds.add(id);
   }
 
   /**
@@ -249,13 +252,15 @@ export class RequestTracker {
   /** Write every node that ran since the last save, in one transaction. */
   save(): void {
     const batch = new Map<string, StoredNode>();
-    for (const node of this.nodes.values()) {
-      if (!node.unsaved) continue;
+    for (const id of this.unsavedIds) {
+      const node = this.nodes.get(id);
+      if (!node?.unsaved) continue;
       node.unsaved = false;
       const kind = this.kinds.get(node.kind);
       if (node.error !== undefined || kind?.persistent === false) continue;
       batch.set(node.id, { kind: node.kind, input: node.input, value: node.value, fingerprint: node.fingerprint, deps: node.deps });
     }
+    this.unsavedIds.clear();
     this.store.putMany(batch);
   }
 
@@ -349,6 +354,7 @@ export class RequestTracker {
       const node: Node = { id, kind: kind.name, input, value, fingerprint, deps, trees, error, verified: this.epoch, unsaved: true };
       this.link(node, old);
       this.nodes.set(id, node);
+      this.unsavedIds.add(id);
       if (error !== undefined) this.failed.add(id);
       return node;
     };
