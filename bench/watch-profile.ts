@@ -62,21 +62,26 @@ async function main(): Promise<void> {
   const builder = new Builder({ workspace, cache: { blobs: new DiskBlobStore(join(cacheDir, 'cas')), actions: new DiskActionCache(join(cacheDir, 'ac')) } });
   const waiting = new Map<string, (at: number) => void>();
   const builds: number[] = [];
+  const queues: number[] = [];
   const started = now();
   const session = await startWatch({
     builder,
     patterns: ['//...'],
     onMessage: (message: ServerMessage) => {
       if (message.type === 'changed') waiting.get(message.label)?.(now());
-      if (message.type === 'build-finished') builds.push(message.timings.buildMs);
+      if (message.type === 'build-finished') {
+        builds.push(message.timings.buildMs);
+        queues.push(message.timings.queueMs);
+      }
     },
   });
   process.stderr.write(`first build ${((now() - started) / 1000).toFixed(1)} s, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB\n`);
+  const profiling = process.env.KILN_PROFILE !== '0';
   const inspector = new Session();
   inspector.connect();
   await inspector.post('Profiler.enable');
   await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
-  await inspector.post('Profiler.start');
+  if (profiling) await inspector.post('Profiler.start');
   const changed: number[] = [];
   const buildMs: number[] = [];
   const revision = Date.now() % 100_000;
@@ -97,14 +102,16 @@ async function main(): Promise<void> {
     await session.loop.idle();
     if (builds.length > before) buildMs.push(builds[builds.length - 1]!);
   }
-  const { profile } = await inspector.post('Profiler.stop');
+  const profile = profiling ? (await inspector.post('Profiler.stop')).profile : undefined;
   inspector.disconnect();
-  writeFileSync(join(root, 'saves.cpuprofile'), JSON.stringify(profile));
+  if (profile) writeFileSync(join(root, 'saves.cpuprofile'), JSON.stringify(profile));
   await session.close();
   await builder.close();
   const f = (ms: number) => ms.toFixed(1);
-  console.log(`${assets} assets, ${saves} saves: changed p50 ${f(quantile(changed, 0.5))} p95 ${f(quantile(changed, 0.95))} ms; build p50 ${f(quantile(buildMs, 0.5))} p95 ${f(quantile(buildMs, 0.95))} ms`);
+  const queue = queues.slice(-saves);
+  console.log(`${assets} assets, ${saves} saves: changed p50 ${f(quantile(changed, 0.5))} p95 ${f(quantile(changed, 0.95))} ms; build p50 ${f(quantile(buildMs, 0.5))} p95 ${f(quantile(buildMs, 0.95))} ms; queue (save → build start) p50 ${f(quantile(queue, 0.5))} p95 ${f(quantile(queue, 0.95))} ms`);
   console.log(`changed: ${changed.map(f).join(' ')}`);
+  if (!profile) return;
   const summary = summariseCpuProfile(profile as unknown as CpuProfile, RULES, 25);
   console.log(`\nprofile ${f(summary.totalMs)} ms over ${saves} saves (per save: ÷${saves})`);
   for (const p of summary.phases) console.log(`  ${p.phase.padEnd(22)} ${f(p.ms).padStart(9)} ms  ${f(p.ms / saves).padStart(7)} ms/save`);

@@ -41,6 +41,13 @@ export interface BuildRequest {
    * next build, or `close()`, does it when the caller does not.
    */
   deferSave?: boolean;
+  /**
+   * Watch mode: called for a requested target that built, as soon as its kiln-out files are
+   * written — before the targets depending on it run (a texture is announced before the bundle
+   * holding it re-cooks). Only in builds that return a BuildDelta with targets; the delta lists
+   * the target again.
+   */
+  onTargetReady?: (report: TargetReport, graph: TargetGraph) => void;
 }
 
 /**

@@ -303,12 +303,56 @@ export class Builder {
       return report.status === 'failed' ? 'failed' : 'ok';
     };
 
+    const materialized: string[] = [];
+    const paths = last?.paths ?? new Map<string, string[]>();
+    const materializing = request.materialize !== false && !request.validateOnly;
+    /** Requested targets whose kiln-out this build wrote (a watch build: right after each ran). */
+    const written = new Set<string>();
+    const materializeTarget = async (label: string): Promise<void> => {
+      written.add(label);
+      const status = reports.get(label)?.status;
+      if ((last ? status === undefined || status === 'failed' || status === 'skipped' : dagOutcomes.get(label) !== 'ok') || (materializeOnly && !materializeOnly.has(label))) {
+        paths.delete(label);
+        return;
+      }
+      let input = inputs.materialize.get(label);
+      if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
+      let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
+      try {
+        value ??= await this.tracker.runAsync(materializer, input);
+      } catch (error) {
+        // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
+        // that target only; the rest of kiln-out is still written.
+        if (!(error instanceof DiagnosticError)) throw error;
+        paths.delete(label);
+        const report = reports.get(label);
+        const failed: TargetReport = { ...(report ?? { label, rule: graph.target(label).rule, durationMs: 0, outputs: [], stats: {}, diagnostics: [] }), status: 'failed', diagnostics: [...(report?.diagnostics ?? []), ...error.diagnostics], ...(error.stack ? { stack: error.stack } : {}) };
+        reports.set(label, failed);
+        reporter.actionFinished(failed);
+        return;
+      }
+      paths.set(label, value.paths);
+      if (!last) materialized.push(...value.paths);
+    };
+    /**
+     * A watch build writes a requested target's kiln-out as soon as its action is done and tells
+     * the caller (onTargetReady), so a texture's `changed` does not wait for the bundle using it.
+     */
+    const ready = async (label: string, outcome: 'ok' | 'failed'): Promise<'ok' | 'failed'> => {
+      if (!last || !materializing || !requested.has(label)) return outcome;
+      await materializeTarget(label);
+      const report = reports.get(label);
+      if (report && report.status !== 'failed') request.onTargetReady?.(report, graph);
+      return outcome;
+    };
+
     // Run.
     const runTarget = async (label: string, slot: number): Promise<'ok' | 'failed'> => {
       const begin = trace.now();
       const decl = graph.target(label);
       reporter.actionStarted(label, decl.rule);
       const base: TargetReport = { label, rule: decl.rule, status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {} };
+      let done: 'ok' | 'failed';
       try {
         if (request.validateOnly === true && requested.has(label)) return finish(await this.validate(env, inputOf(label), base));
         const input = inputOf(label);
@@ -318,7 +362,7 @@ export class Builder {
         const end = trace.now();
         const status = outcome?.status ?? 'cached';
         trace.span(label, status, slot, begin, end, outcome?.reasons ? { reasons: outcome.reasons } : undefined);
-        return finish({
+        done = finish({
           ...base,
           status,
           durationMs: status === 'executed' ? outcome!.durationMs : end - begin,
@@ -331,6 +375,7 @@ export class Builder {
         trace.span(label, 'failed', slot, begin, end);
         return finish({ ...base, status: 'failed', durationMs: end - begin, diagnostics, ...(stack ? { stack } : {}) });
       }
+      return ready(label, done);
     };
 
     // Watch mode: what the save did not touch is still valid; report it without scheduling.
@@ -377,38 +422,11 @@ export class Builder {
     });
     for (const [label, outcome] of ran) dagOutcomes.set(label, outcome);
 
-    // Materialize: on the last build's graph, only the targets that ran or whose kiln-out files
-    // were touched; everyone else keeps its paths.
-    const materialized: string[] = [];
-    const paths = last?.paths ?? new Map<string, string[]>();
-    const materializing = request.materialize !== false && !request.validateOnly;
+    // Materialize: on the last build's graph, only the targets that ran (each as soon as it ran,
+    // above) or whose kiln-out files were touched; everyone else keeps its paths.
     if (materializing) {
-      const toWrite = last ? [...new Set([...pending, ...rematerialize])].filter((label) => requested.has(label) && last.index.has(label)).sort((a, b) => last.index.get(a)! - last.index.get(b)!) : graph.requested;
-      for (const label of toWrite) {
-        const status = reports.get(label)?.status;
-        if ((last ? status === undefined || status === 'failed' || status === 'skipped' : dagOutcomes.get(label) !== 'ok') || (materializeOnly && !materializeOnly.has(label))) {
-          paths.delete(label);
-          continue;
-        }
-        let input = inputs.materialize.get(label);
-        if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
-        let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
-        try {
-          value ??= await this.tracker.runAsync(materializer, input);
-        } catch (error) {
-          // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
-          // that target only; the rest of kiln-out is still written.
-          if (!(error instanceof DiagnosticError)) throw error;
-          paths.delete(label);
-          const report = reports.get(label);
-          const failed: TargetReport = { ...(report ?? { label, rule: graph.target(label).rule, durationMs: 0, outputs: [], stats: {}, diagnostics: [] }), status: 'failed', diagnostics: [...(report?.diagnostics ?? []), ...error.diagnostics], ...(error.stack ? { stack: error.stack } : {}) };
-          reports.set(label, failed);
-          reporter.actionFinished(failed);
-          continue;
-        }
-        paths.set(label, value.paths);
-        if (!last) materialized.push(...value.paths);
-      }
+      const toWrite = last ? [...new Set([...pending, ...rematerialize])].filter((label) => requested.has(label) && last.index.has(label) && !written.has(label)).sort((a, b) => last.index.get(a)! - last.index.get(b)!) : graph.requested;
+      for (const label of toWrite) await materializeTarget(label);
     }
 
     // Save (in watch mode possibly after the caller announced the outputs).

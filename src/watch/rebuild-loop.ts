@@ -170,7 +170,13 @@ export class RebuildLoop {
       // No build record: a watch session keeps every request it verified in memory, so each
       // save costs what it touched; a recorded first build would leave the graph unloaded.
       // The state save waits until clients have heard what changed.
-      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true, record: false, deferSave: true });
+      // Each rebuilt target is announced as soon as its kiln-out is written (before the bundles
+      // holding it re-cook); the report afterwards skips what was announced.
+      const onTargetReady = (target: TargetReport, graph: TargetGraph) => {
+        this.reported.set(target.label, target);
+        this.announce(target, graph, build, savedAt);
+      };
+      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true, record: false, deferSave: true, onTargetReady });
     } catch (error) {
       // The graph could not be built (a requested package vanished or is broken, a cycle…).
       const message = this.errorOf(this.patterns.join(' '), error, build);
@@ -184,7 +190,7 @@ export class RebuildLoop {
         if (this.workspaceError.label !== 'assets.yaml') this.options.send({ type: 'recovered', build, label: this.workspaceError.label, assetId: '' });
         this.workspaceError = undefined;
       }
-      await this.report(summary, build, savedAt);
+      this.report(summary, build, savedAt);
     }
     const finishedAt = now();
     // A delta lists every target that ran; the full list is built only when there is none.
@@ -207,7 +213,7 @@ export class RebuildLoop {
    * builder hands a delta relative to the last build reported here, only its targets are looked
    * at (a save in a 100,000-target session looks at two); otherwise every target.
    */
-  private async report(summary: BuildResult, build: number, savedAt: number): Promise<void> {
+  private report(summary: BuildResult, build: number, savedAt: number): void {
     const { graph } = summary;
     // Files changed while this build ran: its failures may be a half-written save.
     const stale = this.batcher.pending;
@@ -223,27 +229,7 @@ export class RebuildLoop {
       // without asking for its outputs (a 10,000-target session stays O(changed) here).
       if (same && this.current.has(label) && !this.failing.has(label)) continue;
       if (target.status === 'executed' || target.status === 'cached') {
-        // The builder hands back the same outputs object while a target's action is unchanged:
-        // nothing to compare, nothing to send (a 10,000-target watch stays O(changed) here).
-        const outputs = this.builder.lastOutputs(label);
-        if (outputs !== undefined && outputs === this.seenOutputs.get(label) && this.current.has(label) && !this.failing.has(label)) continue;
-        if (outputs !== undefined) this.seenOutputs.set(label, outputs);
-        const version = await this.versions.versionOf(this.builder, graph, label);
-        if (!version) continue;
-        const previous = this.current.get(label);
-        if (this.failing.delete(label)) this.options.send({ type: 'recovered', build, label, assetId: version.assetId });
-        if (previous && sameOutputs(previous, version)) continue;
-        this.current.set(label, version);
-        this.options.send({
-          type: 'changed',
-          build,
-          ...version,
-          digest: version.outputs[0]?.digest ?? '',
-          ...(previous ? { previous: previous.outputs[0]?.digest ?? '' } : {}),
-          parts: changedParts(previous, version),
-          savedAt,
-          cookMs: target.status === 'executed' ? round(target.durationMs) : 0,
-        });
+        this.announce(target, graph, build, savedAt);
       } else if (target.status === 'failed') {
         if (stale) {
           this.forceNext = true;
@@ -274,6 +260,32 @@ export class RebuildLoop {
       this.options.send({ type: 'recovered', build, label, assetId: '' });
     }
     this.removalsFor = graph;
+  }
+
+  /** A target that built: `changed` when its outputs differ from the current version (and `recovered` if it was failing). */
+  private announce(target: TargetReport, graph: TargetGraph, build: number, savedAt: number): void {
+    const { label } = target;
+    // The builder hands back the same outputs object while a target's action is unchanged:
+    // nothing to compare, nothing to send (a 10,000-target watch stays O(changed) here).
+    const outputs = this.builder.lastOutputs(label);
+    if (outputs !== undefined && outputs === this.seenOutputs.get(label) && this.current.has(label) && !this.failing.has(label)) return;
+    if (outputs !== undefined) this.seenOutputs.set(label, outputs);
+    const version = this.versions.versionOf(this.builder, graph, label);
+    if (!version) return;
+    const previous = this.current.get(label);
+    if (this.failing.delete(label)) this.options.send({ type: 'recovered', build, label, assetId: version.assetId });
+    if (previous && sameOutputs(previous, version)) return;
+    this.current.set(label, version);
+    this.options.send({
+      type: 'changed',
+      build,
+      ...version,
+      digest: version.outputs[0]?.digest ?? '',
+      ...(previous ? { previous: previous.outputs[0]?.digest ?? '' } : {}),
+      parts: changedParts(previous, version),
+      savedAt,
+      cookMs: target.status === 'executed' ? round(target.durationMs) : 0,
+    });
   }
 
   private fail(target: TargetReport, build: number, savedAt: number): void {
