@@ -17,6 +17,8 @@ import type { ServerMessage } from '../src/format/hot-reload-protocol.js';
 import { createRegistry } from '../src/rule/registry.js';
 import { DiskActionCache } from '../src/store/disk-action-cache.js';
 import { DiskBlobStore } from '../src/store/disk-blob-store.js';
+import { createCacheStack } from '../src/store/create-cache-stack.js';
+import type { CacheStack } from '../src/store/cache-stack.js';
 import { startWatch } from '../src/watch/watch-session.js';
 import { Workspace } from '../src/workspace/workspace.js';
 import { summariseCpuProfile, type CpuProfile, type PhaseRule } from './cpu-profile-summary.js';
@@ -26,6 +28,15 @@ const assets = Number(process.argv[2] ?? 10_000);
 const saves = Number(process.argv[3] ?? 20);
 const root = process.argv[4] ?? `/tmp/kiln-watch-profile-${assets}`;
 const packages = assets >= 100_000 ? 1000 : 100;
+/**
+ * KILN_WATCH_SCALE_CACHE=cli: the cache `kiln watch` opens (entries and small blobs in the LMDB
+ * store, committed per build); default: plain files per blob and entry (the figures so far).
+ */
+const CLI_CACHE = process.env.KILN_WATCH_SCALE_CACHE === 'cli';
+function cacheOf(cacheDir: string): CacheStack {
+  if (CLI_CACHE) return createCacheStack({ localRoot: cacheDir });
+  return { blobs: new DiskBlobStore(join(cacheDir, 'cas')), actions: new DiskActionCache(join(cacheDir, 'ac')) };
+}
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -59,7 +70,8 @@ async function main(): Promise<void> {
   const pathOf = (index: number) => `${PACKAGES_DIR}/p${String(Math.floor(index / perPackage)).padStart(Math.max(3, String(packages - 1).length), '0')}/a${String(index).padStart(Math.max(5, String(assets - 1).length), '0')}.bin`;
   const workspace = Workspace.at(root, createRegistry(builtinRules()));
   const cacheDir = workspace.config.cacheDir;
-  const builder = new Builder({ workspace, cache: { blobs: new DiskBlobStore(join(cacheDir, 'cas')), actions: new DiskActionCache(join(cacheDir, 'ac')) } });
+  const cache = cacheOf(cacheDir);
+  const builder = new Builder({ workspace, cache });
   const waiting = new Map<string, (at: number) => void>();
   const builds: number[] = [];
   const queues: number[] = [];
@@ -107,6 +119,7 @@ async function main(): Promise<void> {
   if (profile) writeFileSync(join(root, 'saves.cpuprofile'), JSON.stringify(profile));
   await session.close();
   await builder.close();
+  (cache as { close?: () => void }).close?.();
   const f = (ms: number) => ms.toFixed(1);
   const queue = queues.slice(-saves);
   console.log(`${assets} assets, ${saves} saves: changed p50 ${f(quantile(changed, 0.5))} p95 ${f(quantile(changed, 0.95))} ms; build p50 ${f(quantile(buildMs, 0.5))} p95 ${f(quantile(buildMs, 0.95))} ms; queue (save → build start) p50 ${f(quantile(queue, 0.5))} p95 ${f(quantile(queue, 0.95))} ms`);

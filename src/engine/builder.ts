@@ -29,7 +29,7 @@ import { requestId } from './tracker/request-kind.js';
 
 import type { BuildRequest, BuildResult, BuildRun } from './build-request.js';
 import { RecordStep } from './record-step.js';
-import { collectReports, countReports, deltaOf, TalliedReports, watchWorklist, type LastBuild } from './last-build.js';
+import { collectReports, concludeWatchBuild, lastBuildOf, TalliedReports, watchWorklist, type LastBuild, type ReportCounts } from './last-build.js';
 import { liveFields } from './live-summary.js';
 import type { BuildDelta } from './build-request.js';
 
@@ -435,24 +435,14 @@ export class Builder {
 
     const seq = ++this.builds;
     let delta: BuildDelta = { seq };
-    let counts: ReturnType<typeof countReports>;
+    let counts: ReportCounts;
     let targets: TargetReport[] = [];
     if (last) {
-      // Counted as reports were set; what could not be analysed is not among them.
-      counts = countReports(notAnalysed);
-      for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += reports.counts[key];
-      last.missing = new Set(pending.filter((label) => !reports.has(label)));
-      delta = deltaOf(last, seq);
-      last.seq = seq;
-      last.touched = new Set();
+      ({ counts, delta } = concludeWatchBuild(last, notAnalysed, pending, seq));
     } else {
-      const collected = collectReports(notAnalysed, nodes, reports);
-      ({ targets, counts } = collected);
-      if (watchBuild || !this.watching) {
-        const missing = new Set([...collected.unfinished].filter((label) => !reports.has(label)));
-        const complete = materializing && !materializeOnly && !request.checkDeterminism;
-        this.lastBuild = { graph, reports: reports as TalliedReports, paths, index: new Map(nodes.map((label, i) => [label, i])), missing, complete, seq, touched: new Set() };
-      }
+      ({ targets, counts } = collectReports(notAnalysed, nodes, reports));
+      const complete = materializing && !materializeOnly && !request.checkDeterminism;
+      if (watchBuild || !this.watching) this.lastBuild = lastBuildOf(graph, nodes, reports, paths, complete, seq);
     }
     const summary: BuildSummary & { graph: TargetGraph; delta?: BuildDelta } = {
       platform: this.platform,

@@ -103,8 +103,28 @@ export function watchWorklist(last: LastBuild, invalidated: ReadonlySet<string>,
   return { pending, rematerialize };
 }
 
+/** What a full build leaves for the watch builds after it. */
+export function lastBuildOf(graph: TargetGraph, order: readonly string[], reports: TalliedReports, paths: Map<string, string[]>, complete: boolean, seq: number): LastBuild {
+  const missing = new Set(order.filter((label) => !reports.has(label)));
+  return { graph, reports, paths, index: new Map(order.map((label, i) => [label, i])), missing, complete, seq, touched: new Set() };
+}
+
+/**
+ * The end of a watch build on the last build's graph: its counts (kept as reports were set;
+ * what could not be analysed is not among them) and its delta; `last` now describes this build.
+ */
+export function concludeWatchBuild(last: LastBuild, notAnalysed: readonly TargetReport[], pending: readonly string[], seq: number): { counts: ReportCounts; delta: BuildDelta } {
+  const counts = countReports(notAnalysed);
+  for (const key of Object.keys(counts) as (keyof ReportCounts)[]) counts[key] += last.reports.counts[key];
+  last.missing = new Set(pending.filter((label) => !last.reports.has(label)));
+  const delta = deltaOf(last, seq);
+  last.seq = seq;
+  last.touched = new Set();
+  return { counts, delta };
+}
+
 /** The delta a watch build hands back: its touched targets' reports in dependency order, relative to build `last.seq`. */
-export function deltaOf(last: LastBuild, seq: number): BuildDelta {
+function deltaOf(last: LastBuild, seq: number): BuildDelta {
   const labels = [...last.touched].filter((label) => last.index.has(label)).sort((a, b) => last.index.get(a)! - last.index.get(b)!);
   const targets: TargetReport[] = [];
   for (const label of labels) {
