@@ -204,8 +204,15 @@ export class RebuildLoop {
     };
     this.options.send({ type: 'build-finished', build, ok: summary !== undefined && summary.failed === 0, executed: summary?.executed ?? 0, cached: summary?.cached ?? 0, failed: summary?.failed ?? 0, timings });
     if (summary) this.options.log?.(`build ${build}: ${summary.executed} cooked, ${summary.cached} cached, ${summary.failed} failed in ${timings.buildMs} ms (${timings.totalMs} ms since save)`);
-    // Bookkeeping after the messages: cache commit, request graph save.
-    if (summary) for (const warning of await this.builder.saveState()) this.options.log?.(`watch: ${warning}`);
+    // Bookkeeping after the messages: cache commit, request graph save. A failed save loses no
+    // output (the next build verifies what it finds stored), so the session goes on.
+    if (summary) {
+      try {
+        for (const warning of await this.builder.saveState()) this.options.log?.(`watch: ${warning}`);
+      } catch (error) {
+        this.options.log?.(`watch: could not save the build state: ${(error as Error).message}`);
+      }
+    }
   }
 
   /**
