@@ -66,6 +66,8 @@ export class RequestTracker {
   private readonly nodes = new Map<string, Node>();
   private readonly dependents = new Map<string, Set<string>>();
   private readonly treeWatchers = new Map<string, Set<string>>();
+  /** File request ids by parent folder (with the reverse edges): a folder event finds what is under it without a pass over every node. */
+  private readonly filesByDir = new Map<string, Set<string>>();
   private readonly kinds = new Map<string, AnyKind>();
   private readonly running = new Set<string>();
   /** Nodes whose last run threw. */
@@ -190,11 +192,14 @@ export class RequestTracker {
         if (key === '') break;
       }
       if (!isFile) {
-        const prefix = `${FILE_KIND}:${path}/`;
-        for (const [id, node] of this.nodes) {
-          if (!id.startsWith(prefix)) continue;
-          node.forced = true;
-          touched += this.invalidate(id);
+        const below = `${path}/`;
+        for (const [dir, ids] of this.filesByDir) {
+          if (dir !== path && !dir.startsWith(below)) continue;
+          for (const id of ids) {
+            const node = this.nodes.get(id);
+            if (node) node.forced = true;
+            touched += this.invalidate(id);
+          }
         }
       }
     }
@@ -371,6 +376,13 @@ export class RequestTracker {
   /** Keep the in-memory reverse edges (for `changed`) in step with the node's new dependencies. */
   private link(node: Node, old: Node | undefined): void {
     if (!this.reverseEdges) return;
+    if (node.kind === FILE_KIND) {
+      const dir = posix.dirname(node.input as string);
+      const key = dir === '.' ? '' : dir;
+      let set = this.filesByDir.get(key);
+      if (!set) this.filesByDir.set(key, (set = new Set()));
+      set.add(node.id);
+    }
     if (old) {
       for (const [dep] of old.deps) this.dependents.get(dep)?.delete(old.id);
       for (const dir of old.trees) this.treeWatchers.get(dir)?.delete(old.id);
