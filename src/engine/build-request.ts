@@ -35,14 +35,44 @@ export interface BuildRequest {
    * attempt), so it is not read twice; used only when its key and state folder are this build's.
    */
   checkedRecord?: { record: BuildRecord; check: RecordCheck };
+  /**
+   * Watch mode: leave the cache flush and the request graph's save to `Builder.saveState()`, so
+   * the caller can announce the new outputs first (they are readable before the flush). The
+   * next build, or `close()`, does it when the caller does not.
+   */
+  deferSave?: boolean;
+  /**
+   * Watch mode: called for a requested target that built, as soon as its kiln-out files are
+   * written — before the targets depending on it run (a texture is announced before the bundle
+   * holding it re-cooks). Only in builds that return a BuildDelta with targets; the delta lists
+   * the target again.
+   */
+  onTargetReady?: (report: TargetReport, graph: TargetGraph) => void;
+}
+
+/**
+ * What a build on a long-lived builder says about its reports compared with an earlier build of
+ * that builder, so a caller that saw that one (the watch loop) looks only at what changed.
+ */
+export interface BuildDelta {
+  /** This build's number in its builder. */
+  seq: number;
+  /** The build `targets` are relative to; absent: no delta, compare every report. */
+  since?: number;
+  /**
+   * Reports of the targets whose report may differ from build `since`, in dependency order.
+   * Every other target has that build's report, at most turned from executed to cached (same
+   * outputs).
+   */
+  targets?: readonly TargetReport[];
 }
 
 /** What `build` returns: the summary, the analysed graph (computed on first use after a recorded build), what `derive` gave. */
-export type BuildResult = BuildSummary & { graph: TargetGraph; extra?: unknown };
+export type BuildResult = BuildSummary & { graph: TargetGraph; extra?: unknown; delta?: BuildDelta };
 
 /** What one run of the four steps leaves for the build record. */
 export interface BuildRun {
-  summary: BuildSummary & { graph: TargetGraph };
+  summary: BuildSummary & { graph: TargetGraph; delta?: BuildDelta };
   graphId: string;
   order: readonly string[];
   requested: readonly string[];

@@ -30,7 +30,9 @@ import { requestId } from './tracker/request-kind.js';
 
 import type { BuildRequest, BuildResult, BuildRun } from './build-request.js';
 import { RecordStep } from './record-step.js';
-import { collectReports, watchWorklist, type LastBuild } from './last-build.js';
+import { collectReports, concludeWatchBuild, lastBuildOf, TalliedReports, watchWorklist, type LastBuild, type ReportCounts } from './last-build.js';
+import { liveFields } from './live-summary.js';
+import type { BuildDelta } from './build-request.js';
 
 export type { BuildRequest, BuildResult } from './build-request.js';
 
@@ -102,6 +104,12 @@ export class Builder {
    * same object, a build looks only at the targets whose requests were invalidated since.
    */
   private lastBuild: LastBuild | undefined;
+  /** Builds run so far (a BuildDelta's numbers). */
+  private builds = 0;
+  /** A deferred build left its cache flush and state save to `saveState` (see BuildRequest.deferSave). */
+  private saveDue = false;
+  /** Makes the last watch summary's unread live fields throw (see live-summary.ts). */
+  private detachSummary: (() => void) | undefined;
   private readonly toolchain: string;
   private readonly remote: boolean;
   /** The platform as asked for (''  for the default, which the root assets.yaml decides: a leaf of every record). */
@@ -180,9 +188,24 @@ export class Builder {
     return this.tracker.stats;
   }
 
-  /** Stop the worker pool (idle workers never keep the process alive, and exit after 10 idle minutes). */
-  close(): Promise<void> {
-    return this.runner.close();
+  /** Save what a deferred build left, then stop the worker pool (idle workers never keep the process alive, and exit after 10 idle minutes). */
+  async close(): Promise<void> {
+    if (this.saveDue) await this.saveState();
+    await this.runner.close();
+  }
+
+  /**
+   * The bookkeeping after a build: commit the caches' pending writes, record files hashed too
+   * young once they are old enough, write the request graph's new nodes. A build does it itself
+   * unless asked to defer it (`deferSave`: watch announces the new outputs first). Returns the
+   * caches' warnings.
+   */
+  async saveState(): Promise<string[]> {
+    this.saveDue = false;
+    const warnings = (await this.cache.flush?.()) ?? [];
+    settleRacyFiles(this.tracker, this.kinds.file);
+    this.tracker.save();
+    return warnings;
   }
 
   /**
@@ -220,6 +243,9 @@ export class Builder {
   /** The four steps for the request's patterns; `materializeOnly` limits kiln-out to targets the original request asked for. */
   private async runSteps(request: BuildRequest, started: number, materializeOnly?: ReadonlySet<string>): Promise<BuildRun> {
     const reporter = request.reporter ?? silentReporter;
+    if (this.saveDue) for (const warning of await this.saveState()) reporter.warning(warning);
+    this.detachSummary?.();
+    this.detachSummary = undefined;
     const trace = new TraceRecorder();
     if (this.watching) this.tracker.beginWatchBuild();
     else this.tracker.newEpoch();
@@ -238,9 +264,9 @@ export class Builder {
     const inputs = this.inputsFor(graph);
     const requested = inputs.requested;
     const watchBuild = this.watching && !request.checkDeterminism && !request.validateOnly;
-    const last = watchBuild && this.lastBuild?.graph === graph ? this.lastBuild : undefined;
+    const last = watchBuild && this.lastBuild?.graph === graph && this.lastBuild.complete ? this.lastBuild : undefined;
     // A watch build on the same graph updates the last build's reports in place.
-    const reports = last?.reports ?? new Map<string, TargetReport>();
+    const reports = last?.reports ?? new TalliedReports();
     reporter.started(nodes.length + unanalysable.length);
     // With keepGoing, what could not be analysed (broken assets.yaml, cycles) fails like a target.
     const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: f.diagnostics, stats: {} }));
@@ -299,12 +325,56 @@ export class Builder {
     // lives on and answers later builds from memory: it keeps its values.
     const dropAfterSave = request.record === false ? undefined : DROPPED_AFTER_SAVE;
 
+    const materialized: string[] = [];
+    const paths = last?.paths ?? new Map<string, string[]>();
+    const materializing = request.materialize !== false && !request.validateOnly;
+    /** Requested targets whose kiln-out this build wrote (a watch build: right after each ran). */
+    const written = new Set<string>();
+    const materializeTarget = async (label: string): Promise<void> => {
+      written.add(label);
+      const status = reports.get(label)?.status;
+      if ((last ? status === undefined || status === 'failed' || status === 'skipped' : dagOutcomes.get(label) !== 'ok') || (materializeOnly && !materializeOnly.has(label))) {
+        paths.delete(label);
+        return;
+      }
+      let input = inputs.materialize.get(label);
+      if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
+      let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
+      try {
+        value ??= await this.tracker.runAsync(materializer, input);
+      } catch (error) {
+        // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
+        // that target only; the rest of kiln-out is still written.
+        if (!(error instanceof DiagnosticError)) throw error;
+        paths.delete(label);
+        const report = reports.get(label);
+        const failed: TargetReport = { ...(report ?? { label, rule: graph.target(label).rule, durationMs: 0, outputs: [], stats: {}, diagnostics: [] }), status: 'failed', diagnostics: [...(report?.diagnostics ?? []), ...error.diagnostics], ...(error.stack ? { stack: error.stack } : {}) };
+        reports.set(label, failed);
+        reporter.actionFinished(failed);
+        return;
+      }
+      paths.set(label, value.paths);
+      if (!last) materialized.push(...value.paths);
+    };
+    /**
+     * A watch build writes a requested target's kiln-out as soon as its action is done and tells
+     * the caller (onTargetReady), so a texture's `changed` does not wait for the bundle using it.
+     */
+    const ready = async (label: string, outcome: 'ok' | 'failed'): Promise<'ok' | 'failed'> => {
+      if (!last || !materializing || !requested.has(label)) return outcome;
+      await materializeTarget(label);
+      const report = reports.get(label);
+      if (report && report.status !== 'failed') request.onTargetReady?.(report, graph);
+      return outcome;
+    };
+
     // Run.
     const runTarget = async (label: string, slot: number): Promise<'ok' | 'failed'> => {
       const begin = trace.now();
       const decl = graph.target(label);
       reporter.actionStarted(label, decl.rule);
       const base: TargetReport = { label, rule: decl.rule, status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {} };
+      let done: 'ok' | 'failed';
       try {
         if (request.validateOnly === true && requested.has(label)) return finish(await this.validate(env, inputOf(label), base));
         const input = inputOf(label);
@@ -319,7 +389,7 @@ export class Builder {
           ranSinceSave = 0;
           this.tracker.save(dropAfterSave);
         }
-        return finish({
+        done = finish({
           ...base,
           status,
           durationMs: status === 'executed' ? outcome!.durationMs : end - begin,
@@ -332,6 +402,7 @@ export class Builder {
         trace.span(label, 'failed', slot, begin, end);
         return finish({ ...base, status: 'failed', durationMs: end - begin, diagnostics, ...(stack ? { stack } : {}) });
       }
+      return ready(label, done);
     };
 
     // Watch mode: what the save did not touch is still valid; report it without scheduling.
@@ -379,47 +450,29 @@ export class Builder {
     });
     for (const [label, outcome] of ran) dagOutcomes.set(label, outcome);
 
-    // Materialize.
-    const materialized: string[] = [];
-    const paths = new Map<string, string[]>();
-    if (request.materialize !== false && !request.validateOnly) {
-      for (const label of graph.requested) {
-        const kept = last && !dagOutcomes.has(label) && !rematerialize.has(label) ? last.paths.get(label) : undefined;
-        if (kept) {
-          paths.set(label, kept);
-          materialized.push(...kept);
-          continue;
-        }
-        if ((last ? reports.get(label)?.status === 'failed' || reports.get(label)?.status === 'skipped' : dagOutcomes.get(label) !== 'ok') || (materializeOnly && !materializeOnly.has(label))) continue;
-        let input = inputs.materialize.get(label);
-        if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
-        let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
-        try {
-          value ??= await this.tracker.runAsync(materializer, input);
-        } catch (error) {
-          // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
-          // that target only; the rest of kiln-out is still written.
-          if (!(error instanceof DiagnosticError)) throw error;
-          const report = reports.get(label);
-          const failed: TargetReport = { ...(report ?? { label, rule: graph.target(label).rule, durationMs: 0, outputs: [], stats: {}, diagnostics: [] }), status: 'failed', diagnostics: [...(report?.diagnostics ?? []), ...error.diagnostics], ...(error.stack ? { stack: error.stack } : {}) };
-          reports.set(label, failed);
-          reporter.actionFinished(failed);
-          continue;
-        }
-        paths.set(label, value.paths);
-        materialized.push(...value.paths);
-      }
+    // Materialize: on the last build's graph, only the targets that ran (each as soon as it ran,
+    // above) or whose kiln-out files were touched; everyone else keeps its paths.
+    if (materializing) {
+      const toWrite = last ? [...new Set([...pending, ...rematerialize])].filter((label) => requested.has(label) && last.index.has(label) && !written.has(label)).sort((a, b) => last.index.get(a)! - last.index.get(b)!) : graph.requested;
+      for (const label of toWrite) await materializeTarget(label);
     }
 
-    // Save.
-    const remoteWarnings = (await this.cache.flush?.()) ?? [];
-    for (const warning of remoteWarnings) reporter.warning(warning);
-    settleRacyFiles(this.tracker, this.kinds.file);
-    this.tracker.save();
+    // Save (in watch mode possibly after the caller announced the outputs).
+    if (request.deferSave && watchBuild) this.saveDue = true;
+    else for (const warning of await this.saveState()) reporter.warning(warning);
 
-    const { targets, counts, unfinished } = collectReports(notAnalysed, nodes, reports);
-    if (watchBuild || !this.watching) this.lastBuild = { graph, reports, paths, index: last?.index ?? new Map(nodes.map((label, i) => [label, i])), unfinished };
-    const summary: BuildSummary & { graph: TargetGraph } = {
+    const seq = ++this.builds;
+    let delta: BuildDelta = { seq };
+    let counts: ReportCounts;
+    let targets: TargetReport[] = [];
+    if (last) {
+      ({ counts, delta } = concludeWatchBuild(last, notAnalysed, pending, seq));
+    } else {
+      ({ targets, counts } = collectReports(notAnalysed, nodes, reports));
+      const complete = materializing && !materializeOnly && !request.checkDeterminism;
+      if (watchBuild || !this.watching) this.lastBuild = lastBuildOf(graph, nodes, reports, paths, complete, seq);
+    }
+    const summary: BuildSummary & { graph: TargetGraph; delta?: BuildDelta } = {
       platform: this.platform,
       executed: counts.executed,
       cached: counts.cached,
@@ -432,6 +485,8 @@ export class Builder {
       materialized,
       graph,
     };
+    Object.defineProperty(summary, 'delta', { value: delta, enumerable: false });
+    if (last) this.detachSummary = liveFields(summary, { targets: () => collectReports(notAnalysed, nodes, reports).targets, materialized: () => graph.requested.flatMap((label) => paths.get(label) ?? []) });
     if (request.profilePath) await trace.write(request.profilePath, this.jobs);
     reporter.finished(summary);
     return { summary, graphId: requestId(this.kinds.graph, graphInput), order: nodes, requested: materializeOnly ? graph.requested.filter((l) => materializeOnly.has(l)) : graph.requested, reports };

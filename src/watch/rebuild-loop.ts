@@ -12,7 +12,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Builder } from '../engine/builder.js';
-import type { BuildSummary, TargetReport } from '../engine/build-result.js';
+import type { BuildResult } from '../engine/build-request.js';
+import type { TargetReport } from '../engine/build-result.js';
 import { assetIdOf } from '../engine/engine-api.js';
 import type { TargetGraph } from '../graph/target-graph.js';
 import type { AssetVersion, BuildTimings, ErrorMessage, HelloMessage, ServerMessage } from '../format/hot-reload-protocol.js';
@@ -52,6 +53,10 @@ export class RebuildLoop {
   private readonly seenOutputs = new Map<string, unknown>();
   /** Each target's report as last handed over, by label. */
   private reported = new Map<string, TargetReport>();
+  /** The builder's number of the last build reported (its BuildDelta.seq): the next delta must be relative to it. */
+  private reportedBuild: number | undefined;
+  /** The graph whose removals were last sent: on the same graph nothing more can have gone. */
+  private removalsFor: TargetGraph | undefined;
   private readonly batcher: ChangeBatcher;
   private readonly watcher: FileWatcher;
   private running: Promise<void> | undefined;
@@ -80,6 +85,9 @@ export class RebuildLoop {
     this.watcher.start();
     this.running = this.drain(undefined);
     await this.running;
+    // From now on file events say what changed. The tracker's reverse edges (one pass over every
+    // request in memory) are built here, not on the first save.
+    this.builder.changed([]);
   }
 
   async close(): Promise<void> {
@@ -157,11 +165,18 @@ export class RebuildLoop {
     const startedAt = now();
     this.forceNext = false;
     this.options.send({ type: 'build-started', build, files: files.slice(0, 100), savedAt });
-    let summary: (BuildSummary & { graph: TargetGraph }) | undefined;
+    let summary: BuildResult | undefined;
     try {
       // No build record: a watch session keeps every request it verified in memory, so each
       // save costs what it touched; a recorded first build would leave the graph unloaded.
-      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true, record: false });
+      // The state save waits until clients have heard what changed.
+      // Each rebuilt target is announced as soon as its kiln-out is written (before the bundles
+      // holding it re-cook); the report afterwards skips what was announced.
+      const onTargetReady = (target: TargetReport, graph: TargetGraph) => {
+        this.reported.set(target.label, target);
+        this.announce(target, graph, build, savedAt);
+      };
+      summary = await this.builder.build({ patterns: this.patterns, keepGoing: true, record: false, deferSave: true, onTargetReady });
     } catch (error) {
       // The graph could not be built (a requested package vanished or is broken, a cycle…).
       const message = this.errorOf(this.patterns.join(' '), error, build);
@@ -175,55 +190,53 @@ export class RebuildLoop {
         if (this.workspaceError.label !== 'assets.yaml') this.options.send({ type: 'recovered', build, label: this.workspaceError.label, assetId: '' });
         this.workspaceError = undefined;
       }
-      await this.report(summary, build, savedAt);
+      this.report(summary, build, savedAt);
     }
     const finishedAt = now();
+    // A delta lists every target that ran; the full list is built only when there is none.
+    const looked = summary ? (summary.delta?.targets ?? summary.targets) : [];
     const timings: BuildTimings = {
       queueMs: round(startedAt - savedAt),
       buildMs: round(builtAt - startedAt),
-      cookMs: round(summary?.targets.filter((t) => t.status === 'executed').reduce((n, t) => n + t.durationMs, 0) ?? 0),
+      cookMs: round(looked.filter((t) => t.status === 'executed').reduce((n, t) => n + t.durationMs, 0)),
       notifyMs: round(finishedAt - builtAt),
       totalMs: round(finishedAt - savedAt),
     };
     this.options.send({ type: 'build-finished', build, ok: summary !== undefined && summary.failed === 0, executed: summary?.executed ?? 0, cached: summary?.cached ?? 0, failed: summary?.failed ?? 0, timings });
     if (summary) this.options.log?.(`build ${build}: ${summary.executed} cooked, ${summary.cached} cached, ${summary.failed} failed in ${timings.buildMs} ms (${timings.totalMs} ms since save)`);
+    // Bookkeeping after the messages: cache commit, request graph save. A failed save loses no
+    // output (the next build verifies what it finds stored), so the session goes on.
+    if (summary) {
+      try {
+        for (const warning of await this.builder.saveState()) this.options.log?.(`watch: ${warning}`);
+      } catch (error) {
+        this.options.log?.(`watch: could not save the build state: ${(error as Error).message}`);
+      }
+    }
   }
 
-  /** Compares the build's results with `current` and sends what clients must know. */
-  private async report(summary: BuildSummary & { graph: TargetGraph }, build: number, savedAt: number): Promise<void> {
+  /**
+   * Compares the build's results with `current` and sends what clients must know. When the
+   * builder hands a delta relative to the last build reported here, only its targets are looked
+   * at (a save in a 100,000-target session looks at two); otherwise every target.
+   */
+  private report(summary: BuildResult, build: number, savedAt: number): void {
     const { graph } = summary;
     // Files changed while this build ran: its failures may be a half-written save.
     const stale = this.batcher.pending;
+    const delta = summary.delta;
+    const incremental = delta?.targets !== undefined && delta.since !== undefined && delta.since === this.reportedBuild;
     const reported = this.reported;
-    this.reported = new Map();
-    for (const target of summary.targets) {
+    if (!incremental) this.reported = new Map();
+    for (const target of incremental ? delta.targets! : summary.targets) {
       const { label } = target;
+      const same = reported.get(label) === target;
       this.reported.set(label, target);
       // The builder hands back the very report object of a target nothing touched: skip it
       // without asking for its outputs (a 10,000-target session stays O(changed) here).
-      if (reported.get(label) === target && this.current.has(label) && !this.failing.has(label)) continue;
+      if (same && this.current.has(label) && !this.failing.has(label)) continue;
       if (target.status === 'executed' || target.status === 'cached') {
-        // The builder hands back the same outputs object while a target's action is unchanged:
-        // nothing to compare, nothing to send (a 10,000-target watch stays O(changed) here).
-        const outputs = this.builder.lastOutputs(label);
-        if (outputs !== undefined && outputs === this.seenOutputs.get(label) && this.current.has(label) && !this.failing.has(label)) continue;
-        if (outputs !== undefined) this.seenOutputs.set(label, outputs);
-        const version = await this.versions.versionOf(this.builder, graph, label);
-        if (!version) continue;
-        const previous = this.current.get(label);
-        if (this.failing.delete(label)) this.options.send({ type: 'recovered', build, label, assetId: version.assetId });
-        if (previous && sameOutputs(previous, version)) continue;
-        this.current.set(label, version);
-        this.options.send({
-          type: 'changed',
-          build,
-          ...version,
-          digest: version.outputs[0]?.digest ?? '',
-          ...(previous ? { previous: previous.outputs[0]?.digest ?? '' } : {}),
-          parts: changedParts(previous, version),
-          savedAt,
-          cookMs: target.status === 'executed' ? round(target.durationMs) : 0,
-        });
+        this.announce(target, graph, build, savedAt);
       } else if (target.status === 'failed') {
         if (stale) {
           this.forceNext = true;
@@ -232,7 +245,10 @@ export class RebuildLoop {
         this.fail(target, build, savedAt);
       }
     }
+    this.reportedBuild = delta?.seq;
     if (stale) return;
+    // The same graph as the last complete removal pass: nothing more can have gone.
+    if (incremental && this.removalsFor === graph) return;
     // A package that could not be read (broken assets.yaml) drops its targets from the graph:
     // that is an error to fix, not a deletion, so nothing is removed until it reads again.
     if (summary.targets.some((t) => t.status === 'failed' && !graph.has(t.label))) {
@@ -250,6 +266,33 @@ export class RebuildLoop {
       this.failing.delete(label);
       this.options.send({ type: 'recovered', build, label, assetId: '' });
     }
+    this.removalsFor = graph;
+  }
+
+  /** A target that built: `changed` when its outputs differ from the current version (and `recovered` if it was failing). */
+  private announce(target: TargetReport, graph: TargetGraph, build: number, savedAt: number): void {
+    const { label } = target;
+    // The builder hands back the same outputs object while a target's action is unchanged:
+    // nothing to compare, nothing to send (a 10,000-target watch stays O(changed) here).
+    const outputs = this.builder.lastOutputs(label);
+    if (outputs !== undefined && outputs === this.seenOutputs.get(label) && this.current.has(label) && !this.failing.has(label)) return;
+    if (outputs !== undefined) this.seenOutputs.set(label, outputs);
+    const version = this.versions.versionOf(this.builder, graph, label);
+    if (!version) return;
+    const previous = this.current.get(label);
+    if (this.failing.delete(label)) this.options.send({ type: 'recovered', build, label, assetId: version.assetId });
+    if (previous && sameOutputs(previous, version)) return;
+    this.current.set(label, version);
+    this.options.send({
+      type: 'changed',
+      build,
+      ...version,
+      digest: version.outputs[0]?.digest ?? '',
+      ...(previous ? { previous: previous.outputs[0]?.digest ?? '' } : {}),
+      parts: changedParts(previous, version),
+      savedAt,
+      cookMs: target.status === 'executed' ? round(target.durationMs) : 0,
+    });
   }
 
   private fail(target: TargetReport, build: number, savedAt: number): void {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openBundle, type BundleReader } from '../../src/runtime/bundle-reader.js';
 import type { HotReloadClient, ReloadEvent } from '../../src/runtime/hot-reload-client.js';
 import type { LiveAsset } from '../../src/runtime/hot-reload-live-asset.js';
@@ -68,6 +68,10 @@ beforeAll(async () => {
   await reader.load('//game:hero');
   liveStats = await client.live('//game:stats');
 }, 120_000);
+
+// Each test starts from a quiet session: a target is announced as soon as it is built, before
+// the bundles holding it re-cook, so the previous test can return while its build still runs.
+beforeEach(() => session.loop.idle());
 
 afterAll(async () => {
   client?.close();

@@ -69,10 +69,10 @@ export class RequestTracker {
   private readonly nodes = new Map<string, Node>();
   private readonly dependents = new Map<string, Set<string>>();
   private readonly treeWatchers = new Map<string, Set<string>>();
+  /** File request ids by parent folder (with the reverse edges): a folder event finds what is under it without a pass over every node. */
+  private readonly filesByDir = new Map<string, Set<string>>();
   private readonly kinds = new Map<string, AnyKind>();
   private readonly running = new Set<string>();
-  /** Nodes that ran (or were recorded) since the last save: what the next save writes. */
-  private readonly unsaved = new Set<Node>();
   /** Nodes whose last run threw. */
   private readonly failed = new Set<string>();
   private epoch = 0;
@@ -83,6 +83,8 @@ export class RequestTracker {
   private reverseEdges = false;
   /** Ids that lost their validity since `takeInvalidated` was last called (watch mode's worklist). */
   private invalidatedIds = new Set<string>();
+  /** Ids of nodes not yet written to the store: a save costs what ran, not what is in memory. */
+  private readonly unsavedIds = new Set<string>();
   stats: TrackerStats = { ran: 0, verified: 0, loaded: 0 };
 
   constructor(
@@ -193,11 +195,14 @@ export class RequestTracker {
         if (key === '') break;
       }
       if (!isFile) {
-        const prefix = `${FILE_KIND}:${path}/`;
-        for (const [id, node] of this.nodes) {
-          if (!id.startsWith(prefix)) continue;
-          node.forced = true;
-          touched += this.invalidate(id);
+        const below = `${path}/`;
+        for (const [dir, ids] of this.filesByDir) {
+          if (dir !== path && !dir.startsWith(below)) continue;
+          for (const id of ids) {
+            const node = this.nodes.get(id);
+            if (node) node.forced = true;
+            touched += this.invalidate(id);
+          }
         }
       }
     }
@@ -228,7 +233,7 @@ export class RequestTracker {
     const node: Node = { id, kind: kind.name, input, value, fingerprint, deps: [], trees: [], verified: old?.verified ?? this.epoch, unsaved: true };
     this.link(node, old);
     this.nodes.set(id, node);
-    this.unsaved.add(node);
+    this.unsavedIds.add(id);
   }
 
   /**
@@ -260,16 +265,16 @@ export class RequestTracker {
   save(drop?: ReadonlySet<string>): void {
     const batch = new Map<string, StoredNode>();
     const saved: Node[] = [];
-    for (const node of this.unsaved) {
-      // Replaced by a newer node of the same id (which is in the set too), or saved already.
-      if (!node.unsaved || this.nodes.get(node.id) !== node) continue;
+    for (const id of this.unsavedIds) {
+      const node = this.nodes.get(id);
+      if (!node?.unsaved) continue;
       node.unsaved = false;
       const kind = this.kinds.get(node.kind);
       if (node.error !== undefined || kind?.persistent === false) continue;
       batch.set(node.id, { kind: node.kind, input: node.input, value: node.value, fingerprint: node.fingerprint, deps: node.deps });
       if (drop?.has(node.kind)) saved.push(node);
     }
-    this.unsaved.clear();
+    this.unsavedIds.clear();
     this.store.putMany(batch);
     // Only once the transaction is written: a failed write keeps every value.
     for (const node of saved) {
@@ -388,7 +393,7 @@ export class RequestTracker {
       const node: Node = { id, kind: kind.name, input, value, fingerprint, deps, trees, error, verified: this.epoch, unsaved: true };
       this.link(node, old);
       this.nodes.set(id, node);
-      this.unsaved.add(node);
+      this.unsavedIds.add(id);
       if (error !== undefined) this.failed.add(id);
       return node;
     };
@@ -405,6 +410,13 @@ export class RequestTracker {
   /** Keep the in-memory reverse edges (for `changed`) in step with the node's new dependencies. */
   private link(node: Node, old: Node | undefined): void {
     if (!this.reverseEdges) return;
+    if (node.kind === FILE_KIND) {
+      const dir = posix.dirname(node.input as string);
+      const key = dir === '.' ? '' : dir;
+      let set = this.filesByDir.get(key);
+      if (!set) this.filesByDir.set(key, (set = new Set()));
+      set.add(node.id);
+    }
     if (old) {
       for (const [dep] of old.deps) this.dependents.get(dep)?.delete(old.id);
       for (const dir of old.trees) this.treeWatchers.get(dir)?.delete(old.id);

@@ -157,6 +157,28 @@ describe('RequestTracker', () => {
     expect(listings).toBe(2);
   });
 
+  it('a folder deleted invalidates exactly the files read below it, at any depth, known before or after the first event', () => {
+    ws = tempWorkspace({ 'd/a.txt': 'aa', 'd/sub/b.txt': 'bbb', 'dx/c.txt': 'c', 'e.txt': 'eeee' });
+    age('d/a.txt', 'd/sub/b.txt', 'dx/c.txt', 'e.txt');
+    const tracker = new RequestTracker(new MemoryTrackerStore(), ws.root);
+    const p = pipeline(ws.root);
+    tracker.get(p.length, 'd/a.txt');
+    tracker.get(p.length, 'dx/c.txt');
+    tracker.get(p.length, 'e.txt');
+    tracker.changed([]);
+    // Read after the reverse edges exist: indexed as it is made.
+    tracker.get(p.length, 'd/sub/b.txt');
+    expect(p.runs.length).toBe(4);
+    ws.remove('d');
+    // d/a.txt, d/sub/b.txt and the two length requests above them; not dx/c.txt (same prefix) nor e.txt.
+    expect(tracker.changed(['d'])).toBe(4);
+    expect(tracker.get(p.length, 'd/a.txt')).toBe(-1);
+    expect(tracker.get(p.length, 'd/sub/b.txt')).toBe(-1);
+    expect(tracker.get(p.length, 'dx/c.txt')).toBe(1);
+    expect(tracker.get(p.length, 'e.txt')).toBe(4);
+    expect(p.runs.length).toBe(6);
+  });
+
   it('remembers a failure for the build and re-runs it once its input is fixed', () => {
     ws = tempWorkspace({ 'n.txt': 'x' });
     const tracker = new RequestTracker(new MemoryTrackerStore(), ws.root);
