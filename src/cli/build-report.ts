@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BudgetReport } from '../budget/check-budgets.js';
 import { formatBudgetTable } from '../budget/budget-table.js';
-import type { BuildSummary } from '../engine/build-result.js';
+import type { BuildSummary, TargetReport } from '../engine/build-result.js';
 import { pipelineMetrics, type PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { CommandIO } from './command.js';
 
@@ -33,6 +33,19 @@ export async function studioTracePath(cacheDir: string): Promise<string> {
 /** The summary with metrics and budgets; prints the budget table and budget diagnostics. Returns whether a budget is exceeded. */
 export async function reportBuild(summary: BuildSummary, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
   const metrics = pipelineMetrics(summary.targets, (rule) => extras.types[rule], Number(summary.remote?.actionHits ?? 0));
+  return reportWithMetrics(summary, metrics, extras, io);
+}
+
+/**
+ * The same for a build answered by its record, whose reports stay unparsed: every target is a
+ * local cache hit, so the metrics are those of `count` cached reports and nothing else.
+ */
+export async function reportReplayed(summary: BuildSummary, count: number, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
+  const cached = Array<Pick<TargetReport, 'status' | 'rule' | 'durationMs' | 'outputs'>>(count).fill({ status: 'cached', rule: '', durationMs: 0, outputs: [] });
+  return reportWithMetrics(summary, pipelineMetrics(cached as TargetReport[], (rule) => extras.types[rule]), extras, io);
+}
+
+async function reportWithMetrics(summary: BuildSummary, metrics: PipelineMetrics, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
   const reported: ReportedSummary = { ...summary, metrics };
   const budgets = extras.budgets;
   if (!budgets) return { summary: reported, overBudget: false };

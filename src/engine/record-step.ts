@@ -10,7 +10,7 @@ import type { MaterializedValue } from './requests/materialize-outputs.js';
 import type { GraphInput } from './requests/target-graph.js';
 import { toolLeaves } from './tool-leaves.js';
 import { TraceRecorder } from './trace-recorder.js';
-import { checkRecord, dirtyTargets, readRecord, removeRecord, writeRecord, type BuildRecord } from './tracker/build-record.js';
+import { dirtyTargets, loadRecord, readRecordView, removeRecord, scanRecord, writeRecord, type BuildRecord, type RecordView } from './tracker/build-record.js';
 import type { RequestTracker } from './tracker/request-tracker.js';
 
 /** What the record step needs of its builder. */
@@ -47,16 +47,17 @@ export class RecordStep {
     const stateDir = join(config.cacheDir, 'state');
     const ctx: RecordContext = { key, root: config.root, stateDir, outDir: config.outDir, platform: this.host.platform, skip: new Set([config.cacheDir, config.outDir]), since };
     const known = request.checkedRecord;
-    const reuse = known !== undefined && known.record.key === key && known.record.stateDir === stateDir && known.record.outDir === config.outDir;
-    const record = reuse ? known.record : readRecord(stateDir, key, config.root, config.outDir);
-    if (record) {
-      const check = reuse ? known.check : checkRecord(record);
-      if (!check.structural) {
-        const dirty = dirtyTargets(record, check);
-        this.lastPath = dirty.size === 0 ? 'recorded' : 'dirty-only';
-        if (dirty.size === 0) return this.replay(record, request, started);
-        return this.rebuildDirty(ctx, stateDir, record, dirty, request, started);
-      }
+    const head = known?.view.head;
+    const reuse = known !== undefined && head!.key === key && head!.stateDir === stateDir && head!.root === config.root && head!.outDir === config.outDir;
+    const view = reuse ? known.view : readRecordView(stateDir, key, config.root, config.outDir);
+    const check = reuse ? known.check : view && scanRecord(view)?.check;
+    // Only when something may be reused are the reports and deps read (the whole record).
+    const record = view && check && !check.structural ? loadRecord(view) : undefined;
+    if (view && check && record) {
+      const dirty = dirtyTargets(record, check);
+      this.lastPath = dirty.size === 0 ? 'recorded' : 'dirty-only';
+      if (dirty.size === 0) return this.replay(record, request, started);
+      return this.rebuildDirty(ctx, stateDir, view, record, dirty, request, started);
     }
     this.lastPath = 'full';
     const run = await this.host.runSteps(request, started);
@@ -111,9 +112,10 @@ export class RecordStep {
   }
 
   /** Some sources or kiln-out files changed: build exactly the dirty targets, report the rest from the record. */
-  private async rebuildDirty(ctx: RecordContext, stateDir: string, record: BuildRecord, dirty: ReadonlySet<number>, request: BuildRequest, started: number): Promise<BuildResult> {
+  private async rebuildDirty(ctx: RecordContext, stateDir: string, view: RecordView, record: BuildRecord, dirty: ReadonlySet<number>, request: BuildRequest, started: number): Promise<BuildResult> {
     const outer = request.reporter ?? silentReporter;
-    const labels = [...dirty].sort((a, b) => a - b).map((i) => record.targets[i]!.label);
+    const indexes = [...dirty].sort((a, b) => a - b);
+    const labels = indexes.map((i) => record.targets[i]!.label);
     const dirtyLabels = new Set(labels);
     const inner: BuildReporter = {
       started: () => outer.started(record.targets.length),
@@ -141,7 +143,8 @@ export class RecordStep {
     const extra = request.derive?.(summary, () => result.graph, record.extra);
     const merged = ok ? mergeRecord(ctx, record, facts, extra) : undefined;
     if (merged) {
-      writeRecord(stateDir, merged);
+      // Only the rebuilt entries are written (the head's delta), not the whole record.
+      writeRecord(stateDir, merged, { view, old: record, changed: indexes });
       summary.materialized = summaryOf(merged, targets, 0, started).materialized;
     } else {
       removeRecord(stateDir, record.key);

@@ -1,5 +1,7 @@
 import type { BuildReporter, BuildSummary, TargetReport } from './build-result.js';
-import { fileSig, foldersBelow, type BuildRecord, type LeafSig, type RecordedTarget } from './tracker/build-record.js';
+import type { BuildRecord, RecordedTarget } from './tracker/build-record.js';
+import { foldersBelow } from './tracker/folders-below.js';
+import { fileSig, sigOfStat, type LeafSig } from './tracker/leaf-sig.js';
 import type { ReadSet } from './tracker/request-tracker.js';
 
 /**
@@ -54,7 +56,7 @@ export interface TargetFacts {
 /** A file request's value as a leaf signature (its stat, or `racy` when it kept none). */
 function sigOfValue(value: unknown): LeafSig {
   const v = value as { digest?: string; stat?: [number, string, number] } | undefined;
-  if (v?.stat) return `${v.stat[0]}:${v.stat[1]}:${v.stat[2]}`;
+  if (v?.stat) return sigOfStat(v.stat[0], v.stat[1], v.stat[2]);
   return v?.digest === 'absent' ? 'absent' : 'racy';
 }
 
@@ -88,7 +90,7 @@ export function recordOfBuild(ctx: RecordContext, graphReads: ReadSet, targets: 
   const global: [string, LeafSig][] = [...globalFiles];
   for (const tree of trees) for (const dir of foldersBelow(ctx.root, tree, ctx.skip)) global.push([dir, fileSig(`${ctx.root}/${dir}`, true, ctx.since)]);
   const requestedOrder = requested.map((label) => index.get(label)).filter((i): i is number => i !== undefined);
-  return { format: 'kiln-build-record', version: 1, key: ctx.key, root: ctx.root, stateDir: ctx.stateDir, outDir: ctx.outDir, platform: ctx.platform, global, tools, targets: recorded, requestedOrder, ...(extra !== undefined ? { extra } : {}) };
+  return { format: 'kiln-build-record', version: 2, key: ctx.key, root: ctx.root, stateDir: ctx.stateDir, outDir: ctx.outDir, platform: ctx.platform, global, tools, targets: recorded, requestedOrder, ...(extra !== undefined ? { extra } : {}) };
 }
 
 /**

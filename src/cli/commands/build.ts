@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BuildSummary } from '../../engine/build-result.js';
+import type { RecordedReplay } from '../../engine/recorded-replay.js';
 import type { TargetGraph } from '../../graph/target-graph.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { buildExitCode } from '../build-exit-code.js';
-import { keepForStudio, reportBuild, studioTracePath, type BuildExtras, type ReportedSummary } from '../build-report.js';
+import { keepForStudio, reportBuild, reportReplayed, studioTracePath, type BuildExtras, type ReportedSummary } from '../build-report.js';
 import { installIdentity } from '../install-identity.js';
 import { ProgressReporter } from '../progress-reporter.js';
 import { replayRecordedBuild } from '../replay-recorded-build.js';
@@ -42,7 +45,7 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
   const toolchain = installIdentity();
   const useRecord = !mode.validateOnly && args.values.profile === undefined && args.values['check-determinism'] !== true;
   const replayed = useRecord ? await replayRecordedBuild(args, io, patterns, toolchain, reporter, started) : undefined;
-  if (replayed && 'summary' in replayed) return finish(args, io, replayed.summary, replayed.extras);
+  if (replayed && 'replay' in replayed) return finishReplayed(args, io, replayed.replay, replayed.extras);
   const [{ openBuilder }, { workspaceBudgets }, { budgetsForBuild }] = await Promise.all([import('../open-builder.js'), import('../../budget/budget-spec.js'), import('../../budget/build-budgets.js')]);
   const { builder, cache } = openBuilder(args, io, toolchain);
   // Budget typos are configuration errors: say so before cooking anything.
@@ -86,6 +89,50 @@ async function finish(args: ParsedArgs, io: CommandIO, built: BuildSummary, extr
     await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
   }
   return buildExitCode(summary, overBudget);
+}
+
+/** A no-op's end: the summary JSON written from the record's pre-rendered arrays (replay-recorded-build.ts). */
+async function finishReplayed(args: ParsedArgs, io: CommandIO, replay: RecordedReplay, extras: BuildExtras): Promise<number> {
+  const { summary, overBudget } = await reportReplayed(replay.summary, replay.summary.cached, extras, io);
+  const path = args.values['summary-json'];
+  if (typeof path === 'string') {
+    const reports = replay.reportsText();
+    const materialized = replay.materializedText();
+    if (!reports || !materialized) throw new Error('the build record went away while it was read: run the build again');
+    writeSpliced(resolve(io.cwd, path), summary, reports, materialized);
+  }
+  return buildExitCode(summary, overBudget);
+}
+
+/**
+ * `JSON.stringify(summary, null, 2)` with its `targets` and `materialized` arrays replaced by
+ * the given pre-rendered inner texts: two marker strings (which nothing else in the summary can
+ * hold) stand where the arrays go.
+ */
+function writeSpliced(path: string, summary: ReportedSummary, reports: (Buffer | string)[], materialized: (Buffer | string)[]): void {
+  const nonce = randomBytes(8).toString('hex');
+  const marks = { targets: `kiln-targets-${nonce}`, materialized: `kiln-materialized-${nonce}` };
+  const text = `${JSON.stringify({ ...summary, targets: marks.targets, materialized: marks.materialized }, null, 2)}\n`;
+  const pieces: (Buffer | string)[] = [];
+  let at = 0;
+  for (const [mark, inner] of [[marks.targets, reports], [marks.materialized, materialized]] as const) {
+    const quoted = JSON.stringify(mark);
+    const where = text.indexOf(quoted, at);
+    pieces.push(text.slice(at, where));
+    const empty = inner.every((piece) => piece.length === 0);
+    pieces.push(...(empty ? ['[]'] : ['[\n', ...inner, '\n  ]']));
+    at = where + quoted.length;
+  }
+  pieces.push(text.slice(at));
+  const fd = openSync(path, 'w');
+  try {
+    for (const piece of pieces) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const buildCommand: Command = {

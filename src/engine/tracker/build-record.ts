@@ -1,7 +1,13 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetReport } from '../build-result.js';
+import type { LeafSig } from './leaf-sig.js';
+import { decodeLeaves, encodeLeaves, inside, scanLeaves, type LeafScan, type RecordCheck } from './record-leaves.js';
+import { renderMaterialized, renderReport } from './rendered-report.js';
+
+export type { LeafSig } from './leaf-sig.js';
+export type { RecordCheck } from './record-leaves.js';
 
 /**
  * The read set of one build request, persisted by the tracker at the end of a successful build:
@@ -10,25 +16,37 @@ import type { TargetReport } from '../build-result.js';
  * report the result without loading a single request node. A fresh build stats the leaves:
  * nothing changed → the recorded result; some source changed → exactly the targets that read it
  * and their dependents are built (the reverse edges are in the record); an assets.yaml or a
- * folder changed → the full path. Why a separate record and not the nodes: a no-op at 10k assets
- * otherwise decodes ~40,000 nodes and re-validates every package.
+ * folder changed → the full path.
+ *
+ * On disk, per request key, in `.kiln/state/builds/`:
+ * - a **base** `<key>.<gen>.base`, written whole by a full build and never changed: a JSON header
+ *   line, then four sections — the leaf table (record-leaves.ts: what a no-op stats), the
+ *   reports pre-rendered as the summary JSON prints them (rendered-report.ts: what a no-op
+ *   writes), the kiln-out file list likewise, and the detail JSON (labels, deps, requested: read
+ *   only when something changed);
+ * - a **head** `<key>.json`: the request's identity, which base, and the **delta** — the entries
+ *   of targets rebuilt since the base. A partial build rewrites only the head (its size follows
+ *   the changes, not the workspace); past a bound the next write compacts into a new base.
+ * Both are written as a temp file + rename, the base first, so a `kill -9` anywhere leaves the
+ * old head (whose base is still there) or the new one.
  *
  * The record is trusted only as far as it checks out: its format, key, root and folders must
- * match, every index must be in range; anything else is "no record" (the full path then runs).
- * Written as a temp file + rename, so a `kill -9` leaves the old record or the new one.
+ * match, every index must be in range, every path must stay inside its folder, the sections
+ * must have the sizes the header says; anything else is "no record" (the full path then runs).
  */
 
 const FORMAT = 'kiln-build-record';
-const VERSION = 1;
-/** A record above this size is not read (about 550 bytes a target: 1 GiB is ~2 million targets). */
-const MAX_RECORD_BYTES = 1 << 30;
+const VERSION = 2;
+/** A base above this size is not read (about 700 bytes a target: 1 GiB is ~1.5 million targets). */
+const MAX_BASE_BYTES = 1 << 30;
+/** A head above this size is not read (the delta is compacted long before). */
+const MAX_HEAD_BYTES = 64 << 20;
 /** Records kept per cache: one per request (patterns × platform × flags); the oldest go first. */
 const KEPT_RECORDS = 16;
-/** A temp file this old belongs to a build that died before its rename. */
-const STALE_TEMP_MS = 10 * 60_000;
-
-/** A leaf's stat as recorded: `size:mtimeNs:ino` for files, `d:mtimeNs:ino` for folders, `absent`, or `racy` (never trusted); folders' `absent`/`racy` carry the `d:` too. */
-export type LeafSig = string;
+/** A temp file or an unreferenced base this old belongs to a build that is over. */
+const STALE_MS = 10 * 60_000;
+/** The header line of a base is at most this long. */
+const MAX_HEADER_BYTES = 4096;
 
 export interface RecordedTarget {
   label: string;
@@ -84,108 +102,306 @@ export function recordPath(stateDir: string, key: string): string {
   return join(stateDir, 'builds', `${key}.json`);
 }
 
+interface RecordHead {
+  format: typeof FORMAT;
+  version: typeof VERSION;
+  key: string;
+  root: string;
+  stateDir: string;
+  outDir: string;
+  platform: string;
+  /** The base's generation: `<key>.<base>.base`. */
+  base: string;
+  targets: number;
+  /** Entries of targets rebuilt since the base: [index, entry]. */
+  delta: [number, RecordedTarget][];
+  /** The kiln-out list when a rebuilt target's file names differ from the base's. */
+  materialized?: string[];
+  extra?: unknown;
+}
+
+interface BaseHeader {
+  format: 'kiln-build-record-base';
+  key: string;
+  gen: string;
+  /** Byte lengths of the sections, in file order. */
+  leaves: number;
+  reports: number;
+  materialized: number;
+  detail: number;
+}
+
+interface RecordDetail {
+  labels: string[];
+  deps: number[][];
+  requested: boolean[];
+  requestedOrder: number[];
+}
+
+/**
+ * A record as a fresh build first sees it: the head and the leaf table read, the other sections
+ * left on disk until asked for (a no-op needs the reports only to copy them out).
+ */
+export interface RecordView {
+  readonly head: Readonly<RecordHead>;
+  readonly basePath: string;
+  readonly leaves: string;
+  /** Absolute file offsets [start, end) of the reports, materialized and detail sections. */
+  readonly sections: { reports: [number, number]; materialized: [number, number]; detail: [number, number] };
+  readonly delta: ReadonlyMap<number, RecordedTarget>;
+}
+
 /**
  * The record for `key`, or undefined when there is none or it does not check out. Without
  * `outDir` the record's own is taken: it was right for the root assets.yaml the record was
  * written with, and that file is one of its leaves.
  */
-export function readRecord(stateDir: string, key: string, root: string, outDir?: string): BuildRecord | undefined {
-  let record: unknown;
+export function readRecordView(stateDir: string, key: string, root: string, outDir?: string): RecordView | undefined {
+  let head: unknown;
   try {
     const path = recordPath(stateDir, key);
     const size = statSync(path, { throwIfNoEntry: false })?.size;
-    if (size === undefined || size > MAX_RECORD_BYTES) return undefined;
-    record = JSON.parse(readFileSync(path, 'utf8'));
+    if (size === undefined || size > MAX_HEAD_BYTES) return undefined;
+    head = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
-  return wellFormed(record, key, root, stateDir, outDir) ? record : undefined;
+  if (!wellFormedHead(head, key, root, stateDir, outDir)) return undefined;
+  const basePath = join(stateDir, 'builds', `${key}.${head.base}.base`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(basePath, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_BASE_BYTES) return undefined;
+    const first = Buffer.alloc(Math.min(MAX_HEADER_BYTES, size));
+    readSync(fd, first, 0, first.length, 0);
+    const newline = first.indexOf(10);
+    if (newline < 0) return undefined;
+    const header = JSON.parse(first.toString('utf8', 0, newline)) as Partial<BaseHeader>;
+    const lengths = [header.leaves, header.reports, header.materialized, header.detail];
+    if (header.format !== 'kiln-build-record-base' || header.key !== key || header.gen !== head.base || !lengths.every((n) => Number.isSafeInteger(n) && n! >= 0)) return undefined;
+    const [leavesBytes, reportsBytes, materializedBytes, detailBytes] = lengths as number[];
+    const start = newline + 1;
+    if (start + leavesBytes! + reportsBytes! + materializedBytes! + detailBytes! !== size) return undefined;
+    const leaves = Buffer.allocUnsafe(leavesBytes!);
+    if (readSync(fd, leaves, 0, leaves.length, start) !== leaves.length) return undefined;
+    const reports: [number, number] = [start + leavesBytes!, start + leavesBytes! + reportsBytes!];
+    const materialized: [number, number] = [reports[1], reports[1] + materializedBytes!];
+    const detail: [number, number] = [materialized[1], materialized[1] + detailBytes!];
+    return { head, basePath, leaves: leaves.toString('utf8'), sections: { reports, materialized, detail }, delta: new Map(head.delta) };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
-export function writeRecord(stateDir: string, record: BuildRecord): void {
+/** Stat the view's leaves (record-leaves.ts); undefined when its table is malformed. */
+export function scanRecord(view: RecordView): LeafScan | undefined {
+  return scanLeaves(view.leaves, view.head.root, view.head.outDir, view.head.targets, view.delta);
+}
+
+/** One section of the base as bytes (undefined when the file went away or was cut short). */
+export function readSection(view: RecordView, section: keyof RecordView['sections'], from = 0, to?: number): Buffer | undefined {
+  const [start, end] = view.sections[section];
+  const first = start + from;
+  const last = to === undefined ? end : start + to;
+  if (first < start || last > end || first > last) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(view.basePath, 'r');
+    const bytes = Buffer.allocUnsafe(last - first);
+    return readSync(fd, bytes, 0, bytes.length, first) === bytes.length ? bytes : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The whole record as values (what a change needs), or undefined when it does not check out. */
+export function loadRecord(view: RecordView): BuildRecord | undefined {
+  const leaves = decodeLeaves(view.leaves);
+  const reportBytes = readSection(view, 'reports');
+  const detailBytes = readSection(view, 'detail');
+  if (!leaves || !reportBytes || !detailBytes) return undefined;
+  let reports: unknown;
+  let detail: Partial<RecordDetail>;
+  try {
+    reports = JSON.parse(`[${reportBytes.toString('utf8')}]`);
+    detail = JSON.parse(detailBytes.toString('utf8')) as Partial<RecordDetail>;
+  } catch {
+    return undefined;
+  }
+  const count = view.head.targets;
+  if (!Array.isArray(reports) || reports.length !== count || leaves.targets.length !== count) return undefined;
+  if (!Array.isArray(detail.labels) || !Array.isArray(detail.deps) || !Array.isArray(detail.requested) || !Array.isArray(detail.requestedOrder)) return undefined;
+  if (detail.labels.length !== count || detail.deps.length !== count || detail.requested.length !== count || !detail.requestedOrder.every((i) => index(i, count))) return undefined;
+  const targets: RecordedTarget[] = [];
+  for (let i = 0; i < count; i++) {
+    const newer = view.delta.get(i);
+    if (newer) {
+      targets.push(newer);
+      continue;
+    }
+    const label = detail.labels[i];
+    const deps = detail.deps[i];
+    const requested = detail.requested[i];
+    if (typeof label !== 'string' || typeof requested !== 'boolean' || !Array.isArray(deps) || !deps.every((d) => index(d, count)) || !isReport(reports[i], label)) return undefined;
+    targets.push({ label, deps, files: leaves.targets[i]!.files, outs: leaves.targets[i]!.outs, requested, report: reports[i] });
+  }
+  const { head } = view;
+  return {
+    format: FORMAT,
+    version: VERSION,
+    key: head.key,
+    root: head.root,
+    stateDir: head.stateDir,
+    outDir: head.outDir,
+    platform: head.platform,
+    global: leaves.global as [string, LeafSig][],
+    tools: leaves.tools as [string, LeafSig][],
+    targets,
+    requestedOrder: detail.requestedOrder,
+    ...(head.extra !== undefined ? { extra: head.extra } : {}),
+  };
+}
+
+/** The record of `key` as values, or undefined (readRecordView + loadRecord). */
+export function readRecord(stateDir: string, key: string, root: string, outDir?: string): BuildRecord | undefined {
+  const view = readRecordView(stateDir, key, root, outDir);
+  return view && loadRecord(view);
+}
+
+/**
+ * Write a record. With `previous` (the view it was merged from) and the indexes that changed,
+ * only the head is rewritten, its delta holding the changed entries; once the delta passes a
+ * sixty-fourth of the targets (at least 64 entries) a new base is written instead.
+ */
+export function writeRecord(stateDir: string, record: BuildRecord, previous?: RecordDelta): void {
+  const dir = join(stateDir, 'builds');
+  mkdirSync(dir, { recursive: true });
+  let head: RecordHead | undefined;
+  if (previous && previous.view.head.targets === record.targets.length && previous.old.targets.length === record.targets.length) {
+    const delta = new Map(previous.view.delta);
+    for (const i of previous.changed) delta.set(i, record.targets[i]!);
+    if (delta.size <= Math.max(64, record.targets.length >> 6)) {
+      head = headOf(record, previous.view.head.base, [...delta].sort((a, b) => a[0] - b[0]));
+      // The base's kiln-out list holds while no rebuilt target's file names changed.
+      const renamedOuts = previous.changed.some((i) => !samePaths(previous.old.targets[i]!.outs, record.targets[i]!.outs));
+      if (renamedOuts || previous.view.head.materialized !== undefined) head.materialized = materializedOf(record);
+    }
+  }
+  if (!head) {
+    const gen = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+    const base = encodeBase(record, gen);
+    if (!base) {
+      removeRecord(stateDir, record.key);
+      return;
+    }
+    const path = join(dir, `${record.key}.${gen}.base`);
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, base);
+    if (!renamed(temp, path)) return;
+    head = headOf(record, gen, []);
+  }
   const path = recordPath(stateDir, record.key);
-  mkdirSync(join(stateDir, 'builds'), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(record));
+  writeFileSync(temp, JSON.stringify(head));
   // Fault injection for the crash-safety test: die between the temp write and the rename.
   if (process.env.KILN_FAULT === 'kill-during-record-write') process.kill(process.pid, 'SIGKILL');
+  if (renamed(temp, path)) sweepRecords(dir, record.key, head.base);
+}
+
+/** A partial build's write: the view it started from, the record before the merge, the indexes rebuilt. */
+export interface RecordDelta {
+  view: RecordView;
+  old: BuildRecord;
+  changed: readonly number[];
+}
+
+/** The kiln-out files of a record's requested targets, in materialization order. */
+export function materializedOf(record: BuildRecord): string[] {
+  return record.requestedOrder.flatMap((i) => record.targets[i]!.outs.map(([path]) => path));
+}
+
+function samePaths(a: readonly (readonly [string, number, number])[], b: readonly (readonly [string, number, number])[]): boolean {
+  return a.length === b.length && a.every(([path], i) => path === b[i]![0]);
+}
+
+function headOf(record: BuildRecord, base: string, delta: [number, RecordedTarget][]): RecordHead {
+  const { key, root, stateDir, outDir, platform, extra } = record;
+  return { format: FORMAT, version: VERSION, key, root, stateDir, outDir, platform, base, targets: record.targets.length, delta, ...(extra !== undefined ? { extra } : {}) };
+}
+
+/** The base file's bytes, or undefined when its leaf table cannot hold a path. */
+function encodeBase(record: BuildRecord, gen: string): Buffer | undefined {
+  const fragments = record.targets.map((t) => renderReport(t.report));
+  const reportEnds: number[] = [];
+  let offset = 0;
+  for (const [i, fragment] of fragments.entries()) {
+    offset += (i > 0 ? 2 : 0) + Buffer.byteLength(fragment);
+    reportEnds.push(offset);
+  }
+  const noted = new Set<number>();
+  record.targets.forEach((t, i) => t.report.diagnostics.length > 0 && noted.add(i));
+  const leaves = encodeLeaves(record, reportEnds, noted);
+  if (leaves === undefined) return undefined;
+  const sections = [
+    Buffer.from(leaves),
+    Buffer.from(fragments.join(',\n')),
+    Buffer.from(renderMaterialized(materializedOf(record))),
+    Buffer.from(JSON.stringify({ labels: record.targets.map((t) => t.label), deps: record.targets.map((t) => t.deps), requested: record.targets.map((t) => t.requested), requestedOrder: record.requestedOrder } satisfies RecordDetail)),
+  ];
+  const header: BaseHeader = { format: 'kiln-build-record-base', key: record.key, gen, leaves: sections[0]!.length, reports: sections[1]!.length, materialized: sections[2]!.length, detail: sections[3]!.length };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...sections]);
+}
+
+function renamed(temp: string, path: string): boolean {
   try {
     renameSync(temp, path);
+    return true;
   } catch {
     // The record is an accelerator: a failed rename only means the next build takes the full path.
     rmSync(temp, { force: true });
+    return false;
   }
-  sweepRecords(join(stateDir, 'builds'));
 }
 
-/** Remove temp files of builds killed mid-write and all but the newest records. */
-function sweepRecords(dir: string): void {
+/**
+ * Remove temp files of builds killed mid-write, all but the newest records (with their bases),
+ * and bases of `key` other than `base` once they are old enough that no build still reads them.
+ */
+function sweepRecords(dir: string, key: string, base: string): void {
   const now = Date.now();
-  const records: { path: string; mtimeMs: number }[] = [];
+  const heads: { key: string; mtimeMs: number }[] = [];
+  const bases: { path: string; key: string; gen: string; mtimeMs: number }[] = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     const stat = statSync(path, { throwIfNoEntry: false });
     if (!stat?.isFile()) continue;
+    const parts = name.split('.');
     if (name.endsWith('.tmp')) {
-      if (now - stat.mtimeMs > STALE_TEMP_MS) rmSync(path, { force: true });
-    } else if (name.endsWith('.json')) {
-      records.push({ path, mtimeMs: stat.mtimeMs });
+      if (now - stat.mtimeMs > STALE_MS) rmSync(path, { force: true });
+    } else if (parts.length === 2 && parts[1] === 'json') {
+      heads.push({ key: parts[0]!, mtimeMs: stat.mtimeMs });
+    } else if (parts.length === 3 && parts[2] === 'base') {
+      bases.push({ path, key: parts[0]!, gen: parts[1]!, mtimeMs: stat.mtimeMs });
     }
   }
-  records.sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const old of records.slice(KEPT_RECORDS)) rmSync(old.path, { force: true });
+  heads.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  const kept = new Set(heads.slice(0, KEPT_RECORDS).map((h) => h.key));
+  const dropped = new Set(heads.slice(KEPT_RECORDS).map((h) => h.key));
+  for (const old of dropped) rmSync(join(dir, `${old}.json`), { force: true });
+  for (const b of bases) {
+    // A base younger than that may be a concurrent build's whose head is not renamed yet.
+    const old = now - b.mtimeMs > STALE_MS;
+    if (dropped.has(b.key) || (old && !kept.has(b.key)) || (old && b.key === key && b.gen !== base)) rmSync(b.path, { force: true });
+  }
 }
 
 export function removeRecord(stateDir: string, key: string): void {
   rmSync(recordPath(stateDir, key), { force: true });
-}
-
-/** Which recorded leaves changed since the record was written. */
-export interface RecordCheck {
-  /** A global leaf changed: the graph may differ, only the full path is correct. */
-  structural: boolean;
-  /** Indexes of targets whose read files changed. */
-  inputs: Set<number>;
-  /** Indexes of requested targets whose kiln-out files changed or vanished. */
-  outs: Set<number>;
-}
-
-export function checkRecord(record: BuildRecord): RecordCheck {
-  const result: RecordCheck = { structural: false, inputs: new Set(), outs: new Set() };
-  // Paths are joined by hand: they were checked to be plain relative paths when the record was
-  // read, and path.join's normalisation is a third of a no-op's CPU at 10k targets.
-  const root = `${record.root}/`;
-  for (const [path, sig] of record.global) {
-    if (fileSig(path === '' ? record.root : root + path, sig.startsWith('d:')) !== sig) {
-      result.structural = true;
-      return result;
-    }
-  }
-  for (const [path, sig] of record.tools) {
-    if (fileSig(path, false) !== sig) {
-      result.structural = true;
-      return result;
-    }
-  }
-  const outDir = `${record.outDir}/`;
-  const targets = record.targets;
-  for (let index = 0; index < targets.length; index++) {
-    const target = targets[index]!;
-    for (const [path, sig] of target.files) {
-      if (sig === 'racy' || fileSig(root + path, false) !== sig) {
-        result.inputs.add(index);
-        break;
-      }
-    }
-    for (const [path, size, mtimeMs] of target.outs) {
-      const stat = statSync(outDir + path, { throwIfNoEntry: false });
-      if (!stat || stat.size !== size || stat.mtimeMs !== mtimeMs) {
-        result.outs.add(index);
-        break;
-      }
-    }
-  }
-  return result;
 }
 
 /** Targets that must be built again: those whose inputs changed and, transitively, their dependents. */
@@ -210,82 +426,37 @@ export function dirtyTargets(record: BuildRecord, check: RecordCheck): Set<numbe
   return dirty;
 }
 
-/**
- * The stat signature of a file or folder now. `since` (epoch ms): a leaf modified at or after it
- * is `racy` — changed while the build ran, so the record cannot vouch for what the build saw.
- */
-export function fileSig(abs: string, folder: boolean, since?: number): LeafSig {
-  const stat = statSync(abs, { bigint: true, throwIfNoEntry: false });
-  const tag = folder ? 'd:' : '';
-  if (!stat || (folder ? !stat.isDirectory() : !stat.isFile())) return `${tag}absent`;
-  if (since !== undefined && stat.mtimeNs >= BigInt(Math.floor(since)) * 1_000_000n - RACY_NS) return `${tag}racy`;
-  return folder ? `d:${stat.mtimeNs}:${stat.ino}` : `${stat.size}:${stat.mtimeNs}:${stat.ino}`;
+function index(value: unknown, count: number): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) < count;
 }
 
-/** As src/hash/racy-mtime.ts: a clock tick's worth before the build began is not trusted either. */
-const RACY_NS = 50_000_000n;
+const GEN = /^[0-9a-z]{1,40}$/;
 
-/**
- * Every folder at or below `dir` (workspace-relative) the way package lists and globs walk them:
- * dot-folders, node_modules and kiln's own folders are not looked into.
- */
-export function foldersBelow(root: string, dir: string, skip: ReadonlySet<string>): string[] {
-  const found: string[] = [];
-  const stack = [dir];
-  while (stack.length > 0) {
-    const rel = stack.pop()!;
-    found.push(rel);
-    let entries;
-    try {
-      entries = readdirSync(join(root, rel), { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (skip.has(join(root, child))) continue;
-      stack.push(child);
-    }
-  }
-  return found;
-}
-
-function wellFormed(value: unknown, key: string, root: string, stateDir: string, outDir: string | undefined): value is BuildRecord {
+function wellFormedHead(value: unknown, key: string, root: string, stateDir: string, outDir: string | undefined): value is RecordHead {
   if (typeof value !== 'object' || value === null) return false;
-  const r = value as Partial<BuildRecord>;
-  if (r.format !== FORMAT || r.version !== VERSION || r.key !== key || r.root !== root || r.stateDir !== stateDir) return false;
-  if (typeof r.outDir !== 'string' || (outDir !== undefined && r.outDir !== outDir)) return false;
-  if (typeof r.platform !== 'string' || !Array.isArray(r.global) || !Array.isArray(r.targets)) return false;
-  if (!r.global.every(isLeaf)) return false;
-  if (!Array.isArray(r.tools) || !r.tools.every((t) => Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && t[0].startsWith('/') && t[0].endsWith('/package.json') && typeof t[1] === 'string')) return false;
-  const count = r.targets.length;
-  if (!Array.isArray(r.requestedOrder) || !r.requestedOrder.every((i) => Number.isInteger(i) && i >= 0 && i < count)) return false;
-  return r.targets.every(
-    (t) =>
-      typeof t === 'object' &&
-      t !== null &&
-      typeof t.label === 'string' &&
-      typeof t.requested === 'boolean' &&
-      Array.isArray(t.deps) &&
-      t.deps.every((d) => Number.isInteger(d) && d >= 0 && d < count) &&
-      Array.isArray(t.files) &&
-      t.files.every(isLeaf) &&
-      Array.isArray(t.outs) &&
-      t.outs.every((o) => Array.isArray(o) && o.length === 3 && inside(o[0]) && typeof o[1] === 'number' && typeof o[2] === 'number') &&
-      isReport(t.report, t.label),
+  const h = value as Partial<RecordHead>;
+  if (h.format !== FORMAT || h.version !== VERSION || h.key !== key || h.root !== root || h.stateDir !== stateDir) return false;
+  if (typeof h.outDir !== 'string' || (outDir !== undefined && h.outDir !== outDir)) return false;
+  if (typeof h.platform !== 'string' || typeof h.base !== 'string' || !GEN.test(h.base) || !Number.isSafeInteger(h.targets) || h.targets! < 0) return false;
+  const count = h.targets!;
+  if (h.materialized !== undefined && !(Array.isArray(h.materialized) && h.materialized.every((p) => typeof p === 'string' && inside(p)))) return false;
+  return Array.isArray(h.delta) && h.delta.every((entry) => Array.isArray(entry) && entry.length === 2 && index(entry[0], count) && wellFormedTarget(entry[1], count));
+}
+
+function wellFormedTarget(t: unknown, count: number): t is RecordedTarget {
+  if (typeof t !== 'object' || t === null) return false;
+  const r = t as Partial<RecordedTarget>;
+  return (
+    typeof r.label === 'string' &&
+    typeof r.requested === 'boolean' &&
+    Array.isArray(r.deps) &&
+    r.deps.every((d) => index(d, count)) &&
+    Array.isArray(r.files) &&
+    r.files.every((f) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && inside(f[0]) && typeof f[1] === 'string') &&
+    Array.isArray(r.outs) &&
+    r.outs.every((o) => Array.isArray(o) && o.length === 3 && typeof o[0] === 'string' && inside(o[0]) && typeof o[1] === 'number' && typeof o[2] === 'number') &&
+    isReport(r.report, r.label)
   );
-}
-
-function isLeaf(leaf: unknown): leaf is [string, LeafSig] {
-  return Array.isArray(leaf) && leaf.length === 2 && inside(leaf[0]) && typeof leaf[1] === 'string';
-}
-
-const DOT_DOT = /(^|\/)\.\.(\/|$)/;
-
-/** A relative path that stays inside its folder (a record is outside data). */
-function inside(path: unknown): path is string {
-  return typeof path === 'string' && !path.startsWith('/') && !path.includes('\0') && !DOT_DOT.test(path);
 }
 
 function isReport(report: unknown, label: string): report is TargetReport {
