@@ -5,7 +5,9 @@
  * to know: an executable can be present and still miss a system library.
  */
 import { execFile } from 'node:child_process';
+import { SHADER_SETTINGS } from '../../rules/shader/options.js';
 import { basisModule, BASIS_WASM_PACKAGE } from '../../rules/texture/basis-module.js';
+import { TEXTURE_SETTINGS } from '../../rules/texture/options.js';
 import { loadWgslReflect } from '../../rules/shader/check-wgsl.js';
 import { compileGlslWasm, GLSLANG_WASM_PACKAGE } from '../../rules/shader/glslang-wasm.js';
 import { GLSLANG_FIXES } from '../../rules/shader/shader-tools.js';
@@ -36,11 +38,13 @@ export interface ToolProbe {
 
 type Usage = (config: WorkspaceConfig, platform: string) => boolean;
 
+// The settings a cook would see: the rule's schema defaults under the workspace's own values, so
+// doctor and the engine cannot disagree about which tool an unset setting means.
 const textureFormat = (config: WorkspaceConfig, platform: string) => {
-  const t = platformSettingsFor(config, platform, 'texture');
-  return { format: String(t['format'] ?? 'rgba8'), encoder: String(t['encoder'] ?? 'wasm') };
+  const { format, encoder } = TEXTURE_SETTINGS.withDefaults(platformSettingsFor(config, platform, 'texture'));
+  return { format: String(format), encoder: String(encoder) };
 };
-const shaderCompiler = (config: WorkspaceConfig, platform: string) => String(platformSettingsFor(config, platform, 'shader')['compiler'] ?? 'wasm');
+const shaderCompiler = (config: WorkspaceConfig, platform: string) => String(SHADER_SETTINGS.withDefaults(platformSettingsFor(config, platform, 'shader')).compiler);
 
 function neededBy(config: WorkspaceConfig | undefined, uses: Usage): string[] {
   if (!config) return [];

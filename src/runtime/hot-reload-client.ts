@@ -17,6 +17,7 @@ import { checkDigest } from './digest-check.js';
 import { Emitter } from './emitter.js';
 import { decodeVersion, digestParts, planPatch } from './hot-reload-decode.js';
 import { LiveAsset } from './hot-reload-live-asset.js';
+import { HeldOutputs, type HeldOutput } from './held-outputs.js';
 import { HotReloadMetrics, type HotReloadMetricsSnapshot } from './hot-reload-metrics.js';
 import {
   parseServerMessage,
@@ -53,7 +54,14 @@ export interface HotReloadClientOptions {
   backoff?: { initialMs?: number; maxMs?: number; factor?: number };
   /** Wall clock in epoch ms (latency is measured against the server's save stamps). */
   now?: () => number;
+  /**
+   * Bytes of received outputs kept so a label's next change fetches only its changed parts
+   * (default 64 MiB); the labels changed least recently are dropped first and fetch whole.
+   */
+  maxHeldBytes?: number;
 }
+
+const DEFAULT_MAX_HELD_BYTES = 64 * 1024 * 1024;
 
 export interface HotReloadEvents {
   connected: [hello: HelloMessage];
@@ -76,8 +84,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
   readonly errors = new Map<string, ErrorMessage>();
   private readonly ids = new Map<string, string>();
   private readonly decoded = new Map<string, { asset: LoadedAsset; digest: string }>();
-  /** Verified bytes of every output held per label, so the next change fetches only what differs. */
-  private readonly blobs = new Map<string, Map<string, { output: OutputVersion; bytes: Uint8Array }>>();
+  private readonly blobs: HeldOutputs;
   private readonly lives = new Map<string, LiveAsset>();
   private readonly handlers = new ReloadHandlers();
   private readonly pinned = new Set<string>();
@@ -107,6 +114,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     this.now = options.now ?? (() => Date.now());
     this.loaders = [...(options.loaders ?? [])];
     this.recorder = new HotReloadMetrics(this.now);
+    this.blobs = new HeldOutputs(options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES);
     this.delay = options.backoff?.initialMs ?? 100;
     this.ready = new Promise((resolve) => (this.readyResolve = resolve));
   }
@@ -179,7 +187,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
   }
 
   metrics(): HotReloadMetricsSnapshot {
-    return this.recorder.snapshot();
+    return { ...this.recorder.snapshot(), heldBytes: this.blobs.heldBytes };
   }
 
   /** Resolves when every message received so far has been applied. */
@@ -353,7 +361,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
    */
   private async fetchVersion(version: AssetVersion): Promise<LoadedAsset> {
     const held = this.blobs.get(version.label);
-    const next = new Map<string, { output: OutputVersion; bytes: Uint8Array }>();
+    const next = new Map<string, HeldOutput>();
     let partial = false;
     await Promise.all(
       version.outputs.map(async (output) => {

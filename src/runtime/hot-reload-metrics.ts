@@ -20,6 +20,8 @@ export interface HotReloadMetricsSnapshot {
   bytesFetched: number;
   /** Reloads that fetched only the changed streaming parts. */
   partialFetches: number;
+  /** Bytes of received outputs the client holds for partial fetches (bounded by `maxHeldBytes`). */
+  heldBytes: number;
 }
 
 const KEEP_SAMPLES = 2048;
@@ -48,7 +50,7 @@ export class HotReloadMetrics {
     this.counts[LATENCY_BUCKETS_MS.findIndex((le) => ms <= le)]!++;
   }
 
-  snapshot(): HotReloadMetricsSnapshot {
+  snapshot(): Omit<HotReloadMetricsSnapshot, 'heldBytes'> {
     const cutoff = this.now() - 60_000;
     while (this.times.length > 0 && this.times[0]! < cutoff) this.times.shift();
     const sorted = [...this.samples].sort((a, b) => a - b);

@@ -175,6 +175,7 @@ describe('hot reload delivers every output', () => {
     const last = second.version.outputs[0]!.parts.find((p) => p.index === 2)!;
     expect(client.metrics().bytesFetched - bytesBefore).toBe(last.size);
     expect(client.metrics().partialFetches).toBe(partialBefore + 1);
+    expect(client.metrics().heldBytes).toBeGreaterThanOrEqual(second.version.outputs[0]!.size);
     const audio = second.asset as LoadedAudio;
     expect(audio.playableChunks).toBe(3);
     // Equal to decoding the whole new blob.
