@@ -82,7 +82,7 @@ export async function probePhases(root: string): Promise<PhaseTimes> {
   const io = { cwd: root, stdout: () => {}, stderr: () => {}, env: { ...process.env, CI: 'true' }, isTTY: false };
   const { builder } = openBuilder({ values: {}, positionals: [] }, io, toolchain);
   times.builderMs = lap();
-  const summary = await builder.build({ patterns: ['//...'], checkedRecord: { view, check } });
+  const summary = await builder.build({ patterns: ['//...'], checkedRecord: { view, scan } });
   times.buildMs = lap();
   await builder.close();
   return { ...times, totalMs: performance.now(), executed: summary.executed, cached: summary.cached };

@@ -37,16 +37,19 @@ export async function reportBuild(summary: BuildSummary, extras: BuildExtras, io
 }
 
 /**
- * The same for a build answered by its record, whose reports stay unparsed: every target is a
- * local cache hit, so the metrics are those of `count` cached reports and nothing else.
+ * The same for a build answered (in part) by its record, whose unchanged reports stay unparsed
+ * (engine/rendered-summary.ts): those are local cache hits, so the metrics are those of the
+ * reports that were spoken for (`spoken`) plus `count - spoken.length` cached ones. The summary
+ * keeps its lazy arrays (its property descriptors are copied, not its values).
  */
-export async function reportReplayed(summary: BuildSummary, count: number, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
-  const cached = Array<Pick<TargetReport, 'status' | 'rule' | 'durationMs' | 'outputs'>>(count).fill({ status: 'cached', rule: '', durationMs: 0, outputs: [] });
-  return reportWithMetrics(summary, pipelineMetrics(cached as TargetReport[], (rule) => extras.types[rule]), extras, io);
+export async function reportRecorded(summary: BuildSummary, spoken: readonly TargetReport[], count: number, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
+  const cached = Array<Pick<TargetReport, 'status' | 'rule' | 'durationMs' | 'outputs'>>(Math.max(0, count - spoken.length)).fill({ status: 'cached', rule: '', durationMs: 0, outputs: [] });
+  return reportWithMetrics(summary, pipelineMetrics([...spoken, ...(cached as TargetReport[])], (rule) => extras.types[rule]), extras, io);
 }
 
 async function reportWithMetrics(summary: BuildSummary, metrics: PipelineMetrics, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
-  const reported: ReportedSummary = { ...summary, metrics };
+  const reported = Object.defineProperties({}, Object.getOwnPropertyDescriptors(summary)) as ReportedSummary;
+  reported.metrics = metrics;
   const budgets = extras.budgets;
   if (!budgets) return { summary: reported, overBudget: false };
   reported.budgets = budgets;
@@ -58,7 +61,7 @@ async function reportWithMetrics(summary: BuildSummary, metrics: PipelineMetrics
 }
 
 /** Keep the build for the studio page, with its trace (removed from its pending place when kiln chose it). */
-export async function keepForStudio(cacheDir: string, summary: ReportedSummary, tracePath: string, ownTrace: boolean): Promise<void> {
+export async function keepForStudio(cacheDir: string, summary: ReportedSummary, tracePath: string, ownTrace: boolean, text?: Uint8Array): Promise<void> {
   let trace: string | undefined;
   try {
     trace = readFileSync(tracePath, 'utf8');
@@ -68,5 +71,5 @@ export async function keepForStudio(cacheDir: string, summary: ReportedSummary, 
   if (ownTrace) rmSync(tracePath, { force: true });
   if (summary.executed === 0 && summary.failed === 0 && summary.skipped === 0) return;
   const { recordBuild } = await import('../studio/build-history.js');
-  await recordBuild(cacheDir, summary, trace);
+  await recordBuild(cacheDir, text ?? summary, trace);
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { BuildReporter } from '../engine/build-result.js';
 import { replayRecordedBytes, type RecordedReplay } from '../engine/recorded-replay.js';
-import { readRecordView, recordKey, scanRecord, type RecordCheck, type RecordView } from '../engine/tracker/build-record.js';
+import { readRecordView, recordKey, scanRecord, type RecordView } from '../engine/tracker/build-record.js';
+import type { LeafScan } from '../engine/tracker/record-leaves.js';
 import { findWorkspaceRoot } from '../workspace/find-root.js';
 import type { BuildExtras } from './build-report.js';
 import type { CommandIO, ParsedArgs } from './command.js';
@@ -15,7 +16,7 @@ import type { CommandIO, ParsedArgs } from './command.js';
  * runs the full path, which gives every error and rebuilds what changed. Something changed: the
  * record as read and checked, so the builder does not read it again.
  */
-export async function replayRecordedBuild(args: ParsedArgs, io: CommandIO, patterns: readonly string[], toolchain: string, reporter: BuildReporter, started: number): Promise<{ replay: RecordedReplay; extras: BuildExtras } | { checked: { view: RecordView; check: RecordCheck } } | undefined> {
+export async function replayRecordedBuild(args: ParsedArgs, io: CommandIO, patterns: readonly string[], toolchain: string, reporter: BuildReporter, started: number): Promise<{ replay: RecordedReplay; extras: BuildExtras } | { checked: { view: RecordView; scan: LeafScan } } | undefined> {
   const v = args.values;
   if (v['remote-cache'] !== undefined || v['remote-cache-mode'] !== undefined || v['remote-executor'] !== undefined) return undefined;
   if (Object.keys(io.env).some((name) => name.startsWith('KILN_REMOTE') && io.env[name])) return undefined;
@@ -43,7 +44,7 @@ export async function replayRecordedBuild(args: ParsedArgs, io: CommandIO, patte
   if (!scan) return undefined;
   const { check } = scan;
   // Something changed: the builder takes it from here, without reading the record again.
-  if (check.structural || check.inputs.size > 0 || check.outs.size > 0) return { checked: { view, check } };
+  if (check.structural || check.inputs.size > 0 || check.outs.size > 0) return { checked: { view, scan } };
   const replay = replayRecordedBytes(view, scan, reporter, started);
   return replay && { replay, extras: view.head.extra as BuildExtras };
 }

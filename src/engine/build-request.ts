@@ -1,6 +1,7 @@
 import type { TargetGraph } from '../graph/target-graph.js';
 import type { BuildReporter, BuildSummary, TargetReport } from './build-result.js';
-import type { RecordCheck, RecordView } from './tracker/build-record.js';
+import type { RecordView } from './tracker/build-record.js';
+import type { LeafScan } from './tracker/record-leaves.js';
 
 export interface BuildRequest {
   patterns: readonly string[];
@@ -34,7 +35,7 @@ export interface BuildRequest {
    * The record of this request as the caller already read and checked it (the CLI's no-op
    * attempt), so it is not read twice; used only when its key and state folder are this build's.
    */
-  checkedRecord?: { view: RecordView; check: RecordCheck };
+  checkedRecord?: { view: RecordView; scan: LeafScan };
 }
 
 /** What `build` returns: the summary, the analysed graph (computed on first use after a recorded build), what `derive` gave. */

@@ -62,6 +62,7 @@ export const silentReporter: BuildReporter = {
   started() {},
   actionStarted() {},
   actionFinished() {},
+  cachedQuietly: () => true,
   warning() {},
   finished() {},
 };

@@ -94,24 +94,26 @@ export function recordOfBuild(ctx: RecordContext, graphReads: ReadSet, targets: 
 }
 
 /**
- * The record after a partial build: the old one with the rebuilt targets' entries replaced.
- * Undefined when a rebuilt target is not known completely or a global leaf moved meanwhile.
+ * The entries a partial build changes (index → entry), to be written as the record's delta.
+ * Undefined when a rebuilt target is not known completely, it read a new global leaf, or a
+ * global leaf moved meanwhile (the next build then takes the full path).
  */
-export function mergeRecord(ctx: RecordContext, old: BuildRecord, rebuilt: readonly TargetFacts[], extra: unknown): BuildRecord | undefined {
-  const globalFiles = new Map(old.global.filter(([, sig]) => !sig.startsWith('d:')));
+export function rebuiltEntries(ctx: RecordContext, global: readonly [string, LeafSig][], labels: readonly string[], deps: readonly (readonly number[])[], rebuilt: readonly TargetFacts[]): Map<number, RecordedTarget> | undefined {
+  const globalFiles = new Map(global.filter(([, sig]) => !sig.startsWith('d:')));
+  const fileCount = globalFiles.size;
+  const oldDirs = new Set(global.filter(([, sig]) => sig.startsWith('d:')).map(([path]) => path));
   const trees = new Set<string>();
-  const oldDirs = new Set(old.global.filter(([, sig]) => sig.startsWith('d:')).map(([path]) => path));
-  const index = new Map(old.targets.map((t, i) => [t.label, i]));
-  const targets = [...old.targets];
+  const index = new Map(labels.map((label, i) => [label, i]));
+  const changes = new Map<number, RecordedTarget>();
   for (const t of rebuilt) {
     const at = index.get(t.label);
     if (at === undefined) return undefined;
-    const entry = targetEntry({ ...t, deps: old.targets[at]!.deps.map((d) => old.targets[d]!.label) }, index, globalFiles, trees);
-    if (!entry || [...trees].some((tree) => !oldDirs.has(tree)) || globalFiles.size !== old.global.filter(([, sig]) => !sig.startsWith('d:')).length) return undefined;
-    targets[at] = entry;
+    const entry = targetEntry({ ...t, deps: deps[at]!.map((d) => labels[d]!) }, index, globalFiles, trees);
+    if (!entry || [...trees].some((tree) => !oldDirs.has(tree)) || globalFiles.size !== fileCount) return undefined;
+    changes.set(at, entry);
   }
-  for (const [path, sig] of old.global) if (fileSig(`${ctx.root}/${path}`, sig.startsWith('d:'), ctx.since) !== sig) return undefined;
-  return { ...old, targets, ...(extra !== undefined ? { extra } : {}) };
+  for (const [path, sig] of global) if (fileSig(`${ctx.root}/${path}`, sig.startsWith('d:'), ctx.since) !== sig) return undefined;
+  return changes;
 }
 
 function targetEntry(t: TargetFacts, index: ReadonlyMap<string, number>, globalFiles: Map<string, LeafSig>, trees: Set<string>): RecordedTarget | undefined {

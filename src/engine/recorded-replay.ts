@@ -1,7 +1,8 @@
+import { diagnosticError } from '../diagnostic/diagnostic.js';
 import type { BuildReporter, BuildSummary, TargetReport } from './build-result.js';
 import { readSection, type RecordView } from './tracker/build-record.js';
 import type { LeafScan } from './tracker/record-leaves.js';
-import { renderMaterialized, renderReport } from './tracker/rendered-report.js';
+import { renderReport } from './tracker/rendered-report.js';
 
 /**
  * A no-op answered from the build record's bytes (tracker/build-record.ts) without parsing its
@@ -50,7 +51,6 @@ export function replayRecordedBytes(view: RecordView, scan: LeafScan, reporter: 
     extra: view.head.extra,
     reportsText: () => reportsText(view, scan),
     materializedText: () => {
-      if (view.head.materialized) return [renderMaterialized(view.head.materialized)];
       const bytes = readSection(view, 'materialized');
       return bytes && [bytes];
     },
@@ -88,17 +88,60 @@ function fragmentStart(scan: LeafScan, i: number): number {
 /** The base's reports with the delta's fragments spliced in where they replace the base's. */
 function reportsText(view: RecordView, scan: LeafScan): (Buffer | string)[] | undefined {
   const bytes = readSection(view, 'reports');
+  return bytes && validEnds(bytes, scan) ? splicedReports(bytes, scan, new Map([...view.delta].map(([i, entry]) => [i, entry.report]))) : undefined;
+}
+
+/** Whether the leaf table's report offsets fit the reports section (they are outside data too). */
+function validEnds(bytes: Buffer, scan: LeafScan): boolean {
   const ends = scan.reportEnds;
-  if (!bytes || (ends.length > 0 && ends[ends.length - 1] !== bytes.length) || ends.some((end, i) => end < fragmentStart(scan, i))) return undefined;
-  if (view.delta.size === 0) return [bytes];
+  return (ends.length === 0 ? bytes.length === 0 : ends[ends.length - 1] === bytes.length) && ends.every((end, i) => end >= fragmentStart(scan, i));
+}
+
+/**
+ * The reports section as pieces, with the fragments of `replaced` targets rendered anew. A
+ * missing report is not expected (callers pass a report for each replaced target).
+ */
+export function splicedReports(bytes: Buffer, scan: LeafScan, replaced: ReadonlyMap<number, TargetReport>): (Buffer | string)[] {
+  if (replaced.size === 0) return [bytes];
   const pieces: (Buffer | string)[] = [];
   let at = 0;
-  for (const i of [...view.delta.keys()].sort((a, b) => a - b)) {
+  for (const i of [...replaced.keys()].sort((a, b) => a - b)) {
     const start = fragmentStart(scan, i);
     if (start > at) pieces.push(bytes.subarray(at, start));
-    pieces.push(renderReport(view.delta.get(i)!.report));
+    pieces.push(renderReport(replaced.get(i)!));
     at = scan.reportEnds[i]!;
   }
   if (at < bytes.length) pieces.push(bytes.subarray(at));
   return pieces;
+}
+
+/**
+ * The recorded reports of a base's reports section, parsed on demand: one (a fragment), or all
+ * (the whole section); the delta's entries replace the base's. A section that does not parse is
+ * an error here, since the record already checked out: its bytes were read and are in memory.
+ */
+export function recordedReports(bytes: Buffer, scan: LeafScan, view: RecordView, labels: readonly string[]): { one(i: number): TargetReport; all(): TargetReport[] } {
+  if (!validEnds(bytes, scan)) throw diagnosticError('cache-entry-invalid', `the build record ${view.basePath} does not match its own leaf table: delete it and build again`);
+  let all: TargetReport[] | undefined;
+  const parse = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw diagnosticError('cache-entry-invalid', `the build record ${view.basePath} holds a report that is not JSON: delete it and build again`);
+    }
+  };
+  const checked = (report: unknown, i: number): TargetReport => {
+    const r = report as Partial<TargetReport> | null;
+    if (typeof r !== 'object' || r === null || r.label !== labels[i] || !Array.isArray(r.diagnostics) || !Array.isArray(r.outputs)) throw diagnosticError('cache-entry-invalid', `the build record ${view.basePath} holds a report for another target: delete it and build again`);
+    return r as TargetReport;
+  };
+  return {
+    one: (i) => view.delta.get(i)?.report ?? checked(parse(bytes.toString('utf8', fragmentStart(scan, i), scan.reportEnds[i])), i),
+    all: () => {
+      if (all) return all;
+      const parsed = parse(`[${bytes.toString('utf8')}]`);
+      if (!Array.isArray(parsed) || parsed.length !== labels.length) throw diagnosticError('cache-entry-invalid', `the build record ${view.basePath} holds another number of reports than targets: delete it and build again`);
+      return (all = parsed.map((report, i) => view.delta.get(i)?.report ?? checked(report, i)));
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, readFileSync, read
 import { join } from 'node:path';
 import type { TargetReport } from '../build-result.js';
 import type { LeafSig } from './leaf-sig.js';
-import { decodeLeaves, encodeLeaves, inside, scanLeaves, type LeafScan, type RecordCheck } from './record-leaves.js';
+import { decodeLeaves, encodeLeaves, inside, outsOfTargets, scanLeaves, type LeafScan, type RecordCheck } from './record-leaves.js';
 import { renderMaterialized, renderReport } from './rendered-report.js';
 
 export type { LeafSig } from './leaf-sig.js';
@@ -115,8 +115,6 @@ interface RecordHead {
   targets: number;
   /** Entries of targets rebuilt since the base: [index, entry]. */
   delta: [number, RecordedTarget][];
-  /** The kiln-out list when a rebuilt target's file names differ from the base's. */
-  materialized?: string[];
   extra?: unknown;
 }
 
@@ -131,7 +129,7 @@ interface BaseHeader {
   detail: number;
 }
 
-interface RecordDetail {
+export interface RecordDetail {
   labels: string[];
   deps: number[][];
   requested: boolean[];
@@ -267,57 +265,85 @@ export function loadRecord(view: RecordView): BuildRecord | undefined {
   };
 }
 
+/**
+ * What a partial build needs to find its dirty targets: labels, deps, which were requested (the
+ * delta's entries applied). The reports and per-target leaves stay unread.
+ */
+export function loadDetail(view: RecordView): RecordDetail | undefined {
+  const bytes = readSection(view, 'detail');
+  if (!bytes) return undefined;
+  let detail: Partial<RecordDetail>;
+  try {
+    detail = JSON.parse(bytes.toString('utf8')) as Partial<RecordDetail>;
+  } catch {
+    return undefined;
+  }
+  const count = view.head.targets;
+  const { labels, deps, requested, requestedOrder } = detail;
+  if (!Array.isArray(labels) || !Array.isArray(deps) || !Array.isArray(requested) || !Array.isArray(requestedOrder)) return undefined;
+  if (labels.length !== count || deps.length !== count || requested.length !== count || !requestedOrder.every((i) => index(i, count))) return undefined;
+  for (let i = 0; i < count; i++) {
+    const d = deps[i];
+    if (typeof labels[i] !== 'string' || typeof requested[i] !== 'boolean' || !Array.isArray(d) || !d.every((x) => index(x, count))) return undefined;
+  }
+  for (const [i, entry] of view.delta) {
+    labels[i] = entry.label;
+    deps[i] = entry.deps;
+    requested[i] = entry.requested;
+  }
+  return { labels, deps, requested, requestedOrder };
+}
+
+/** Every target's recorded report, in target order (the delta's replacing the base's). */
+export function loadReports(view: RecordView, labels: readonly string[]): TargetReport[] | undefined {
+  const bytes = readSection(view, 'reports');
+  if (!bytes) return undefined;
+  let reports: unknown;
+  try {
+    reports = JSON.parse(`[${bytes.toString('utf8')}]`);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(reports) || reports.length !== view.head.targets) return undefined;
+  for (const [i, entry] of view.delta) reports[i] = entry.report;
+  return reports.every((r, i) => isReport(r, labels[i]!)) ? (reports as TargetReport[]) : undefined;
+}
+
 /** The record of `key` as values, or undefined (readRecordView + loadRecord). */
 export function readRecord(stateDir: string, key: string, root: string, outDir?: string): BuildRecord | undefined {
   const view = readRecordView(stateDir, key, root, outDir);
   return view && loadRecord(view);
 }
 
-/**
- * Write a record. With `previous` (the view it was merged from) and the indexes that changed,
- * only the head is rewritten, its delta holding the changed entries; once the delta passes a
- * sixty-fourth of the targets (at least 64 entries) a new base is written instead.
- */
-export function writeRecord(stateDir: string, record: BuildRecord, previous?: RecordDelta): void {
+/** Write a whole record: a new base, then the head naming it (delta empty). */
+export function writeRecord(stateDir: string, record: BuildRecord): void {
   const dir = join(stateDir, 'builds');
   mkdirSync(dir, { recursive: true });
-  let head: RecordHead | undefined;
-  if (previous && previous.view.head.targets === record.targets.length && previous.old.targets.length === record.targets.length) {
-    const delta = new Map(previous.view.delta);
-    for (const i of previous.changed) delta.set(i, record.targets[i]!);
-    if (delta.size <= Math.max(64, record.targets.length >> 6)) {
-      head = headOf(record, previous.view.head.base, [...delta].sort((a, b) => a[0] - b[0]));
-      // The base's kiln-out list holds while no rebuilt target's file names changed.
-      const renamedOuts = previous.changed.some((i) => !samePaths(previous.old.targets[i]!.outs, record.targets[i]!.outs));
-      if (renamedOuts || previous.view.head.materialized !== undefined) head.materialized = materializedOf(record);
-    }
+  const gen = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+  const base = encodeBase(record, gen);
+  if (!base) {
+    removeRecord(stateDir, record.key);
+    return;
   }
-  if (!head) {
-    const gen = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
-    const base = encodeBase(record, gen);
-    if (!base) {
-      removeRecord(stateDir, record.key);
-      return;
-    }
-    const path = join(dir, `${record.key}.${gen}.base`);
-    const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, base);
-    if (!renamed(temp, path)) return;
-    head = headOf(record, gen, []);
-  }
-  const path = recordPath(stateDir, record.key);
+  const path = join(dir, `${record.key}.${gen}.base`);
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, base);
+  if (renamed(temp, path)) writeHead(dir, headOf(record, gen, []));
+}
+
+function writeHead(dir: string, head: RecordHead): void {
+  const path = join(dir, `${head.key}.json`);
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(head));
   // Fault injection for the crash-safety test: die between the temp write and the rename.
   if (process.env.KILN_FAULT === 'kill-during-record-write') process.kill(process.pid, 'SIGKILL');
-  if (renamed(temp, path)) sweepRecords(dir, record.key, head.base);
+  if (renamed(temp, path)) sweepRecords(dir, head.key, head.base);
 }
 
-/** A partial build's write: the view it started from, the record before the merge, the indexes rebuilt. */
-export interface RecordDelta {
-  view: RecordView;
-  old: BuildRecord;
-  changed: readonly number[];
+/** Whether a change gives some target other kiln-out file names than the record lists (its base's list then no longer holds). */
+export function outsRenamed(view: RecordView, changes: ReadonlyMap<number, RecordedTarget>): boolean {
+  const before = outsOfTargets(view.leaves, new Set([...changes.keys()].filter((i) => !view.delta.has(i))));
+  return before === undefined || [...changes].some(([i, entry]) => !samePaths(view.delta.get(i)?.outs ?? before.get(i) ?? [], entry.outs));
 }
 
 /** The kiln-out files of a record's requested targets, in materialization order. */
@@ -327,6 +353,32 @@ export function materializedOf(record: BuildRecord): string[] {
 
 function samePaths(a: readonly (readonly [string, number, number])[], b: readonly (readonly [string, number, number])[]): boolean {
   return a.length === b.length && a.every(([path], i) => path === b[i]![0]);
+}
+
+/**
+ * A partial build's write when only the head changes: the view's delta with `changes` applied.
+ * Past the delta's bound (or when a rebuilt target's kiln-out file names changed and the base's
+ * list no longer holds) the whole record is loaded, changed and written as a new base.
+ */
+export function writeRecordDelta(stateDir: string, view: RecordView, changes: ReadonlyMap<number, RecordedTarget>, extra: unknown): void {
+  const delta = new Map(view.delta);
+  for (const [i, entry] of changes) delta.set(i, entry);
+  const count = view.head.targets;
+  if (delta.size > Math.max(64, count >> 6) || outsRenamed(view, changes)) {
+    const record = loadRecord(view);
+    if (!record) {
+      removeRecord(stateDir, view.head.key);
+      return;
+    }
+    for (const [i, entry] of changes) record.targets[i] = entry;
+    if (extra !== undefined) record.extra = extra;
+    else delete record.extra;
+    writeRecord(stateDir, record);
+    return;
+  }
+  const { key, root, outDir, platform } = view.head;
+  const head: RecordHead = { format: FORMAT, version: VERSION, key, root, stateDir: view.head.stateDir, outDir, platform, base: view.head.base, targets: count, delta: [...delta].sort((a, b) => a[0] - b[0]), ...(extra !== undefined ? { extra } : {}) };
+  writeHead(join(stateDir, 'builds'), head);
 }
 
 function headOf(record: BuildRecord, base: string, delta: [number, RecordedTarget][]): RecordHead {
@@ -405,10 +457,10 @@ export function removeRecord(stateDir: string, key: string): void {
 }
 
 /** Targets that must be built again: those whose inputs changed and, transitively, their dependents. */
-export function dirtyTargets(record: BuildRecord, check: RecordCheck): Set<number> {
+export function dirtyTargets(deps: readonly (readonly number[])[], check: RecordCheck): Set<number> {
   const dependents = new Map<number, number[]>();
-  record.targets.forEach((target, index) => {
-    for (const dep of target.deps) {
+  deps.forEach((targetDeps, index) => {
+    for (const dep of targetDeps) {
       let list = dependents.get(dep);
       if (!list) dependents.set(dep, (list = []));
       list.push(index);
@@ -439,7 +491,6 @@ function wellFormedHead(value: unknown, key: string, root: string, stateDir: str
   if (typeof h.outDir !== 'string' || (outDir !== undefined && h.outDir !== outDir)) return false;
   if (typeof h.platform !== 'string' || typeof h.base !== 'string' || !GEN.test(h.base) || !Number.isSafeInteger(h.targets) || h.targets! < 0) return false;
   const count = h.targets!;
-  if (h.materialized !== undefined && !(Array.isArray(h.materialized) && h.materialized.every((p) => typeof p === 'string' && inside(p)))) return false;
   return Array.isArray(h.delta) && h.delta.every((entry) => Array.isArray(entry) && entry.length === 2 && index(entry[0], count) && wellFormedTarget(entry[1], count));
 }
 

@@ -210,3 +210,51 @@ export function inside(path: string, strict = true): boolean {
 function isToolManifest(path: string): boolean {
   return path.startsWith('/') && path.endsWith('/package.json') && !path.includes('\0') && !DOT_DOT.test(path);
 }
+
+/**
+ * The kiln-out files of some targets as the table lists them, by a jump from target line to
+ * target line (no split of the whole table). Undefined when the table is malformed.
+ */
+export function outsOfTargets(text: string, wanted: ReadonlySet<number>): Map<number, [string, number, number][]> | undefined {
+  const found = new Map<number, [string, number, number][]>();
+  if (wanted.size === 0) return found;
+  const last = Math.max(...wanted);
+  // A line starts with its kind, and no path holds a newline: "\nT" is always a target line.
+  let at = text.startsWith('T') ? 0 : text.indexOf('\nT');
+  if (at < 0) return undefined;
+  if (at > 0) at++;
+  for (let target = 0; ; target++) {
+    const next = text.indexOf('\nT', at);
+    if (wanted.has(target)) {
+      const outs: [string, number, number][] = [];
+      for (const line of text.slice(at, next < 0 ? text.length : next).split('\n').slice(1)) {
+        if (line.charCodeAt(0) !== O) continue;
+        const tab = line.indexOf('\t');
+        const colon = line.indexOf(':');
+        const path = line.slice(tab + 1);
+        if (tab < 0 || colon < 0 || colon > tab || !inside(path)) return undefined;
+        outs.push([path, Number(line.slice(1, colon)), Number(line.slice(colon + 1, tab))]);
+      }
+      found.set(target, outs);
+    }
+    if (target === last) return found;
+    if (next < 0) return undefined;
+    at = next + 1;
+  }
+}
+
+/** The global leaves only (the table's first lines), undefined when malformed. */
+export function globalLeaves(text: string): [string, LeafSig][] | undefined {
+  const found: [string, LeafSig][] = [];
+  for (let at = 0; at < text.length && text.charCodeAt(at) === G; ) {
+    const end = text.indexOf('\n', at);
+    const line = text.slice(at, end < 0 ? text.length : end);
+    const tab = line.indexOf('\t');
+    const path = line.slice(tab + 1);
+    if (tab < 0 || !inside(path)) return undefined;
+    found.push([path, line.slice(1, tab)]);
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return found;
+}
