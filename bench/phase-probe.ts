@@ -52,7 +52,8 @@ export async function probePhases(root: string): Promise<PhaseTimes> {
   await import('../src/cli/commands/build.js');
   const { installIdentity } = await import('../src/cli/install-identity.js');
   const { findWorkspaceRoot } = await import('../src/workspace/find-root.js');
-  const { readRecordView, recordKey, scanRecord } = await import('../src/engine/tracker/build-record.js');
+  const { recordKey } = await import('../src/engine/tracker/build-record.js');
+  const { readRecordView, scanRecord } = await import('../src/engine/tracker/record-read.js');
   const { replayRecordedBytes } = await import('../src/engine/recorded-replay.js');
   const { silentReporter } = await import('../src/engine/build-result.js');
   const importMs = lap();

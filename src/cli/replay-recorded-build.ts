@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { BuildReporter } from '../engine/build-result.js';
 import { replayRecordedBytes, type RecordedReplay } from '../engine/recorded-replay.js';
-import { readRecordView, recordKey, scanRecord, type RecordView } from '../engine/tracker/build-record.js';
+import { recordKey, type RecordView } from '../engine/tracker/build-record.js';
+import { readRecordView, scanRecord } from '../engine/tracker/record-read.js';
 import type { LeafScan } from '../engine/tracker/record-leaves.js';
 import { findWorkspaceRoot } from '../workspace/find-root.js';
 import type { BuildExtras } from './build-report.js';

@@ -1,6 +1,7 @@
 import { diagnosticError } from '../diagnostic/diagnostic.js';
 import type { BuildReporter, BuildSummary, TargetReport } from './build-result.js';
-import { readSection, type RecordView } from './tracker/build-record.js';
+import type { RecordView } from './tracker/build-record.js';
+import { readSection } from './tracker/record-read.js';
 import type { LeafScan } from './tracker/record-leaves.js';
 import { renderReport } from './tracker/rendered-report.js';
 
