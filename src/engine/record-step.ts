@@ -176,7 +176,8 @@ export class RecordStep {
     const spoken = [...rebuilt.values()];
     const ok = this.recordable(run) && spoken.every((t) => t.status !== 'failed' && t.status !== 'skipped');
     const facts = ok ? this.factsOf(run, labels) : [];
-    const changes = ok ? rebuiltEntries(ctx, globalLeaves(view.leaves) ?? [], detail.labels, detail.deps, facts) : undefined;
+    const global = globalLeaves(view.leaves);
+    const changes = ok && global ? rebuiltEntries(ctx, global, detail.labels, detail.deps, new Map(indexes.map((i) => [detail.labels[i]!, i])), facts) : undefined;
     const renamed = changes !== undefined && outsRenamed(view, changes);
     const counted = (status: TargetReport['status']) => spoken.filter((t) => t.status === status).length;
     const summary: BuildSummary = {

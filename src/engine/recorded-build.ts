@@ -98,17 +98,18 @@ export function recordOfBuild(ctx: RecordContext, graphReads: ReadSet, targets: 
  * Undefined when a rebuilt target is not known completely, it read a new global leaf, or a
  * global leaf moved meanwhile (the next build then takes the full path).
  */
-export function rebuiltEntries(ctx: RecordContext, global: readonly [string, LeafSig][], labels: readonly string[], deps: readonly (readonly number[])[], rebuilt: readonly TargetFacts[]): Map<number, RecordedTarget> | undefined {
+export function rebuiltEntries(ctx: RecordContext, global: readonly [string, LeafSig][], labels: readonly string[], deps: readonly (readonly number[])[], indexOf: ReadonlyMap<string, number>, rebuilt: readonly TargetFacts[]): Map<number, RecordedTarget> | undefined {
   const globalFiles = new Map(global.filter(([, sig]) => !sig.startsWith('d:')));
   const fileCount = globalFiles.size;
   const oldDirs = new Set(global.filter(([, sig]) => sig.startsWith('d:')).map(([path]) => path));
   const trees = new Set<string>();
-  const index = new Map(labels.map((label, i) => [label, i]));
   const changes = new Map<number, RecordedTarget>();
   for (const t of rebuilt) {
-    const at = index.get(t.label);
+    const at = indexOf.get(t.label);
     if (at === undefined) return undefined;
-    const entry = targetEntry({ ...t, deps: deps[at]!.map((d) => labels[d]!) }, index, globalFiles, trees);
+    // The recorded deps (this build saw no assets.yaml change): looked up by label, so only theirs are mapped.
+    const index = new Map(deps[at]!.map((d) => [labels[d]!, d]));
+    const entry = targetEntry({ ...t, deps: [...index.keys()] }, index, globalFiles, trees);
     if (!entry || [...trees].some((tree) => !oldDirs.has(tree)) || globalFiles.size !== fileCount) return undefined;
     changes.set(at, entry);
   }
