@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import { diagnosticError } from '../diagnostic/diagnostic.js';
 import type { TargetGraph } from '../graph/target-graph.js';
 import type { RuleRegistry } from '../rule/registry.js';
 import type { WorkspaceConfig } from '../workspace/workspace-config.js';
 import type { BuildRequest, BuildResult, BuildRun } from './build-request.js';
 import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { rebuiltEntries, recordOfBuild, replayRecord, type RecordContext, type TargetFacts } from './recorded-build.js';
-import { recordedReports, splicedReports } from './recorded-replay.js';
+import { recordedReports, splicedReports, validEnds } from './recorded-replay.js';
 import { lazyProperty, withRendered } from './rendered-summary.js';
 import { ACTION_KIND, actionKey, type ActionValue } from './requests/action.js';
 import type { MaterializedValue } from './requests/materialize-outputs.js';
@@ -26,6 +27,7 @@ interface PartialRecord {
   scan: LeafScan;
   detail: RecordDetail;
   reportBytes: Buffer;
+  materializedBytes: Buffer;
 }
 
 /** What the record step needs of its builder. */
@@ -77,10 +79,12 @@ export class RecordStep {
           return this.replay(record, request, started);
         }
       } else {
+        // Read now, not when printed: a concurrent build may sweep this base meanwhile.
         const reportBytes = readSection(view, 'reports');
-        if (reportBytes) {
+        const materializedBytes = readSection(view, 'materialized');
+        if (reportBytes && materializedBytes && validEnds(reportBytes, scan)) {
           this.lastPath = 'dirty-only';
-          return this.rebuildDirty({ ctx, view, scan, detail, reportBytes }, dirty, request, started);
+          return this.rebuildDirty({ ctx, view, scan, detail, reportBytes, materializedBytes }, dirty, request, started);
         }
       }
     }
@@ -142,7 +146,7 @@ export class RecordStep {
    * reads `targets` (rendered-summary.ts); only the rebuilt entries are written (the delta).
    */
   private async rebuildDirty(from: PartialRecord, dirty: ReadonlySet<number>, request: BuildRequest, started: number): Promise<BuildResult> {
-    const { ctx, view, scan, detail, reportBytes } = from;
+    const { ctx, view, scan, detail, reportBytes, materializedBytes } = from;
     const count = view.head.targets;
     const outer = request.reporter ?? silentReporter;
     const indexes = [...dirty].sort((a, b) => a - b);
@@ -195,7 +199,7 @@ export class RecordStep {
     lazyProperty(summary, 'targets', () => recorded.all().map((report, i) => (dirty.has(i) ? rebuilt.get(i) : report)).filter((t): t is TargetReport => t !== undefined));
     // kiln-out as the record says, unless a rebuilt target now writes other file names.
     const materialized = (): string[] => {
-      if (!renamed) return JSON.parse(`[${readSection(view, 'materialized')?.toString('utf8') ?? ''}]`) as string[];
+      if (!renamed) return parsedPaths(materializedBytes, view.basePath);
       const record = loadRecord(view)!;
       for (const [i, entry] of changes) record.targets[i] = entry;
       return materializedOf(record);
@@ -205,7 +209,7 @@ export class RecordStep {
       withRendered(summary, {
         spoken,
         reportsText: () => splicedReports(reportBytes, scan, new Map([...[...view.delta].map(([i, entry]): [number, TargetReport] => [i, entry.report]), ...rebuilt])),
-        materializedText: () => (renamed ? [renderMaterialized(summary.materialized)] : [readSection(view, 'materialized') ?? renderMaterialized(summary.materialized)]),
+        materializedText: () => [renamed ? renderMaterialized(summary.materialized) : materializedBytes],
       });
     }
     const result = this.withLazyGraph(summary, request);
@@ -231,4 +235,16 @@ function refId<I>(ref: { name: string; key(input: I): string }, input: I): strin
 
 function materializeRef(platform: string): { name: string; key(input: { label: string }): string } {
   return { name: 'materialize', key: (input) => `${platform}|${input.label}` };
+}
+
+/** The record's kiln-out list section as paths (outside data: checked). */
+function parsedPaths(bytes: Buffer, where: string): string[] {
+  let paths: unknown;
+  try {
+    paths = JSON.parse(`[${bytes.toString('utf8')}]`);
+  } catch {
+    paths = undefined;
+  }
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) throw diagnosticError('cache-entry-invalid', `the build record ${where} holds a kiln-out list that is not a list of paths: delete it and build again`);
+  return paths as string[];
 }

@@ -93,7 +93,7 @@ function reportsText(view: RecordView, scan: LeafScan): (Buffer | string)[] | un
 }
 
 /** Whether the leaf table's report offsets fit the reports section (they are outside data too). */
-function validEnds(bytes: Buffer, scan: LeafScan): boolean {
+export function validEnds(bytes: Buffer, scan: LeafScan): boolean {
   const ends = scan.reportEnds;
   return (ends.length === 0 ? bytes.length === 0 : ends[ends.length - 1] === bytes.length) && ends.every((end, i) => end >= fragmentStart(scan, i));
 }
