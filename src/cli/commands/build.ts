@@ -6,7 +6,6 @@ import { diagnosticError } from '../../diagnostic/diagnostic.js';
 import type { BuildSummary } from '../../engine/build-result.js';
 import type { RecordedReplay } from '../../engine/recorded-replay.js';
 import { renderedOf } from '../../engine/rendered-summary.js';
-import type { TargetGraph } from '../../graph/target-graph.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { buildExitCode } from '../build-exit-code.js';
 import { keepForStudio, reportBuild, reportRecorded, studioTracePath, type BuildExtras, type ReportedSummary } from '../build-report.js';
@@ -48,19 +47,13 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
   const useRecord = !mode.validateOnly && args.values.profile === undefined && args.values['check-determinism'] !== true;
   const replayed = useRecord ? await replayRecordedBuild(args, io, patterns, toolchain, reporter, started) : undefined;
   if (replayed && 'replay' in replayed) return finishReplayed(args, io, replayed.replay, replayed.extras);
-  const [{ openBuilder }, { workspaceBudgets }, { budgetsForBuild }] = await Promise.all([import('../open-builder.js'), import('../../budget/budget-spec.js'), import('../../budget/build-budgets.js')]);
+  const [{ openBuilder }, { workspaceBudgets }, { buildExtrasDeriver }] = await Promise.all([import('../open-builder.js'), import('../../budget/budget-spec.js'), import('../derive-build-extras.js')]);
   const { builder, cache } = openBuilder(args, io, toolchain);
   // Budget typos are configuration errors: say so before cooking anything.
   if (!mode.validateOnly) workspaceBudgets(builder.workspace.config, builder.platform);
   const userTrace = typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined;
   const tracePath = userTrace ?? (await studioTracePath(builder.workspace.config.cacheDir));
-  const types = Object.fromEntries([...builder.workspace.rules.values()].map((rule) => [rule.name, rule.type]));
-  const derive = (summary: BuildSummary, graph: () => TargetGraph, previous: unknown): BuildExtras => {
-    // Budgets come from assets.yaml files only: none last time and no assets.yaml changed → none now.
-    if (mode.validateOnly || (previous !== undefined && (previous as BuildExtras).budgets === undefined)) return { types };
-    const budgets = budgetsForBuild(builder.workspace, graph(), summary.targets, builder.platform);
-    return budgets.results.length > 0 || budgets.unchecked.length > 0 ? { types, budgets } : { types };
-  };
+  const derive = buildExtrasDeriver(builder, mode.validateOnly);
   const built = await builder.build({
     patterns,
     keepGoing: args.values['keep-going'] === true,
@@ -93,9 +86,10 @@ async function finish(args: ParsedArgs, io: CommandIO, built: BuildSummary, extr
     // A partial build: the unchanged targets' reports are copied out of the record, never parsed.
     const count = built.executed + built.cached + built.failed + built.skipped;
     const { summary, overBudget } = await reportRecorded(built, rendered.spoken, count, extras, io);
-    const text = Buffer.concat(splicedSummary(summary, rendered.reportsText(), rendered.materializedText()).map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
-    if (studio) await keepForStudio(studio.cacheDir, summary, studio.tracePath, studio.ownTrace, text);
-    if (typeof args.values['summary-json'] === 'string') await writeFile(resolve(io.cwd, args.values['summary-json']), text);
+    let text: Buffer | undefined;
+    const rendering = (): Buffer => (text ??= Buffer.concat(splicedSummary(summary, rendered.reportsText(), rendered.materializedText()).map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))));
+    if (studio) await keepForStudio(studio.cacheDir, summary, studio.tracePath, studio.ownTrace, rendering);
+    if (typeof args.values['summary-json'] === 'string') await writeFile(resolve(io.cwd, args.values['summary-json']), rendering());
     return buildExitCode({ failed: summary.failed, skipped: summary.skipped, targets: [...rendered.spoken] }, overBudget);
   }
   const { summary, overBudget } = await reportBuild(built, extras, io);
