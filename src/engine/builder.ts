@@ -5,6 +5,7 @@ import type { TargetGraph } from '../graph/target-graph.js';
 import type { OutputRecord } from '../rule/output.js';
 import type { CacheStack } from '../store/cache-stack.js';
 import type { Workspace } from '../workspace/workspace.js';
+import type { AnyRule } from '../rule/rule.js';
 import { type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { cookInto } from './cook-action.js';
 import { explainChange } from './explain.js';
@@ -217,6 +218,8 @@ export class Builder {
     const graphInput = { patterns: [...request.patterns], keepGoing: request.keepGoing ?? false };
     const { graph, failures: unanalysable } = this.tracker.get(this.kinds.graph, graphInput);
     const nodes = graph.topologicalOrder();
+    // Pool threads boot and import their rules while the rest of the build prepares (runner's part).
+    if (!this.watching) this.runner.warm(rulesOf(workspace, graph, nodes));
     const inputs = this.inputsFor(graph);
     const requested = inputs.requested;
     const watchBuild = this.watching && !request.checkDeterminism && !request.validateOnly;
@@ -348,6 +351,7 @@ export class Builder {
       jobs: this.jobs,
       keepGoing: request.keepGoing ?? false,
       signal: request.signal,
+      groupOf: (label) => graph.target(label).rule,
     });
     for (const [label, outcome] of ran) dagOutcomes.set(label, outcome);
 
@@ -439,3 +443,11 @@ function toolchainOf(workspace: Workspace): string {
 
 /** Request inputs of one analysed graph (see Builder.inputCache). */
 type GraphInputs = Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }>; requested: ReadonlySet<string> };
+
+/** The rule of each node that has one (what a build may cook), for ActionRunner.warm. */
+function* rulesOf(workspace: Workspace, graph: TargetGraph, nodes: readonly string[]): Iterable<AnyRule> {
+  for (const label of nodes) {
+    const rule = workspace.rules.get(graph.target(label).rule);
+    if (rule) yield rule;
+  }
+}

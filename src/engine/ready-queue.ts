@@ -44,6 +44,30 @@ export class ReadyQueue {
     return top;
   }
 
+  /**
+   * The next node, letting `score` choose among the first `limit` nodes that weigh as much as the
+   * top one (ties in weight are ordered by name only, so preferring one never delays a node more
+   * work waits on). The highest score wins, the earliest on a tie.
+   */
+  popPreferred(score: (node: string) => number, limit: number): string | undefined {
+    const top = this.pop();
+    if (top === undefined || this.heap.length === 0) return top;
+    const weight = this.weight.get(top) ?? 0;
+    const tied = [top];
+    while (tied.length < limit && this.heap.length > 0 && (this.weight.get(this.heap[0]!) ?? 0) === weight) tied.push(this.pop()!);
+    let best = 0;
+    let bestScore = score(top);
+    for (let i = 1; i < tied.length; i++) {
+      const s = score(tied[i]!);
+      if (s > bestScore) {
+        best = i;
+        bestScore = s;
+      }
+    }
+    for (let i = 0; i < tied.length; i++) if (i !== best) this.push(tied[i]!);
+    return tied[best];
+  }
+
   private before(a: string, b: string): boolean {
     const wa = this.weight.get(a) ?? 0;
     const wb = this.weight.get(b) ?? 0;

@@ -17,7 +17,15 @@ export interface DagRunOptions {
   jobs: number;
   keepGoing: boolean;
   signal?: AbortSignal;
+  /**
+   * A node's group (its rule): among equally weighted ready nodes a slot takes the group it ran
+   * last, else one no other slot is running, so each pool thread keeps cooking a rule it has warm.
+   */
+  groupOf?: (node: string) => string;
 }
+
+/** How many equally weighted ready nodes a slot looks at for one of its group. */
+const GROUP_LOOKAHEAD = 64;
 
 export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOutcome>> {
   const { nodes, depsOf, run, jobs, keepGoing, signal } = options;
@@ -37,6 +45,18 @@ export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOu
   const ready = new ReadyQueue(weight);
   for (const node of nodes) if (waiting.get(node) === 0) ready.push(node);
   const freeSlots = Array.from({ length: Math.max(1, jobs) }, (_, i) => i).reverse();
+  const { groupOf } = options;
+  // Per slot: the group it runs now or ran last.
+  const slotGroup = new Map<number, string>();
+  const busyGroups = new Map<string, number>();
+  const next = (slot: number): string | undefined => {
+    if (!groupOf) return ready.pop();
+    const mine = slotGroup.get(slot);
+    return ready.popPreferred((node) => {
+      const group = groupOf(node);
+      return group === mine ? 2 : (busyGroups.get(group) ?? 0) === 0 ? 1 : 0;
+    }, GROUP_LOOKAHEAD);
+  };
   let running = 0;
   let stopped = false;
 
@@ -69,13 +89,22 @@ export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOu
       if (signal?.aborted) stopped = true;
       if (!stopped) {
         while (running < jobs && ready.size > 0) {
-          const node = ready.pop()!;
-          if (outcome.has(node)) continue;
           const slot = freeSlots.pop() ?? 0;
+          const node = next(slot)!;
+          if (outcome.has(node)) {
+            freeSlots.push(slot);
+            continue;
+          }
+          const group = groupOf?.(node);
+          if (group !== undefined) {
+            slotGroup.set(slot, group);
+            busyGroups.set(group, (busyGroups.get(group) ?? 0) + 1);
+          }
           running++;
           run(node, slot).then(
             (result) => {
               running--;
+              if (group !== undefined) busyGroups.set(group, busyGroups.get(group)! - 1);
               freeSlots.push(slot);
               settle(node, result);
               pump();

@@ -5,7 +5,8 @@ import type { ActionUnit } from './action-unit.js';
 import { LocalActionIO } from './local-action-io.js';
 import { type ActionRun, type RunMode, runAction } from './run-action.js';
 import { poolWorkerUrl, workerLoadableUrl } from './worker-module.js';
-import { formatMs, PoolTaskError, WorkerPool } from './worker-pool.js';
+import { formatMs, PoolTaskError } from './pool-lane.js';
+import { WorkerPool } from './worker-pool.js';
 import { WorkspaceFiles } from './workspace-files.js';
 
 export interface RunnerOptions {
@@ -70,14 +71,42 @@ export class ActionRunner {
     }
     if (placement.where === 'worker') {
       try {
-        this.pool ??= new WorkerPool({ threads: this.options.workers, root: this.options.root, allowedRoots: this.options.allowedRoots ?? [], workerUrl: poolWorkerUrl()!, maxHeapMb: this.options.workerHeapMb });
-        return { ...(await this.pool.run(unit, placement.moduleUrl, mode, blobs, this.options.timeoutMs, signal)), where: 'worker' };
+        return { ...(await this.workerPool().run(unit, placement.moduleUrl, mode, blobs, this.options.timeoutMs, signal)), where: 'worker' };
       } catch (error) {
         if (!(error instanceof PoolTaskError)) throw error;
         return { ...emptyRun(), failure: poolFailure(unit, error.kind, error.message), where: 'worker' };
       }
     }
     return { ...(await this.runHere(unit, rule, blobs, mode, signal)), where: 'in-process' };
+  }
+
+  /**
+   * A build is about to run `cooks` (the rule of each target it may cook): start the worker
+   * threads those need now, one per cook at most, each importing the rules' modules, so thread
+   * start-up overlaps the rest of the build's preparation. A build with nothing for the pool
+   * starts nothing; remote cooks are not started here (they may not need local threads).
+   */
+  warm(cooks: Iterable<AnyRule>): void {
+    if (this.options.remote) return;
+    let count = 0;
+    const modules = new Set<string>();
+    for (const rule of cooks) {
+      const placement = this.placement(rule);
+      if (placement.where !== 'worker') continue;
+      count++;
+      modules.add(`${placement.moduleUrl}#${rule.module!.factory}`);
+    }
+    if (count > 0) this.workerPool().start(count, [...modules]);
+  }
+
+  /** Worker threads started so far (0 until something needs the pool). */
+  get poolThreads(): number {
+    return this.pool?.started ?? 0;
+  }
+
+  private workerPool(): WorkerPool {
+    this.pool ??= new WorkerPool({ threads: this.options.workers, root: this.options.root, allowedRoots: this.options.allowedRoots ?? [], workerUrl: poolWorkerUrl()!, maxHeapMb: this.options.workerHeapMb });
+    return this.pool;
   }
 
   /**

@@ -30,3 +30,9 @@ export interface BlobReply {
   bytes: Uint8Array | null;
   error?: string;
 }
+
+/** Given to each worker thread when it starts (piscina's `workerData`). */
+export interface PoolWorkerData {
+  /** Rule modules (`url#factory`) to import before the first task, while the build still analyses. */
+  preload: string[];
+}

@@ -9,13 +9,22 @@ import { type Digest, digestOf } from '../../hash/digest.js';
 import type { AnyRule, RuleModule } from '../../rule/rule.js';
 import type { ActionIO, FileRead } from './action-io.js';
 import { actionFailure } from './action-failure.js';
-import type { BlobReply, BlobRequest, PoolTask, TaskStarted } from './pool-task.js';
+import type { BlobReply, BlobRequest, PoolTask, PoolWorkerData, TaskStarted } from './pool-task.js';
 import { type ActionRun, runAction } from './run-action.js';
 import { ScratchDirs } from './scratch-dirs.js';
 import { WorkspaceFiles } from './workspace-files.js';
 
 const rules = new Map<string, Promise<AnyRule>>();
 const filesByRoot = new Map<string, WorkspaceFiles>();
+
+function ruleOf(key: string, url: string, module: RuleModule): Promise<AnyRule> {
+  let rule = rules.get(key);
+  if (!rule) {
+    rule = loadRule(url, module);
+    rules.set(key, rule);
+  }
+  return rule;
+}
 
 async function loadRule(url: string, module: RuleModule): Promise<AnyRule> {
   const imported = (await import(url)) as Record<string, unknown>;
@@ -79,18 +88,25 @@ function transferable(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+// piscina imports this file before the thread reports ready: the build's rules are imported now,
+// while the main thread still analyses, rather than in the first cook of each.
+// A module that fails to load here is forgotten: the task that needs it loads it again and fails
+// with the error.
+const preload = (Piscina.workerData as PoolWorkerData | undefined)?.preload ?? [];
+await Promise.all(
+  preload.map((key) => {
+    const at = key.lastIndexOf('#');
+    return ruleOf(key, key.slice(0, at), { url: key.slice(0, at), factory: key.slice(at + 1) }).catch(() => rules.delete(key));
+  }),
+);
+
 export default async function cookInWorker(task: PoolTask): Promise<unknown> {
   const { unit } = task;
   const module = unit.rule.module!;
   task.blobs.postMessage({ started: true } satisfies TaskStarted);
   let run: ActionRun;
   try {
-    const key = `${task.moduleUrl}#${module.factory}`;
-    let rule = rules.get(key);
-    if (!rule) {
-      rule = loadRule(task.moduleUrl, module);
-      rules.set(key, rule);
-    }
+    const rule = ruleOf(`${task.moduleUrl}#${module.factory}`, task.moduleUrl, module);
     let files = filesByRoot.get(task.root);
     if (!files) {
       files = new WorkspaceFiles(task.root, task.allowedRoots);

@@ -1,10 +1,8 @@
-import { MessageChannel } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import type { Piscina } from 'piscina';
-import { digestKey, sameDigest } from '../../hash/digest.js';
+import { availableParallelism } from 'node:os';
 import type { BlobStore } from '../../store/blob-store.js';
 import type { ActionUnit } from './action-unit.js';
-import type { BlobReply, BlobRequest, PoolTask, TaskStarted } from './pool-task.js';
+import { raiseJitBudget } from './jit-budget.js';
+import { PoolLane } from './pool-lane.js';
 import type { ActionRun, RunMode } from './run-action.js';
 
 export interface WorkerPoolOptions {
@@ -17,99 +15,117 @@ export interface WorkerPoolOptions {
   maxHeapMb?: number;
 }
 
-/** Thrown when the pool, not the rule, ended the action: a worker that died, or a timeout. */
-export class PoolTaskError extends Error {
-  constructor(
-    readonly kind: 'worker-crashed' | 'rule-timeout',
-    message: string,
-  ) {
-    super(message);
-  }
+interface Waiting {
+  /** The rule module (`url#factory`) the task imports. */
+  module: string;
+  start: (lane: PoolLane) => void;
 }
 
 /**
- * A piscina pool of worker threads that run units. The main thread keeps the store: blob reads
- * are answered over a per-task port, output bytes come back transferred and are put in the store
- * here. A worker that exits, runs out of memory or overstays the timeout is terminated and
- * replaced by the pool; only its own action fails.
+ * Worker threads that run units, one lane per thread (pool-lane.ts: a thread that dies or
+ * overstays the timeout is replaced; only its own action fails).
  *
- * piscina rather than tinypool: measured here, tinypool 2.2 never settles a task whose worker
- * called `process.exit()` (the build would hang), piscina rejects it and replaces the worker.
+ * Which thread runs a cook matters as much as how many run: every thread imports a rule's codecs
+ * and warms its code on its own (measured on the sample: the model libraries alone take ~180 ms
+ * to load per thread, and a rule's first cooks in a thread run 30–150 % slower than later ones).
+ * So a cook goes to a free thread that already ran its rule, else to a free thread that has run
+ * nothing yet, else to any free thread; when none is free it waits, and a thread that frees up
+ * takes the first waiting cook of a rule it has, else the oldest one.
  */
 export class WorkerPool {
-  private readonly pool: Piscina;
+  private readonly lanes: PoolLane[] = [];
+  private readonly waiting: Waiting[] = [];
 
   constructor(private readonly options: WorkerPoolOptions) {
-    // Required when the first pool is made, not at import: a build whose actions are all
-    // up to date never starts one, and every `kiln build` imports this file.
-    const { Piscina: Pool } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
-    this.pool = new Pool({
-      filename: options.workerUrl,
-      minThreads: 0,
-      maxThreads: options.threads,
-      // One task per worker at a time: cooks are CPU-bound, and a crash takes only one action along.
-      concurrentTasksPerWorker: 1,
-      // Idle workers do not keep the process alive (piscina unrefs them); keeping them warm spares
-      // `kiln watch` a worker start and codec load on the next save.
-      idleTimeout: 10 * 60_000,
-      ...(options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } } : {}),
-    });
+    // Only when cook threads take every core: then V8's background compiler competes with a cook
+    // (see jit-budget.ts). With a core to spare it runs there for free, and a lower budget only
+    // lets a cook's code run unoptimised for longer. Before the first thread starts, so every
+    // worker isolate is made with it.
+    if (options.threads >= availableParallelism()) raiseJitBudget();
   }
 
-  async run(unit: ActionUnit, moduleUrl: string, mode: RunMode, blobs: BlobStore, timeoutMs: number, signal?: AbortSignal): Promise<ActionRun> {
-    const channel = new MessageChannel();
-    const abort = new AbortController();
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    const limited = timeoutMs > 0 && Number.isFinite(timeoutMs);
-    channel.port1.on('message', (request: BlobRequest | TaskStarted) => {
-      if ('started' in request) {
-        // The limit covers the rule (loading its module included), not the wait for a free worker.
-        if (limited) timer = setTimeout(() => ((timedOut = true), abort.abort()), timeoutMs);
-        return;
-      }
-      blobs.get(request.digest).then(
-        (bytes) => channel.port1.postMessage({ id: request.id, bytes: bytes ?? null } satisfies BlobReply),
-        (error: Error) => channel.port1.postMessage({ id: request.id, bytes: null, error: error.message } satisfies BlobReply),
-      );
+  /**
+   * Start `count` threads now (at most `threads`), each importing `modules` before its first task,
+   * so thread start-up overlaps the build's analysis instead of delaying its first cooks.
+   */
+  start(count: number, modules: readonly string[]): void {
+    while (this.lanes.length < Math.min(count, this.options.threads)) this.lanes.push(this.newLane(modules));
+  }
+
+  run(unit: ActionUnit, moduleUrl: string, mode: RunMode, blobs: BlobStore, timeoutMs: number, signal?: AbortSignal): Promise<ActionRun> {
+    const module = `${moduleUrl}#${unit.rule.module?.factory ?? ''}`;
+    return new Promise<ActionRun>((resolve, reject) => {
+      const entry: Waiting = {
+        module,
+        start: (lane) => {
+          signal?.removeEventListener('abort', onAbort);
+          lane.busy = true;
+          lane.warm.add(module);
+          lane.run(unit, moduleUrl, mode, blobs, timeoutMs, signal).then(resolve, reject).finally(() => {
+            lane.busy = false;
+            this.dispatch();
+          });
+        },
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(entry);
+        if (at < 0) return;
+        this.waiting.splice(at, 1);
+        reject(signal!.reason instanceof Error ? signal!.reason : new Error('the build was aborted before this cook started'));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(entry);
+      this.dispatch();
     });
-    const onAbort = () => abort.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const task: PoolTask = { unit, moduleUrl, mode, root: this.options.root, allowedRoots: this.options.allowedRoots ?? [], blobs: channel.port2 };
-    let run: ActionRun;
-    try {
-      run = (await this.pool.run(task, { transferList: [channel.port2], signal: abort.signal })) as ActionRun;
-    } catch (error) {
-      if (timedOut) throw new PoolTaskError('rule-timeout', `rule "${unit.rule.name}" did not finish within ${formatMs(timeoutMs)}; its worker was stopped`);
-      if (signal?.aborted) throw error;
-      const err = error as NodeJS.ErrnoException;
-      const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'ran out of memory' : err.message;
-      throw new PoolTaskError('worker-crashed', `the worker thread cooking it died (${why}); the rule crashed its worker`);
-    } finally {
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      channel.port1.close();
-    }
-    if (!run.failure) {
-      // The store is written here, on the main thread; the worker's digests must match what it hashes.
-      for (let i = 0; i < run.outputs.length; i++) {
-        const output = run.outputs[i]!;
-        const stored = await blobs.put(run.outputBytes[i]!);
-        if (!sameDigest(stored, output.digest)) throw new PoolTaskError('worker-crashed', `output ${output.name} arrived as ${digestKey(stored)}, the worker said ${digestKey(output.digest)}`);
-      }
-    }
-    return run;
   }
 
   get threads(): number {
     return this.options.threads;
   }
 
-  close(): Promise<void> {
-    return this.pool.close({ force: true });
+  /** Threads started so far (at most `threads`; a build with one cook starts one). */
+  get started(): number {
+    return this.lanes.length;
   }
-}
 
-export function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
+  close(): Promise<void> {
+    const lanes = this.lanes.splice(0);
+    return Promise.all(lanes.map((lane) => lane.close())).then(() => undefined);
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      const pick = this.choose();
+      if (!pick) return;
+      this.waiting.splice(pick.index, 1);
+      pick.entry.start(pick.lane);
+    }
+  }
+
+  /** The next (waiting cook, free lane) pair, or undefined when every lane is busy. */
+  private choose(): { entry: Waiting; index: number; lane: PoolLane } | undefined {
+    const free = this.lanes.filter((lane) => !lane.busy);
+    // A thread that has everything warm for a waiting cook: the oldest such cook.
+    for (let index = 0; index < this.waiting.length; index++) {
+      const entry = this.waiting[index]!;
+      const lane = free.find((l) => l.warm.has(entry.module));
+      if (lane) return { entry, index, lane };
+    }
+    const entry = this.waiting[0]!;
+    // A cook of a rule no free thread has: a fresh thread (started now if there is room), else the free one that has least loaded.
+    const fresh = free.find((l) => l.warm.size === 0);
+    if (fresh) return { entry, index: 0, lane: fresh };
+    if (this.lanes.length < this.options.threads) {
+      const lane = this.newLane([]);
+      this.lanes.push(lane);
+      return { entry, index: 0, lane };
+    }
+    const lane = free.sort((a, b) => a.warm.size - b.warm.size)[0];
+    return lane ? { entry, index: 0, lane } : undefined;
+  }
+
+  private newLane(preload: readonly string[]): PoolLane {
+    return new PoolLane({ root: this.options.root, allowedRoots: this.options.allowedRoots ?? [], workerUrl: this.options.workerUrl, preload: [...preload], ...(this.options.maxHeapMb ? { maxHeapMb: this.options.maxHeapMb } : {}) });
+  }
 }

@@ -12,7 +12,7 @@ import { Workspace } from '../../../src/workspace/workspace.js';
 import { tempWorkspace, type TempWorkspace } from '../../support/temp-workspace.js';
 import { includeRule } from '../../support/test-rules.js';
 // @ts-expect-error plain JavaScript, so that worker threads can import it too
-import { discoverRule, echoRule, exitRule, hogRule, noiseRule, refuseRule, spinRule } from './support/pool-rules.mjs';
+import { discoverRule, echoRule, exitRule, hogRule, noiseRule, refuseRule, spinRule, threadARule, threadBRule } from './support/pool-rules.mjs';
 
 let ws: TempWorkspace | undefined;
 let builder: Builder | undefined;
@@ -23,7 +23,7 @@ afterEach(async () => {
   ws = undefined;
 });
 
-const RULES = (): AnyRule[] => [echoRule(), discoverRule(), refuseRule(), exitRule(), spinRule(), hogRule(), noiseRule(), includeRule()];
+const RULES = (): AnyRule[] => [echoRule(), discoverRule(), refuseRule(), exitRule(), spinRule(), hogRule(), noiseRule(), includeRule(), threadARule(), threadBRule()];
 
 function open(root: string, options: { timeoutMs?: number; workers?: number } = {}): Builder {
   const workspace = Workspace.at(root, createRegistry(RULES()));
@@ -141,6 +141,30 @@ ${[1, 2, 3, 4].map((i) => `  ok${i}: { rule: echo, srcs: [o${i}.txt] }`).join('\
       expect(summary.failed).toBe(0);
       expect(ws.read('kiln-out/desktop/p/t.txt').toString()).toBe('real content');
     });
+  });
+
+  it("sends a rule's cooks back to the worker thread that already cooked that rule", async () => {
+    // Each thread loads a rule's codecs and warms its code on its own: with two rules and two
+    // threads, each thread should end up with one rule, not both.
+    const targets = ['a1', 'a2', 'a3', 'a4'].map((n) => `  ${n}: { rule: thread_a, srcs: [x.txt] }`).concat(['b1', 'b2', 'b3', 'b4'].map((n) => `  ${n}: { rule: thread_b, srcs: [x.txt] }`));
+    ws = tempWorkspace({ 'pkgs/p/assets.yaml': `targets:\n${targets.join('\n')}\n`, 'pkgs/p/x.txt': 'x' });
+    const summary = await open(ws.root).build({ patterns: ['//p:all'] });
+    expect(summary.failed).toBe(0);
+    const threads = (prefix: string) => new Set(summary.targets.filter((t) => t.label.startsWith(`//p:${prefix}`)).map((t) => t.stats.thread));
+    expect(threads('a').size, JSON.stringify(summary.targets.map((t) => [t.label, t.stats.thread]))).toBe(1);
+    expect(threads('b').size).toBe(1);
+    expect([...threads('a')][0]).not.toBe([...threads('b')][0]);
+  });
+
+  it('starts no pool thread for a build with nothing for the pool, and one thread for one cook', async () => {
+    ws = tempWorkspace({ 'pkgs/p/assets.yaml': 'targets:\n  inc: { rule: include, srcs: [i.txt] }\n', 'pkgs/p/i.txt': 'x', 'pkgs/q/assets.yaml': 'targets:\n  a: { rule: echo, srcs: [a.txt] }\n', 'pkgs/q/a.txt': 'A' });
+    const inline = await open(ws.root).build({ patterns: ['//p:inc'] });
+    expect(inline.failed).toBe(0);
+    expect(builder!.runner.poolThreads).toBe(0);
+    await builder!.close();
+    const one = await open(ws.root).build({ patterns: ['//q:a'] });
+    expect(report(one, '//q:a').ranIn).toBe('worker');
+    expect(builder!.runner.poolThreads).toBe(1);
   });
 
   it('runs every cook in-process with workers: 0', async () => {

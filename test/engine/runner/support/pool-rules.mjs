@@ -3,7 +3,7 @@
  * (Node 20 cannot load TypeScript; the test runner can load both). They use the compiled rule
  * contract from dist/ (the tests compile first).
  */
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { RuleError } from '../../../../dist/src/rule/rule-error.js';
 import { s } from '../../../../dist/src/rule/schema.js';
 
@@ -77,5 +77,20 @@ export function hogRule() {
 export function noiseRule() {
   return poolRule('noise', 'noiseRule', async (ctx) => {
     await ctx.output(`${ctx.name}.bin`, bytes(`${Math.random()}`));
+  });
+}
+
+/** Takes a moment and says which worker thread cooked it (two rules: `thread_a`, `thread_b`). */
+export function threadARule() {
+  return threadRule('thread_a', 'threadARule');
+}
+export function threadBRule() {
+  return threadRule('thread_b', 'threadBRule');
+}
+function threadRule(name, factory) {
+  return poolRule(name, factory, async (ctx) => {
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    ctx.stat('thread', threadId);
+    await ctx.output(`${ctx.name}.txt`, bytes(ctx.name));
   });
 }
