@@ -22,7 +22,7 @@ export interface PhaseTimes {
   importMs: number;
   /** Finding the workspace root, the installation's identity, the record key. */
   keyMs: number;
-  /** Reading and validating the build record (JSON). */
+  /** Reading the build record's head and leaf table. */
   recordMs: number;
   /** Statting every leaf of the record (sources, assets.yaml files, folders, kiln-out files). */
   statMs: number;
@@ -52,32 +52,39 @@ export async function probePhases(root: string): Promise<PhaseTimes> {
   await import('../src/cli/commands/build.js');
   const { installIdentity } = await import('../src/cli/install-identity.js');
   const { findWorkspaceRoot } = await import('../src/workspace/find-root.js');
-  const { checkRecord, readRecord, recordKey } = await import('../src/engine/tracker/build-record.js');
-  const { replayRecord } = await import('../src/engine/recorded-build.js');
+  const { recordKey } = await import('../src/engine/tracker/build-record.js');
+  const { readRecordView, scanRecord } = await import('../src/engine/tracker/record-read.js');
+  const { replayRecordedBytes } = await import('../src/engine/recorded-replay.js');
   const { silentReporter } = await import('../src/engine/build-result.js');
   const importMs = lap();
   const found = findWorkspaceRoot(root) ?? root;
   const toolchain = installIdentity();
   const key = recordKey({ toolchain, patterns: ['//...'], platform: '', materialize: true, keepGoing: false });
   const keyMs = lap();
-  const record = readRecord(join(found, '.kiln', 'state'), key, found);
+  const view = readRecordView(join(found, '.kiln', 'state'), key, found);
   const recordMs = lap();
-  if (!record) throw new Error('no build record in .kiln/state/builds: build once with the CLI first');
-  const check = checkRecord(record);
+  if (!view) throw new Error('no build record in .kiln/state/builds: build once with the CLI first');
+  const scan = scanRecord(view);
   const statMs = lap();
+  if (!scan) throw new Error('the build record\'s leaf table does not check out');
+  const { check } = scan;
   const times = { bootMs, importMs, keyMs, recordMs, statMs, replayMs: 0, engineImportMs: 0, builderMs: 0, buildMs: 0 };
   if (!check.structural && check.inputs.size === 0 && check.outs.size === 0) {
-    const summary = replayRecord(record, silentReporter, t);
-    JSON.stringify(summary, null, 2);
+    const replay = replayRecordedBytes(view, scan, { ...silentReporter, cachedQuietly: () => true }, t);
+    if (!replay) throw new Error('the build record could not be replayed');
+    // What the CLI writes with --summary-json: the record's pre-rendered arrays, copied out.
+    const pieces = [...(replay.reportsText() ?? []), ...(replay.materializedText() ?? [])];
+    Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
     times.replayMs = lap();
-    return { ...times, totalMs: performance.now(), executed: summary.executed, cached: summary.cached };
+    return { ...times, totalMs: performance.now(), executed: replay.summary.executed, cached: replay.summary.cached };
   }
-  const { openBuilder } = await import('../src/cli/open-builder.js');
+  const [{ openBuilder }, { buildExtrasDeriver }] = await Promise.all([import('../src/cli/open-builder.js'), import('../src/cli/derive-build-extras.js')]);
   times.engineImportMs = lap();
   const io = { cwd: root, stdout: () => {}, stderr: () => {}, env: { ...process.env, CI: 'true' }, isTTY: false };
   const { builder } = openBuilder({ values: {}, positionals: [] }, io, toolchain);
   times.builderMs = lap();
-  const summary = await builder.build({ patterns: ['//...'], checkedRecord: { record, check } });
+  // The CLI's own derive: the record this leaves is the one the CLI would leave (its extras too).
+  const summary = await builder.build({ patterns: ['//...'], checkedRecord: { view, scan }, derive: buildExtrasDeriver(builder, false) });
   times.buildMs = lap();
   await builder.close();
   return { ...times, totalMs: performance.now(), executed: summary.executed, cached: summary.cached };

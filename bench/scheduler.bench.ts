@@ -60,14 +60,14 @@ const median = (runs: Run[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-function kilnBuild(root: string, extraNodeArgs: string[] = []): Run {
+function kilnBuild(root: string, extraNodeArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Run {
   const summaryPath = join(root, '.bench-summary.json');
   rmSync(summaryPath, { force: true });
   const start = performance.now();
   const argv = [...extraNodeArgs, CLI, 'build', '//...', '--summary-json', summaryPath];
   const result = TIME
-    ? spawnSync(TIME, ['-f', 'kiln-peak-rss-kb %M', process.execPath, ...argv], { cwd: root, env: { ...process.env, CI: 'true' }, encoding: 'utf8', maxBuffer: 256 << 20 })
-    : spawnSync(process.execPath, argv, { cwd: root, env: { ...process.env, CI: 'true' }, encoding: 'utf8', maxBuffer: 256 << 20 });
+    ? spawnSync(TIME, ['-f', 'kiln-peak-rss-kb %M', process.execPath, ...argv], { cwd: root, env: { ...process.env, CI: 'true', ...extraEnv }, encoding: 'utf8', maxBuffer: 256 << 20 })
+    : spawnSync(process.execPath, argv, { cwd: root, env: { ...process.env, CI: 'true', ...extraEnv }, encoding: 'utf8', maxBuffer: 256 << 20 });
   const ms = performance.now() - start;
   const rss = /kiln-peak-rss-kb (\d+)/.exec(result.stderr ?? '');
   if (result.status !== 0 || !existsSync(summaryPath)) {
@@ -168,8 +168,10 @@ function probe(root: string): PhaseTimes {
 function profile(root: string): { run: Run; summary: ProfileSummary } {
   const dir = mkdtempSync(join(tmpdir(), 'kiln-cpuprof-'));
   try {
-    const run = kilnBuild(root, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+    // From the compiled modules, not the CLI bundle: the phases are told apart by source file.
+    const run = kilnBuild(root, ['--cpu-prof', `--cpu-prof-dir=${dir}`], { KILN_NO_BUNDLE: '1' });
+    // The main thread's profile (thread id 0 in Node's file name; pool workers write their own).
+    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile') && name.split('.')[4] === '0');
     if (!file) throw new Error('node --cpu-prof wrote no profile');
     const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     return { run, summary: summariseCpuProfile(data, KILN_PHASE_RULES, 12) };
@@ -239,10 +241,10 @@ function probeTable(noop: PhaseTimes, change: PhaseTimes, nodeStartMs: number, w
     ['node start-up to first line of script', 'bootMs'],
     ['import what `kiln build` loads first (build command, build record; no engine, rules or store)', 'importMs'],
     ['find root + installation identity + record key', 'keyMs'],
-    ['read + validate the build record (JSON)', 'recordMs'],
+    ['read the build record\'s head and leaf table', 'recordMs'],
     ['stat every recorded leaf (sources, assets.yaml, folders, kiln-out)', 'statMs'],
-    ['nothing changed: the recorded summary', 'replayMs'],
-    ['something changed: import engine, rules, store', 'engineImportMs'],
+    ['nothing changed: the recorded summary (its pre-rendered bytes)', 'replayMs'],
+    ['something changed: import engine, rules, store (compiled modules; the CLI loads a bundle)', 'engineImportMs'],
     ['something changed: workspace + cache stack + Builder (opens LMDB)', 'builderMs'],
     ['something changed: build the dirty targets, write the new record', 'buildMs'],
     ['total in-process', 'totalMs'],
@@ -262,7 +264,7 @@ function profileTables(noop: ProfileSummary, change: ProfileSummary): string[] {
   for (const p of change.phases) phases.set(p.phase, [phases.get(p.phase)?.[0] ?? 0, p.ms]);
   const pct = (ms: number, total: number) => `${((100 * ms) / total).toFixed(0)}%`;
   return [
-    `CPU profile (\`node --cpu-prof\`, one fresh CLI process each; profiling adds overhead). Each sample is charged to the innermost frame matching a phase (bench/kiln-phase-rules.ts):`,
+    `CPU profile (\`node --cpu-prof\`, one fresh CLI process each, run from the compiled modules rather than the CLI bundle so that samples can be told apart by file; profiling adds overhead). Each sample is charged to the innermost frame matching a phase (bench/kiln-phase-rules.ts):`,
     '',
     '| phase | no-op | | one-file change | |',
     '|---|---|---|---|---|',

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BudgetReport } from '../budget/check-budgets.js';
 import { formatBudgetTable } from '../budget/budget-table.js';
-import type { BuildSummary } from '../engine/build-result.js';
+import type { BuildSummary, TargetReport } from '../engine/build-result.js';
 import { pipelineMetrics, type PipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { CommandIO } from './command.js';
 
@@ -33,7 +33,23 @@ export async function studioTracePath(cacheDir: string): Promise<string> {
 /** The summary with metrics and budgets; prints the budget table and budget diagnostics. Returns whether a budget is exceeded. */
 export async function reportBuild(summary: BuildSummary, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
   const metrics = pipelineMetrics(summary.targets, (rule) => extras.types[rule], Number(summary.remote?.actionHits ?? 0));
-  const reported: ReportedSummary = { ...summary, metrics };
+  return reportWithMetrics(summary, metrics, extras, io);
+}
+
+/**
+ * The same for a build answered (in part) by its record, whose unchanged reports stay unparsed
+ * (engine/rendered-summary.ts): those are local cache hits, so the metrics are those of the
+ * reports that were spoken for (`spoken`) plus `count - spoken.length` cached ones. The summary
+ * keeps its lazy arrays (its property descriptors are copied, not its values).
+ */
+export async function reportRecorded(summary: BuildSummary, spoken: readonly TargetReport[], count: number, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
+  const cached = Array<Pick<TargetReport, 'status' | 'rule' | 'durationMs' | 'outputs'>>(Math.max(0, count - spoken.length)).fill({ status: 'cached', rule: '', durationMs: 0, outputs: [] });
+  return reportWithMetrics(summary, pipelineMetrics([...spoken, ...(cached as TargetReport[])], (rule) => extras.types[rule]), extras, io);
+}
+
+async function reportWithMetrics(summary: BuildSummary, metrics: PipelineMetrics, extras: BuildExtras, io: CommandIO): Promise<{ summary: ReportedSummary; overBudget: boolean }> {
+  const reported = Object.defineProperties({}, Object.getOwnPropertyDescriptors(summary)) as ReportedSummary;
+  reported.metrics = metrics;
   const budgets = extras.budgets;
   if (!budgets) return { summary: reported, overBudget: false };
   reported.budgets = budgets;
@@ -45,7 +61,7 @@ export async function reportBuild(summary: BuildSummary, extras: BuildExtras, io
 }
 
 /** Keep the build for the studio page, with its trace (removed from its pending place when kiln chose it). */
-export async function keepForStudio(cacheDir: string, summary: ReportedSummary, tracePath: string, ownTrace: boolean): Promise<void> {
+export async function keepForStudio(cacheDir: string, summary: ReportedSummary, tracePath: string, ownTrace: boolean, rendered?: () => Uint8Array): Promise<void> {
   let trace: string | undefined;
   try {
     trace = readFileSync(tracePath, 'utf8');
@@ -55,5 +71,6 @@ export async function keepForStudio(cacheDir: string, summary: ReportedSummary, 
   if (ownTrace) rmSync(tracePath, { force: true });
   if (summary.executed === 0 && summary.failed === 0 && summary.skipped === 0) return;
   const { recordBuild } = await import('../studio/build-history.js');
-  await recordBuild(cacheDir, summary, trace);
+  // A summary whose reports are still the record's bytes is kept as its rendered JSON (never parsed).
+  await recordBuild(cacheDir, rendered ? rendered() : summary, trace);
 }

@@ -79,6 +79,14 @@ export class ProgressReporter implements BuildReporter {
     this.draw();
   }
 
+  cachedQuietly(count: number): boolean {
+    // --verbose prints a line per cached target: it needs every report.
+    if (this.options.verbose) return false;
+    this.done += count;
+    this.draw();
+    return true;
+  }
+
   warning(message: string): void {
     this.clear();
     this.io.stderr(`WARNING: ${message}\n`);

@@ -1,6 +1,7 @@
 import type { TargetGraph } from '../graph/target-graph.js';
 import type { BuildReporter, BuildSummary, TargetReport } from './build-result.js';
-import type { BuildRecord, RecordCheck } from './tracker/build-record.js';
+import type { RecordView } from './tracker/build-record.js';
+import type { LeafScan } from './tracker/record-leaves.js';
 
 export interface BuildRequest {
   patterns: readonly string[];
@@ -34,7 +35,7 @@ export interface BuildRequest {
    * The record of this request as the caller already read and checked it (the CLI's no-op
    * attempt), so it is not read twice; used only when its key and state folder are this build's.
    */
-  checkedRecord?: { record: BuildRecord; check: RecordCheck };
+  checkedRecord?: { view: RecordView; scan: LeafScan };
   /**
    * Watch mode: leave the cache flush and the request graph's save to `Builder.saveState()`, so
    * the caller can announce the new outputs first (they are readable before the flush). The

@@ -49,6 +49,11 @@ export interface BuildReporter {
   started(total: number): void;
   actionStarted(label: string, rule: string): void;
   actionFinished(report: TargetReport): void;
+  /**
+   * Optional: `count` targets finished cached with nothing to print (a build record's replay,
+   * which then skips parsing their reports). False: this reporter needs each report after all.
+   */
+  cachedQuietly?(count: number): boolean;
   warning(message: string): void;
   finished(summary: BuildSummary): void;
 }
@@ -57,6 +62,7 @@ export const silentReporter: BuildReporter = {
   started() {},
   actionStarted() {},
   actionFinished() {},
+  cachedQuietly: () => true,
   warning() {},
   finished() {},
 };

@@ -1,17 +1,34 @@
 import { join } from 'node:path';
+import { diagnosticError } from '../diagnostic/diagnostic.js';
 import type { TargetGraph } from '../graph/target-graph.js';
 import type { RuleRegistry } from '../rule/registry.js';
 import type { WorkspaceConfig } from '../workspace/workspace-config.js';
 import type { BuildRequest, BuildResult, BuildRun } from './build-request.js';
 import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
-import { mergeRecord, recordOfBuild, replayRecord, summaryOf, type RecordContext, type TargetFacts } from './recorded-build.js';
+import { rebuiltEntries, recordOfBuild, replayRecord, type RecordContext, type TargetFacts } from './recorded-build.js';
+import { recordedReports, splicedReports, validEnds } from './recorded-replay.js';
+import { lazyProperty, withRendered } from './rendered-summary.js';
 import { ACTION_KIND, actionKey, type ActionValue } from './requests/action.js';
 import type { MaterializedValue } from './requests/materialize-outputs.js';
 import type { GraphInput } from './requests/target-graph.js';
 import { toolLeaves } from './tool-leaves.js';
 import { TraceRecorder } from './trace-recorder.js';
-import { checkRecord, dirtyTargets, readRecord, removeRecord, writeRecord, type BuildRecord } from './tracker/build-record.js';
+import { dirtyTargets, materializedOf, removeRecord, type BuildRecord, type RecordDetail, type RecordView } from './tracker/build-record.js';
+import { loadDetail, loadRecord, readRecordView, readSection, scanRecord } from './tracker/record-read.js';
+import { outsRenamed, writeRecord, writeRecordDelta } from './tracker/record-write.js';
+import { globalLeaves, type LeafScan } from './tracker/record-leaves.js';
+import { renderMaterialized } from './tracker/rendered-report.js';
 import type { RequestTracker } from './tracker/request-tracker.js';
+
+/** A record as a partial build uses it: read and checked, its deps parsed, its reports still bytes. */
+interface PartialRecord {
+  ctx: RecordContext;
+  view: RecordView;
+  scan: LeafScan;
+  detail: RecordDetail;
+  reportBytes: Buffer;
+  materializedBytes: Buffer;
+}
 
 /** What the record step needs of its builder. */
 export interface RecordHost {
@@ -47,15 +64,28 @@ export class RecordStep {
     const stateDir = join(config.cacheDir, 'state');
     const ctx: RecordContext = { key, root: config.root, stateDir, outDir: config.outDir, platform: this.host.platform, skip: new Set([config.cacheDir, config.outDir]), since };
     const known = request.checkedRecord;
-    const reuse = known !== undefined && known.record.key === key && known.record.stateDir === stateDir && known.record.outDir === config.outDir;
-    const record = reuse ? known.record : readRecord(stateDir, key, config.root, config.outDir);
-    if (record) {
-      const check = reuse ? known.check : checkRecord(record);
-      if (!check.structural) {
-        const dirty = dirtyTargets(record, check);
-        this.lastPath = dirty.size === 0 ? 'recorded' : 'dirty-only';
-        if (dirty.size === 0) return this.replay(record, request, started);
-        return this.rebuildDirty(ctx, stateDir, record, dirty, request, started);
+    const head = known?.view.head;
+    const reuse = known !== undefined && head!.key === key && head!.stateDir === stateDir && head!.root === config.root && head!.outDir === config.outDir;
+    const view = reuse ? known.view : readRecordView(stateDir, key, config.root, config.outDir);
+    const scan = reuse ? known.scan : view && scanRecord(view);
+    // Only when something may be reused are the deps read, and the reports only as bytes.
+    const detail = view && scan && !scan.check.structural ? loadDetail(view) : undefined;
+    if (view && scan && detail) {
+      const dirty = dirtyTargets(detail.deps, scan.check);
+      if (dirty.size === 0) {
+        const record = loadRecord(view);
+        if (record) {
+          this.lastPath = 'recorded';
+          return this.replay(record, request, started);
+        }
+      } else {
+        // Read now, not when printed: a concurrent build may sweep this base meanwhile.
+        const reportBytes = readSection(view, 'reports');
+        const materializedBytes = readSection(view, 'materialized');
+        if (reportBytes && materializedBytes && validEnds(reportBytes, scan)) {
+          this.lastPath = 'dirty-only';
+          return this.rebuildDirty({ ctx, view, scan, detail, reportBytes, materializedBytes }, dirty, request, started);
+        }
       }
     }
     this.lastPath = 'full';
@@ -110,13 +140,20 @@ export class RecordStep {
     return this.withLazyGraph({ ...summary, ...(record.extra !== undefined ? { extra: record.extra } : {}) }, request);
   }
 
-  /** Some sources or kiln-out files changed: build exactly the dirty targets, report the rest from the record. */
-  private async rebuildDirty(ctx: RecordContext, stateDir: string, record: BuildRecord, dirty: ReadonlySet<number>, request: BuildRequest, started: number): Promise<BuildResult> {
+  /**
+   * Some sources or kiln-out files changed: build exactly the dirty targets, report the rest
+   * from the record. The unchanged targets' reports stay the record's bytes unless a caller
+   * reads `targets` (rendered-summary.ts); only the rebuilt entries are written (the delta).
+   */
+  private async rebuildDirty(from: PartialRecord, dirty: ReadonlySet<number>, request: BuildRequest, started: number): Promise<BuildResult> {
+    const { ctx, view, scan, detail, reportBytes, materializedBytes } = from;
+    const count = view.head.targets;
     const outer = request.reporter ?? silentReporter;
-    const labels = [...dirty].sort((a, b) => a - b).map((i) => record.targets[i]!.label);
+    const indexes = [...dirty].sort((a, b) => a - b);
+    const labels = indexes.map((i) => detail.labels[i]!);
     const dirtyLabels = new Set(labels);
     const inner: BuildReporter = {
-      started: () => outer.started(record.targets.length),
+      started: () => outer.started(count),
       actionStarted: (label, rule) => outer.actionStarted(label, rule),
       actionFinished: (report) => {
         if (dirtyLabels.has(report.label)) outer.actionFinished(report);
@@ -124,28 +161,61 @@ export class RecordStep {
       warning: (message) => outer.warning(message),
       finished: () => {},
     };
-    const requestedBefore = new Set(record.requestedOrder.map((i) => record.targets[i]!.label));
+    const requestedBefore = new Set(detail.requestedOrder.map((i) => detail.labels[i]!));
     const run = await this.host.runSteps({ ...request, patterns: labels, reporter: inner }, started, requestedBefore);
-    const targets = record.targets.map((t) => {
-      if (!dirtyLabels.has(t.label)) {
-        outer.actionFinished(t.report);
-        return t.report;
-      }
-      return run.reports.get(t.label);
-    }).filter((t): t is TargetReport => t !== undefined);
-    const ok = this.recordable(run) && targets.every((t) => t.status !== 'failed' && t.status !== 'skipped');
-    const facts = ok ? this.factsOf(run, labels) : [];
-    // Until the new record exists, kiln-out is what the old one says plus what this build wrote.
-    const summary = summaryOf(record, targets, run.summary.filesHashed, started);
-    const result = this.withLazyGraph(summary, request);
-    const extra = request.derive?.(summary, () => result.graph, record.extra);
-    const merged = ok ? mergeRecord(ctx, record, facts, extra) : undefined;
-    if (merged) {
-      writeRecord(stateDir, merged);
-      summary.materialized = summaryOf(merged, targets, 0, started).materialized;
-    } else {
-      removeRecord(stateDir, record.key);
+    const rebuilt = new Map<number, TargetReport>();
+    for (const i of indexes) {
+      const report = run.reports.get(detail.labels[i]!);
+      if (report) rebuilt.set(i, report);
     }
+    const recorded = recordedReports(reportBytes, scan, view, detail.labels);
+    // The unchanged targets, as the record has them: counted, and printed only if they have something to say.
+    const noted = scan.noted.filter((i) => !dirty.has(i) && !view.delta.has(i)).concat([...view.delta.keys()].filter((i) => !dirty.has(i) && view.delta.get(i)!.report.diagnostics.length > 0));
+    const notedReports = noted.sort((a, b) => a - b).map((i) => recorded.one(i));
+    if (outer.cachedQuietly?.(count - indexes.length - noted.length)) {
+      for (const report of notedReports) outer.actionFinished(report);
+    } else {
+      recorded.all().forEach((report, i) => dirty.has(i) || outer.actionFinished(report));
+    }
+    const spoken = [...rebuilt.values()];
+    const ok = this.recordable(run) && spoken.every((t) => t.status !== 'failed' && t.status !== 'skipped');
+    const facts = ok ? this.factsOf(run, labels) : [];
+    const global = globalLeaves(view.leaves);
+    const changes = ok && global ? rebuiltEntries(ctx, global, detail.labels, detail.deps, new Map(indexes.map((i) => [detail.labels[i]!, i])), facts) : undefined;
+    const renamed = changes !== undefined && outsRenamed(view, changes);
+    const counted = (status: TargetReport['status']) => spoken.filter((t) => t.status === status).length;
+    const summary: BuildSummary = {
+      platform: view.head.platform,
+      executed: counted('executed'),
+      cached: count - indexes.length + counted('cached'),
+      failed: counted('failed'),
+      skipped: counted('skipped'),
+      durationMs: Math.round(performance.now() - started),
+      filesHashed: run.summary.filesHashed,
+      warnings: [...spoken, ...notedReports].reduce((n, t) => n + t.diagnostics.filter((d) => d.severity === 'warning').length, 0),
+      targets: [],
+      materialized: [],
+    };
+    lazyProperty(summary, 'targets', () => recorded.all().map((report, i) => (dirty.has(i) ? rebuilt.get(i) : report)).filter((t): t is TargetReport => t !== undefined));
+    // kiln-out as the record says, unless a rebuilt target now writes other file names.
+    const materialized = (): string[] => {
+      if (!renamed) return parsedPaths(materializedBytes, view.basePath);
+      const record = loadRecord(view)!;
+      for (const [i, entry] of changes) record.targets[i] = entry;
+      return materializedOf(record);
+    };
+    lazyProperty(summary, 'materialized', materialized);
+    if (spoken.length === indexes.length) {
+      withRendered(summary, {
+        spoken,
+        reportsText: () => splicedReports(reportBytes, scan, new Map([...[...view.delta].map(([i, entry]): [number, TargetReport] => [i, entry.report]), ...rebuilt])),
+        materializedText: () => [renamed ? renderMaterialized(summary.materialized) : materializedBytes],
+      });
+    }
+    const result = this.withLazyGraph(summary, request);
+    const extra = request.derive?.(summary, () => result.graph, view.head.extra);
+    if (changes) writeRecordDelta(ctx.stateDir, view, changes, extra);
+    else removeRecord(ctx.stateDir, view.head.key);
     if (extra !== undefined) result.extra = extra;
     outer.finished(summary);
     return result;
@@ -165,4 +235,16 @@ function refId<I>(ref: { name: string; key(input: I): string }, input: I): strin
 
 function materializeRef(platform: string): { name: string; key(input: { label: string }): string } {
   return { name: 'materialize', key: (input) => `${platform}|${input.label}` };
+}
+
+/** The record's kiln-out list section as paths (outside data: checked). */
+function parsedPaths(bytes: Buffer, where: string): string[] {
+  let paths: unknown;
+  try {
+    paths = JSON.parse(`[${bytes.toString('utf8')}]`);
+  } catch {
+    paths = undefined;
+  }
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) throw diagnosticError('cache-entry-invalid', `the build record ${where} holds a kiln-out list that is not a list of paths: delete it and build again`);
+  return paths as string[];
 }

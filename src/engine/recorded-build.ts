@@ -1,5 +1,7 @@
 import type { BuildReporter, BuildSummary, TargetReport } from './build-result.js';
-import { fileSig, foldersBelow, type BuildRecord, type LeafSig, type RecordedTarget } from './tracker/build-record.js';
+import type { BuildRecord, RecordedTarget } from './tracker/build-record.js';
+import { foldersBelow } from './tracker/folders-below.js';
+import { fileSig, sigOfStat, type LeafSig } from './tracker/leaf-sig.js';
 import type { ReadSet } from './tracker/request-tracker.js';
 
 /**
@@ -54,7 +56,7 @@ export interface TargetFacts {
 /** A file request's value as a leaf signature (its stat, or `racy` when it kept none). */
 function sigOfValue(value: unknown): LeafSig {
   const v = value as { digest?: string; stat?: [number, string, number] } | undefined;
-  if (v?.stat) return `${v.stat[0]}:${v.stat[1]}:${v.stat[2]}`;
+  if (v?.stat) return sigOfStat(v.stat[0], v.stat[1], v.stat[2]);
   return v?.digest === 'absent' ? 'absent' : 'racy';
 }
 
@@ -88,28 +90,31 @@ export function recordOfBuild(ctx: RecordContext, graphReads: ReadSet, targets: 
   const global: [string, LeafSig][] = [...globalFiles];
   for (const tree of trees) for (const dir of foldersBelow(ctx.root, tree, ctx.skip)) global.push([dir, fileSig(`${ctx.root}/${dir}`, true, ctx.since)]);
   const requestedOrder = requested.map((label) => index.get(label)).filter((i): i is number => i !== undefined);
-  return { format: 'kiln-build-record', version: 1, key: ctx.key, root: ctx.root, stateDir: ctx.stateDir, outDir: ctx.outDir, platform: ctx.platform, global, tools, targets: recorded, requestedOrder, ...(extra !== undefined ? { extra } : {}) };
+  return { format: 'kiln-build-record', version: 2, key: ctx.key, root: ctx.root, stateDir: ctx.stateDir, outDir: ctx.outDir, platform: ctx.platform, global, tools, targets: recorded, requestedOrder, ...(extra !== undefined ? { extra } : {}) };
 }
 
 /**
- * The record after a partial build: the old one with the rebuilt targets' entries replaced.
- * Undefined when a rebuilt target is not known completely or a global leaf moved meanwhile.
+ * The entries a partial build changes (index → entry), to be written as the record's delta.
+ * Undefined when a rebuilt target is not known completely, it read a new global leaf, or a
+ * global leaf moved meanwhile (the next build then takes the full path).
  */
-export function mergeRecord(ctx: RecordContext, old: BuildRecord, rebuilt: readonly TargetFacts[], extra: unknown): BuildRecord | undefined {
-  const globalFiles = new Map(old.global.filter(([, sig]) => !sig.startsWith('d:')));
+export function rebuiltEntries(ctx: RecordContext, global: readonly [string, LeafSig][], labels: readonly string[], deps: readonly (readonly number[])[], indexOf: ReadonlyMap<string, number>, rebuilt: readonly TargetFacts[]): Map<number, RecordedTarget> | undefined {
+  const globalFiles = new Map(global.filter(([, sig]) => !sig.startsWith('d:')));
+  const fileCount = globalFiles.size;
+  const oldDirs = new Set(global.filter(([, sig]) => sig.startsWith('d:')).map(([path]) => path));
   const trees = new Set<string>();
-  const oldDirs = new Set(old.global.filter(([, sig]) => sig.startsWith('d:')).map(([path]) => path));
-  const index = new Map(old.targets.map((t, i) => [t.label, i]));
-  const targets = [...old.targets];
+  const changes = new Map<number, RecordedTarget>();
   for (const t of rebuilt) {
-    const at = index.get(t.label);
+    const at = indexOf.get(t.label);
     if (at === undefined) return undefined;
-    const entry = targetEntry({ ...t, deps: old.targets[at]!.deps.map((d) => old.targets[d]!.label) }, index, globalFiles, trees);
-    if (!entry || [...trees].some((tree) => !oldDirs.has(tree)) || globalFiles.size !== old.global.filter(([, sig]) => !sig.startsWith('d:')).length) return undefined;
-    targets[at] = entry;
+    // The recorded deps (this build saw no assets.yaml change): looked up by label, so only theirs are mapped.
+    const index = new Map(deps[at]!.map((d) => [labels[d]!, d]));
+    const entry = targetEntry({ ...t, deps: [...index.keys()] }, index, globalFiles, trees);
+    if (!entry || [...trees].some((tree) => !oldDirs.has(tree)) || globalFiles.size !== fileCount) return undefined;
+    changes.set(at, entry);
   }
-  for (const [path, sig] of old.global) if (fileSig(`${ctx.root}/${path}`, sig.startsWith('d:'), ctx.since) !== sig) return undefined;
-  return { ...old, targets, ...(extra !== undefined ? { extra } : {}) };
+  for (const [path, sig] of global) if (fileSig(`${ctx.root}/${path}`, sig.startsWith('d:'), ctx.since) !== sig) return undefined;
+  return changes;
 }
 
 function targetEntry(t: TargetFacts, index: ReadonlyMap<string, number>, globalFiles: Map<string, LeafSig>, trees: Set<string>): RecordedTarget | undefined {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageDir } from '../rule/tool-identity.js';
-import { fileSig, type LeafSig } from './tracker/build-record.js';
+import { fileSig, type LeafSig } from './tracker/leaf-sig.js';
 
 /**
  * The leaves behind a target's tool identities, for the build record: an identity that is an npm

@@ -31,12 +31,13 @@ export interface BuildEntry {
 let sequence = 0;
 
 /** Keep one build: its summary JSON, and the trace the build wrote (a file path) if any. */
-export async function recordBuild(cacheDir: string, summary: object, traceJson?: string): Promise<string> {
+export async function recordBuild(cacheDir: string, summary: object | Uint8Array, traceJson?: string): Promise<string> {
   const dir = historyDir(cacheDir);
   mkdirSync(dir, { recursive: true });
   const id = `${Date.now()}-${String((process.pid * 16 + sequence++) % 10_000).padStart(4, '0')}`;
   if (traceJson !== undefined) await atomicWrite(join(dir, `${id}.trace.json`), traceJson);
-  await atomicWrite(join(dir, `${id}.summary.json`), JSON.stringify(summary));
+  // Bytes: the summary as the build already rendered it (a no-op's or partial build's, spliced from its record).
+  await atomicWrite(join(dir, `${id}.summary.json`), summary instanceof Uint8Array ? summary : JSON.stringify(summary));
   removeAbandonedTraces(dir);
   const old = listBuilds(cacheDir).slice(KEPT_BUILDS);
   for (const entry of old) {

@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executedLabels, kiln } from '../support/run-kiln.js';
+import { CLI, executedLabels, kiln } from '../support/run-kiln.js';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace.js';
 
 let ws: TempWorkspace;
@@ -54,5 +57,32 @@ describe('a build in which nothing changed (the request graph, persisted, answer
     ws.write('pkgs/lvl/cfg.json', '{"a": ');
     expect(kiln(ws.root, ['build', '//lvl:all']).code).toBe(1);
     expect(kiln(ws.root, ['build', '//lvl:all']).code).toBe(1);
+  });
+
+  it('writes the same summary JSON, byte for byte, from the record\'s bytes as from its parsed reports', () => {
+    ws = tempWorkspace(FILES);
+    kiln(ws.root, ['build', '//lvl:all']);
+    // --verbose needs every report, so it takes the parsed path; the plain no-op copies bytes.
+    const text = (args: string[]) => {
+      const path = join(ws.root, 'summary.json');
+      const run = spawnSync(process.execPath, [CLI, 'build', '//lvl:all', '--summary-json', path, ...args], { cwd: ws.root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+      expect(run.status, run.stderr).toBe(0);
+      return readFileSync(path, 'utf8').replace(/"durationMs": \d+,\n  "filesHashed"/, '"durationMs": 0,\n  "filesHashed"');
+    };
+    text([]); // a source younger than the racy window is vouched for from the build after
+    expect(text([])).toBe(text(['--verbose']));
+    // A partial build's summary: the rebuilt report spliced into the record's bytes, printed
+    // exactly as JSON.stringify prints the parsed whole.
+    ws.write('pkgs/lvl/rock_1.txt', 'r1 again');
+    const changed = text([]);
+    expect(changed).toBe(`${JSON.stringify(JSON.parse(changed), null, 2)}\n`);
+    const parsed = JSON.parse(changed) as { executed: number; cached: number; targets: { label: string; status: string }[]; materialized: string[] };
+    expect([parsed.executed, parsed.cached, parsed.materialized.length]).toEqual([1, 1, 2]);
+    expect(parsed.targets.map((t) => `${t.label} ${t.status}`)).toEqual(['//lvl:cfg cached', '//lvl:rocks/rock_1 executed']);
+    // Then the no-op with that report spliced in from the record's delta.
+    text([]);
+    const spliced = text([]);
+    expect(spliced).toBe(text(['--verbose']));
+    expect((JSON.parse(spliced) as { cached: number }).cached).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataRule } from '../../rules/data/index.js';
@@ -7,6 +7,7 @@ import { createRegistry } from '../../src/rule/registry.js';
 import type { AnyRule } from '../../src/rule/rule.js';
 import { DiskActionCache } from '../../src/store/disk-action-cache.js';
 import { DiskBlobStore } from '../../src/store/disk-blob-store.js';
+import { fileSig, sigOfStat } from '../../src/engine/tracker/leaf-sig.js';
 import { Workspace } from '../../src/workspace/workspace.js';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace.js';
 import { concatRule } from '../support/test-rules.js';
@@ -67,6 +68,13 @@ function edit(path: string, content: string): void {
 }
 
 const recordsDir = () => join(ws.root, '.kiln/state/builds');
+const baseFiles = () => readdirSync(recordsDir()).filter((f) => f.endsWith('.base')).sort();
+const headFiles = () => readdirSync(recordsDir()).filter((f) => f.endsWith('.json')).sort();
+/** The base the (only) head names. */
+function currentBase(): string {
+  const name = headFiles()[0]!;
+  return `${name.slice(0, -'.json'.length)}.${(JSON.parse(readFileSync(join(recordsDir(), name), 'utf8')) as { base: string }).base}.base`;
+}
 
 describe('build record', () => {
   it('answers a no-op from the record without loading a request node', async () => {
@@ -183,5 +191,86 @@ describe('build record', () => {
     const next = await build();
     expect(next.executed).toEqual(['//other:y', '//other:z']);
     expect(readFileSync(join(ws.root, 'kiln-out/desktop/other/y.txt'), 'utf8')).toBe('X+Y');
+  });
+
+  it('a change rewrites only the head: the base stays, the delta holds the rebuilt targets, the next no-op reads it', async () => {
+    ws = tempWorkspace(FILES);
+    ageFolders();
+    await build();
+    const [base] = baseFiles();
+    const before = statSync(join(recordsDir(), base!), { bigint: true });
+    edit('pkgs/lvl/a.txt', 'A2');
+    expect((await build()).executed).toEqual(['//lvl:a', '//lvl:mid', '//lvl:top']);
+    expect(baseFiles()).toEqual([base]);
+    const after = statSync(join(recordsDir(), base!), { bigint: true });
+    expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs]);
+    const head = JSON.parse(readFileSync(join(recordsDir(), headFiles()[0]!), 'utf8')) as { delta: [number, { label: string }][] };
+    expect(head.delta.map(([, t]) => t.label).sort()).toEqual(['//lvl:a', '//lvl:mid', '//lvl:top']);
+    // The next no-op is answered from base + delta, and sees a later edit of a delta target.
+    const noop = await build();
+    expect(noop.stats.loaded).toBe(0);
+    expect(readFileSync(join(ws.root, 'kiln-out/desktop/lvl/top.txt'), 'utf8')).toMatch(/^A2\|/);
+    edit('pkgs/lvl/a.txt', 'A3');
+    expect((await build()).executed).toEqual(['//lvl:a', '//lvl:mid', '//lvl:top']);
+    expect(readFileSync(join(ws.root, 'kiln-out/desktop/lvl/top.txt'), 'utf8')).toMatch(/^A3\|/);
+  });
+
+  it('a delta past its bound is compacted into a new base', async () => {
+    const files: Record<string, string> = {};
+    const lines = ['targets:'];
+    for (let i = 0; i < 70; i++) {
+      files[`pkgs/many/s${i}.txt`] = `S${i}`;
+      lines.push(`  t${i}: { rule: concat, srcs: [s${i}.txt] }`);
+    }
+    files['pkgs/many/assets.yaml'] = `${lines.join('\n')}\n`;
+    ws = tempWorkspace(files);
+    ageFolders();
+    await build();
+    const [first] = baseFiles();
+    for (let i = 0; i < 70; i++) edit(`pkgs/many/s${i}.txt`, `S${i}+`);
+    expect((await build()).executed).toHaveLength(70);
+    const head = JSON.parse(readFileSync(join(recordsDir(), headFiles()[0]!), 'utf8')) as { base: string; delta: unknown[] };
+    expect(head.delta).toEqual([]);
+    expect(`${headFiles()[0]!.slice(0, -5)}.${head.base}.base`).not.toBe(first);
+    expect(baseFiles()).toContain(`${headFiles()[0]!.slice(0, -5)}.${head.base}.base`);
+    const noop = await build();
+    expect(noop.executed).toEqual([]);
+    expect(noop.stats.loaded).toBe(0);
+    expect(readFileSync(join(ws.root, 'kiln-out/desktop/many/t69.txt'), 'utf8')).toBe('S69+');
+  });
+
+  it('a base cut short, another key\'s, or with a leaf outside the workspace is no record', async () => {
+    ws = tempWorkspace(FILES);
+    ageFolders();
+    await build();
+    const [base] = baseFiles();
+    const path = join(recordsDir(), base!);
+    const bytes = readFileSync(path);
+    const fresh7 = async () => {
+      const next = await build();
+      expect(next.executed).toEqual([]);
+      expect(next.summary.cached).toBe(7);
+      // Not answered by the record: the request nodes were read.
+      expect(next.stats.loaded).toBeGreaterThan(0);
+    };
+    truncateSync(path, bytes.length - 10);
+    await fresh7();
+    // A leaf pointing out of the workspace, the header's lengths made to fit.
+    const base2 = currentBase();
+    expect(base2).not.toBe(base);
+    const whole = readFileSync(join(recordsDir(), base2));
+    const newline = whole.indexOf(10);
+    const header = JSON.parse(whole.subarray(0, newline).toString()) as { leaves: number };
+    const leaves = whole.subarray(newline + 1, newline + 1 + header.leaves).toString().replace('\tpkgs/lvl/a.txt', '\tpkgs/../../outside.txt');
+    const grown = { ...header, leaves: Buffer.byteLength(leaves) };
+    writeFileSync(join(recordsDir(), base2), Buffer.concat([Buffer.from(`${JSON.stringify(grown)}\n${leaves}`), whole.subarray(newline + 1 + header.leaves)]));
+    await fresh7();
+  });
+
+  it('a file request\'s stat and a fresh stat give the same leaf signature', () => {
+    ws = tempWorkspace({ 'f.txt': 'x' });
+    const abs = join(ws.root, 'f.txt');
+    const stat = statSync(abs, { bigint: true });
+    expect(sigOfStat(Number(stat.size), stat.mtimeNs.toString(), Number(stat.ino))).toBe(fileSig(abs, false));
   });
 });

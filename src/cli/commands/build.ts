@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { diagnosticError } from '../../diagnostic/diagnostic.js';
 import type { BuildSummary } from '../../engine/build-result.js';
-import type { TargetGraph } from '../../graph/target-graph.js';
+import type { RecordedReplay } from '../../engine/recorded-replay.js';
+import { renderedOf } from '../../engine/rendered-summary.js';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { buildExitCode } from '../build-exit-code.js';
-import { keepForStudio, reportBuild, studioTracePath, type BuildExtras, type ReportedSummary } from '../build-report.js';
+import { keepForStudio, reportBuild, reportRecorded, studioTracePath, type BuildExtras, type ReportedSummary } from '../build-report.js';
 import { installIdentity } from '../install-identity.js';
 import { ProgressReporter } from '../progress-reporter.js';
 import { replayRecordedBuild } from '../replay-recorded-build.js';
@@ -42,20 +46,14 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
   const toolchain = installIdentity();
   const useRecord = !mode.validateOnly && args.values.profile === undefined && args.values['check-determinism'] !== true;
   const replayed = useRecord ? await replayRecordedBuild(args, io, patterns, toolchain, reporter, started) : undefined;
-  if (replayed && 'summary' in replayed) return finish(args, io, replayed.summary, replayed.extras);
-  const [{ openBuilder }, { workspaceBudgets }, { budgetsForBuild }] = await Promise.all([import('../open-builder.js'), import('../../budget/budget-spec.js'), import('../../budget/build-budgets.js')]);
+  if (replayed && 'replay' in replayed) return finishReplayed(args, io, replayed.replay, replayed.extras);
+  const [{ openBuilder }, { workspaceBudgets }, { buildExtrasDeriver }] = await Promise.all([import('../open-builder.js'), import('../../budget/budget-spec.js'), import('../derive-build-extras.js')]);
   const { builder, cache } = openBuilder(args, io, toolchain);
   // Budget typos are configuration errors: say so before cooking anything.
   if (!mode.validateOnly) workspaceBudgets(builder.workspace.config, builder.platform);
   const userTrace = typeof args.values.profile === 'string' ? resolve(io.cwd, args.values.profile) : undefined;
   const tracePath = userTrace ?? (await studioTracePath(builder.workspace.config.cacheDir));
-  const types = Object.fromEntries([...builder.workspace.rules.values()].map((rule) => [rule.name, rule.type]));
-  const derive = (summary: BuildSummary, graph: () => TargetGraph, previous: unknown): BuildExtras => {
-    // Budgets come from assets.yaml files only: none last time and no assets.yaml changed → none now.
-    if (mode.validateOnly || (previous !== undefined && (previous as BuildExtras).budgets === undefined)) return { types };
-    const budgets = budgetsForBuild(builder.workspace, graph(), summary.targets, builder.platform);
-    return budgets.results.length > 0 || budgets.unchecked.length > 0 ? { types, budgets } : { types };
-  };
+  const derive = buildExtrasDeriver(builder, mode.validateOnly);
   const built = await builder.build({
     patterns,
     keepGoing: args.values['keep-going'] === true,
@@ -67,7 +65,10 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
     derive,
     ...(replayed ? { checkedRecord: replayed.checked } : {}),
   });
-  const { extra, ...summary } = built;
+  // Not a spread: a partial build's `targets` are parsed from its record only when read.
+  const { extra } = built;
+  delete built.extra;
+  const summary: BuildSummary = built;
   if (cache.metrics) {
     summary.remote = { ...cache.metrics };
     if (args.values.verbose === true) {
@@ -80,12 +81,74 @@ export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validate
 }
 
 async function finish(args: ParsedArgs, io: CommandIO, built: BuildSummary, extras: BuildExtras, studio?: { cacheDir: string; tracePath: string; ownTrace: boolean }): Promise<number> {
+  const rendered = renderedOf(built);
+  if (rendered) {
+    // A partial build: the unchanged targets' reports are copied out of the record, never parsed.
+    const count = built.executed + built.cached + built.failed + built.skipped;
+    const { summary, overBudget } = await reportRecorded(built, rendered.spoken, count, extras, io);
+    let text: Buffer | undefined;
+    const rendering = (): Buffer => (text ??= Buffer.concat(splicedSummary(summary, rendered.reportsText(), rendered.materializedText()).map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))));
+    if (studio) await keepForStudio(studio.cacheDir, summary, studio.tracePath, studio.ownTrace, rendering);
+    if (typeof args.values['summary-json'] === 'string') await writeFile(resolve(io.cwd, args.values['summary-json']), rendering());
+    return buildExitCode({ failed: summary.failed, skipped: summary.skipped, targets: [...rendered.spoken] }, overBudget);
+  }
   const { summary, overBudget } = await reportBuild(built, extras, io);
   if (studio) await keepForStudio(studio.cacheDir, summary satisfies ReportedSummary, studio.tracePath, studio.ownTrace);
   if (typeof args.values['summary-json'] === 'string') {
     await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
   }
   return buildExitCode(summary, overBudget);
+}
+
+/** A no-op's end: the summary JSON written from the record's pre-rendered arrays (replay-recorded-build.ts). */
+async function finishReplayed(args: ParsedArgs, io: CommandIO, replay: RecordedReplay, extras: BuildExtras): Promise<number> {
+  const { summary, overBudget } = await reportRecorded(replay.summary, [], replay.summary.cached, extras, io);
+  const path = args.values['summary-json'];
+  if (typeof path === 'string') {
+    const reports = replay.reportsText();
+    const materialized = replay.materializedText();
+    if (!reports || !materialized) throw diagnosticError('cache-entry-invalid', 'the build record went away or changed while it was read: run the build again');
+    writePieces(resolve(io.cwd, path), splicedSummary(summary, reports, materialized));
+  }
+  return buildExitCode({ failed: 0, skipped: 0, targets: [] }, overBudget);
+}
+
+/**
+ * `JSON.stringify(summary, null, 2)` with its `targets` and `materialized` arrays replaced by
+ * the given pre-rendered inner texts: two marker strings (which nothing else in the summary can
+ * hold) stand where the arrays go. The summary's keys are walked, not spread, so lazy arrays
+ * are never computed.
+ */
+function splicedSummary(summary: ReportedSummary, reports: (Buffer | string)[], materialized: (Buffer | string)[]): (Buffer | string)[] {
+  const nonce = randomBytes(8).toString('hex');
+  const marks = { targets: `kiln-targets-${nonce}`, materialized: `kiln-materialized-${nonce}` };
+  const top: Record<string, unknown> = {};
+  for (const key of Object.keys(summary)) top[key] = key === 'targets' ? marks.targets : key === 'materialized' ? marks.materialized : summary[key as keyof ReportedSummary];
+  const text = `${JSON.stringify(top, null, 2)}\n`;
+  const pieces: (Buffer | string)[] = [];
+  let at = 0;
+  for (const [mark, inner] of [[marks.targets, reports], [marks.materialized, materialized]] as const) {
+    const quoted = JSON.stringify(mark);
+    const where = text.indexOf(quoted, at);
+    pieces.push(text.slice(at, where));
+    const empty = inner.every((piece) => piece.length === 0);
+    pieces.push(...(empty ? ['[]'] : ['[\n', ...inner, '\n  ]']));
+    at = where + quoted.length;
+  }
+  pieces.push(text.slice(at));
+  return pieces;
+}
+
+function writePieces(path: string, pieces: (Buffer | string)[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const piece of pieces) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const buildCommand: Command = {
