@@ -7,33 +7,13 @@
  *
  * Run alone with `npm run build && node dist/bench/run.js scheduler-watch`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinRules } from '../rules/index.js';
-import { Builder } from '../src/engine/builder.js';
-import { createRegistry } from '../src/rule/registry.js';
-import type { ServerMessage } from '../src/format/hot-reload-protocol.js';
-import { DiskActionCache } from '../src/store/disk-action-cache.js';
-import { DiskBlobStore } from '../src/store/disk-blob-store.js';
-import { createCacheStack } from '../src/store/create-cache-stack.js';
-import type { CacheStack } from '../src/store/cache-stack.js';
-import { startWatch } from '../src/watch/watch-session.js';
-import { Workspace } from '../src/workspace/workspace.js';
-import { assetContent, generateWorkspace, PACKAGES_DIR } from './generate-workspace.js';
+import { generateWorkspace } from './generate-workspace.js';
+import { CACHE_NOTE, openScaleWatch } from './scale-watch.js';
 
 const SAVES = Number(process.env.KILN_WATCH_SCALE_SAVES ?? 30);
-/**
- * KILN_WATCH_SCALE_CACHE=cli: the cache `kiln watch` opens (entries and small blobs in the LMDB
- * store, committed per build); default: plain files per blob and entry (the figures so far).
- */
-const CLI_CACHE = process.env.KILN_WATCH_SCALE_CACHE === 'cli';
-function cacheOf(cacheDir: string): CacheStack {
-  if (CLI_CACHE) return createCacheStack({ localRoot: cacheDir });
-  return { blobs: new DiskBlobStore(join(cacheDir, 'cas')), actions: new DiskActionCache(join(cacheDir, 'ac')) };
-}
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (text: string): void => void process.stderr.write(`[scheduler-watch] ${text}\n`);
 
 function quantile(values: number[], q: number): number {
@@ -52,47 +32,18 @@ async function measure(assets: number): Promise<ScaleResult> {
   const root = mkdtempSync(join(tmpdir(), `kiln-watch-scale-${assets}-`));
   try {
     const ws = generateWorkspace(root, { assets, assetBytes: 256, packages: assets >= 100_000 ? 1000 : 100 });
-    const workspace = Workspace.at(root, createRegistry(builtinRules()));
-    const cacheDir = workspace.config.cacheDir;
-    const cache = cacheOf(cacheDir);
-    const builder = new Builder({ workspace, cache });
-    const waiting = new Map<string, (at: number) => void>();
-    const builds: number[] = [];
-    const started = now();
-    const session = await startWatch({
-      builder,
-      patterns: ['//...'],
-      onMessage: (message: ServerMessage) => {
-        if (message.type === 'changed') waiting.get(message.label)?.(now());
-        if (message.type === 'build-finished') builds.push(message.timings.buildMs);
-      },
-    });
-    const initialMs = now() - started;
+    const watch = await openScaleWatch(root);
+    const initialMs = watch.initialMs;
     log(`${assets} assets: first build ${initialMs.toFixed(0)} ms`);
     const changed: number[] = [];
     const buildMs: number[] = [];
     for (let i = 0; i < SAVES; i++) {
-      await session.loop.idle();
-      await sleep(50);
       const index = (i * 7919 + 13) % ws.assetPaths.length;
-      const path = ws.assetPaths[index]!;
-      // assets/p012/a00042.bin → //p012:a00042
-      const [pkg, file] = path.slice(PACKAGES_DIR.length + 1).split('/');
-      const label = `//${pkg}:${file!.replace(/\.bin$/, '')}`;
-      const seen = new Promise<number>((resolve) => waiting.set(label, resolve));
-      const before = builds.length;
-      const savedAt = now();
-      writeFileSync(join(root, path), assetContent(index, 256, 1000 + i));
-      const at = await Promise.race([seen, sleep(60_000).then(() => NaN)]);
-      waiting.delete(label);
-      if (Number.isNaN(at)) throw new Error(`no changed message for ${label} within 60 s`);
-      changed.push(at - savedAt);
-      await session.loop.idle();
-      if (builds.length > before) buildMs.push(builds[builds.length - 1]!);
+      const saved = await watch.save(ws.assetPaths[index]!, index, 1000 + i);
+      changed.push(saved.changedMs);
+      if (saved.buildMs !== undefined) buildMs.push(saved.buildMs);
     }
-    await session.close();
-    await builder.close();
-    (cache as { close?: () => void }).close?.();
+    await watch.close();
     return { assets, initialMs, changed, buildMs };
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -110,7 +61,7 @@ export async function bench(): Promise<string> {
     '',
     `\`kiln watch //...\` (in-process session, Node WebSocket-free: the loop's own messages) on the scheduler benchmark's workspaces; ${SAVES} saves of one asset each, one at a time. ` +
       '"changed" is write() → the `changed` message for that asset; "build" is the rebuild loop\'s own build time for it. ' +
-      (CLI_CACHE ? 'Cache: the one `kiln watch` opens (LMDB store for entries and small blobs).' : 'Cache: plain files per blob and entry (KILN_WATCH_SCALE_CACHE=cli for the one `kiln watch` opens).'),
+      CACHE_NOTE,
     '',
     '| assets | first build | changed p50 ms | changed p95 ms | build p50 ms | goal p50 | met |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | --- |',

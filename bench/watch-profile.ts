@@ -11,34 +11,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { builtinRules } from '../rules/index.js';
-import { Builder } from '../src/engine/builder.js';
-import type { ServerMessage } from '../src/format/hot-reload-protocol.js';
-import { createRegistry } from '../src/rule/registry.js';
-import { DiskActionCache } from '../src/store/disk-action-cache.js';
-import { DiskBlobStore } from '../src/store/disk-blob-store.js';
-import { createCacheStack } from '../src/store/create-cache-stack.js';
-import type { CacheStack } from '../src/store/cache-stack.js';
-import { startWatch } from '../src/watch/watch-session.js';
-import { Workspace } from '../src/workspace/workspace.js';
 import { summariseCpuProfile, type CpuProfile, type PhaseRule } from './cpu-profile-summary.js';
-import { assetContent, generateWorkspace, PACKAGES_DIR } from './generate-workspace.js';
+import { generateWorkspace, PACKAGES_DIR } from './generate-workspace.js';
+import { CACHE_NOTE, openScaleWatch } from './scale-watch.js';
 
 const assets = Number(process.argv[2] ?? 10_000);
 const saves = Number(process.argv[3] ?? 20);
 const root = process.argv[4] ?? `/tmp/kiln-watch-profile-${assets}`;
 const packages = assets >= 100_000 ? 1000 : 100;
-/**
- * KILN_WATCH_SCALE_CACHE=cli: the cache `kiln watch` opens (entries and small blobs in the LMDB
- * store, committed per build); default: plain files per blob and entry (the figures so far).
- */
-const CLI_CACHE = process.env.KILN_WATCH_SCALE_CACHE === 'cli';
-function cacheOf(cacheDir: string): CacheStack {
-  if (CLI_CACHE) return createCacheStack({ localRoot: cacheDir });
-  return { blobs: new DiskBlobStore(join(cacheDir, 'cas')), actions: new DiskActionCache(join(cacheDir, 'ac')) };
-}
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Innermost matching frame wins: the watch path's own steps, then the engine's. */
 const RULES: PhaseRule[] = [
@@ -68,26 +48,8 @@ async function main(): Promise<void> {
   }
   const perPackage = Math.floor(assets / packages);
   const pathOf = (index: number) => `${PACKAGES_DIR}/p${String(Math.floor(index / perPackage)).padStart(Math.max(3, String(packages - 1).length), '0')}/a${String(index).padStart(Math.max(5, String(assets - 1).length), '0')}.bin`;
-  const workspace = Workspace.at(root, createRegistry(builtinRules()));
-  const cacheDir = workspace.config.cacheDir;
-  const cache = cacheOf(cacheDir);
-  const builder = new Builder({ workspace, cache });
-  const waiting = new Map<string, (at: number) => void>();
-  const builds: number[] = [];
-  const queues: number[] = [];
-  const started = now();
-  const session = await startWatch({
-    builder,
-    patterns: ['//...'],
-    onMessage: (message: ServerMessage) => {
-      if (message.type === 'changed') waiting.get(message.label)?.(now());
-      if (message.type === 'build-finished') {
-        builds.push(message.timings.buildMs);
-        queues.push(message.timings.queueMs);
-      }
-    },
-  });
-  process.stderr.write(`first build ${((now() - started) / 1000).toFixed(1)} s, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB\n`);
+  const watch = await openScaleWatch(root);
+  process.stderr.write(`first build ${(watch.initialMs / 1000).toFixed(1)} s, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB; ${CACHE_NOTE}\n`);
   const profiling = process.env.KILN_PROFILE !== '0';
   const inspector = new Session();
   inspector.connect();
@@ -98,30 +60,17 @@ async function main(): Promise<void> {
   const buildMs: number[] = [];
   const revision = Date.now() % 100_000;
   for (let i = 0; i < saves; i++) {
-    await session.loop.idle();
-    await sleep(50);
     const index = (i * 7919 + 13) % assets;
-    const path = pathOf(index);
-    const [pkg, file] = path.slice(PACKAGES_DIR.length + 1).split('/');
-    const label = `//${pkg}:${file!.replace(/\.bin$/, '')}`;
-    const seen = new Promise<number>((resolve) => waiting.set(label, resolve));
-    const before = builds.length;
-    const savedAt = now();
-    writeFileSync(join(root, path), assetContent(index, 256, revision + i));
-    const at = await Promise.race([seen, sleep(60_000).then(() => NaN)]);
-    waiting.delete(label);
-    changed.push(at - savedAt);
-    await session.loop.idle();
-    if (builds.length > before) buildMs.push(builds[builds.length - 1]!);
+    const saved = await watch.save(pathOf(index), index, revision + i);
+    changed.push(saved.changedMs);
+    if (saved.buildMs !== undefined) buildMs.push(saved.buildMs);
   }
   const profile = profiling ? (await inspector.post('Profiler.stop')).profile : undefined;
   inspector.disconnect();
   if (profile) writeFileSync(join(root, 'saves.cpuprofile'), JSON.stringify(profile));
-  await session.close();
-  await builder.close();
-  (cache as { close?: () => void }).close?.();
+  await watch.close();
   const f = (ms: number) => ms.toFixed(1);
-  const queue = queues.slice(-saves);
+  const queue = watch.builds.slice(-saves).map((b) => b.queueMs);
   console.log(`${assets} assets, ${saves} saves: changed p50 ${f(quantile(changed, 0.5))} p95 ${f(quantile(changed, 0.95))} ms; build p50 ${f(quantile(buildMs, 0.5))} p95 ${f(quantile(buildMs, 0.95))} ms; queue (save → build start) p50 ${f(quantile(queue, 0.5))} p95 ${f(quantile(queue, 0.95))} ms`);
   console.log(`changed: ${changed.map(f).join(' ')}`);
   if (!profile) return;
