@@ -13,9 +13,16 @@ work="$(dirname "$out")/buildbarn-src"
 mkdir -p "$out" "$work"
 export GOFLAGS=-mod=mod
 
+# `go list -m` gives a module's folder only once it is in the module cache: on a fresh machine
+# download the two whose files are read here first.
+(cd "$here" && go mod download github.com/buildbarn/bb-storage google.golang.org/genproto/googleapis/bytestream)
 storage_dir="$(cd "$here" && go list -m -f '{{.Dir}}' github.com/buildbarn/bb-storage)"
 bytestream_version="$(cd "$here" && go list -m -f '{{.Version}}' google.golang.org/genproto/googleapis/bytestream)"
 bytestream_dir="$(cd "$here" && go list -m -f '{{.Dir}}' google.golang.org/genproto/googleapis/bytestream)"
+
+for dir in "$storage_dir" "$bytestream_dir"; do
+  [ -n "$dir" ] && [ -d "$dir" ] || { echo "buildbarn: a module folder is missing after go mod download" >&2; exit 1; }
+done
 
 patched="$work/bytestream-$bytestream_version"
 if [ ! -f "$patched/.patched" ]; then
