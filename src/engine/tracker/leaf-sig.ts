@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statLeaf } from './leaf-stat.js';
 
 /**
  * A leaf's stat as the build record keeps it: `size:mtimeMs:ino` for files, `d:mtimeMs:ino` for
@@ -17,11 +17,63 @@ const RACY_MS = 50;
  * is `racy` — changed while the build ran, so the record cannot vouch for what the build saw.
  */
 export function fileSig(abs: string, folder: boolean, since?: number): LeafSig {
-  const stat = statSync(abs, { throwIfNoEntry: false });
+  const stat = statLeaf(abs);
   const tag = folder ? 'd:' : '';
-  if (!stat || (folder ? !stat.isDirectory() : !stat.isFile())) return `${tag}absent`;
+  if (!stat || stat.kind !== (folder ? 'folder' : 'file')) return `${tag}absent`;
   if (since !== undefined && stat.mtimeMs >= Math.floor(since) - RACY_MS) return `${tag}racy`;
   return folder ? `d:${stat.mtimeMs}:${stat.ino}` : `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+}
+
+/**
+ * Whether `text.slice(from, to)` is what `fileSig(abs, folder)` gives now, without building
+ * that string: the no-op's check of every leaf, where printing each mtime (a double with a
+ * fraction) cost more than comparing it. Numbers are compared as numbers: every string
+ * `fileSig` writes reads back as the number it was written from.
+ */
+export function sigHolds(text: string, from: number, to: number, abs: string, folder: boolean): boolean {
+  const stat = statLeaf(abs);
+  if (!stat || stat.kind !== (folder ? 'folder' : 'file')) return to - from === (folder ? 8 : 6) && text.startsWith(folder ? 'd:absent' : 'absent', from);
+  let at = from;
+  if (folder) {
+    if (!text.startsWith('d:', at)) return false;
+    at += 2;
+  } else {
+    const colon = text.indexOf(':', at);
+    if (colon < 0 || colon >= to || numberAt(text, at, colon) !== stat.size) return false;
+    at = colon + 1;
+  }
+  const colon = text.indexOf(':', at);
+  return colon >= 0 && colon < to && numberAt(text, at, colon) === stat.mtimeMs && numberAt(text, colon + 1, to) === stat.ino;
+}
+
+/**
+ * Whether `text.slice(from, to)` is `size:mtimeMs` of the file at `abs` now (a kiln-out file
+ * as materialization wrote it).
+ */
+export function outHolds(text: string, from: number, to: number, abs: string): boolean {
+  const stat = statLeaf(abs);
+  if (!stat || stat.kind !== 'file') return false;
+  const colon = text.indexOf(':', from);
+  return colon >= 0 && colon < to && numberAt(text, from, colon) === stat.size && numberAt(text, colon + 1, to) === stat.mtimeMs;
+}
+
+/**
+ * The number written at text[from, to), NaN when there is none. Up to 15 digits (every size
+ * and inode in practice) are read digit by digit, exactly; anything else by `Number`.
+ */
+function numberAt(text: string, from: number, to: number): number {
+  if (to <= from) return Number.NaN;
+  if (to - from <= 15) {
+    let n = 0;
+    let i = from;
+    for (; i < to; i++) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      n = n * 10 + digit;
+    }
+    if (i === to) return n;
+  }
+  return Number(text.slice(from, to));
 }
 
 /**
