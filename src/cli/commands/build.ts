@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -115,27 +114,33 @@ async function finishReplayed(args: ParsedArgs, io: CommandIO, replay: RecordedR
 
 /**
  * `JSON.stringify(summary, null, 2)` with its `targets` and `materialized` arrays replaced by
- * the given pre-rendered inner texts: two marker strings (which nothing else in the summary can
- * hold) stand where the arrays go. The summary's keys are walked, not spread, so lazy arrays
+ * the given pre-rendered inner texts: the top level is written key by key as JSON.stringify
+ * writes it (a nested value's lines indented once more: no JSON string holds a raw newline),
+ * and the two arrays are the pieces. The summary's keys are walked, not spread, so lazy arrays
  * are never computed.
  */
 function splicedSummary(summary: ReportedSummary, reports: (Buffer | string)[], materialized: (Buffer | string)[]): (Buffer | string)[] {
-  const nonce = randomBytes(8).toString('hex');
-  const marks = { targets: `kiln-targets-${nonce}`, materialized: `kiln-materialized-${nonce}` };
-  const top: Record<string, unknown> = {};
-  for (const key of Object.keys(summary)) top[key] = key === 'targets' ? marks.targets : key === 'materialized' ? marks.materialized : summary[key as keyof ReportedSummary];
-  const text = `${JSON.stringify(top, null, 2)}\n`;
   const pieces: (Buffer | string)[] = [];
-  let at = 0;
-  for (const [mark, inner] of [[marks.targets, reports], [marks.materialized, materialized]] as const) {
-    const quoted = JSON.stringify(mark);
-    const where = text.indexOf(quoted, at);
-    pieces.push(text.slice(at, where));
-    const empty = inner.every((piece) => piece.length === 0);
-    pieces.push(...(empty ? ['[]'] : ['[\n', ...inner, '\n  ]']));
-    at = where + quoted.length;
+  let text = '{';
+  let first = true;
+  for (const key of Object.keys(summary)) {
+    const inner = key === 'targets' ? reports : key === 'materialized' ? materialized : undefined;
+    const value = inner ? undefined : JSON.stringify(summary[key as keyof ReportedSummary], null, 2);
+    if (!inner && value === undefined) continue;
+    text += `${first ? '' : ','}\n  ${JSON.stringify(key)}: `;
+    first = false;
+    if (!inner) {
+      text += value!.replaceAll('\n', '\n  ');
+      continue;
+    }
+    if (inner.every((piece) => piece.length === 0)) {
+      text += '[]';
+      continue;
+    }
+    pieces.push(`${text}[\n`, ...inner);
+    text = '\n  ]';
   }
-  pieces.push(text.slice(at));
+  pieces.push(`${text}${first ? '' : '\n'}}\n`);
   return pieces;
 }
 

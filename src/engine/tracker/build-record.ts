@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetReport } from '../build-result.js';
@@ -84,11 +83,22 @@ export interface RecordKeyParts {
   keepGoing: boolean;
 }
 
+/**
+ * The record's name for a request: FNV-1a 128 of its parts (32 hex digits). Not a cryptographic
+ * hash, and it need not be one: it tells apart the requests of one workspace's own users, as
+ * ninja's 64-bit hash of each command does; it spares the no-op loading node:crypto (~4-7 ms).
+ */
 export function recordKey(parts: RecordKeyParts): string {
   // The Node version stands for `node:` tool identities (zlib's version comes with Node).
   const text = JSON.stringify([VERSION, process.version, parts.toolchain, [...parts.patterns], parts.platform, parts.materialize, parts.keepGoing]);
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  let hash = FNV128_OFFSET;
+  for (const byte of new TextEncoder().encode(text)) hash = ((hash ^ BigInt(byte)) * FNV128_PRIME) & MASK128;
+  return hash.toString(16).padStart(32, '0');
 }
+
+const FNV128_OFFSET = 0x6c62272e07bb014262b821756295c58dn;
+const FNV128_PRIME = 0x0000000001000000000000000000013bn;
+const MASK128 = (1n << 128n) - 1n;
 
 export function recordPath(stateDir: string, key: string): string {
   return join(stateDir, 'builds', `${key}.json`);
