@@ -1,5 +1,3 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { diagnosticError } from '../../diagnostic/diagnostic.js';
 import type { BuildSummary } from '../../engine/build-result.js';
@@ -11,6 +9,7 @@ import { keepForStudio, reportBuild, reportRecorded, studioTracePath, type Build
 import { installIdentity } from '../install-identity.js';
 import { ProgressReporter } from '../progress-reporter.js';
 import { replayRecordedBuild } from '../replay-recorded-build.js';
+import { writeSummaryFile } from '../write-summary-file.js';
 
 export const buildOptions = {
   platform: { type: 'string', short: 'p' },
@@ -89,13 +88,13 @@ async function finish(args: ParsedArgs, io: CommandIO, built: BuildSummary, extr
     let text: Buffer | undefined;
     const rendering = (): Buffer => (text ??= Buffer.concat(splicedSummary(summary, rendered.reportsText(), rendered.materializedText()).map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))));
     if (studio) await keepForStudio(studio.cacheDir, summary, studio.tracePath, studio.ownTrace, rendering);
-    if (typeof args.values['summary-json'] === 'string') await writeFile(resolve(io.cwd, args.values['summary-json']), rendering());
+    if (typeof args.values['summary-json'] === 'string') writeSummaryFile(resolve(io.cwd, args.values['summary-json']), [rendering()]);
     return buildExitCode({ failed: summary.failed, skipped: summary.skipped, targets: [...rendered.spoken] }, overBudget);
   }
   const { summary, overBudget } = await reportBuild(built, extras, io);
   if (studio) await keepForStudio(studio.cacheDir, summary satisfies ReportedSummary, studio.tracePath, studio.ownTrace);
   if (typeof args.values['summary-json'] === 'string') {
-    await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
+    writeSummaryFile(resolve(io.cwd, args.values['summary-json']), [`${JSON.stringify(summary, null, 2)}\n`]);
   }
   return buildExitCode(summary, overBudget);
 }
@@ -108,7 +107,7 @@ async function finishReplayed(args: ParsedArgs, io: CommandIO, replay: RecordedR
     const reports = replay.reportsText();
     const materialized = replay.materializedText();
     if (!reports || !materialized) throw diagnosticError('cache-entry-invalid', 'the build record went away or changed while it was read: run the build again');
-    writePieces(resolve(io.cwd, path), splicedSummary(summary, reports, materialized));
+    writeSummaryFile(resolve(io.cwd, path), splicedSummary(summary, reports, materialized));
   }
   return buildExitCode({ failed: 0, skipped: 0, targets: [] }, overBudget);
 }
@@ -143,18 +142,6 @@ function splicedSummary(summary: ReportedSummary, reports: (Buffer | string)[], 
   }
   pieces.push(`${text}${first ? '' : '\n'}}\n`);
   return pieces;
-}
-
-function writePieces(path: string, pieces: (Buffer | string)[]): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const piece of pieces) {
-      const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export const buildCommand: Command = {
