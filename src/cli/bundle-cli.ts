@@ -5,7 +5,8 @@
  * package). Why: a fresh `kiln build` that rebuilds something imports ~350 compiled modules,
  * and finding and loading them one by one costs about as much as their code; the same code in
  * a few dozen chunks saves ~100 ms of a one-file change at 10k assets. npm packages stay
- * outside, loaded as usual; dynamic imports stay lazy (each its own chunk).
+ * outside, loaded as usual, except the few pure-JS ones in BUNDLED_PACKAGES; dynamic imports
+ * stay lazy (each its own chunk).
  *
  * Each module's `import.meta.url` is rewritten to the URL of its own compiled file (relative to
  * the chunks), so whatever a module finds beside itself (worker entry points, protocol files,
@@ -35,6 +36,48 @@ const stamp = `${main.size}:${main.mtimeNs}:${main.ino}`;
 const id = createHash('sha256').update(stamp).digest('hex').slice(0, 16);
 const outdir = join(bundles, id);
 
+/**
+ * npm packages bundled into the chunks instead of loaded from node_modules: pure JavaScript that
+ * finds no file of its own at run time (no native addon, no `__dirname`, no `import.meta.url`),
+ * made of many modules. yaml is ~60 CommonJS files: loading them one by one took ~80 ms of a
+ * one-file change on a loaded 2-core machine. Every other package stays external. A worker
+ * thread that imports one of these from its compiled module gets its own copy from
+ * node_modules, as before; nothing but plain data crosses between threads.
+ */
+const BUNDLED_PACKAGES = new Set(['yaml', 'picomatch']);
+
+/** The builtins bundled CommonJS may require, as modules over Node's globals. */
+const BUILTINS_FROM_GLOBALS: Record<string, string> = {
+  process: 'module.exports = process;',
+  buffer: 'module.exports = { Buffer };',
+};
+
+const packageName = (specifier: string): string => {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+};
+
+const externalPackages: Plugin = {
+  name: 'external-packages',
+  setup(context) {
+    const insideBundled = (file: string): boolean => [...BUNDLED_PACKAGES].some((name) => file.includes(`${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`));
+    // A bare specifier: a package or a Node builtin. Relative and absolute paths resolve as usual.
+    context.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (BUNDLED_PACKAGES.has(packageName(args.path))) return undefined;
+      // A `require` of a builtin inside bundled CommonJS cannot stay a require in an ES module
+      // chunk: the builtins yaml requires are served from Node's globals (the same objects);
+      // any other fails the bundle here rather than the CLI at run time.
+      if (args.kind === 'require-call' && insideBundled(args.importer)) {
+        const builtin = args.path.replace(/^node:/, '');
+        if (Object.hasOwn(BUILTINS_FROM_GLOBALS, builtin)) return { path: builtin, namespace: 'kiln-builtin' };
+        return { errors: [{ text: `${args.importer} requires "${args.path}": a bundled package may require only ${Object.keys(BUILTINS_FROM_GLOBALS).join(', ')} (bundle-cli.ts, BUNDLED_PACKAGES)` }] };
+      }
+      return { external: true };
+    });
+    context.onLoad({ filter: /.*/, namespace: 'kiln-builtin' }, (args) => ({ contents: BUILTINS_FROM_GLOBALS[args.path], loader: 'js' }));
+  },
+};
+
 const ownImportMetaUrl = (chunkDir: string): Plugin => ({
   name: 'own-import-meta-url',
   setup(context) {
@@ -58,11 +101,10 @@ if (!existsSync(join(outdir, 'run-cli.js'))) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
     outdir: temp,
     logLevel: 'warning',
     // The same depth as `outdir`: the relative URLs hold after the rename.
-    plugins: [ownImportMetaUrl(outdir)],
+    plugins: [externalPackages, ownImportMetaUrl(outdir)],
   });
   renameSync(temp, outdir);
 }

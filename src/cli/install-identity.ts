@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const PROCESS_START = Date.now() - Math.round(performance.now());
+const PROCESS_START = Date.now() - Math.round(process.uptime() * 1e3);
 
 /**
  * Which kiln installation runs, cheaply: the stats of its package.json and of the compiled

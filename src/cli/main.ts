@@ -1,13 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync, statSync } from 'node:fs';
 import type { CommandIO } from './command.js';
-
-// `kiln rules | head`: once the reader of stdout is gone, nobody wants the rest of the output.
-// Stop quietly with the exit code so far instead of dying on an unhandled EPIPE.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(process.exitCode ?? 0);
-});
+import { stdoutWriter } from './stdout-writer.js';
 
 /**
  * The bundled CLI (tools/bundle-cli: the same compiled modules in a few files, which load faster)
@@ -30,9 +24,12 @@ const { runCli } = (await import(bundleUrl() ?? './run-cli.js')) as typeof impor
 
 const io: CommandIO = {
   cwd: process.cwd(),
-  stdout: (text) => process.stdout.write(text),
+  stdout: stdoutWriter(),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
-  isTTY: process.stdout.isTTY === true,
+  // Asked only when it matters (not under CI=true): process.stdout is a stream to create.
+  get isTTY() {
+    return process.stdout.isTTY === true;
+  },
 };
 process.exitCode = await runCli(process.argv.slice(2), io);

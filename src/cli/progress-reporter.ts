@@ -28,7 +28,8 @@ export class ProgressReporter implements BuildReporter {
     private readonly io: CommandIO,
     private readonly options: { explain: boolean; verbose: boolean; live: boolean; columns?: number; clock?: () => number },
   ) {
-    this.now = options.clock ?? (() => performance.now());
+    // process.uptime, not performance.now: the first touch of `performance` loads perf_hooks.
+    this.now = options.clock ?? (() => process.uptime() * 1e3);
     this.startedAt = this.now();
   }
 

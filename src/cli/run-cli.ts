@@ -3,7 +3,7 @@ import { DiagnosticError } from '../diagnostic/diagnostic.js';
 import { formatDiagnostic } from '../diagnostic/format-diagnostic.js';
 import { CycleError } from '../graph/cycle-error.js';
 import { LocatedError, LocatedErrors } from '../workspace/located-error.js';
-import { LabelSyntaxError } from '../workspace/label.js';
+import { LabelSyntaxError } from '../workspace/label-syntax-error.js';
 import type { CommandIO, ParsedArgs } from './command.js';
 import { loadCommand, loadCommands } from './commands/index.js';
 import { checkFlags } from './flag-check.js';

@@ -23,7 +23,8 @@ export interface RecordedReplay {
 }
 
 /**
- * Replay a record whose every leaf is as recorded (`scan` found nothing changed). Undefined when
+ * Replay a record whose every leaf is as recorded (`scan` found nothing changed); `started` is on
+ * the `process.uptime()` clock, in ms. Undefined when
  * the reporter needs every report (`--verbose`) or a section is unreadable: the caller then takes
  * the parsed path.
  */
@@ -40,7 +41,7 @@ export function replayRecordedBytes(view: RecordView, scan: LeafScan, reporter: 
     cached: count,
     failed: 0,
     skipped: 0,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(process.uptime() * 1e3 - started),
     filesHashed: 0,
     warnings: noted.reduce((n, t) => n + t.diagnostics.filter((d) => d.severity === 'warning').length, 0),
     targets: [],

@@ -3,6 +3,9 @@
  * stable identity of an asset, so the asset id is derived from it and nothing else.
  */
 import { hashString } from '../hash/xxhash.js';
+import { LabelSyntaxError } from './label-syntax-error.js';
+
+export { LabelSyntaxError } from './label-syntax-error.js';
 
 export interface Label {
   /** Package path, no leading or trailing slash: `levels/forest` (empty for the root package). */
@@ -13,8 +16,6 @@ export interface Label {
 
 const PACKAGE_PART = /^[A-Za-z0-9_.\-]+(\/[A-Za-z0-9_.\-]+)*$/;
 const NAME_PART = /^[A-Za-z0-9_.\-+@=,~]+(\/[A-Za-z0-9_.\-+@=,~]+)*$/;
-
-export class LabelSyntaxError extends Error {}
 
 /** Parse `//pkg:name`, `//pkg` (name = last path segment) or `:name` relative to `currentPkg`. */
 export function parseLabel(text: string, currentPkg?: string): Label {

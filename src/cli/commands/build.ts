@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { diagnosticError } from '../../diagnostic/diagnostic.js';
 import type { BuildSummary } from '../../engine/build-result.js';
@@ -12,6 +9,7 @@ import { keepForStudio, reportBuild, reportRecorded, studioTracePath, type Build
 import { installIdentity } from '../install-identity.js';
 import { ProgressReporter } from '../progress-reporter.js';
 import { replayRecordedBuild } from '../replay-recorded-build.js';
+import { writeSummaryFile } from '../write-summary-file.js';
 
 export const buildOptions = {
   platform: { type: 'string', short: 'p' },
@@ -36,12 +34,13 @@ export const buildOptions = {
  * rules and the store are never loaded.
  */
 export async function runBuild(args: ParsedArgs, io: CommandIO, mode: { validateOnly: boolean; explain: boolean }): Promise<number> {
-  const started = performance.now();
+  // process.uptime, not performance.now: the first touch of `performance` loads perf_hooks.
+  const started = process.uptime() * 1e3;
   const patterns = args.positionals.length > 0 ? args.positionals : ['//...'];
   const reporter = new ProgressReporter(io, {
     explain: mode.explain || args.values.explain === true,
     verbose: args.values.verbose === true,
-    live: io.isTTY && io.env.CI !== 'true',
+    live: io.env.CI !== 'true' && io.isTTY,
   });
   const toolchain = installIdentity();
   const useRecord = !mode.validateOnly && args.values.profile === undefined && args.values['check-determinism'] !== true;
@@ -89,13 +88,13 @@ async function finish(args: ParsedArgs, io: CommandIO, built: BuildSummary, extr
     let text: Buffer | undefined;
     const rendering = (): Buffer => (text ??= Buffer.concat(splicedSummary(summary, rendered.reportsText(), rendered.materializedText()).map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))));
     if (studio) await keepForStudio(studio.cacheDir, summary, studio.tracePath, studio.ownTrace, rendering);
-    if (typeof args.values['summary-json'] === 'string') await writeFile(resolve(io.cwd, args.values['summary-json']), rendering());
+    if (typeof args.values['summary-json'] === 'string') writeSummaryFile(resolve(io.cwd, args.values['summary-json']), [rendering()]);
     return buildExitCode({ failed: summary.failed, skipped: summary.skipped, targets: [...rendered.spoken] }, overBudget);
   }
   const { summary, overBudget } = await reportBuild(built, extras, io);
   if (studio) await keepForStudio(studio.cacheDir, summary satisfies ReportedSummary, studio.tracePath, studio.ownTrace);
   if (typeof args.values['summary-json'] === 'string') {
-    await writeFile(resolve(io.cwd, args.values['summary-json']), `${JSON.stringify(summary, null, 2)}\n`);
+    writeSummaryFile(resolve(io.cwd, args.values['summary-json']), [`${JSON.stringify(summary, null, 2)}\n`]);
   }
   return buildExitCode(summary, overBudget);
 }
@@ -108,47 +107,41 @@ async function finishReplayed(args: ParsedArgs, io: CommandIO, replay: RecordedR
     const reports = replay.reportsText();
     const materialized = replay.materializedText();
     if (!reports || !materialized) throw diagnosticError('cache-entry-invalid', 'the build record went away or changed while it was read: run the build again');
-    writePieces(resolve(io.cwd, path), splicedSummary(summary, reports, materialized));
+    writeSummaryFile(resolve(io.cwd, path), splicedSummary(summary, reports, materialized));
   }
   return buildExitCode({ failed: 0, skipped: 0, targets: [] }, overBudget);
 }
 
 /**
  * `JSON.stringify(summary, null, 2)` with its `targets` and `materialized` arrays replaced by
- * the given pre-rendered inner texts: two marker strings (which nothing else in the summary can
- * hold) stand where the arrays go. The summary's keys are walked, not spread, so lazy arrays
+ * the given pre-rendered inner texts: the top level is written key by key as JSON.stringify
+ * writes it (a nested value's lines indented once more: no JSON string holds a raw newline),
+ * and the two arrays are the pieces. The summary's keys are walked, not spread, so lazy arrays
  * are never computed.
  */
 function splicedSummary(summary: ReportedSummary, reports: (Buffer | string)[], materialized: (Buffer | string)[]): (Buffer | string)[] {
-  const nonce = randomBytes(8).toString('hex');
-  const marks = { targets: `kiln-targets-${nonce}`, materialized: `kiln-materialized-${nonce}` };
-  const top: Record<string, unknown> = {};
-  for (const key of Object.keys(summary)) top[key] = key === 'targets' ? marks.targets : key === 'materialized' ? marks.materialized : summary[key as keyof ReportedSummary];
-  const text = `${JSON.stringify(top, null, 2)}\n`;
   const pieces: (Buffer | string)[] = [];
-  let at = 0;
-  for (const [mark, inner] of [[marks.targets, reports], [marks.materialized, materialized]] as const) {
-    const quoted = JSON.stringify(mark);
-    const where = text.indexOf(quoted, at);
-    pieces.push(text.slice(at, where));
-    const empty = inner.every((piece) => piece.length === 0);
-    pieces.push(...(empty ? ['[]'] : ['[\n', ...inner, '\n  ]']));
-    at = where + quoted.length;
-  }
-  pieces.push(text.slice(at));
-  return pieces;
-}
-
-function writePieces(path: string, pieces: (Buffer | string)[]): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const piece of pieces) {
-      const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+  let text = '{';
+  let first = true;
+  for (const key of Object.keys(summary)) {
+    const inner = key === 'targets' ? reports : key === 'materialized' ? materialized : undefined;
+    const value = inner ? undefined : JSON.stringify(summary[key as keyof ReportedSummary], null, 2);
+    if (!inner && value === undefined) continue;
+    text += `${first ? '' : ','}\n  ${JSON.stringify(key)}: `;
+    first = false;
+    if (!inner) {
+      text += value!.replaceAll('\n', '\n  ');
+      continue;
     }
-  } finally {
-    closeSync(fd);
+    if (inner.every((piece) => piece.length === 0)) {
+      text += '[]';
+      continue;
+    }
+    pieces.push(`${text}[\n`, ...inner);
+    text = '\n  ]';
   }
+  pieces.push(`${text}${first ? '' : '\n'}}\n`);
+  return pieces;
 }
 
 export const buildCommand: Command = {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetReport } from '../build-result.js';
@@ -84,11 +83,22 @@ export interface RecordKeyParts {
   keepGoing: boolean;
 }
 
+/**
+ * The record's name for a request: FNV-1a 128 of its parts (32 hex digits). Not a cryptographic
+ * hash, and it need not be one: it tells apart the requests of one workspace's own users, as
+ * ninja's 64-bit hash of each command does; it spares the no-op loading node:crypto (~4-7 ms).
+ */
 export function recordKey(parts: RecordKeyParts): string {
   // The Node version stands for `node:` tool identities (zlib's version comes with Node).
   const text = JSON.stringify([VERSION, process.version, parts.toolchain, [...parts.patterns], parts.platform, parts.materialize, parts.keepGoing]);
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  let hash = FNV128_OFFSET;
+  for (const byte of new TextEncoder().encode(text)) hash = ((hash ^ BigInt(byte)) * FNV128_PRIME) & MASK128;
+  return hash.toString(16).padStart(32, '0');
 }
+
+const FNV128_OFFSET = 0x6c62272e07bb014262b821756295c58dn;
+const FNV128_PRIME = 0x0000000001000000000000000000013bn;
+const MASK128 = (1n << 128n) - 1n;
 
 export function recordPath(stateDir: string, key: string): string {
   return join(stateDir, 'builds', `${key}.json`);
@@ -152,21 +162,28 @@ export function removeRecord(stateDir: string, key: string): void {
 
 /** Targets that must be built again: those whose inputs changed and, transitively, their dependents. */
 export function dirtyTargets(deps: readonly (readonly number[])[], check: RecordCheck): Set<number> {
-  const dependents = new Map<number, number[]>();
-  deps.forEach((targetDeps, index) => {
-    for (const dep of targetDeps) {
-      let list = dependents.get(dep);
-      if (!list) dependents.set(dep, (list = []));
-      list.push(index);
-    }
-  });
+  const count = deps.length;
+  // The reverse edges as one flat array with an offset per target, not an array per target in a
+  // Map: at 10k targets that was ~10,000 small arrays to allocate on every one-file change.
+  const starts = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) {
+    const targetDeps = deps[i]!;
+    for (let j = 0; j < targetDeps.length; j++) starts[targetDeps[j]! + 1]!++;
+  }
+  for (let i = 0; i < count; i++) starts[i + 1]! += starts[i]!;
+  const next = starts.slice(0, count);
+  const dependents = new Int32Array(starts[count]!);
+  for (let i = 0; i < count; i++) {
+    const targetDeps = deps[i]!;
+    for (let j = 0; j < targetDeps.length; j++) dependents[next[targetDeps[j]!]!++] = i;
+  }
   const dirty = new Set<number>();
   const stack = [...check.inputs];
   while (stack.length > 0) {
     const index = stack.pop()!;
     if (dirty.has(index)) continue;
     dirty.add(index);
-    stack.push(...(dependents.get(index) ?? []));
+    for (let k = starts[index]!; k < starts[index + 1]!; k++) stack.push(dependents[k]!);
   }
   for (const index of check.outs) dirty.add(index);
   return dirty;
