@@ -60,14 +60,38 @@ const median = (runs: Run[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/**
+ * The environment kiln's processes get: the bench's own, with CI=true, and without
+ * NODE_EXTRA_CA_CERTS — some machines (this sandbox among them) point it at the whole system CA
+ * bundle, which Node 20 parses before any JavaScript runs (~100 ms a process, more than ninja's
+ * whole 10k no-op); these builds open no connection, and a developer's shell rarely sets it.
+ * The section says what `node -e 0` costs with and without it.
+ */
+function kilnEnv(extraEnv: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...extraEnv };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+/** Median wall time of `node -e 0` over 5 runs, in `env`. */
+function nodeStartMs(env: NodeJS.ProcessEnv): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { env });
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[2]!;
+}
+
 function kilnBuild(root: string, extraNodeArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Run {
   const summaryPath = join(root, '.bench-summary.json');
   rmSync(summaryPath, { force: true });
   const start = performance.now();
   const argv = [...extraNodeArgs, CLI, 'build', '//...', '--summary-json', summaryPath];
   const result = TIME
-    ? spawnSync(TIME, ['-f', 'kiln-peak-rss-kb %M', process.execPath, ...argv], { cwd: root, env: { ...process.env, CI: 'true', ...extraEnv }, encoding: 'utf8', maxBuffer: 256 << 20 })
-    : spawnSync(process.execPath, argv, { cwd: root, env: { ...process.env, CI: 'true', ...extraEnv }, encoding: 'utf8', maxBuffer: 256 << 20 });
+    ? spawnSync(TIME, ['-f', 'kiln-peak-rss-kb %M', process.execPath, ...argv], { cwd: root, env: kilnEnv(extraEnv), encoding: 'utf8', maxBuffer: 256 << 20 })
+    : spawnSync(process.execPath, argv, { cwd: root, env: kilnEnv(extraEnv), encoding: 'utf8', maxBuffer: 256 << 20 });
   const ms = performance.now() - start;
   const rss = /kiln-peak-rss-kb (\d+)/.exec(result.stderr ?? '');
   if (result.status !== 0 || !existsSync(summaryPath)) {
@@ -160,7 +184,7 @@ async function measureSize(assets: number, runs: number, ninja: string | undefin
 }
 
 function probe(root: string): PhaseTimes {
-  const result = spawnSync(process.execPath, [PROBE, root], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const result = spawnSync(process.execPath, [PROBE, root], { cwd: root, encoding: 'utf8', env: kilnEnv() });
   if (result.status !== 0) throw new Error(`phase probe failed: ${result.stderr.slice(-2000)}`);
   return JSON.parse(result.stdout) as PhaseTimes;
 }
@@ -189,9 +213,7 @@ interface Breakdown {
 }
 
 async function breakdown(ws: GeneratedWorkspace, revision: { next: number }): Promise<Breakdown> {
-  const start = performance.now();
-  spawnSync(process.execPath, ['-e', '0']);
-  const nodeStartMs = performance.now() - start;
+  const startMs = nodeStartMs(kilnEnv());
   const noopProbe = probe(ws.root);
   expect(noopProbe.executed === 0, `probe no-op ran ${noopProbe.executed} actions`);
   const noopProfile = profile(ws.root);
@@ -203,7 +225,7 @@ async function breakdown(ws: GeneratedWorkspace, revision: { next: number }): Pr
   await sleep(EDIT_GAP_MS);
   const changeProfile = profile(ws.root);
   expect(changeProfile.run.work === 2, `profiled change ran ${changeProfile.run.work} actions`);
-  return { noopProbe, changeProbe, noopProfile, changeProfile, nodeStartMs };
+  return { noopProbe, changeProbe, noopProfile, changeProfile, nodeStartMs: startMs };
 }
 
 const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
@@ -321,7 +343,10 @@ export async function bench(): Promise<string> {
       `kiln runs as \`node dist/src/cli/main.js build //... --summary-json …\` in a fresh process each time (start-up included, CI=true, default --jobs = ${availableParallelism()}); ` +
       `ninja ${ninjaVersion ? `${ninjaVersion} as \`${ninja}\` with its default -j` : '**not installed: its columns are skipped** (Debian package `ninja-build`)'}. ` +
       `Both tools build the same source tree into their own output folders, runs interleaved (kiln, ninja, kiln, ninja …); a one-file change rewrites one asset ${EDIT_GAP_MS} ms before the build, ` +
-      'and is checked to run exactly 2 actions in each tool (the copy and its package bundle). Cold = empty cache and outputs, warm OS page cache.',
+      'and is checked to run exactly 2 actions in each tool (the copy and its package bundle). Cold = empty cache and outputs, warm OS page cache. ' +
+      (process.env.NODE_EXTRA_CA_CERTS
+        ? `This machine sets NODE_EXTRA_CA_CERTS (${process.env.NODE_EXTRA_CA_CERTS}); kiln runs without it: \`node -e 0\` takes ${nodeStartMs(process.env).toFixed(0)} ms with it and ${nodeStartMs(kilnEnv()).toFixed(0)} ms without (median of 5), Node 20 parsing that CA bundle before any JavaScript runs.`
+        : `\`node -e 0\` takes ${nodeStartMs(kilnEnv()).toFixed(0)} ms here (median of 5).`),
     '',
     ...figuresTable(results, runs),
     '',
