@@ -201,7 +201,7 @@ export class Builder {
     if (this.saveDue) for (const warning of await this.saveState()) reporter.warning(warning);
     this.detachSummary?.();
     this.detachSummary = undefined;
-    const trace = new TraceRecorder();
+    const trace = new TraceRecorder(request.profilePath !== undefined);
     if (this.watching) this.tracker.beginWatchBuild();
     else this.tracker.newEpoch();
     const invalidated = this.tracker.takeInvalidated();
