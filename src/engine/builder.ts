@@ -1,89 +1,44 @@
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { TargetGraph } from '../graph/target-graph.js';
 import type { OutputRecord } from '../rule/output.js';
 import type { CacheStack } from '../store/cache-stack.js';
 import type { Workspace } from '../workspace/workspace.js';
-import type { AnyRule } from '../rule/rule.js';
+import type { BuilderOptions } from './builder-options.js';
+import type { BuildDelta, BuildRequest, BuildResult, BuildRun } from './build-request.js';
 import { type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
-import { cookInto } from './cook-action.js';
-import { explainChange } from './explain.js';
-import { failureDiagnostics } from './failure-message.js';
-import { runDag } from './run-dag.js';
-import { sizeReport } from './size-report.js';
-import { outputSummary, resultFacts } from './action-report.js';
 import { checkPlatform } from './check-platform.js';
-import { TraceRecorder } from './trace-recorder.js';
-import { ActionRunner, type RemoteCook } from './runner/action-runner.js';
-import { DiagnosticError } from '../diagnostic/diagnostic.js';
-import { ACTION_KIND, actionKey, actionKind, findCached, prepareAction, toolsChanged, type ActionEnv, type ActionInput, type ActionOutcome, type ActionValue } from './requests/action.js';
-import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
-import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
-import { settleRacyFiles } from './settle-racy-files.js';
-import { LmdbTrackerStore } from './tracker/lmdb-tracker-store.js';
-import type { RequestKind } from './tracker/request-kind.js';
-import { RequestTracker, type TrackerStats } from './tracker/request-tracker.js';
-import type { TrackerStore } from './tracker/tracker-store.js';
-import { recordKey } from './tracker/build-record.js';
-import { requestId } from './tracker/request-kind.js';
-
-import type { BuildRequest, BuildResult, BuildRun } from './build-request.js';
-import { RecordStep } from './record-step.js';
+import { actionInputOf, graphInputs, type GraphInputs } from './graph-inputs.js';
 import { collectReports, concludeWatchBuild, lastBuildOf, TalliedReports, watchWorklist, type LastBuild, type ReportCounts } from './last-build.js';
 import { liveFields } from './live-summary.js';
-import type { BuildDelta } from './build-request.js';
+import { MaterializeStep } from './materialize-step.js';
+import { RecordStep } from './record-step.js';
+import { reportUnchanged } from './report-unchanged.js';
+import { actionKey, type ActionValue } from './requests/action.js';
+import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
+import { rulesOf } from './rules-of.js';
+import { runDag, type NodeOutcome } from './run-dag.js';
+import { RunStep } from './run-step.js';
+import { ActionRunner } from './runner/action-runner.js';
+import { settleRacyFiles } from './settle-racy-files.js';
+import { toolchainOf } from './toolchain-of.js';
+import { TraceRecorder } from './trace-recorder.js';
+import { recordKey } from './tracker/build-record.js';
+import { LmdbTrackerStore } from './tracker/lmdb-tracker-store.js';
+import { requestId } from './tracker/request-kind.js';
+import { RequestTracker, type TrackerStats } from './tracker/request-tracker.js';
+import { withGraph } from './with-graph.js';
 
 export type { BuildRequest, BuildResult } from './build-request.js';
-
-export interface BuilderOptions {
-  workspace: Workspace;
-  cache: CacheStack;
-  platform?: string;
-  jobs?: number;
-  /** Where the request graph persists (default: LMDB under `<cache>/state`). */
-  store?: TrackerStore;
-  /** Worker threads for JS/wasm rules (default: `jobs`); 0 cooks everything in-process. */
-  workers?: number;
-  /** Per-action time limit in milliseconds (default: none). */
-  actionTimeoutMs?: number;
-  /** Heap limit of each worker thread in MB (default: Node's). */
-  workerHeapMb?: number;
-  /** Cook on a remote cluster (`--remote-executor`), cache lookups still first. */
-  remote?: RemoteCook;
-  /**
-   * What identifies the rules' code in the build record's key. The CLI passes the identity of
-   * its installation (computed without loading rules). Default: every rule's name@version, which
-   * cannot vouch for tool identities a rule computes, so targets of rules with tools are then
-   * never recorded.
-   */
-  toolchain?: string;
-}
+export type { BuilderOptions } from './builder-options.js';
 
 /**
- * A fresh build writes the request nodes that ran after every this many targets, in one
- * transaction each, instead of all at the end: the store's uncommitted pages (LMDB keeps a
- * transaction's dirty pages in memory) stay a few MB, and a crash keeps what was done.
- */
-const SAVE_EVERY = 2500;
-
-/**
- * Kinds whose values a fresh build lets go once saved: an action's value (key inputs, outputs,
- * what dependents see) is read again only by its dependents' keys and reports, so holding every
- * one to the end of a cold build is most of its memory; a dependent reading a dropped one pays
- * a point read from the store.
- */
-const DROPPED_AFTER_SAVE: ReadonlySet<string> = new Set([ACTION_KIND]);
-
-/** How many bytes of fresh outputs a build keeps in memory for materializing. */
-const FRESH_BYTES_LIMIT = 256 * 1024 * 1024;
-
-/**
- * Builds targets of one workspace for one platform: analyse (the graph request) → run (an action
- * request per target, dependencies first, `--jobs` at once) → materialize (a request per
- * requested target) → save (the nodes that ran; a fresh build also saves every SAVE_EVERY
- * targets). All incremental state lives in the request tracker; a long-lived builder (watch)
- * hears about edits only through `changed(paths)`.
+ * Builds targets of one workspace for one platform: analyse (the graph request) → run (an
+ * action request per target, dependencies first, `--jobs` at once: run-step.ts) → materialize
+ * (a request per requested target: materialize-step.ts) → save (the nodes that ran; a fresh
+ * build also saves every few thousand targets, see run-step.ts). All incremental state lives in
+ * the request tracker; a long-lived builder (watch) hears about edits only through
+ * `changed(paths)`.
  */
 export class Builder {
   readonly cache: CacheStack;
@@ -234,7 +189,7 @@ export class Builder {
   private inputsFor(graph: TargetGraph): GraphInputs {
     let inputs = this.inputCache.get(graph);
     if (!inputs) {
-      inputs = Object.assign(new Map<string, ActionInput>(), { materialize: new Map<string, { label: string; pkg: string }>(), requested: new Set(graph.requested) });
+      inputs = graphInputs(graph);
       this.inputCache.set(graph, inputs);
     }
     return inputs;
@@ -246,7 +201,7 @@ export class Builder {
     if (this.saveDue) for (const warning of await this.saveState()) reporter.warning(warning);
     this.detachSummary?.();
     this.detachSummary = undefined;
-    const trace = new TraceRecorder();
+    const trace = new TraceRecorder(request.profilePath !== undefined);
     if (this.watching) this.tracker.beginWatchBuild();
     else this.tracker.newEpoch();
     const invalidated = this.tracker.takeInvalidated();
@@ -271,172 +226,25 @@ export class Builder {
     // With keepGoing, what could not be analysed (broken assets.yaml, cycles) fails like a target.
     const notAnalysed = unanalysable.map((f): TargetReport => ({ label: f.label, rule: '', status: 'failed', durationMs: 0, outputs: [], diagnostics: f.diagnostics, stats: {} }));
     for (const report of notAnalysed) reporter.actionFinished(report);
+    const inputOf = actionInputOf(inputs, workspace, graph);
 
-    const inputOf = (label: string): ActionInput => {
-      let input = inputs.get(label);
-      if (!input) {
-        const rule = workspace.rules.get(graph.target(label).rule);
-        input = { label, keyDeps: rule?.transitiveDeps ? graph.closure(label).slice(0, -1) : graph.depsOf(label) };
-        inputs.set(label, input);
-      }
-      return input;
-    };
-    // Bytes just cooked for requested targets, so kiln-out is written without reading them back
-    // from the store; bounded, the rest is read from the store as usual.
-    const fresh = new Map<string, Uint8Array>();
-    let freshTotal = 0;
-    const outcomes = new Map<string, ActionOutcome>();
-    const env: ActionEnv = {
-      workspace,
-      platform: this.platform,
-      cache: this.cache,
-      runner: this.runner,
-      graph,
-      tracker: this.tracker,
-      file: this.kinds.file,
-      settings: this.kinds.settings,
-      rule: this.kinds.rule,
-      workspaceKind: this.kinds.workspace,
-      decl: this.kinds.decl as RequestKind<string, unknown>,
-      inputOf,
-      checkDeterminism: request.checkDeterminism === true,
-      signal: request.signal ?? new AbortController().signal,
-      ran: (label, outcome) => {
-        outcomes.set(label, outcome);
-        if (!requested.has(label) || !outcome.bytes) return;
-        for (const [key, bytes] of outcome.bytes) {
-          if (freshTotal + bytes.byteLength > FRESH_BYTES_LIMIT) return;
-          fresh.set(key, bytes);
-          freshTotal += bytes.byteLength;
-        }
-      },
-    };
-    const action = actionKind(env);
-    const materializer = materializeKind({ outDir: workspace.config.outDir, platform: this.platform, blobs: this.cache.blobs, action, inputOf, fresh });
-    this.tracker.register(action as never, materializer as never);
+    const dagOutcomes = new Map<string, NodeOutcome>();
+    const common = { request, reporter, tracker: this.tracker, platform: this.platform, graph, inputOf, reports, watching: this.watching };
+    // A watch build writes each requested target's kiln-out as soon as its action is done (called only while the DAG runs).
+    const run = new RunStep({ ...common, kinds: this.kinds, cache: this.cache, runner: this.runner, workspace, requested, trace, ready: (label, outcome) => materialize.ready(label, outcome) });
+    const materialize = new MaterializeStep({ ...common, outDir: workspace.config.outDir, blobs: this.cache.blobs, action: run.action, fresh: run.fresh, inputs, last, dagOutcomes, materializeOnly });
+    this.tracker.register(run.action as never, materialize.materializer as never);
 
-    const finish = (report: TargetReport): 'ok' | 'failed' => {
-      reports.set(report.label, report);
-      reporter.actionFinished(report);
-      return report.status === 'failed' ? 'failed' : 'ok';
-    };
-    let ranSinceSave = 0;
-    // A build that keeps no build record (a watch session's first build) leaves a builder that
-    // lives on and answers later builds from memory: it keeps its values.
-    const dropAfterSave = request.record === false ? undefined : DROPPED_AFTER_SAVE;
-
-    const materialized: string[] = [];
-    const paths = last?.paths ?? new Map<string, string[]>();
-    const materializing = request.materialize !== false && !request.validateOnly;
-    /** Requested targets whose kiln-out this build wrote (a watch build: right after each ran). */
-    const written = new Set<string>();
-    const materializeTarget = async (label: string): Promise<void> => {
-      written.add(label);
-      const status = reports.get(label)?.status;
-      if ((last ? status === undefined || status === 'failed' || status === 'skipped' : dagOutcomes.get(label) !== 'ok') || (materializeOnly && !materializeOnly.has(label))) {
-        paths.delete(label);
-        return;
-      }
-      let input = inputs.materialize.get(label);
-      if (!input) inputs.materialize.set(label, (input = { label, pkg: graph.target(label).pkg }));
-      let value = this.watching ? this.tracker.currentValue<typeof input, MaterializedValue>(materializer, input) : undefined;
-      try {
-        value ??= await this.tracker.runAsync(materializer, input);
-      } catch (error) {
-        // One target's kiln-out files failing (a name too long, a full disk, a bad blob) fails
-        // that target only; the rest of kiln-out is still written.
-        if (!(error instanceof DiagnosticError)) throw error;
-        paths.delete(label);
-        const report = reports.get(label);
-        const failed: TargetReport = { ...(report ?? { label, rule: graph.target(label).rule, durationMs: 0, outputs: [], stats: {}, diagnostics: [] }), status: 'failed', diagnostics: [...(report?.diagnostics ?? []), ...error.diagnostics], ...(error.stack ? { stack: error.stack } : {}) };
-        reports.set(label, failed);
-        reporter.actionFinished(failed);
-        return;
-      }
-      paths.set(label, value.paths);
-      if (!last) materialized.push(...value.paths);
-    };
-    /**
-     * A watch build writes a requested target's kiln-out as soon as its action is done and tells
-     * the caller (onTargetReady), so a texture's `changed` does not wait for the bundle using it.
-     */
-    const ready = async (label: string, outcome: 'ok' | 'failed'): Promise<'ok' | 'failed'> => {
-      if (!last || !materializing || !requested.has(label)) return outcome;
-      await materializeTarget(label);
-      const report = reports.get(label);
-      if (report && report.status !== 'failed') request.onTargetReady?.(report, graph);
-      return outcome;
-    };
-
-    // Run.
-    const runTarget = async (label: string, slot: number): Promise<'ok' | 'failed'> => {
-      const begin = trace.now();
-      const decl = graph.target(label);
-      reporter.actionStarted(label, decl.rule);
-      const base: TargetReport = { label, rule: decl.rule, status: 'failed', durationMs: 0, outputs: [], diagnostics: [], stats: {} };
-      let done: 'ok' | 'failed';
-      try {
-        if (request.validateOnly === true && requested.has(label)) return finish(await this.validate(env, inputOf(label), base));
-        const input = inputOf(label);
-        if (request.checkDeterminism || (await toolsChanged(env, label, this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label })))) this.tracker.forget(action, input);
-        const value = await this.tracker.runAsync(action, input);
-        const outcome = outcomes.get(label);
-        outcomes.delete(label);
-        const end = trace.now();
-        const status = outcome?.status ?? 'cached';
-        trace.span(label, status, slot, begin, end, outcome?.reasons ? { reasons: outcome.reasons } : undefined);
-        if (!this.watching && ++ranSinceSave >= SAVE_EVERY) {
-          ranSinceSave = 0;
-          this.tracker.save(dropAfterSave);
-        }
-        done = finish({
-          ...base,
-          status,
-          durationMs: status === 'executed' ? outcome!.durationMs : end - begin,
-          ...(status === 'executed' ? { reasons: outcome?.reasons, ...(outcome?.where ? { ranIn: outcome.where } : {}) } : {}),
-          ...resultFacts(value),
-        });
-      } catch (error) {
-        const { diagnostics, stack } = failureDiagnostics(error, decl);
-        const end = trace.now();
-        trace.span(label, 'failed', slot, begin, end);
-        return finish({ ...base, status: 'failed', durationMs: end - begin, diagnostics, ...(stack ? { stack } : {}) });
-      }
-      return ready(label, done);
-    };
-
-    // Watch mode: what the save did not touch is still valid; report it without scheduling.
-    // Invalidation reaches every dependent, so the rest (what must run) is closed under
-    // "depends on", and its dependencies outside it are done.
-    const dagOutcomes = new Map<string, 'ok' | 'failed' | 'skipped'>();
+    // Run. Watch mode: what the save did not touch is still valid; report it without scheduling.
     let pending = nodes;
     let rematerialize: ReadonlySet<string> = new Set();
-    if (last) {
-      ({ pending, rematerialize } = watchWorklist(last, invalidated, this.platform, reporter));
-    } else if (watchBuild) {
-      pending = [];
-      for (const label of nodes) {
-        const value = this.tracker.currentValue<ActionInput, ActionValue>(action, inputOf(label));
-        if (!value) {
-          pending.push(label);
-          continue;
-        }
-        let report = this.cachedReports.get(value);
-        if (!report || report.label !== label) {
-          const decl = graph.target(label);
-          report = { label, rule: decl.rule, status: 'cached', durationMs: 0, ...resultFacts(value) };
-          this.cachedReports.set(value, report);
-        }
-        reports.set(label, report);
-        reporter.actionFinished(report);
-        dagOutcomes.set(label, 'ok');
-      }
-    }
+    if (last) ({ pending, rematerialize } = watchWorklist(last, invalidated, this.platform, reporter));
+    else if (watchBuild) pending = reportUnchanged(this.tracker, run.action, inputOf, graph, nodes, this.cachedReports, reports, reporter, dagOutcomes);
     const pendingSet = new Set(pending);
     const ran = await runDag({
       nodes: pending,
       depsOf: (label) => (pending === nodes ? graph.depsOf(label) : graph.depsOf(label).filter((dep) => pendingSet.has(dep))),
-      run: runTarget,
+      run: run.run,
       onSkip: (label, cause) => {
         const decl = graph.target(label);
         const report: TargetReport = { label, rule: decl.rule, status: 'skipped', durationMs: 0, outputs: [], diagnostics: [{ code: 'dependency-failed', severity: 'error', message: `not built: dependency ${cause} failed`, label }], stats: {} };
@@ -450,12 +258,8 @@ export class Builder {
     });
     for (const [label, outcome] of ran) dagOutcomes.set(label, outcome);
 
-    // Materialize: on the last build's graph, only the targets that ran (each as soon as it ran,
-    // above) or whose kiln-out files were touched; everyone else keeps its paths.
-    if (materializing) {
-      const toWrite = last ? [...new Set([...pending, ...rematerialize])].filter((label) => requested.has(label) && last.index.has(label) && !written.has(label)).sort((a, b) => last.index.get(a)! - last.index.get(b)!) : graph.requested;
-      for (const label of toWrite) await materializeTarget(label);
-    }
+    // Materialize.
+    await materialize.writeRest(pending, rematerialize);
 
     // Save (in watch mode possibly after the caller announced the outputs).
     if (request.deferSave && watchBuild) this.saveDue = true;
@@ -465,11 +269,12 @@ export class Builder {
     let delta: BuildDelta = { seq };
     let counts: ReportCounts;
     let targets: TargetReport[] = [];
+    const { paths } = materialize;
     if (last) {
       ({ counts, delta } = concludeWatchBuild(last, notAnalysed, pending, seq));
     } else {
       ({ targets, counts } = collectReports(notAnalysed, nodes, reports));
-      const complete = materializing && !materializeOnly && !request.checkDeterminism;
+      const complete = materialize.materializing && !materializeOnly && !request.checkDeterminism;
       if (watchBuild || !this.watching) this.lastBuild = lastBuildOf(graph, nodes, reports, paths, complete, seq);
     }
     const summary: BuildSummary & { graph: TargetGraph; delta?: BuildDelta } = {
@@ -482,7 +287,7 @@ export class Builder {
       filesHashed: this.kinds.file.hashed - hashedBefore,
       warnings: counts.warnings,
       targets,
-      materialized,
+      materialized: materialize.materialized,
       graph,
     };
     Object.defineProperty(summary, 'delta', { value: delta, enumerable: false });
@@ -490,43 +295,5 @@ export class Builder {
     if (request.profilePath) await trace.write(request.profilePath, this.jobs);
     reporter.finished(summary);
     return { summary, graphId: requestId(this.kinds.graph, graphInput), order: nodes, requested: materializeOnly ? graph.requested.filter((l) => materializeOnly.has(l)) : graph.requested, reports };
-  }
-
-  /** A requested target under `kiln validate`: its rule's validator runs; nothing is stored. */
-  private async validate(env: ActionEnv, input: ActionInput, base: TargetReport): Promise<TargetReport> {
-    const read = <I>(kind: RequestKind<I, unknown>, i: I) => this.tracker.get(kind, i);
-    const depValue = (dep: string) => this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), { label: dep })!;
-    const prepared = await prepareAction(env, input, read, depValue);
-    const began = performance.now();
-    const ctx = await cookInto(this.cache.blobs, prepared.rule, prepared.init, true);
-    const durationMs = performance.now() - began;
-    const previous = this.tracker.peek<{ label: string }, ActionValue>(actionKey(this.platform), input);
-    const discoveredNow = (paths: Iterable<string>) => Object.fromEntries([...paths].sort().map((path) => [path, this.tracker.get(this.kinds.file, path).digest]));
-    // Validators write no outputs: report the sizes of the cooked result when the cache has it.
-    const sized = (await findCached(this.cache, prepared.primary, previous, discoveredNow))?.outputs ?? [];
-    const reasons = explainChange(previous && { inputs: previous.inputs, discovered: previous.discovered }, prepared.inputs, previous && discoveredNow(Object.keys(previous.discovered)));
-    return { ...base, status: 'executed', durationMs, ranIn: ctx.ranIn, reasons, outputs: outputSummary(ctx.outputs), diagnostics: ctx.diagnostics, stats: ctx.stats, size: sizeReport(prepared.srcs, sized, ctx.stats) };
-  }
-}
-
-/** The result with its graph kept off JSON and object spreads (a recorded build analyses it only when read). */
-function withGraph(summary: BuildSummary & { graph: TargetGraph; extra?: unknown }): BuildResult {
-  return Object.defineProperty(summary, 'graph', { value: summary.graph, enumerable: false, writable: false });
-}
-
-/** Every rule's name@version: a version bump changes the record key of every build. */
-function toolchainOf(workspace: Workspace): string {
-  const ids = [...workspace.rules.values()].map((rule) => `${rule.name}@${rule.version}`).sort();
-  return createHash('sha256').update(ids.join('\n')).digest('hex');
-}
-
-/** Request inputs of one analysed graph (see Builder.inputCache). */
-type GraphInputs = Map<string, ActionInput> & { materialize: Map<string, { label: string; pkg: string }>; requested: ReadonlySet<string> };
-
-/** The rule of each node that has one (what a build may cook), for ActionRunner.warm. */
-function* rulesOf(workspace: Workspace, graph: TargetGraph, nodes: readonly string[]): Iterable<AnyRule> {
-  for (const label of nodes) {
-    const rule = workspace.rules.get(graph.target(label).rule);
-    if (rule) yield rule;
   }
 }

@@ -48,7 +48,15 @@ export async function runDag(options: DagRunOptions): Promise<Map<string, NodeOu
   const ready = new ReadyQueue(weight);
   for (const node of nodes) if (waiting.get(node) === 0) ready.push(node);
   const freeSlots = Array.from({ length: Math.max(1, jobs) }, (_, i) => i).reverse();
-  const { groupOf } = options;
+  // Asked for up to GROUP_LOOKAHEAD nodes per pick: each node's group is looked up once.
+  const groups = new Map<string, string>();
+  const groupOf = options.groupOf
+    ? (node: string): string => {
+        let group = groups.get(node);
+        if (group === undefined) groups.set(node, (group = options.groupOf!(node)));
+        return group;
+      }
+    : undefined;
   // Per slot: the group it runs now or ran last.
   const slotGroup = new Map<number, string>();
   const busyGroups = new Map<string, number>();

@@ -16,11 +16,15 @@ export class TraceRecorder {
   private readonly events: TraceEvent[] = [];
   private readonly origin = performance.now();
 
+  /** Unless recording (`--profile`), spans are not kept: a 10k-target build would hold one object per target to the end for nothing. */
+  constructor(private readonly recording = true) {}
+
   now(): number {
     return performance.now() - this.origin;
   }
 
   span(name: string, category: string, slot: number, startMs: number, endMs: number, args?: Record<string, unknown>): void {
+    if (!this.recording) return;
     this.events.push({ name, cat: category, ph: 'X', ts: Math.round(startMs * 1000), dur: Math.round((endMs - startMs) * 1000), pid: 1, tid: slot, args });
   }
 

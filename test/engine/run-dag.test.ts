@@ -53,6 +53,43 @@ describe('ReadyQueue.popPreferred', () => {
     expect(queue.popPreferred(() => 0, 8)).toBe('x2');
     expect(queue.size).toBe(0);
   });
+
+  it('picks what a sorted list would, under random pushes, pops and preferences', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const names = Array.from({ length: 400 }, (_, i) => `n${String(random(1000)).padStart(4, '0')}-${i}`);
+    const weight = new Map(names.map((name) => [name, random(4)]));
+    // A node the queue's weights do not name weighs 0.
+    weight.set(names[0]!, 0);
+    const queue = new ReadyQueue(new Map([...weight].slice(1)));
+    // The reference: every ready node in (weight desc, name asc) order.
+    const ready: string[] = [];
+    const order = (a: string, b: string) => (weight.get(b)! - weight.get(a)!) || (a < b ? -1 : 1);
+    const unpushed = [...names];
+    const group = (node: string) => Number(node.slice(1, 5)) % 3;
+    while (unpushed.length > 0 || ready.length > 0) {
+      if (unpushed.length > 0 && (ready.length === 0 || random(3) > 0)) {
+        const node = unpushed.splice(random(unpushed.length), 1)[0]!;
+        queue.push(node);
+        ready.push(node);
+        continue;
+      }
+      ready.sort(order);
+      const limit = 1 + random(6);
+      const wanted = random(3);
+      const score = (node: string) => (group(node) === wanted ? 1 : 0);
+      const tied = ready.filter((node) => weight.get(node) === weight.get(ready[0]!)).slice(0, limit);
+      const expected = tied.find((node) => score(node) === 1) ?? tied[0]!;
+      const plain = random(4) === 0;
+      const got = plain ? queue.pop() : queue.popPreferred(score, limit);
+      expect(got).toBe(plain ? ready[0] : expected);
+      ready.splice(ready.indexOf(got!), 1);
+      expect(queue.size).toBe(ready.length);
+    }
+  });
 });
 
 describe('runDag', () => {

@@ -437,6 +437,9 @@ export class RequestTracker {
   private node(id: string): Node | undefined {
     let node = this.nodes.get(id);
     if (node) return node;
+    // A kind that is never saved is never in the store; asking would also hand LMDB ids longer
+    // than its key limit (a graph request naming thousands of dirty targets as patterns).
+    if (this.kinds.get(id.slice(0, id.indexOf(':')))?.persistent === false) return undefined;
     const stored = this.store.get(id);
     if (!stored) return undefined;
     this.stats.loaded++;

@@ -130,6 +130,22 @@ describe('RequestTracker', () => {
     second.close();
   });
 
+  it('never looks up a kind that is not stored, so its ids may pass the store\'s key limit (a graph of thousands of dirty targets)', () => {
+    ws = tempWorkspace({ 'a.txt': 'aa', 'b.txt': 'bbb' });
+    age('a.txt', 'b.txt');
+    const store = LmdbTrackerStore.open(join(ws.root, '.kiln/state'));
+    const tracker = new RequestTracker(store, ws.root);
+    const p = pipeline(ws.root);
+    const many = { ...p.sum, name: 'many', persistent: false };
+    // 1,000 paths (most of them absent): an id of ~11,000 bytes, far over LMDB's 1,978.
+    const paths = ['a.txt', 'b.txt', ...Array.from({ length: 998 }, (_, i) => `missing-${i}.txt`)];
+    expect(tracker.get(many, paths)).toBe(5 - 998);
+    tracker.save();
+    tracker.newEpoch();
+    expect(tracker.get(many, paths)).toBe(5 - 998);
+    tracker.close();
+  });
+
   it('re-runs a request that watches a folder when a file appears there, not when a known file is edited', () => {
     ws = tempWorkspace({ 'd/a.txt': 'a' });
     age('d/a.txt');
