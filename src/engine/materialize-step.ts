@@ -1,26 +1,18 @@
 import type { TargetGraph } from '../graph/target-graph.js';
-import type { BlobStore } from '../store/blob-store.js';
 import { DiagnosticError } from '../diagnostic/diagnostic.js';
 import type { BuildRequest } from './build-request.js';
 import type { BuildReporter, TargetReport } from './build-result.js';
 import type { GraphInputs } from './graph-inputs.js';
 import type { LastBuild, TalliedReports } from './last-build.js';
-import type { ActionInput, ActionValue } from './requests/action.js';
-import { materializeKind, type MaterializedValue } from './requests/materialize-outputs.js';
+import { materializeKind, type MaterializeEnv, type MaterializedValue } from './requests/materialize-outputs.js';
 import type { NodeOutcome } from './run-dag.js';
 import type { AsyncRequestKind, RequestTracker } from './tracker/request-tracker.js';
 
-export interface MaterializeStepOptions {
+/** What the materialize requests read (`fresh`: the run step's bytes), plus the step's own. */
+export interface MaterializeStepOptions extends MaterializeEnv {
   request: BuildRequest;
   reporter: BuildReporter;
   tracker: RequestTracker;
-  outDir: string;
-  platform: string;
-  blobs: BlobStore;
-  action: AsyncRequestKind<ActionInput, ActionValue>;
-  inputOf(label: string): ActionInput;
-  /** Bytes just cooked, by digest key (the run step's). */
-  fresh: ReadonlyMap<string, Uint8Array>;
   graph: TargetGraph;
   inputs: GraphInputs;
   /** The last build's reports and paths, updated in place (a watch build on the same graph). */

@@ -104,14 +104,8 @@ export function recordPath(stateDir: string, key: string): string {
   return join(stateDir, 'builds', `${key}.json`);
 }
 
-export interface RecordHead {
-  format: typeof FORMAT;
-  version: typeof VERSION;
-  key: string;
-  root: string;
-  stateDir: string;
-  outDir: string;
-  platform: string;
+/** The record's identity as the full record has it, then which base and what changed since. */
+export interface RecordHead extends Pick<BuildRecord, 'format' | 'version' | 'key' | 'root' | 'stateDir' | 'outDir' | 'platform'> {
   /** The base's generation: `<key>.<base>.base`. */
   base: string;
   targets: number;
