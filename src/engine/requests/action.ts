@@ -56,8 +56,8 @@ export interface ActionValue {
  * DepInfo when first needed and kept per value: stored nodes do not carry it (it repeats the
  * whole DepInfo, and a no-op build decodes every stored action).
  */
-const keyTexts = new WeakMap<ActionValue, string>();
-export function keyTextOf(value: ActionValue): string {
+const keyTexts = new WeakMap<Pick<ActionValue, 'info'>, string>();
+export function keyTextOf(value: Pick<ActionValue, 'info'>): string {
   let text = keyTexts.get(value);
   if (text === undefined) {
     text = depKeyText(value.info);
@@ -98,6 +98,19 @@ export interface ActionEnv {
 
 export const ACTION_KIND = 'action';
 
+/**
+ * What of a saved action a fresh build keeps in memory once it lets the value go: what its
+ * dependents' keys read (`info`, `fingerprint`) and what kiln-out is written from (`outputs`,
+ * the same array as `info.outputs`). The key inputs, discovered digests and stats are the
+ * larger part, read again only by reports and `--explain`.
+ */
+export const ACTION_KEPT = ['outputs', 'info', 'fingerprint'] as const;
+
+/** The part of an action's value its dependents and its kiln-out read. */
+export type ActionView = Pick<ActionValue, (typeof ACTION_KEPT)[number]>;
+
+type ActionKind = AsyncRequestKind<ActionInput, ActionValue> & { readonly kept: typeof ACTION_KEPT };
+
 /** Request identity of an action without its input (for peeking at stored values). */
 export function actionKey(platform: string): { name: string; key(input: { label: string }): string } {
   return { name: ACTION_KIND, key: (input) => `${platform}|${input.label}` };
@@ -113,21 +126,22 @@ export function actionKey(platform: string): { name: string; key(input: { label:
  * checked by fingerprint, its dependencies were brought up to date first (dependency order),
  * and its own check confirms the outputs are still in the local CAS.
  */
-export function actionKind(env: ActionEnv): AsyncRequestKind<ActionInput, ActionValue> {
-  const kind: AsyncRequestKind<ActionInput, ActionValue> = {
+export function actionKind(env: ActionEnv): ActionKind {
+  const kind: ActionKind = {
     name: ACTION_KIND,
     async: true,
+    kept: ACTION_KEPT,
     key: (input) => `${env.platform}|${input.label}`,
     // Early cutoff: dependents are equal for what their keys contain of this action.
     fingerprint: (value) => createHash('sha1').update(keyTextOf(value)).digest('base64url'),
     check: (_input, value) => presentLocally(env.cache, value.outputs),
     async run(input, api) {
-      // Each dependency's value is read for the key, the closure and the unit: once each here
-      // (a value dropped after saving is read back from the store).
-      const depValues = new Map<string, ActionValue>();
-      const depValue = (dep: string): ActionValue => {
+      // Each dependency's value is read for the key, the closure and the unit: once each here,
+      // and only the part a dropped value keeps (no read back from the store).
+      const depValues = new Map<string, ActionView>();
+      const depValue = (dep: string): ActionView => {
         let value = depValues.get(dep);
-        if (!value) depValues.set(dep, (value = api.get(kind as unknown as RequestKind<ActionInput, ActionValue>, env.inputOf(dep))));
+        if (!value) depValues.set(dep, (value = api.getKept(kind as unknown as RequestKind<ActionInput, ActionValue> & { readonly kept: typeof ACTION_KEPT }, env.inputOf(dep))));
         return value;
       };
       const prepared = await prepareAction(env, input, (k, i) => api.get(k as RequestKind<typeof i, unknown>, i), depValue);
@@ -208,7 +222,7 @@ type Reader = <I>(kind: RequestKind<I, unknown>, input: I) => unknown;
  * Resolve a target's key inputs through `read` (the running request's api, so every read is an
  * edge; or the tracker itself for validation, which records nothing).
  */
-export async function prepareAction(env: ActionEnv, input: ActionInput, read: Reader, depValue: (label: string) => ActionValue): Promise<PreparedAction> {
+export async function prepareAction(env: ActionEnv, input: ActionInput, read: Reader, depValue: (label: string) => ActionView): Promise<PreparedAction> {
   const { label } = input;
   const decl = env.graph.target(label);
   const broken = env.graph.broken.get(label);

@@ -5,7 +5,7 @@ import { materialize, removeStale } from '../materialize.js';
 import type { MaterializedFile } from '../materialized-file.js';
 import type { RequestKind } from '../tracker/request-kind.js';
 import type { AsyncRequestKind } from '../tracker/request-tracker.js';
-import type { ActionInput, ActionValue } from './action.js';
+import type { ACTION_KEPT, ActionInput, ActionValue } from './action.js';
 
 /** The files one target owns under kiln-out, with what was written there. */
 export interface MaterializedValue {
@@ -43,7 +43,8 @@ export function materializeKind(env: MaterializeEnv): AsyncRequestKind<{ label: 
         return known !== undefined && stat !== undefined && stat.size === known.size && stat.mtimeMs === known.mtimeMs;
       }),
     async run(input, api) {
-      const action = api.get(env.action as unknown as RequestKind<ActionInput, ActionValue>, env.inputOf(input.label));
+      // Only the outputs: a saved action's key inputs are not read back from the store for this.
+      const action = api.getKept(env.action as unknown as RequestKind<ActionInput, ActionValue> & { readonly kept: typeof ACTION_KEPT }, env.inputOf(input.label));
       const previous = api.previous<MaterializedValue>();
       const written = new Map(Object.entries(previous?.files ?? {}));
       const folder = [env.platform, input.pkg].filter(Boolean).join('/');

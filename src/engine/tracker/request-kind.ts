@@ -9,6 +9,11 @@ export interface RequestApi {
   /** The value of another request (run or verified first); records the edge with its fingerprint. */
   get<I, T>(kind: RequestKind<I, T>, input: I): T;
   /**
+   * The fields of another request's value that its kind keeps in memory (`kept`), with the same
+   * edge as `get`: a value the tracker let go after saving it is not read back from the store.
+   */
+  getKept<I, T, K extends keyof T & string>(kind: RequestKind<I, T> & { readonly kept: readonly K[] }, input: I): Pick<T, K>;
+  /**
    * Re-run this request when something appears or disappears below the workspace-relative
    * folder `dir` (glob expansion, package discovery). Content edits of known files do not count.
    */
@@ -39,6 +44,12 @@ export interface RequestKind<I, T> {
    * them, so re-evaluation stops here (early cutoff). Default: a hash of the value's JSON.
    */
   fingerprint?(value: T): string;
+  /**
+   * Fields of the value that stay in memory when the tracker lets a saved value go (`save`'s
+   * `drop`), for readers that need only those (`RequestApi.getKept`): an action's outputs and
+   * what dependents see, not its key inputs.
+   */
+  readonly kept?: readonly string[];
   /** Whether the value is kept in the persistent store (default true; needs a plain-data value). */
   readonly persistent?: boolean;
 }

@@ -30,6 +30,8 @@ interface Node extends StoredNode {
   forced?: boolean;
   /** The value was let go after it was saved: it is read back from the store when asked for. */
   dropped?: boolean;
+  /** The fields of a dropped value its kind keeps (`kept`), for `getKept`. */
+  kept?: Record<string, unknown>;
 }
 
 export interface TrackerStats {
@@ -260,7 +262,8 @@ export class RequestTracker {
   /**
    * Write every node that ran since the last save, in one transaction. Nodes of the kinds `drop`
    * names then let go of their values (a one-shot build whose settled actions' values would
-   * otherwise all stay in memory to the end); whoever asks for one later reads it back.
+   * otherwise all stay in memory to the end), keeping only the fields their kind names in
+   * `kept`; whoever asks for a whole one later reads it back.
    */
   save(drop?: ReadonlySet<string>): void {
     const batch = new Map<string, StoredNode>();
@@ -279,6 +282,12 @@ export class RequestTracker {
     // Only once the transaction is written: a failed write keeps every value.
     for (const node of saved) {
       if (this.nodes.get(node.id) !== node) continue;
+      const kept = this.kinds.get(node.kind)?.kept;
+      if (kept && node.value !== null && typeof node.value === 'object') {
+        const value = node.value as Record<string, unknown>;
+        node.kept = {};
+        for (const field of kept) node.kept[field] = value[field];
+      }
       node.value = undefined;
       node.dropped = true;
     }
@@ -373,14 +382,19 @@ export class RequestTracker {
     // value for its key, its closure and its unit): one edge each.
     const seen = new Set<string>();
     const trees: string[] = [];
+    const read = (k: RequestKind<unknown, unknown> | AnyKind, i: unknown): Node => {
+      const dep = this.ensure(k as AnyKind, i);
+      if (!seen.has(dep.id)) {
+        seen.add(dep.id);
+        deps.push([dep.id, dep.fingerprint]);
+      }
+      return dep;
+    };
     const api: RequestApi = {
-      get: <J, U>(k: RequestKind<J, U>, i: J): U => {
-        const dep = this.ensure(k as AnyKind, i);
-        if (!seen.has(dep.id)) {
-          seen.add(dep.id);
-          deps.push([dep.id, dep.fingerprint]);
-        }
-        return this.valueOf(dep) as U;
+      get: <J, U>(k: RequestKind<J, U>, i: J): U => this.valueOf(read(k, i)) as U,
+      getKept: <J, U, K extends keyof U & string>(k: RequestKind<J, U> & { readonly kept: readonly K[] }, i: J): Pick<U, K> => {
+        const dep = read(k, i);
+        return (dep.dropped && dep.kept && dep.error === undefined ? dep.kept : this.valueOf(dep)) as Pick<U, K>;
       },
       watchTree: (dir) => trees.push(dir),
       previous: <U>() => (old && old.error === undefined ? (this.valueOf(old) as U) : undefined),

@@ -244,4 +244,42 @@ describe('RequestTracker', () => {
     expect(thrown).toBeInstanceOf(DiagnosticError);
     expect((thrown as DiagnosticError).diagnostics.map((d) => d.code)).toEqual(['state-changed']);
   });
+  it('keeps the fields a dropped kind names in kept: getKept reads them without the store, with the same edge as get', () => {
+    ws = tempWorkspace({ 'a.txt': 'aa' });
+    age('a.txt');
+    const store = new MemoryTrackerStore();
+    const tracker = new RequestTracker(store, ws.root);
+    const file = fileDigestKind(ws.root);
+    const kept = ['size'] as const;
+    const measured: RequestKind<string, { size: number; digest: string }> & { readonly kept: typeof kept } = {
+      name: 'measured',
+      kept,
+      key: (path) => path,
+      run: (path, api) => {
+        const digest = api.get(file, path).digest;
+        return { size: Number(digest.slice(digest.lastIndexOf('-') + 1)), digest };
+      },
+    };
+    let runs = 0;
+    const doubled: RequestKind<string, number> = {
+      name: 'doubled',
+      key: (path) => path,
+      run: (path, api) => {
+        runs++;
+        return 2 * api.getKept(measured, path).size;
+      },
+    };
+    expect(tracker.get(doubled, 'a.txt')).toBe(4);
+    tracker.save(new Set(['measured']));
+    // The store's node is gone: a read of the whole value would fail, the kept field does not.
+    store.nodes.delete('measured:a.txt');
+    tracker.forget(doubled, 'a.txt');
+    expect(tracker.get(doubled, 'a.txt')).toBe(4);
+    expect(runs).toBe(2);
+    expect(() => tracker.get(measured, 'a.txt')).toThrow(/replaced by another build/);
+    // The edge is recorded: an edit of the file reaches the reader through the dropped node.
+    ws.write('a.txt', 'aaaaa');
+    tracker.changed(['a.txt']);
+    expect(tracker.get(doubled, 'a.txt')).toBe(10);
+  });
 });
