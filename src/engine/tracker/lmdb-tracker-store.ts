@@ -1,6 +1,6 @@
 import { type Database } from 'lmdb';
 import { type LmdbEnvironment, openLmdbEnvironment } from '../../store/lmdb-environment.js';
-import { decodeNode, NodeEncoder } from './node-codec.js';
+import { decodeNode, encodeNode } from './node-codec.js';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
 
 /** Bumped when the stored node shape changes: nodes of another schema live in another named database and are never misread. */
@@ -21,9 +21,6 @@ export const NODES_DB = `nodes-${SCHEMA}`;
  * node that no longer matches what it depended on is re-run.
  */
 export class LmdbTrackerStore implements TrackerStore {
-  /** putSync copies the bytes into the transaction at once: one buffer serves every node. */
-  private readonly encoder = new NodeEncoder();
-
   private constructor(
     private readonly env: LmdbEnvironment,
     private readonly nodes: Database<Buffer, string>,
@@ -50,7 +47,7 @@ export class LmdbTrackerStore implements TrackerStore {
     this.nodes.transactionSync(() => {
       for (const [id, node] of nodes) {
         if (written++ === killAt) process.kill(process.pid, 'SIGKILL');
-        this.nodes.putSync(id, this.encoder.encode(node));
+        this.nodes.putSync(id, encodeNode(node));
       }
     });
   }

@@ -48,30 +48,6 @@ export function encodeNode(node: StoredNode): Buffer {
   return Buffer.concat([Buffer.of(CLONE_TAG), serialize(node)]);
 }
 
-/** Nodes whose JSON needs more than this many bytes of room get a buffer of their own. */
-const SCRATCH_LIMIT = 1024 * 1024;
-
-/**
- * `encodeNode` into one buffer reused from call to call, for a store that copies the bytes at
- * once (a synchronous LMDB put). A cold build saves 40,000 nodes: a fresh Buffer each left
- * ~50 MB of dead external memory (pooled slabs) resident until the next full GC.
- */
-export class NodeEncoder {
-  #scratch = Buffer.allocUnsafeSlow(64 * 1024);
-
-  /** The node's bytes, valid only until the next call. */
-  encode(node: StoredNode): Buffer {
-    if (!isExactJson(node)) return encodeNode(node);
-    const json = JSON.stringify(node);
-    // UTF-8 needs at most 3 bytes per UTF-16 unit.
-    const room = json.length * 3;
-    if (room > SCRATCH_LIMIT) return Buffer.from(json, 'utf8');
-    if (room > this.#scratch.length) this.#scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_LIMIT, Math.max(room, 2 * this.#scratch.length)));
-    const length = this.#scratch.write(json, 0, 'utf8');
-    return this.#scratch.subarray(0, length);
-  }
-}
-
 export function decodeNode(bytes: Uint8Array): StoredNode {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer[0] === CLONE_TAG) return deserialize(buffer.subarray(1)) as StoredNode;
