@@ -23,6 +23,8 @@ export const KILN_PHASE_RULES: readonly PhaseRule[] = [
   { phase: 'build record (read, validate, stat leaves, write)', url: '/src/engine/tracker/build-record' },
   { phase: 'build record (read, validate, stat leaves, write)', url: '/src/engine/tracker/record-leaves' },
   { phase: 'build record (read, validate, stat leaves, write)', url: '/src/engine/tracker/leaf-sig' },
+  { phase: 'build record (read, validate, stat leaves, write)', url: '/src/engine/tracker/leaf-stat' },
+  { phase: 'build record (read, validate, stat leaves, write)', url: '/src/engine/tracker/record-' },
   { phase: 'build record (read, validate, stat leaves, write)', url: '/src/engine/tracker/rendered-report' },
   { phase: 'build record (read, validate, stat leaves, write)', url: '/src/engine/recorded-replay' },
   { phase: 'build record (read, validate, stat leaves, write)', url: '/src/engine/recorded-build' },
