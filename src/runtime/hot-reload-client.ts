@@ -13,16 +13,12 @@
  * exponential backoff; the server's `hello` snapshot then tells what changed meanwhile.
  */
 import type { AssetLoader } from './asset-loader.js';
-import { checkDigest } from './digest-check.js';
 import { Emitter } from './emitter.js';
-import { decodeVersion, digestParts, planPatch } from './hot-reload-decode.js';
 import { LiveAsset } from './hot-reload-live-asset.js';
-import { HeldOutputs, type HeldOutput } from './held-outputs.js';
 import { HotReloadMetrics, type HotReloadMetricsSnapshot } from './hot-reload-metrics.js';
 import {
   parseServerMessage,
   type AssetVersion,
-  type OutputVersion,
   type BuildFinishedMessage,
   type BuildStartedMessage,
   type ChangedMessage,
@@ -36,6 +32,7 @@ import { globalSocket, messageText, type SocketConstructor, type SocketLike } fr
 import type { LoadedAsset } from './loaded-asset.js';
 import { categoryOf } from './memory-cache.js';
 import { RuntimeError } from './runtime-error.js';
+import { VersionFetcher } from './version-fetcher.js';
 import { memoryBytes } from './asset-decoder.js';
 import type { ReloadHandlerName } from '../format/reload-handler.js';
 import { ReloadHandlers, type ReloadEvent, type ReloadHandler } from './hot-reload-handlers.js';
@@ -84,7 +81,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
   readonly errors = new Map<string, ErrorMessage>();
   private readonly ids = new Map<string, string>();
   private readonly decoded = new Map<string, { asset: LoadedAsset; digest: string }>();
-  private readonly blobs: HeldOutputs;
+  private readonly fetcher: VersionFetcher;
   private readonly lives = new Map<string, LiveAsset>();
   private readonly handlers = new ReloadHandlers();
   private readonly pinned = new Set<string>();
@@ -114,7 +111,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     this.now = options.now ?? (() => Date.now());
     this.loaders = [...(options.loaders ?? [])];
     this.recorder = new HotReloadMetrics(this.now);
-    this.blobs = new HeldOutputs(options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES);
+    this.fetcher = new VersionFetcher(options.url, this.doFetch, this.recorder, options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES);
     this.delay = options.backoff?.initialMs ?? 100;
     this.ready = new Promise((resolve) => (this.readyResolve = resolve));
   }
@@ -164,30 +161,22 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
   /** The current version of an asset, fetched from the server by digest and decoded. */
   async load(labelOrId: string): Promise<LoadedAsset> {
     const version = this.versions.get(this.labelOf(labelOrId));
-    if (!version) throw new Error(`the watch server does not know ${labelOrId}`);
+    if (!version) throw new RuntimeError('not-found', `the watch server does not know ${labelOrId}`);
     const main = version.outputs[0]!;
     const held = this.decoded.get(version.label);
     if (held?.digest === main.digest) return held.asset;
-    const asset = await this.fetchVersion(version);
+    const asset = await this.fetcher.fetch(version);
     this.decoded.set(version.label, { asset, digest: main.digest });
     return asset;
   }
 
   /** Verified bytes of a blob (whole, or one byte range checked against a part hash). */
-  async blob(digest: string, range?: { offset: number; size: number; hash: string }): Promise<Uint8Array> {
-    const headers: Record<string, string> = range ? { Range: `bytes=${range.offset}-${range.offset + range.size - 1}` } : {};
-    const response = await this.doFetch(`${this.options.url}/cas/${digest}`, { headers });
-    if (response.status !== (range ? 206 : 200)) throw new Error(`GET /cas/${digest}: HTTP ${response.status}`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    this.recorder.bytesFetched += bytes.byteLength;
-    const dash = digest.lastIndexOf('-');
-    if (range) await checkDigest(bytes, range.hash, `${digest} bytes ${range.offset}+${range.size}`, range.size);
-    else await checkDigest(bytes, digest.slice(0, dash), `blob ${digest}`, Number(digest.slice(dash + 1)));
-    return bytes;
+  blob(digest: string, range?: { offset: number; size: number; hash: string }): Promise<Uint8Array> {
+    return this.fetcher.blob(digest, range);
   }
 
   metrics(): HotReloadMetricsSnapshot {
-    return { ...this.recorder.snapshot(), heldBytes: this.blobs.heldBytes };
+    return { ...this.recorder.snapshot(), heldBytes: this.fetcher.heldBytes };
   }
 
   /** Resolves when every message received so far has been applied. */
@@ -300,7 +289,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     const version = this.versions.get(label);
     this.versions.delete(label);
     this.decoded.delete(label);
-    this.blobs.delete(label);
+    this.fetcher.forget(label);
     if (version) this.ids.delete(version.assetId);
   }
 
@@ -327,7 +316,7 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
     try {
       const held = this.decoded.get(label);
       const previous = held?.asset ?? this.fromLoaders(version.assetId);
-      const asset = await this.fetchVersion(version);
+      const asset = await this.fetcher.fetch(version);
       this.decoded.set(label, { asset, digest: main.digest });
       for (const loader of this.loaders) {
         if (!this.pinned.has(version.assetId)) loader.cache.pin(version.assetId);
@@ -352,51 +341,5 @@ export class HotReloadClient extends Emitter<HotReloadEvents> {
       if (asset) return asset;
     }
     return undefined;
-  }
-
-  /**
-   * Every output of `version`, verified: kept as is when its digest is the one held, rebuilt from
-   * the held bytes plus only the changed parts fetched by range (see planPatch; the result is
-   * checked against the output's digest, and fetched whole if it does not match), whole otherwise.
-   */
-  private async fetchVersion(version: AssetVersion): Promise<LoadedAsset> {
-    const held = this.blobs.get(version.label);
-    const next = new Map<string, HeldOutput>();
-    let partial = false;
-    await Promise.all(
-      version.outputs.map(async (output) => {
-        const before = held?.get(output.name);
-        let bytes: Uint8Array | undefined;
-        if (before?.output.digest === output.digest) bytes = before.bytes;
-        else if (before) {
-          const plan = planPatch(before, output);
-          if (plan) {
-            const fetched = new Map(await Promise.all(plan.fetch.map(async (index) => [index, await this.blob(output.digest, output.parts[index]!)] as const)));
-            const patched = plan.assemble(fetched);
-            const { hash, size } = digestParts(output.digest);
-            if (await matchesDigest(patched, hash, size)) {
-              bytes = patched;
-              partial = true;
-            }
-          }
-        }
-        next.set(output.name, { output, bytes: bytes ?? (await this.blob(output.digest)) });
-      }),
-    );
-    if (partial) this.recorder.partialFetches++;
-    const asset = decodeVersion(version, new Map([...next].map(([name, held]) => [name, held.bytes])));
-    this.blobs.set(version.label, next);
-    return asset;
-  }
-}
-
-async function matchesDigest(bytes: Uint8Array, hash: string, size: number): Promise<boolean> {
-  try {
-    await checkDigest(bytes, hash, 'patched output', size);
-    return true;
-  } catch (error) {
-    // Bytes outside every part changed too: the caller fetches the whole output instead.
-    if (error instanceof RuntimeError && error.code === 'corrupt') return false;
-    throw error;
   }
 }
