@@ -1,4 +1,4 @@
-/** The studio's JSON API as the page sees it (mirrors src/studio/*.ts on the server side). */
+/** The studio's JSON API as the page sees it (mirrors src/studio/*.ts on the server side; src/studio/app-api-contract.ts checks at compile time that what the server sends satisfies these). */
 
 export interface TargetRow {
   label: string;
