@@ -2,6 +2,8 @@
  * PCM → Ogg Vorbis through wasm-media-encoders (libvorbis in wasm). Its encode/finalize results
  * are views into wasm memory that the next call reuses, so every piece is copied out.
  */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 
 export interface VorbisEncoderLike {
   configure(params: { channels: 1 | 2; sampleRate: number; vbrQuality?: number; oggSerialNo?: number }): void;
@@ -10,9 +12,22 @@ export interface VorbisEncoderLike {
 }
 export type VorbisEncoderFactory = () => Promise<VorbisEncoderLike>;
 
+/**
+ * libvorbis compiled once per thread. createOggEncoder() compiles the library's inlined copy of
+ * the wasm on every call (fetching its data: URL through undici first), and a fresh module starts
+ * in V8's baseline tier again, so every cook paid the compile and re-ran its hot loops unoptimised
+ * while the background compiler optimised them once more.
+ */
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+function compileLibvorbis(): Promise<WebAssembly.Module> {
+  compiled ??= readFile(createRequire(import.meta.url).resolve('wasm-media-encoders/wasm/ogg.wasm')).then((bytes) => WebAssembly.compile(bytes));
+  return compiled;
+}
+
 export async function loadVorbisEncoder(): Promise<VorbisEncoderFactory> {
-  const { createOggEncoder } = await import('wasm-media-encoders');
-  return () => createOggEncoder();
+  const [{ createEncoder }, module] = await Promise.all([import('wasm-media-encoders'), compileLibvorbis()]);
+  return () => createEncoder('audio/ogg', module);
 }
 
 export interface VorbisStreamOptions {

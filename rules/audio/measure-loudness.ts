@@ -43,7 +43,7 @@ export function toDb(amplitude: number): number {
 function integratedLoudness(channels: readonly Float32Array[], sampleRate: number): number {
   const frames = channels[0]?.length ?? 0;
   if (frames === 0) return -Infinity;
-  const weighted = channels.map((c) => kWeight(c, sampleRate));
+  const squares = channels.map((c) => kWeightedSquares(c, sampleRate));
   const block = Math.round(0.4 * sampleRate);
   const step = Math.round(0.1 * sampleRate);
   const powers: number[] = [];
@@ -51,9 +51,9 @@ function integratedLoudness(channels: readonly Float32Array[], sampleRate: numbe
   const blockLength = Math.min(block, frames);
   for (let start = 0; start + blockLength <= frames; start += step) {
     let power = 0;
-    for (const channel of weighted) {
+    for (const channel of squares) {
       let sum = 0;
-      for (let i = start; i < start + blockLength; i++) sum += channel[i]! * channel[i]!;
+      for (let i = start; i < start + blockLength; i++) sum += channel[i]!;
       power += sum / blockLength;
     }
     powers.push(power);
@@ -71,11 +71,35 @@ function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-/** The two-stage K-weighting filter: a +4 dB high shelf around 1.5 kHz, then a 38 Hz high-pass. */
-function kWeight(channel: Float32Array, rate: number): Float64Array {
-  const shelf = biquadShelf(4.0, 1 / Math.SQRT2, 1500, rate);
-  const highPass = biquadHighPass(0.5, 38, rate);
-  return biquad(biquad(Float64Array.from(channel), shelf), highPass);
+/**
+ * The two-stage K-weighting filter (a +4 dB high shelf around 1.5 kHz, then a 38 Hz high-pass),
+ * squared: what the gating blocks sum. Both stages run in one pass into one array, with the same
+ * arithmetic in the same order as filtering a copy twice and squaring in each block, so the
+ * result is bit for bit the same; each overlapping block (a sample is in four) reads its squares.
+ */
+function kWeightedSquares(channel: Float32Array, rate: number): Float64Array {
+  const [s0, s1, s2, sa1, sa2] = biquadShelf(4.0, 1 / Math.SQRT2, 1500, rate);
+  const [h0, h1, h2, ha1, ha2] = biquadHighPass(0.5, 38, rate);
+  const out = new Float64Array(channel.length);
+  let x1 = 0;
+  let x2 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  let y1 = 0;
+  let y2 = 0;
+  for (let i = 0; i < channel.length; i++) {
+    const x = channel[i]!;
+    const m = s0 * x + s1 * x1 + s2 * x2 - sa1 * m1 - sa2 * m2;
+    const y = h0 * m + h1 * m1 + h2 * m2 - ha1 * y1 - ha2 * y2;
+    out[i] = y * y;
+    x2 = x1;
+    x1 = x;
+    m2 = m1;
+    m1 = m;
+    y2 = y1;
+    y1 = y;
+  }
+  return out;
 }
 
 type Coefficients = [b0: number, b1: number, b2: number, a1: number, a2: number];
@@ -102,22 +126,4 @@ function biquadHighPass(q: number, fc: number, rate: number): Coefficients {
   const cos = Math.cos(w0);
   const a0 = 1 + alpha;
   return [(1 + cos) / 2 / a0, -(1 + cos) / a0, (1 + cos) / 2 / a0, (-2 * cos) / a0, (1 - alpha) / a0];
-}
-
-function biquad(input: Float64Array, [b0, b1, b2, a1, a2]: Coefficients): Float64Array {
-  const out = new Float64Array(input.length);
-  let x1 = 0;
-  let x2 = 0;
-  let y1 = 0;
-  let y2 = 0;
-  for (let i = 0; i < input.length; i++) {
-    const x = input[i]!;
-    const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-    out[i] = y;
-    x2 = x1;
-    x1 = x;
-    y2 = y1;
-    y1 = y;
-  }
-  return out;
 }
