@@ -123,6 +123,8 @@ async function asScriptChunk(code: string): Promise<string> {
 if (!existsSync(join(outdir, ENTRY_CHUNK))) {
   mkdirSync(bundles, { recursive: true });
   const temp = join(bundles, `${id}.tmp-${process.pid}`);
+  // A failed bundle leaves no half-written folder behind.
+  process.on('exit', (code) => code !== 0 && rmSync(temp, { recursive: true, force: true }));
   const result = await build({
     entryPoints: { [ENTRY_CHUNK.replace(/\.cjs$/, '')]: join(dist, 'src/cli/run-cli.js') },
     bundle: true,

@@ -111,13 +111,15 @@ export function loadCliChunks(dirUrl: URL, bundleId: string, command: string | u
   const dir = fileURLToPath(dirUrl);
   const key = codeCacheKey(bundleId);
   const nodeRequire = createRequire(join(dir, ENTRY_CHUNK));
-  const exportsOf = new Map<string, unknown>();
+  const modules = new Map<string, { exports: unknown }>();
   const loaded: LoadedChunk[] = [];
   const importThroughMain = (specifier: string): Promise<unknown> => import(specifier);
   const resolveFromMain = (specifier: string): string => import.meta.resolve(specifier);
 
   const load = (name: string): unknown => {
-    if (exportsOf.has(name)) return exportsOf.get(name);
+    // Its exports as they stand now: a chunk assigns `module.exports` first thing, before requiring others.
+    const known = modules.get(name);
+    if (known) return known.exports;
     if (!CHUNK_NAME.test(name)) throw new Error(`kiln: the CLI bundle asked for "${name}", which is no chunk of it`);
     const path = join(dir, name);
     const source = readFileSync(path, 'utf8');
@@ -128,10 +130,9 @@ export function loadCliChunks(dirUrl: URL, bundleId: string, command: string | u
     const script = new Script(wrapped, { filename: path, ...(cachedData ? { cachedData } : {}) });
     loaded.push({ script, cachePath, stale: cachedData === undefined || script.cachedDataRejected === true });
     const module = { exports: {} as unknown };
-    exportsOf.set(name, module.exports);
+    modules.set(name, module);
     const run = script.runInThisContext() as (...args: unknown[]) => void;
     run(module.exports, chunkRequire, module, path, dir, pathToFileURL(path).href, importThroughMain, resolveFromMain, preloaded);
-    exportsOf.set(name, module.exports);
     return module.exports;
   };
   // Another chunk by its relative name; anything else (builtins, packages) as Node resolves it from the bundle folder.
