@@ -1,15 +1,19 @@
 /**
  * A build step, run after `tsc` (`npm run build` and `prepare` do both): bundles the compiled
  * CLI (dist/src/cli/run-cli.js and everything it imports, the engine and rules included) into
- * ES module chunks in dist/cli-bundle/ with esbuild (a dependency; its binary ships in its npm
- * package). Why: a fresh `kiln build` that rebuilds something imports ~350 compiled modules,
- * and finding and loading them one by one costs about as much as their code; the same code in
- * a few dozen chunks saves ~100 ms of a one-file change at 10k assets. npm packages stay
- * outside, loaded as usual, except the few pure-JS ones in BUNDLED_PACKAGES; dynamic imports
- * stay lazy (each its own chunk).
+ * chunks in dist/cli-bundle/ with esbuild (a dependency; its binary ships in its npm package).
+ * Why: a fresh `kiln build` that rebuilds something imports ~350 compiled modules, and finding
+ * and loading them one by one costs about as much as their code; the same code in a few dozen
+ * chunks saves ~100 ms of a one-file change at 10k assets. npm packages stay outside, loaded as
+ * usual, except the few pure-JS ones in BUNDLED_PACKAGES; dynamic imports stay lazy (each its
+ * own chunk).
  *
- * Each module's `import.meta.url` is rewritten to the URL of its own compiled file (relative to
- * the chunks), so whatever a module finds beside itself (worker entry points, protocol files,
+ * esbuild splits the code as ES modules, and each chunk is then turned into CommonJS, which
+ * cli-chunks.ts compiles with `vm.Script` and a V8 code cache (Node 20 caches no ES module's
+ * compilation): what a chunk needs from its module system — `import.meta`, `import()` of
+ * packages, the modules with a top-level await — comes from main.js through the chunk's scope
+ * (SCRIPT_SCOPE). Each module's `import.meta.url` is the URL of its own compiled file (relative
+ * to the chunks), so whatever a module finds beside itself (worker entry points, protocol files,
  * the rule modules a worker imports) is still found there. The bundle is used only while it is
  * fresh: dist/cli-bundle/stamp.json holds the stat of dist/src/cli/main.js it was built from
  * and its folder, and main.js (rewritten by every tsc run) compares that stat with its own;
@@ -18,11 +22,12 @@
  *
  *   node dist/src/cli/bundle-cli.js
  */
-import { build, type Plugin } from 'esbuild';
+import { build, transform, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENTRY_CHUNK, SCRIPT_SCOPE, type BundleStamp } from './cli-chunks.js';
 
 const dist = fileURLToPath(new URL('../../', import.meta.url));
 const bundles = join(dist, 'cli-bundle');
@@ -46,11 +51,13 @@ const outdir = join(bundles, id);
  */
 const BUNDLED_PACKAGES = new Set(['yaml', 'picomatch']);
 
-/** The builtins bundled CommonJS may require, as modules over Node's globals. */
-const BUILTINS_FROM_GLOBALS: Record<string, string> = {
-  process: 'module.exports = process;',
-  buffer: 'module.exports = { Buffer };',
-};
+/**
+ * Compiled modules with a top-level await, which CommonJS cannot hold: they stay ES modules,
+ * imported by main.js before any chunk runs and handed to the chunks (SCRIPT_SCOPE.preloaded);
+ * a chunk's import of one reads that namespace. Any other top-level await
+ * fails the bundle (esbuild refuses it in the "cjs" format).
+ */
+const PRELOADED_MODULES = ['src/hash/xxhash.js'];
 
 const packageName = (specifier: string): string => {
   const parts = specifier.split('/');
@@ -60,56 +67,84 @@ const packageName = (specifier: string): string => {
 const externalPackages: Plugin = {
   name: 'external-packages',
   setup(context) {
-    const insideBundled = (file: string): boolean => [...BUNDLED_PACKAGES].some((name) => file.includes(`${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`));
     // A bare specifier: a package or a Node builtin. Relative and absolute paths resolve as usual.
-    context.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (BUNDLED_PACKAGES.has(packageName(args.path))) return undefined;
-      // A `require` of a builtin inside bundled CommonJS cannot stay a require in an ES module
-      // chunk: the builtins yaml requires are served from Node's globals (the same objects);
-      // any other fails the bundle here rather than the CLI at run time.
-      if (args.kind === 'require-call' && insideBundled(args.importer)) {
-        const builtin = args.path.replace(/^node:/, '');
-        if (Object.hasOwn(BUILTINS_FROM_GLOBALS, builtin)) return { path: builtin, namespace: 'kiln-builtin' };
-        return { errors: [{ text: `${args.importer} requires "${args.path}": a bundled package may require only ${Object.keys(BUILTINS_FROM_GLOBALS).join(', ')} (bundle-cli.ts, BUNDLED_PACKAGES)` }] };
-      }
-      return { external: true };
-    });
-    context.onLoad({ filter: /.*/, namespace: 'kiln-builtin' }, (args) => ({ contents: BUILTINS_FROM_GLOBALS[args.path], loader: 'js' }));
+    context.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED_PACKAGES.has(packageName(args.path)) ? undefined : { external: true }));
   },
 };
 
-const ownImportMetaUrl = (chunkDir: string): Plugin => ({
-  name: 'own-import-meta-url',
+const preloadedModules: Plugin = {
+  name: 'preloaded-modules',
+  setup(context) {
+    context.onResolve({ filter: /^\./ }, (args) => {
+      const path = relative(dist, join(args.resolveDir, args.path)).split(sep).join('/');
+      return PRELOADED_MODULES.includes(path) ? { path, namespace: 'kiln-preloaded' } : undefined;
+    });
+    context.onLoad({ filter: /.*/, namespace: 'kiln-preloaded' }, (args) => ({ contents: `module.exports = ${SCRIPT_SCOPE.preloaded}[${JSON.stringify(args.path)}];`, loader: 'js' }));
+  },
+};
+
+/**
+ * What a module asks of `import.meta`, from the chunk's scope: `url` becomes the URL of its own
+ * compiled file (relative to the chunks), so whatever a module finds beside itself (worker entry
+ * points, protocol files, the rule modules a worker imports) is still found there; `resolve`
+ * (of package names only) is main.js's, which resolves from the same node_modules.
+ */
+const ownImportMeta = (chunkDir: string): Plugin => ({
+  name: 'own-import-meta',
   setup(context) {
     context.onLoad({ filter: /\.js$/ }, (args) => {
       if (!args.path.startsWith(dist)) return undefined;
       const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
-      const own = `new URL(${JSON.stringify(relative(chunkDir, args.path).split(sep).join('/'))}, import.meta.url).href`;
-      return { contents: text.replaceAll('import.meta.url', own), loader: 'js', resolveDir: dirname(args.path) };
+      if (!text.includes('import.meta')) return undefined;
+      const own = `new URL(${JSON.stringify(relative(chunkDir, args.path).split(sep).join('/'))}, ${SCRIPT_SCOPE.url}).href`;
+      const contents = text.replaceAll('import.meta.url', own).replaceAll('import.meta.resolve(', `${SCRIPT_SCOPE.resolve}(`);
+      if (contents.includes('import.meta')) throw new Error(`${args.path}: import.meta is used beyond .url and .resolve(), which the CLI chunks cannot provide (bundle-cli.ts)`);
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 });
 
-if (!existsSync(join(outdir, 'run-cli.js'))) {
+/**
+ * An ES module chunk as the CommonJS cli-chunks.ts runs: the dynamic imports of external
+ * packages and URLs go through main.js's `import()` (a vm script cannot import without an
+ * experimental flag) and those of other chunks become `require`s of them. esbuild prints an
+ * `import(` only as a call.
+ */
+async function asScriptChunk(code: string): Promise<string> {
+  const external = code.replace(/(?<![\w$.])import\((?!"\.\/)/g, `${SCRIPT_SCOPE.import}(`);
+  const result = await transform(external, { format: 'cjs', loader: 'js', target: 'node20', supported: { 'dynamic-import': false }, logLevel: 'warning' });
+  // A package's default or namespace import becomes `__toESM(require(...))`, whose `default` is
+  // the whole namespace when the package is an ES module: import such packages by name.
+  const wrapped = /__toESM\(require\("(?!node:|\.)([^"]+)"\)/.exec(result.code);
+  if (wrapped) throw new Error(`the CLI bundle imports package "${wrapped[1]}" by default or as a namespace, which a required ES module would not give (bundle-cli.ts): import it by name or with import()`);
+  return result.code;
+}
+
+if (!existsSync(join(outdir, ENTRY_CHUNK))) {
   mkdirSync(bundles, { recursive: true });
   const temp = join(bundles, `${id}.tmp-${process.pid}`);
-  await build({
-    entryPoints: { 'run-cli': join(dist, 'src/cli/run-cli.js') },
+  // A failed bundle leaves no half-written folder behind.
+  process.on('exit', (code) => code !== 0 && rmSync(temp, { recursive: true, force: true }));
+  const result = await build({
+    entryPoints: { [ENTRY_CHUNK.replace(/\.cjs$/, '')]: join(dist, 'src/cli/run-cli.js') },
     bundle: true,
     splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     outdir: temp,
+    outExtension: { '.js': '.cjs' },
+    write: false,
     logLevel: 'warning',
     // The same depth as `outdir`: the relative URLs hold after the rename.
-    plugins: [externalPackages, ownImportMetaUrl(outdir)],
+    plugins: [preloadedModules, externalPackages, ownImportMeta(outdir)],
   });
+  mkdirSync(temp, { recursive: true });
+  for (const file of result.outputFiles) writeFileSync(file.path, await asScriptChunk(file.text));
   renameSync(temp, outdir);
 }
 const stampPath = join(bundles, 'stamp.json');
-writeFileSync(`${stampPath}.tmp-${process.pid}`, `${JSON.stringify({ main: stamp, dir: id })}\n`);
+writeFileSync(`${stampPath}.tmp-${process.pid}`, `${JSON.stringify({ main: stamp, dir: id, preload: PRELOADED_MODULES } satisfies BundleStamp)}\n`);
 renameSync(`${stampPath}.tmp-${process.pid}`, stampPath);
 for (const entry of readdirSync(bundles, { withFileTypes: true })) {
   if (!entry.isDirectory() || entry.name === id) continue;

@@ -1,6 +1,13 @@
-import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent, IncomingHttpHeaders } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import { createRequire } from 'node:module';
 import type { RemoteTls } from './remote-tls.js';
+
+// Loaded by the first transport, not on import: node:http and node:https (tls, net) cost ~10 ms
+// of every build that imports the cache stack, a remote configured or not.
+const require = createRequire(import.meta.url);
+const httpModule = (): typeof import('node:http') => require('node:http') as typeof import('node:http');
+const httpsModule = (): typeof import('node:https') => require('node:https') as typeof import('node:https');
 
 export interface TransportResponse {
   status: number;
@@ -18,12 +25,12 @@ export class TransportError extends Error {}
  * Idle pooled sockets are unref'd by the agent, so they never keep the process alive.
  */
 export class RemoteHttpTransport {
-  readonly #http = new HttpAgent({ keepAlive: true, maxSockets: 16 });
+  readonly #http: HttpAgent = new (httpModule().Agent)({ keepAlive: true, maxSockets: 16 });
   readonly #https: HttpsAgent;
 
   /** `tls`: CA roots and a client pair (mTLS) for https:// (see remote-tls.ts). */
   constructor(tls: RemoteTls = {}) {
-    this.#https = new HttpsAgent({ keepAlive: true, maxSockets: 16, ...tls });
+    this.#https = new (httpsModule().Agent)({ keepAlive: true, maxSockets: 16, ...tls });
   }
 
   /**
@@ -60,7 +67,7 @@ export class RemoteHttpTransport {
         clearTimeout(timer);
         reject(explain(error, timeout.signal));
       };
-      const request = (https ? httpsRequest : httpRequest)(
+      const request = (https ? httpsModule().request : httpModule().request)(
         url,
         { method, headers: requestHeaders, agent: https ? this.#https : this.#http, signal },
         (response) => {
