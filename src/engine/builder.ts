@@ -16,6 +16,7 @@ import { RecordStep } from './record-step.js';
 import { reportUnchanged } from './report-unchanged.js';
 import { actionKey, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
+import { FreshSources } from './fresh-sources.js';
 import { rulesOf } from './rules-of.js';
 import { runDag, type NodeOutcome } from './run-dag.js';
 import { RunStep } from './run-step.js';
@@ -85,7 +86,9 @@ export class Builder {
     checkPlatform(options.workspace, this.platform);
     this.jobs = Math.max(1, options.jobs ?? availableParallelism());
     this.tracker = new RequestTracker(options.store ?? LmdbTrackerStore.open(join(config.cacheDir, 'state')), config.root);
-    this.kinds = engineKinds(config.root, options.workspace.rules, this.platform);
+    // The sources the file-digest request reads whole go to the in-process cooks that read them next.
+    const fresh = new FreshSources();
+    this.kinds = engineKinds(config.root, options.workspace.rules, this.platform, fresh);
     this.tracker.register(...this.kinds.all);
     this.workers = options.workers ?? this.jobs;
     this.actionTimeoutMs = options.actionTimeoutMs ?? 0;
@@ -101,7 +104,7 @@ export class Builder {
       graphOf: (input) => this.tracker.get(this.kinds.graph, input).graph,
     });
     this.remote = options.remote !== undefined || (options.cache as { metrics?: unknown }).metrics !== undefined;
-    this.runner = new ActionRunner({ root: config.root, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}), ...(options.remote ? { remote: options.remote } : {}) });
+    this.runner = new ActionRunner({ root: config.root, freshSources: fresh, workers: this.workers, timeoutMs: this.actionTimeoutMs, ...(options.workerHeapMb ? { workerHeapMb: options.workerHeapMb } : {}), ...(options.remote ? { remote: options.remote } : {}) });
   }
 
   /** The workspace as of the last build (the root assets.yaml is re-read when it changes). */

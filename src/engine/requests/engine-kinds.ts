@@ -1,6 +1,7 @@
 import type { RuleRegistry } from '../../rule/registry.js';
 import type { Package } from '../../workspace/package-loader.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import type { FreshSources } from '../fresh-sources.js';
 import type { RequestKind } from '../tracker/request-kind.js';
 import { fileDigestKind, type FileDigestKind } from './file-digest.js';
 import { packageKind } from './package.js';
@@ -26,8 +27,8 @@ export interface EngineKinds {
   all: RequestKind<never, unknown>[];
 }
 
-export function engineKinds(root: string, rules: RuleRegistry, platform: string): EngineKinds {
-  const file = fileDigestKind(root);
+export function engineKinds(root: string, rules: RuleRegistry, platform: string, fresh?: FreshSources): EngineKinds {
+  const file = fileDigestKind(root, fresh);
   const workspace = workspaceConfigKind(root, rules, file);
   const yaml = yamlValueKind(root, file);
   const pkg = packageKind(workspace, yaml);

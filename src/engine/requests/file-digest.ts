@@ -1,9 +1,10 @@
-import { lstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
-import { digestKey } from '../../hash/digest.js';
+import { type Digest, digestKey, digestOf } from '../../hash/digest.js';
 import { hashFile } from '../../hash/file-hasher.js';
 import { isRacy } from '../../hash/racy-mtime.js';
 import { RuleError } from '../../rule/rule-error.js';
+import { FRESH_SOURCE_MAX_BYTES, type FreshSources } from '../fresh-sources.js';
 import type { RequestKind } from '../tracker/request-kind.js';
 import { FILE_KIND } from '../tracker/request-tracker.js';
 
@@ -32,8 +33,9 @@ export interface FileDigestKind extends RequestKind<string, FileDigest> {
 /**
  * One kind per workspace root. Files that resolve outside the workspace (a symlink to
  * /etc/passwd) are refused: an error of this request, seen by every target that reads it.
+ * Small files are read whole and their bytes handed to `fresh`, for the cook that reads them next.
  */
-export function fileDigestKind(root: string): FileDigestKind {
+export function fileDigestKind(root: string, fresh?: FreshSources): FileDigestKind {
   const realRoot = realpathSync(root);
   const realDirs = new Map<string, string>();
   const realPath = (abs: string): string => {
@@ -66,7 +68,15 @@ export function fileDigestKind(root: string): FileDigestKind {
       if (real !== realRoot && !real.startsWith(realRoot + sep)) {
         throw new RuleError(`"${path}" resolves to ${real}, outside the workspace`, { file: path });
       }
-      const digest = digestKey(hashFile(abs));
+      let hashed: Digest;
+      if (fresh && stat.size <= FRESH_SOURCE_MAX_BYTES) {
+        const bytes = readFileSync(abs);
+        hashed = digestOf(bytes);
+        fresh.keep(path, hashed, bytes);
+      } else {
+        hashed = hashFile(abs);
+      }
+      const digest = digestKey(hashed);
       kind.hashed++;
       if (isRacy(stat.mtimeNs)) {
         kind.racy.add(path);

@@ -1,4 +1,5 @@
 import type { BlobStore } from '../../store/blob-store.js';
+import type { FreshSources } from '../fresh-sources.js';
 import type { AnyRule } from '../../rule/rule.js';
 import type { ActionFailure } from './action-failure.js';
 import type { ActionUnit } from './action-unit.js';
@@ -15,6 +16,8 @@ export interface RunnerOptions {
   workers: number;
   /** Per-action time limit in milliseconds; 0 means none. */
   timeoutMs: number;
+  /** Source bytes just read and hashed by the engine, which in-process cooks take instead of reading again. */
+  freshSources?: FreshSources;
   /** Folders besides the workspace that actions may read (resolved tool or package folders). */
   allowedRoots?: string[];
   /** Heap limit of each worker thread in MB (a runaway rule kills its worker, not the build). */
@@ -46,7 +49,7 @@ export class ActionRunner {
   private readonly placements = new Map<AnyRule, Placement>();
 
   constructor(private readonly options: RunnerOptions) {
-    this.files = new WorkspaceFiles(options.root, options.allowedRoots);
+    this.files = new WorkspaceFiles(options.root, options.allowedRoots, options.freshSources);
   }
 
   placement(rule: AnyRule): Placement {

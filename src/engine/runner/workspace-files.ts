@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { Digest } from '../../hash/digest.js';
 import { diagnosticError } from '../../diagnostic/diagnostic.js';
+import type { FreshSources } from '../fresh-sources.js';
 import type { FileRead } from './action-io.js';
 import { checkSourceDigest, type WorkspaceFileSystem } from './workspace-file-system.js';
 
@@ -21,11 +22,15 @@ export class WorkspaceFiles implements WorkspaceFileSystem {
   constructor(
     private readonly root: string,
     allowedRoots: readonly string[] = [],
+    private readonly fresh?: FreshSources,
   ) {
     this.allowed = [realpathSync(root), ...allowedRoots.map((dir) => realpathSync(dir))];
   }
 
   async readSource(path: string, expected: Digest): Promise<Uint8Array> {
+    // Read, contained and hashed with exactly this digest moments ago (the action's key).
+    const fresh = this.fresh?.take(path, expected);
+    if (fresh) return fresh;
     const real = this.resolve(path);
     if (real === undefined) throw diagnosticError('source-missing', `source file not found: ${path}`, { location: { file: path } });
     const bytes = expected.size <= SYNC_READ_LIMIT ? readFileSync(real) : await readFile(real);

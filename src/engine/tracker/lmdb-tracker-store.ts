@@ -38,6 +38,11 @@ export class LmdbTrackerStore implements TrackerStore {
     return bytes === undefined ? undefined : decodeNode(bytes);
   }
 
+  empty(): boolean {
+    for (const _key of this.nodes.getKeys({ limit: 1 })) return false;
+    return true;
+  }
+
   putMany(nodes: ReadonlyMap<string, StoredNode>): void {
     if (nodes.size === 0) return;
     // Fault injection for the crash-safety test: die by SIGKILL halfway through the write

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { requestId, type RequestApi, type RequestKind } from './request-kind.js';
+import { type ReadSet, walkReadSet } from './read-set.js';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
+
+export type { ReadSet } from './read-set.js';
 import { diagnosticError } from '../../diagnostic/diagnostic.js';
 
 /** Requests of this kind are keyed by a workspace-relative file path (see requests/file-digest.ts). */
@@ -43,14 +46,6 @@ export interface TrackerStats {
   loaded: number;
 }
 
-/** What a set of requests relied on, down to the leaves (the build record's read set). */
-export interface ReadSet {
-  /** Workspace-relative path → the file request's value (its digest and stat). */
-  files: Map<string, unknown>;
-  /** Folders whose structure a request depends on. */
-  trees: Set<string>;
-}
-
 /**
  * The one owner of incremental state (Parcel's RequestTracker, Buck2's DICE, Skyframe). Every
  * piece of work is a request; a request reads other requests and files only through the api it
@@ -88,12 +83,21 @@ export class RequestTracker {
   /** Ids of nodes not yet written to the store: a save costs what ran, not what is in memory. */
   private readonly unsavedIds = new Set<string>();
   stats: TrackerStats = { ran: 0, verified: 0, loaded: 0 };
+  /**
+   * The store held no node when this tracker was made (a cold build): every node it could hold
+   * was written from memory since, so a request not in memory is not looked up (10k targets:
+   * ~40,000 point lookups that would all miss). Another process's concurrent writes go unseen,
+   * as if this build had started before them.
+   */
+  private readonly storeWasEmpty: boolean;
 
   constructor(
     private readonly store: TrackerStore,
     /** Absolute workspace root: `changed` paths are relative to it. */
     readonly root: string,
-  ) {}
+  ) {
+    this.storeWasEmpty = store.empty();
+  }
 
   /**
    * Make kinds known before their stored nodes are met as dependencies (a fresh process verifies
@@ -244,19 +248,7 @@ export class RequestTracker {
    * Undefined when a node on the way is not in memory or failed: no complete read set is known.
    */
   readSet(ids: readonly string[], stop: (id: string) => boolean, into: ReadSet = { files: new Map(), trees: new Set() }): ReadSet | undefined {
-    const seen = new Set<string>();
-    const stack = [...ids];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const node = this.nodes.get(id);
-      if (!node || node.error !== undefined || node.verified !== this.epoch) return undefined;
-      if (node.kind === FILE_KIND) into.files.set(node.input as string, node.value);
-      for (const dir of node.trees) into.trees.add(dir);
-      for (const [dep] of node.deps) if (!stop(dep)) stack.push(dep);
-    }
-    return into;
+    return walkReadSet(this.nodes, this.epoch, FILE_KIND, ids, stop, into);
   }
 
   /**
@@ -453,7 +445,7 @@ export class RequestTracker {
     if (node) return node;
     // A kind that is never saved is never in the store; asking would also hand LMDB ids longer
     // than its key limit (a graph request naming thousands of dirty targets as patterns).
-    if (this.kinds.get(id.slice(0, id.indexOf(':')))?.persistent === false) return undefined;
+    if (this.storeWasEmpty || this.kinds.get(id.slice(0, id.indexOf(':')))?.persistent === false) return undefined;
     const stored = this.store.get(id);
     if (!stored) return undefined;
     this.stats.loaded++;

@@ -16,6 +16,8 @@ export interface StoredNode {
 
 export interface TrackerStore {
   get(id: string): StoredNode | undefined;
+  /** Whether no node is stored (read once, when a tracker is made over the store). */
+  empty(): boolean;
   /** Write all nodes atomically (all or none survive a crash). */
   putMany(nodes: ReadonlyMap<string, StoredNode>): void;
   /** Every stored node whose id starts with `prefix` (GC, `kiln query`); not for hot paths. */
@@ -28,6 +30,10 @@ export class MemoryTrackerStore implements TrackerStore {
   readonly nodes = new Map<string, StoredNode>();
   /** How many transactions were written (tests assert that a no-op build writes none). */
   writes = 0;
+
+  empty(): boolean {
+    return this.nodes.size === 0;
+  }
 
   get(id: string): StoredNode | undefined {
     const node = this.nodes.get(id);

@@ -283,3 +283,33 @@ describe('RequestTracker', () => {
     expect(tracker.get(doubled, 'a.txt')).toBe(10);
   });
 });
+
+describe('RequestTracker over an empty store', () => {
+  /** Counts point lookups. */
+  class CountingStore extends MemoryTrackerStore {
+    lookups = 0;
+    override get(id: string) {
+      this.lookups++;
+      return super.get(id);
+    }
+  }
+
+  it('looks nothing up while it builds from nothing, and reads what it saved in the next process', () => {
+    ws = tempWorkspace({ 'a.txt': 'abc' });
+    age('a.txt');
+    const store = new CountingStore();
+    const cold = pipeline(ws.root);
+    const first = new RequestTracker(store, ws.root);
+    expect(first.get(cold.parity, 'a.txt')).toBe('odd');
+    first.save();
+    expect(store.lookups).toBe(0);
+
+    const warm = pipeline(ws.root);
+    const second = new RequestTracker(store, ws.root);
+    second.register(warm.file, warm.length, warm.parity);
+    second.newEpoch();
+    expect(second.get(warm.parity, 'a.txt')).toBe('odd');
+    expect(store.lookups).toBeGreaterThan(0);
+    expect(warm.runs.parity).toBe(0);
+  });
+});
