@@ -5,7 +5,7 @@
  * Each platform's kiln-out is copied aside after its build (kiln-out holds one platform at a time).
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
@@ -15,7 +15,7 @@ import type { BuildSummary } from '../../../src/engine/build-result.js';
 
 export interface CookedPlatform {
   name: string;
-  /** Copy of kiln-out after this platform's build. */
+  /** Copy of kiln-out after this platform's build (never rewritten once made). */
   out: string;
   summary: BuildSummary;
 }
@@ -73,6 +73,23 @@ async function withLock<T>(dir: string, work: () => T): Promise<T> {
 }
 
 /**
+ * A copy of kiln-out after a platform's build, in a folder named after what the build produced: a
+ * later cook (the other browser test file, running at the same time in another worker) never
+ * rewrites a copy a test may be reading; it finds the same folder already there.
+ */
+function keepOutputs(root: string, platform: string, summary: BuildSummary): string {
+  const hash = createHash('sha256').update(JSON.stringify(summary.materialized));
+  for (const target of summary.targets) for (const output of target.outputs) hash.update(`${target.label} ${output.name} ${output.digest}\n`);
+  const out = join(root, `out-${platform}-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(out)) return out;
+  const partial = `${out}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  cpSync(join(root, 'kiln-out'), partial, { recursive: true });
+  renameSync(partial, out);
+  return out;
+}
+
+/**
  * Cooks `labels` for every platform in a shared copy of the sample. A platform whose build fails
  * is listed in `failed` with kiln's own error output, so one broken platform fails its own
  * assertion instead of hiding the checks of the others.
@@ -94,10 +111,7 @@ export async function cookSample(labels: string[]): Promise<CookedSample> {
         failed.push({ name, error: `kiln build --platform ${name} failed (exit ${run.code}):\n${(run.stderr + run.stdout).slice(-2000)}` });
         continue;
       }
-      const out = join(root, `out-${name}`);
-      rmSync(out, { recursive: true, force: true });
-      cpSync(join(root, 'kiln-out'), out, { recursive: true });
-      platforms.push({ name, out, summary: run.summary });
+      platforms.push({ name, out: keepOutputs(root, name, run.summary), summary: run.summary });
     }
     return { root, platforms, failed };
   });
