@@ -150,10 +150,22 @@ ${[1, 2, 3, 4].map((i) => `  ok${i}: { rule: echo, srcs: [o${i}.txt] }`).join('\
     ws = tempWorkspace({ 'pkgs/p/assets.yaml': `targets:\n${targets.join('\n')}\n`, 'pkgs/p/x.txt': 'x' });
     const summary = await open(ws.root).build({ patterns: ['//p:all'] });
     expect(summary.failed).toBe(0);
-    const threads = (prefix: string) => new Set(summary.targets.filter((t) => t.label.startsWith(`//p:${prefix}`)).map((t) => t.stats.thread));
-    expect(threads('a').size, JSON.stringify(summary.targets.map((t) => [t.label, t.stats.thread]))).toBe(1);
-    expect(threads('b').size).toBe(1);
-    expect([...threads('a')][0]).not.toBe([...threads('b')][0]);
+    // The pool never idles a thread while a cook waits, so the last cook of the rule that falls
+    // behind may go to the other thread once that one has run out of its own (seen on a loaded CI
+    // machine: a4 on b's thread). What affinity guarantees is the rest: without it, two
+    // interleaved rules split about 2/2 over the threads.
+    const cooks = JSON.stringify(summary.targets.map((t) => [t.label, t.stats.thread]));
+    const mainThread = (prefix: string): { thread: unknown; count: number } => {
+      const counts = new Map<unknown, number>();
+      for (const t of summary.targets.filter((t) => t.label.startsWith(`//p:${prefix}`))) counts.set(t.stats.thread, (counts.get(t.stats.thread) ?? 0) + 1);
+      const [thread, count] = [...counts].sort((x, y) => y[1] - x[1])[0]!;
+      return { thread, count };
+    };
+    const a = mainThread('a');
+    const b = mainThread('b');
+    expect(a.count, cooks).toBeGreaterThanOrEqual(3);
+    expect(b.count, cooks).toBeGreaterThanOrEqual(3);
+    expect(a.thread, cooks).not.toBe(b.thread);
   });
 
   it('starts no pool thread for a build with nothing for the pool, and one thread for one cook', async () => {
