@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { requestId, type RequestApi, type RequestKind } from './request-kind.js';
 import { type ReadSet, walkReadSet } from './read-set.js';
+import { ReverseIndex } from './reverse-index.js';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
 
 export type { ReadSet } from './read-set.js';
@@ -64,10 +65,6 @@ export interface TrackerStats {
  */
 export class RequestTracker {
   private readonly nodes = new Map<string, Node>();
-  private readonly dependents = new Map<string, Set<string>>();
-  private readonly treeWatchers = new Map<string, Set<string>>();
-  /** File request ids by parent folder (with the reverse edges): a folder event finds what is under it without a pass over every node. */
-  private readonly filesByDir = new Map<string, Set<string>>();
   private readonly kinds = new Map<string, AnyKind>();
   private readonly running = new Set<string>();
   /** Nodes whose last run threw. */
@@ -77,7 +74,7 @@ export class RequestTracker {
    * Reverse edges are only needed to answer `changed`; a one-shot `kiln build` never calls it,
    * so they are built on the first call (one pass over the loaded nodes) and kept from then on.
    */
-  private reverseEdges = false;
+  private reverse: ReverseIndex | undefined;
   /** Ids that lost their validity since `takeInvalidated` was last called (watch mode's worklist). */
   private invalidatedIds = new Set<string>();
   /** Ids of nodes not yet written to the store: a save costs what ran, not what is in memory. */
@@ -172,10 +169,11 @@ export class RequestTracker {
    * them and, transitively, their dependents — nothing else. Returns how many nodes that was.
    */
   changed(paths: Iterable<string>): number {
-    if (!this.reverseEdges) {
-      this.reverseEdges = true;
-      for (const node of this.nodes.values()) this.link(node, undefined);
+    if (!this.reverse) {
+      this.reverse = new ReverseIndex(FILE_KIND);
+      for (const node of this.nodes.values()) this.reverse.link(node, undefined);
     }
+    const reverse = this.reverse;
     let touched = 0;
     for (const path of paths) {
       if (path === '') {
@@ -197,18 +195,14 @@ export class RequestTracker {
       if (isFile && existed) continue;
       for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
         const key = dir === '.' ? '' : dir;
-        for (const id of this.treeWatchers.get(key) ?? []) touched += this.invalidate(id);
+        for (const id of reverse.watchersOf(key)) touched += this.invalidate(id);
         if (key === '') break;
       }
       if (!isFile) {
-        const below = `${path}/`;
-        for (const [dir, ids] of this.filesByDir) {
-          if (dir !== path && !dir.startsWith(below)) continue;
-          for (const id of ids) {
-            const node = this.nodes.get(id);
-            if (node) node.forced = true;
-            touched += this.invalidate(id);
-          }
+        for (const id of reverse.filesAtOrBelow(path)) {
+          const node = this.nodes.get(id);
+          if (node) node.forced = true;
+          touched += this.invalidate(id);
         }
       }
     }
@@ -237,7 +231,7 @@ export class RequestTracker {
       return;
     }
     const node: Node = { id, kind: kind.name, input, value, fingerprint, deps: [], trees: [], verified: old?.verified ?? this.epoch, unsaved: true };
-    this.link(node, old);
+    this.reverse?.link(node, old);
     this.nodes.set(id, node);
     this.unsavedIds.add(id);
   }
@@ -397,7 +391,7 @@ export class RequestTracker {
       this.running.delete(id);
       const fingerprint = error !== undefined ? `error:${errorText(error)}` : kind.fingerprint ? kind.fingerprint(value) : hashJson(value);
       const node: Node = { id, kind: kind.name, input, value, fingerprint, deps, trees, error, verified: this.epoch, unsaved: true };
-      this.link(node, old);
+      this.reverse?.link(node, old);
       this.nodes.set(id, node);
       this.unsavedIds.add(id);
       if (error !== undefined) this.failed.add(id);
@@ -413,32 +407,6 @@ export class RequestTracker {
     return finish(result, undefined);
   }
 
-  /** Keep the in-memory reverse edges (for `changed`) in step with the node's new dependencies. */
-  private link(node: Node, old: Node | undefined): void {
-    if (!this.reverseEdges) return;
-    if (node.kind === FILE_KIND) {
-      const dir = posix.dirname(node.input as string);
-      const key = dir === '.' ? '' : dir;
-      let set = this.filesByDir.get(key);
-      if (!set) this.filesByDir.set(key, (set = new Set()));
-      set.add(node.id);
-    }
-    if (old) {
-      for (const [dep] of old.deps) this.dependents.get(dep)?.delete(old.id);
-      for (const dir of old.trees) this.treeWatchers.get(dir)?.delete(old.id);
-    }
-    for (const [dep] of node.deps) {
-      let set = this.dependents.get(dep);
-      if (!set) this.dependents.set(dep, (set = new Set()));
-      set.add(node.id);
-    }
-    for (const dir of node.trees) {
-      let set = this.treeWatchers.get(dir);
-      if (!set) this.treeWatchers.set(dir, (set = new Set()));
-      set.add(node.id);
-    }
-  }
-
   /** The node in memory, or loaded from the store (unverified) on first use. */
   private node(id: string): Node | undefined {
     let node = this.nodes.get(id);
@@ -450,7 +418,7 @@ export class RequestTracker {
     if (!stored) return undefined;
     this.stats.loaded++;
     node = { id, kind: stored.kind, input: stored.input, value: stored.value, fingerprint: stored.fingerprint, deps: stored.deps, verified: -1, trees: [], unsaved: false };
-    this.link(node, undefined);
+    this.reverse?.link(node, undefined);
     this.nodes.set(id, node);
     return node;
   }
@@ -468,7 +436,7 @@ export class RequestTracker {
         this.invalidatedIds.add(id);
         count++;
       }
-      for (const parent of this.dependents.get(id) ?? []) stack.push(parent);
+      for (const parent of this.reverse?.dependentsOf(id) ?? []) stack.push(parent);
     }
     return count;
   }
