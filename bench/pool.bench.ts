@@ -19,6 +19,11 @@ const CLI = join(REPO, 'dist/src/cli/main.js');
 const TEXTURES = ['//props:duck_tex', '//props:box_tex', '//props:truck_tex', '//props:fox_tex'];
 const COOKS = ['//common/audio:all', '//props:duck', '//props:box', '//props:milk_truck', '//props:fox', '//props:fox_clips', '//props:fox_walk'];
 const RUNS = Number(process.env.KILN_POOL_BENCH_RUNS ?? 5);
+/**
+ * Node flags for the timed CLI processes (space-separated), for experiments such as
+ * `--single-threaded` (no V8 background compiler/GC threads), which NODE_OPTIONS refuses.
+ */
+const NODE_FLAGS = (process.env.KILN_POOL_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 /**
  * CPU seconds used so far by this process's finished children (Linux: cutime + cstime of
@@ -49,7 +54,7 @@ function kiln(cwd: string, args: string[]): Run {
   // parses that CA bundle (~100 ms) before any JavaScript runs; these builds open no connection.
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
   delete env.NODE_EXTRA_CA_CERTS;
-  const run = spawnSync(process.execPath, [CLI, ...args, '--summary-json', summary], { cwd, env, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [...NODE_FLAGS, CLI, ...args, '--summary-json', summary], { cwd, env, encoding: 'utf8' });
   const wallMs = performance.now() - started;
   if (run.status !== 0) throw new Error(`kiln ${args.join(' ')} failed (${run.status}):\n${run.stderr}`);
   const { targets, durationMs: buildMs } = JSON.parse(readFileSync(summary, 'utf8')) as { durationMs: number; targets: { status: string; durationMs: number }[] };
@@ -122,7 +127,7 @@ export async function bench(): Promise<string> {
       '',
       `Machine: ${machineInfo()}`,
       '',
-      `The sample's 4 audio clips, 4 models and 2 animation clips, cold (their textures restored from a cache), through the CLI (start-up included, NODE_EXTRA_CA_CERTS unset), ${RUNS} runs each, interleaved. Load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (the machine is shared).`,
+      `The sample's 4 audio clips, 4 models and 2 animation clips, cold (their textures restored from a cache), through the CLI (start-up included, NODE_EXTRA_CA_CERTS unset), ${RUNS} runs each, interleaved. Load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (the machine is shared).${NODE_FLAGS.length > 0 ? ` Node flags for the CLI: \`${NODE_FLAGS.join(' ')}\`.` : ''}`,
       '',
       '| run | best wall time | median | speed-up vs --jobs 1 (best) | build time in the summary (best) | its speed-up | CPU (user+sys, median, worker threads included) | runs |',
       '|---|---|---|---|---|---|---|---|',
