@@ -68,7 +68,10 @@ interface Prepared {
   stored: Uint8Array;
   compression: Compression;
   raw: { hash: string; size: number };
-  parts: Part[];
+  /** Hashed once: the layout loop below builds the entries once per attempt. */
+  storedDigest: { hash: string; size: number };
+  /** The parts in stream order, likewise. */
+  streamParts: Part[];
   meta: AssetMeta;
 }
 
@@ -87,12 +90,13 @@ export async function buildBundle(assets: readonly BundleAssetInput[], options: 
   let indexLength = 0;
   let indexBytes = new Uint8Array(0);
   let plan = planTar([]);
+  let index: BundleIndex;
   for (let attempt = 0; ; attempt++) {
     plan = planTar([
       { name: INDEX_ENTRY_NAME, size: indexLength, align: 1 },
       ...prepared.map((p) => ({ name: p.path, size: p.stored.byteLength, align: options.alignment })),
     ]);
-    const index: BundleIndex = {
+    index = {
       bundle: options.bundle,
       ...(options.platform ? { platform: options.platform } : {}),
       file: options.file,
@@ -110,14 +114,6 @@ export async function buildBundle(assets: readonly BundleAssetInput[], options: 
     ...prepared.map((p, i) => ({ name: p.path, data: p.stored, padding: plan.entries[i + 1]!.padding })),
   ]);
   const walked = walkTar(bytes);
-  const index: BundleIndex = {
-    bundle: options.bundle,
-    ...(options.platform ? { platform: options.platform } : {}),
-    file: options.file,
-    alignment: options.alignment,
-    assets: indexAssets,
-    entries: prepared.map((p, i) => indexEntry(p, plan.entries[i + 1]!.dataOffset)),
-  };
   if (walked.length !== prepared.length + 1 || walked[0]!.name !== INDEX_ENTRY_NAME) throw new Error('packed tar does not match its plan');
   index.entries.forEach((entry, i) => {
     const at = walked[i + 1]!;
@@ -149,7 +145,8 @@ async function prepare(path: string, asset: string, output: BundleOutputInput, m
   const parts = checkParts(output.parts, output.bytes.byteLength, path);
   // Streamed entries stay uncompressed so each part is one plain byte range (see README.md).
   const { stored, compression } = parts.length > 0 ? { stored: output.bytes, compression: 'none' as const } : await compressEntry(output.bytes, mode);
-  return { path, asset, output: output.name, stored, compression, raw: digestOf(output.bytes), parts, meta: output.meta };
+  const raw = digestOf(output.bytes);
+  return { path, asset, output: output.name, stored, compression, raw, storedDigest: stored === output.bytes ? raw : digestOf(stored), streamParts: streamOrder(parts), meta: output.meta };
 }
 
 /**
@@ -175,17 +172,16 @@ function checkParts(parts: readonly Part[], size: number, path: string): Part[] 
 }
 
 function indexEntry(p: Prepared, offset: number): IndexEntry {
-  const parts = streamOrder(p.parts);
   return {
     path: p.path,
     asset: p.asset,
     output: p.output,
     offset,
     size: p.stored.byteLength,
-    stored: digestOf(p.stored),
+    stored: p.storedDigest,
     compression: p.compression,
     raw: p.raw,
-    parts,
+    parts: p.streamParts,
     meta: p.meta,
   };
 }
