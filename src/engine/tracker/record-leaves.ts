@@ -1,4 +1,5 @@
 import { fileSig, outHolds, sigHolds, type LeafSig } from './leaf-sig.js';
+import { atRoot } from './at-root.js';
 import { statLeaf } from './leaf-stat.js';
 
 /**
@@ -114,13 +115,18 @@ export function decodeLeaves(text: string): DecodedLeaves | undefined {
  * own work was a third of its time beside the stats.
  */
 export function scanLeaves(text: string, root: string, outDir: string, count: number, replaced: ReadonlyMap<number, LeafTarget>): LeafScan | undefined {
+  // Stats relative to the root where the working folder can be moved there (at-root.ts).
+  return atRoot(root, (prefix) => scanFrom(text, root, prefix, outDir.startsWith(`${root}/`) ? `${prefix}${outDir.slice(root.length + 1)}/` : `${outDir}/`, count, replaced));
+}
+
+/** The scan, with workspace paths behind `rootSlash` and kiln-out paths behind `outSlash`. */
+function scanFrom(text: string, root: string, rootSlash: string, outSlash: string, count: number, replaced: ReadonlyMap<number, LeafTarget>): LeafScan | undefined {
   const strict = suspicious(text);
   const check: RecordCheck = { structural: false, inputs: new Set(), outs: new Set() };
   const scan: LeafScan = { check, reportEnds: [], noted: [] };
   // Paths are joined by hand: they are checked to be plain relative paths, and path.join's
   // normalisation is a third of a no-op's CPU at 10k targets.
-  const rootSlash = `${root}/`;
-  const outSlash = `${outDir}/`;
+  const rootItself = rootSlash === '' ? '.' : root;
   let target = -1;
   /** The current target is already known dirty (or replaced): its other lines need no stat. */
   let skipFiles = false;
@@ -173,7 +179,7 @@ export function scanLeaves(text: string, root: string, outDir: string, count: nu
     } else if (kind === G) {
       if (target >= 0) return undefined;
       const folder = text.startsWith('d:', line + 1);
-      if (!sigHolds(text, line + 1, tab, tab + 1 === end ? root : rootSlash + text.slice(tab + 1, end), folder)) return structural(check);
+      if (!sigHolds(text, line + 1, tab, tab + 1 === end ? rootItself : rootSlash + text.slice(tab + 1, end), folder)) return structural(check);
     } else return undefined;
   }
   return target + 1 === count ? scan : undefined;
