@@ -61,7 +61,7 @@ async function reportWithMetrics(summary: BuildSummary, metrics: PipelineMetrics
 }
 
 /** Keep the build for the studio page, with its trace (removed from its pending place when kiln chose it). */
-export async function keepForStudio(cacheDir: string, summary: ReportedSummary, tracePath: string, ownTrace: boolean, rendered?: () => Uint8Array): Promise<void> {
+export async function keepForStudio(cacheDir: string, summary: ReportedSummary, tracePath: string, ownTrace: boolean, rendered?: () => readonly Uint8Array[]): Promise<void> {
   let trace: string | undefined;
   try {
     trace = readFileSync(tracePath, 'utf8');
@@ -71,6 +71,6 @@ export async function keepForStudio(cacheDir: string, summary: ReportedSummary, 
   if (ownTrace) rmSync(tracePath, { force: true });
   if (summary.executed === 0 && summary.failed === 0 && summary.skipped === 0) return;
   const { recordBuild } = await import('../studio/build-history.js');
-  // A summary whose reports are still the record's bytes is kept as its rendered JSON (never parsed).
+  // A summary whose reports are still the record's bytes is kept as its rendered JSON, in pieces (never parsed).
   await recordBuild(cacheDir, rendered ? rendered() : summary, trace);
 }

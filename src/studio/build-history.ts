@@ -30,8 +30,11 @@ export interface BuildEntry {
 
 let sequence = 0;
 
-/** Keep one build: its summary JSON, and the trace the build wrote (a file path) if any. */
-export async function recordBuild(cacheDir: string, summary: object | Uint8Array, traceJson?: string): Promise<string> {
+/**
+ * Keep one build: its summary JSON (a value, or its text as bytes, whole or in pieces), and the
+ * trace the build wrote (a file path) if any.
+ */
+export async function recordBuild(cacheDir: string, summary: object | Uint8Array | readonly Uint8Array[], traceJson?: string): Promise<string> {
   const dir = historyDir(cacheDir);
   mkdirSync(dir, { recursive: true });
   const id = `${Date.now()}-${String((process.pid * 16 + sequence++) % 10_000).padStart(4, '0')}`;
@@ -39,11 +42,11 @@ export async function recordBuild(cacheDir: string, summary: object | Uint8Array
   const old = listBuilds(cacheDir).slice(KEPT_BUILDS - 1);
   if (traceJson !== undefined) await atomicWrite(join(dir, `${id}.trace.json`), traceJson);
   // Bytes: the summary as the build already rendered it (a no-op's or partial build's, spliced from its record).
-  const bytes = summary instanceof Uint8Array ? summary : Buffer.from(JSON.stringify(summary));
+  const pieces = Array.isArray(summary) ? (summary as readonly Uint8Array[]) : [summary instanceof Uint8Array ? summary : Buffer.from(JSON.stringify(summary))];
   const path = join(dir, `${id}.summary.json`);
-  const recycled = old.length > 0 ? recycledFile(join(dir, `${old[old.length - 1]!.id}.summary.json`), `${path}.tmp-${process.pid}-${sequence++}`) : undefined;
-  if (recycled) overwriteThenRename(recycled, path, bytes);
-  else await atomicWrite(path, bytes);
+  const temp = `${path}.tmp-${process.pid}-${sequence++}`;
+  const reused = old.length > 0 && movedAway(join(dir, `${old[old.length - 1]!.id}.summary.json`), temp);
+  writeThenRename(temp, reused, path, pieces);
   removeAbandonedTraces(dir);
   for (const entry of old) {
     rmSync(join(dir, `${entry.id}.summary.json`), { force: true });
@@ -53,30 +56,35 @@ export async function recordBuild(cacheDir: string, summary: object | Uint8Array
 }
 
 /**
- * The summary file of a build leaving the history, moved to `temp` to be written over, or
- * undefined when it is gone (another build took it first). Why: at 10k targets a summary is
- * ~5 MB, and a new file costs the filesystem all of its pages again while the old one's are
- * freed (write-summary-file.ts measured 9–14 ms against 2–6 ms written over a file of that size).
+ * Moves the summary file of a build leaving the history to `temp`, to be written over; false
+ * when it is gone (another build took it first). Why: at 10k targets a summary is ~5 MB, and a
+ * new file costs the filesystem all of its pages again while the old one's are freed
+ * (write-summary-file.ts measured 9–14 ms against 2–6 ms written over a file of that size).
  */
-function recycledFile(oldPath: string, temp: string): string | undefined {
+function movedAway(oldPath: string, temp: string): boolean {
   try {
     renameSync(oldPath, temp);
-    return temp;
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
 /**
- * Fill `temp` (a file no reader names) with `bytes` over what it held, cut it to their length,
- * then rename it into place: a reader sees no summary or the whole one, as with atomicWrite.
+ * Fill `temp` (a file no reader names: the reused one, or a new one) with the pieces, over what
+ * it held, cut it to their length, then rename it into place: a reader sees no summary or the
+ * whole one, as with atomicWrite, and a failed write leaves no temp file.
  */
-function overwriteThenRename(temp: string, path: string, bytes: Uint8Array): void {
+function writeThenRename(temp: string, reused: boolean, path: string, pieces: readonly Uint8Array[]): void {
   try {
-    const fd = openSync(temp, constants.O_WRONLY);
+    const fd = openSync(temp, reused ? constants.O_WRONLY : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
     try {
-      for (let done = 0; done < bytes.byteLength; ) done += writeSync(fd, bytes, done, bytes.byteLength - done, done);
-      ftruncateSync(fd, bytes.byteLength);
+      let at = 0;
+      for (const bytes of pieces) {
+        for (let done = 0; done < bytes.byteLength; ) done += writeSync(fd, bytes, done, bytes.byteLength - done, at + done);
+        at += bytes.byteLength;
+      }
+      ftruncateSync(fd, at);
     } finally {
       closeSync(fd);
     }

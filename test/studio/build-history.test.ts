@@ -16,8 +16,10 @@ describe('the studio build history', () => {
     const summaries = new Map<string, string>();
     // Long and short summaries alternate: a reused file that held a longer one must be cut to the new length.
     for (let n = 0; n < KEPT_BUILDS + 5; n++) {
-      const text = JSON.stringify({ platform: 'desktop', executed: n, cached: 0, failed: 0, skipped: 0, durationMs: 1, targets: [], pad: 'x'.repeat(n % 3 === 1 ? 5000 : 10) });
-      const id = await recordBuild(cacheDir, n % 2 === 0 ? Buffer.from(text) : (JSON.parse(text) as object), `{"traceEvents":[${n}]}`);
+      const text = JSON.stringify({ platform: 'desktop', executed: n, cached: 0, failed: 0, skipped: 0, durationMs: 1, targets: [], pad: 'x'.repeat(n % 7 < 3 ? 5000 : 10) });
+      // As bytes, as a value, or as pieces of its text (how a partial build hands it over).
+      const given = n % 3 === 0 ? Buffer.from(text) : n % 3 === 1 ? [Buffer.from(text.slice(0, 7)), Buffer.from(text.slice(7, 40)), Buffer.from(text.slice(40))] : (JSON.parse(text) as object);
+      const id = await recordBuild(cacheDir, given, `{"traceEvents":[${n}]}`);
       summaries.set(id, text);
     }
     const kept = listBuilds(cacheDir);
