@@ -18,13 +18,16 @@
  * version, not the payload): any mismatch, a short file or a folder that cannot be read or
  * written is the same as no cache.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { readCodeCache, writeCodeCache } from './code-cache-file.js';
+import { CACHED_PACKAGES, PackageCodeCache } from './package-code-cache.js';
 import type { runCli } from './run-cli.js';
+
+export { readCodeCache, writeCodeCache } from './code-cache-file.js';
 
 /** The chunk whose exports are the CLI's (`runCli`). */
 export const ENTRY_CHUNK = 'run-cli.cjs';
@@ -57,44 +60,19 @@ export interface CliChunks {
   saveCodeCache(): void;
 }
 
-const MAGIC = 'kiln-code-cache 1';
 const CHUNK_NAME = /^[\w-]+\.cjs$/;
 
 /** The cache's identity: the bundle (one per compile, never rewritten) and what compiled it. */
 export const codeCacheKey = (bundleId: string): string => `${bundleId} ${process.version} ${process.versions.v8} ${process.arch}`;
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-/** The payload of a cache file written for `key`, or undefined when it is anything else. */
-export function readCodeCache(path: string, key: string): Buffer | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    return undefined;
-  }
-  const end = bytes.indexOf(10);
-  if (end < 0) return undefined;
-  const header = bytes.subarray(0, end).toString('latin1');
-  const payload = bytes.subarray(end + 1);
-  return header === `${MAGIC} ${key} ${sha256(payload)}` ? payload : undefined;
+/** The part of a cache file's name that names the command: the command when it is one word, else one shared name. */
+export function commandCacheName(command: string | undefined): string {
+  return command !== undefined && /^[a-z][a-z-]{0,31}$/.test(command) ? command : 'other';
 }
 
-export function writeCodeCache(path: string, key: string, payload: Buffer): void {
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, Buffer.concat([Buffer.from(`${MAGIC} ${key} ${sha256(payload)}\n`, 'latin1'), payload]));
-    renameSync(temp, path);
-  } catch {
-    // A read-only install or a full disk: the next run compiles, as without a cache.
-    rmSync(temp, { force: true });
-  }
-}
-
-/** The cache file of a chunk for a command: the command's name when it is one word, else one shared file. */
+/** The cache file of a chunk for a command. */
 export function codeCachePath(chunkPath: string, command: string | undefined): string {
-  const name = command !== undefined && /^[a-z][a-z-]{0,31}$/.test(command) ? command : 'other';
-  return `${chunkPath}.${name}.cache`;
+  return `${chunkPath}.${commandCacheName(command)}.cache`;
 }
 
 interface LoadedChunk {
@@ -136,7 +114,11 @@ export function loadCliChunks(dirUrl: URL, bundleId: string, command: string | u
     return module.exports;
   };
   // Another chunk by its relative name; anything else (builtins, packages) as Node resolves it from the bundle folder.
-  const chunkRequire = (specifier: string): unknown => (specifier.startsWith('./') ? load(specifier.slice(2)) : nodeRequire(specifier));
+  const packages = new PackageCodeCache(dir, key, commandCacheName(command));
+  const chunkRequire = (specifier: string): unknown => {
+    if (specifier.startsWith('./')) return load(specifier.slice(2));
+    return CACHED_PACKAGES.has(specifier) ? packages.require(() => nodeRequire(specifier)) : nodeRequire(specifier);
+  };
 
   const entry = load(ENTRY_CHUNK) as { runCli: typeof runCli };
   return {
@@ -144,6 +126,7 @@ export function loadCliChunks(dirUrl: URL, bundleId: string, command: string | u
     saveCodeCache() {
       // After the run, so the functions it compiled lazily are in the caches too.
       for (const chunk of loaded) if (chunk.stale) writeCodeCache(chunk.cachePath, key, chunk.script.createCachedData());
+      packages.save();
     },
   };
 }
