@@ -13,7 +13,6 @@
  *                     "KHR_texture_basisu": { "source": 1 } } }]        // Basis platforms only
  */
 import type { Document, Texture } from '@gltf-transform/core';
-import { read as readKtx2 } from 'ktx-parse';
 import type { DepInfo, RuleContext } from '../../src/rule/context.js';
 
 export const KILN_TEXTURE_REF = 'KILN_texture_ref';
@@ -117,6 +116,8 @@ async function basisOutput(ctx: RuleContext<object, object>, dep: DepInfo): Prom
   const main = dep.outputs[0];
   if (!main || !main.name.endsWith('.ktx2')) return undefined;
   const bytes = await ctx.readOutput(main);
+  // Imported here, not with the rule list: every `kiln build` that cooks loads that.
+  const { read: readKtx2 } = await import('ktx-parse');
   try {
     const container = readKtx2(bytes);
     const UASTC = 166;
