@@ -25,7 +25,7 @@
 import { build, transform, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENTRY_CHUNK, SCRIPT_SCOPE, type BundleStamp } from './cli-chunks.js';
 
@@ -79,7 +79,10 @@ const preloadedModules: Plugin = {
       const path = relative(dist, join(args.resolveDir, args.path)).split(sep).join('/');
       return PRELOADED_MODULES.includes(path) ? { path, namespace: 'kiln-preloaded' } : undefined;
     });
-    context.onLoad({ filter: /.*/, namespace: 'kiln-preloaded' }, (args) => ({ contents: `module.exports = ${SCRIPT_SCOPE.preloaded}[${JSON.stringify(args.path)}];`, loader: 'js' }));
+    context.onLoad({ filter: /.*/, namespace: 'kiln-preloaded' }, (args) => ({
+      contents: `module.exports = ${SCRIPT_SCOPE.preloaded}[${JSON.stringify(args.path)}] ?? (() => { throw new Error(${JSON.stringify(`kiln: a CLI chunk ran before ${args.path} was preloaded (bundle-cli.ts)`)}); })();`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -120,6 +123,42 @@ async function asScriptChunk(code: string): Promise<string> {
   return result.code;
 }
 
+/** Whether the entry chunk needs a preloaded module itself (then main.js imports them first), kept beside the chunks. */
+const EAGER_FILE = 'preload-mode.txt';
+
+const DYNAMIC_CHUNK = /Promise\.resolve\(\)\.then\(\(\) => __toESM\(require\("\.\/([\w-]+\.cjs)"\)\)\)/g;
+const STATIC_CHUNK = /require\("\.\/([\w-]+\.cjs)"\)/g;
+
+/**
+ * The chunks with every dynamic import of a chunk that needs a preloaded module (itself or through
+ * the chunks it requires) made to wait for them first (SCRIPT_SCOPE.ready), and whether the entry
+ * chunk needs one (nothing would wait before it runs). esbuild writes a chunk's `import()` as
+ * `Promise.resolve().then(() => __toESM(require("./x.cjs")))`; any other form fails the bundle.
+ */
+function awaitingPreloads(chunks: ReadonlyMap<string, string>): { texts: Map<string, string>; eager: boolean } {
+  const marker = `${SCRIPT_SCOPE.preloaded}[`;
+  const statics = new Map<string, string[]>();
+  for (const [name, text] of chunks) {
+    const dynamicSites = [...text.matchAll(DYNAMIC_CHUNK)].length;
+    const sites = [...text.matchAll(/Promise\.resolve\(\)\.then\(/g)].length;
+    if (sites !== dynamicSites) throw new Error(`${name}: a dynamic import of another form than esbuild's Promise.resolve().then(() => __toESM(require(...))) (bundle-cli.ts)`);
+    statics.set(name, [...text.replace(DYNAMIC_CHUNK, '').matchAll(STATIC_CHUNK)].map((m) => m[1]!));
+  }
+  const needs = new Map<string, boolean>();
+  const needed = (name: string, path: ReadonlySet<string> = new Set()): boolean => {
+    const known = needs.get(name);
+    if (known !== undefined) return known;
+    if (path.has(name)) return false;
+    const inner = new Set([...path, name]);
+    const result = chunks.get(name)!.includes(marker) || statics.get(name)!.some((dep) => needed(dep, inner));
+    if (path.size === 0) needs.set(name, result);
+    return result;
+  };
+  const texts = new Map<string, string>();
+  for (const [name, text] of chunks) texts.set(name, text.replace(DYNAMIC_CHUNK, (site, target: string) => (needed(target) ? site.replace('Promise.resolve()', `${SCRIPT_SCOPE.ready}()`) : site)));
+  return { texts, eager: needed(ENTRY_CHUNK) };
+}
+
 if (!existsSync(join(outdir, ENTRY_CHUNK))) {
   mkdirSync(bundles, { recursive: true });
   const temp = join(bundles, `${id}.tmp-${process.pid}`);
@@ -140,11 +179,17 @@ if (!existsSync(join(outdir, ENTRY_CHUNK))) {
     plugins: [preloadedModules, externalPackages, ownImportMeta(outdir)],
   });
   mkdirSync(temp, { recursive: true });
-  for (const file of result.outputFiles) writeFileSync(file.path, await asScriptChunk(file.text));
+  const chunks = new Map<string, string>();
+  for (const file of result.outputFiles) chunks.set(basename(file.path), await asScriptChunk(file.text));
+  const { texts, eager } = awaitingPreloads(chunks);
+  for (const [name, text] of texts) writeFileSync(join(temp, name), text);
+  writeFileSync(join(temp, EAGER_FILE), eager ? 'eager\n' : 'lazy\n');
   renameSync(temp, outdir);
 }
+// A folder without the file (another version's): preload first, as before.
+const eager = !existsSync(join(outdir, EAGER_FILE)) || readFileSync(join(outdir, EAGER_FILE), 'utf8') !== 'lazy\n';
 const stampPath = join(bundles, 'stamp.json');
-writeFileSync(`${stampPath}.tmp-${process.pid}`, `${JSON.stringify({ main: stamp, dir: id, preload: PRELOADED_MODULES } satisfies BundleStamp)}\n`);
+writeFileSync(`${stampPath}.tmp-${process.pid}`, `${JSON.stringify({ main: stamp, dir: id, preload: PRELOADED_MODULES, eager } satisfies BundleStamp)}\n`);
 renameSync(`${stampPath}.tmp-${process.pid}`, stampPath);
 for (const entry of readdirSync(bundles, { withFileTypes: true })) {
   if (!entry.isDirectory() || entry.name === id) continue;

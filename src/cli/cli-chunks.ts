@@ -42,6 +42,11 @@ export const SCRIPT_SCOPE = {
   resolve: '__kilnResolve',
   /** The namespaces of the modules that stay ES modules (a top-level await), by dist path. */
   preloaded: '__kilnPreloaded',
+  /**
+   * Imports those modules (once) and resolves when they are in `preloaded`: a dynamic import of a
+   * chunk that needs one waits for it (bundle-cli.ts), so a command that needs none never loads them.
+   */
+  ready: '__kilnReady',
 } as const;
 
 /** dist/cli-bundle/stamp.json: the compile the bundle was made from, its folder, what to preload. */
@@ -50,8 +55,10 @@ export interface BundleStamp {
   main: string;
   /** The bundle's folder under dist/cli-bundle/. */
   dir: string;
-  /** dist-relative paths of the modules to import before any chunk runs. */
+  /** dist-relative paths of the modules that stay ES modules, imported before a chunk that needs one runs. */
   preload: string[];
+  /** The entry chunk itself needs one: import them before it runs. */
+  eager: boolean;
 }
 
 export interface CliChunks {
@@ -83,9 +90,9 @@ interface LoadedChunk {
 
 /**
  * Loads the entry chunk of the bundle in `dirUrl` (bundle `bundleId`) with the code caches of
- * `command`, and returns its `runCli`.
+ * `command`, and returns its `runCli`; `ready` fills `preloaded` (SCRIPT_SCOPE.ready).
  */
-export function loadCliChunks(dirUrl: URL, bundleId: string, command: string | undefined, preloaded: Record<string, unknown>): CliChunks {
+export function loadCliChunks(dirUrl: URL, bundleId: string, command: string | undefined, preloaded: Record<string, unknown>, ready: () => Promise<void>): CliChunks {
   const dir = fileURLToPath(dirUrl);
   const key = codeCacheKey(bundleId);
   const nodeRequire = createRequire(join(dir, ENTRY_CHUNK));
@@ -104,13 +111,13 @@ export function loadCliChunks(dirUrl: URL, bundleId: string, command: string | u
     const cachePath = codeCachePath(path, command);
     const cachedData = readCodeCache(cachePath, key);
     // ES modules are strict; so are the chunks they became.
-    const wrapped = `(function (exports, require, module, __filename, __dirname, ${SCRIPT_SCOPE.url}, ${SCRIPT_SCOPE.import}, ${SCRIPT_SCOPE.resolve}, ${SCRIPT_SCOPE.preloaded}) {"use strict";${source}\n})`;
+    const wrapped = `(function (exports, require, module, __filename, __dirname, ${SCRIPT_SCOPE.url}, ${SCRIPT_SCOPE.import}, ${SCRIPT_SCOPE.resolve}, ${SCRIPT_SCOPE.preloaded}, ${SCRIPT_SCOPE.ready}) {"use strict";${source}\n})`;
     const script = new Script(wrapped, { filename: path, ...(cachedData ? { cachedData } : {}) });
     loaded.push({ script, cachePath, stale: cachedData === undefined || script.cachedDataRejected === true });
     const module = { exports: {} as unknown };
     modules.set(name, module);
     const run = script.runInThisContext() as (...args: unknown[]) => void;
-    run(module.exports, chunkRequire, module, path, dir, pathToFileURL(path).href, importThroughMain, resolveFromMain, preloaded);
+    run(module.exports, chunkRequire, module, path, dir, pathToFileURL(path).href, importThroughMain, resolveFromMain, preloaded, ready);
     return module.exports;
   };
   // Another chunk by its relative name; anything else (builtins, packages) as Node resolves it from the bundle folder.

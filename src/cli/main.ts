@@ -20,7 +20,8 @@ function bundleStamp(): BundleStamp | undefined {
     if (stamp.main !== `${own.size}:${own.mtimeNs}:${own.ino}` || typeof stamp.dir !== 'string' || !/^[0-9a-f]{16}$/.test(stamp.dir)) return undefined;
     const preload = stamp.preload;
     if (!Array.isArray(preload) || !preload.every((path): path is string => typeof path === 'string' && /^src\/[\w/.-]+\.js$/.test(path) && !path.includes('..'))) return undefined;
-    return { main: stamp.main, dir: stamp.dir, preload };
+    if (typeof stamp.eager !== 'boolean') return undefined;
+    return { main: stamp.main, dir: stamp.dir, preload, eager: stamp.eager };
   } catch {
     return undefined;
   }
@@ -28,8 +29,14 @@ function bundleStamp(): BundleStamp | undefined {
 
 async function bundledCli(stamp: BundleStamp): Promise<CliChunks> {
   const preloaded: Record<string, unknown> = {};
-  for (const path of stamp.preload) preloaded[path] = await import(new URL(`../../${path}`, import.meta.url).href);
-  return loadCliChunks(new URL(`../../cli-bundle/${stamp.dir}/`, import.meta.url), stamp.dir, process.argv[2], preloaded);
+  // Imported when a chunk that needs one is (xxhash's wasm, ~6 ms: a no-op needs none).
+  let loading: Promise<void> | undefined;
+  const ready = (): Promise<void> =>
+    (loading ??= (async () => {
+      for (const path of stamp.preload) preloaded[path] = await import(new URL(`../../${path}`, import.meta.url).href);
+    })());
+  if (stamp.eager) await ready();
+  return loadCliChunks(new URL(`../../cli-bundle/${stamp.dir}/`, import.meta.url), stamp.dir, process.argv[2], preloaded, ready);
 }
 
 const stamp = bundleStamp();

@@ -51,6 +51,15 @@ describe('the bundled CLI', () => {
     expect(summary.targets.find((t) => t.label === '//lvl:lit')).toMatchObject({ status: 'executed', ranIn: 'worker' });
 
     expect(kiln(ws.root, ['build', '//lvl:all']).summary?.executed).toBe(0);
+    // A no-op loads no chunk that needs a preloaded module: xxhash's wasm never starts.
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'dist/cli-bundle/stamp.json'), 'utf8'))).toMatchObject({ eager: false });
+    const noopProfiles = mkdtempSync(join(tmpdir(), 'kiln-bundle-prof-'));
+    const noop = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${noopProfiles}`, CLI, 'build', '//lvl:all'], { cwd: ws.root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    expect(noop.status, noop.stderr).toBe(0);
+    const noopProfile = mainThreadProfile(noopProfiles);
+    rmSync(noopProfiles, { recursive: true, force: true });
+    expect(noopProfile).toContain('/dist/cli-bundle/');
+    expect(noopProfile).not.toContain('/dist/src/hash/xxhash.js');
     ws.write('pkgs/lvl/cfg.json', '{"a": 2}');
     expect(executedLabels(kiln(ws.root, ['build', '//lvl:all']))).toEqual(['//lvl:cfg']);
     ws.write('pkgs/lvl/assets.yaml', 'targets:\n  cfg: { rule: data, srcs: [cfg.json]\n');
