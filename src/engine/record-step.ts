@@ -6,7 +6,7 @@ import type { WorkspaceConfig } from '../workspace/workspace-config.js';
 import type { BuildRequest, BuildResult, BuildRun } from './build-request.js';
 import { type BuildReporter, type BuildSummary, type TargetReport, silentReporter } from './build-result.js';
 import { rebuiltEntries, recordOfBuild, replayRecord, type RecordContext, type TargetFacts } from './recorded-build.js';
-import { recordedReports, splicedReports, validEnds } from './recorded-replay.js';
+import { recordedReports, splicedReports, validEndsFor } from './recorded-replay.js';
 import { lazyProperty, withRendered } from './rendered-summary.js';
 import { ACTION_KIND, actionKey, type ActionValue } from './requests/action.js';
 import type { MaterializedValue } from './requests/materialize-outputs.js';
@@ -14,7 +14,7 @@ import type { GraphInput } from './requests/target-graph.js';
 import { toolLeaves } from './tool-leaves.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { dirtyTargets, materializedOf, removeRecord, type BuildRecord, type RecordDetail, type RecordView } from './tracker/build-record.js';
-import { loadDetail, loadRecord, readRecordView, readSection, scanRecord } from './tracker/record-read.js';
+import { loadDetail, loadRecord, readRecordView, readSection, readSectionInBackground, scanRecord } from './tracker/record-read.js';
 import { outsRenamed, writeRecord, writeRecordDelta } from './tracker/record-write.js';
 import { globalLeaves, type LeafScan } from './tracker/record-leaves.js';
 import { renderMaterialized } from './tracker/rendered-report.js';
@@ -26,7 +26,8 @@ interface PartialRecord {
   view: RecordView;
   scan: LeafScan;
   detail: RecordDetail;
-  reportBytes: Buffer;
+  /** Being read in the background while the dirty targets build. */
+  reportBytes: Promise<Buffer | undefined>;
   materializedBytes: Buffer;
 }
 
@@ -79,10 +80,11 @@ export class RecordStep {
           return this.replay(record, request, started);
         }
       } else {
-        // Read now, not when printed: a concurrent build may sweep this base meanwhile.
-        const reportBytes = readSection(view, 'reports');
+        // Opened now, not when printed: a concurrent build may sweep this base meanwhile.
+        const [start, end] = view.sections.reports;
         const materializedBytes = readSection(view, 'materialized');
-        if (reportBytes && materializedBytes && validEnds(reportBytes, scan)) {
+        if (materializedBytes && validEndsFor(end - start, scan)) {
+          const reportBytes = readSectionInBackground(view, 'reports');
           this.lastPath = 'dirty-only';
           return this.rebuildDirty({ ctx, view, scan, detail, reportBytes, materializedBytes }, dirty, request, started);
         }
@@ -146,7 +148,7 @@ export class RecordStep {
    * reads `targets` (rendered-summary.ts); only the rebuilt entries are written (the delta).
    */
   private async rebuildDirty(from: PartialRecord, dirty: ReadonlySet<number>, request: BuildRequest, started: number): Promise<BuildResult> {
-    const { ctx, view, scan, detail, reportBytes, materializedBytes } = from;
+    const { ctx, view, scan, detail, materializedBytes } = from;
     const count = view.head.targets;
     const outer = request.reporter ?? silentReporter;
     const indexes = [...dirty].sort((a, b) => a - b);
@@ -167,6 +169,12 @@ export class RecordStep {
     for (const i of indexes) {
       const report = run.reports.get(detail.labels[i]!);
       if (report) rebuilt.set(i, report);
+    }
+    const reportBytes = await from.reportBytes;
+    if (!reportBytes) {
+      // The base was opened before the build; only a disk error or a hand-edited file gets here.
+      removeRecord(ctx.stateDir, view.head.key);
+      throw diagnosticError('cache-entry-invalid', `the build record ${view.basePath} could not be read back: run the build again`);
     }
     const recorded = recordedReports(reportBytes, scan, view, detail.labels);
     // The unchanged targets, as the record has them: counted, and printed only if they have something to say.

@@ -95,8 +95,13 @@ function reportsText(view: RecordView, scan: LeafScan): (Buffer | string)[] | un
 
 /** Whether the leaf table's report offsets fit the reports section (they are outside data too). */
 export function validEnds(bytes: Buffer, scan: LeafScan): boolean {
+  return validEndsFor(bytes.length, scan);
+}
+
+/** The same for a reports section of `length` bytes (before it is read). */
+export function validEndsFor(length: number, scan: LeafScan): boolean {
   const ends = scan.reportEnds;
-  return (ends.length === 0 ? bytes.length === 0 : ends[ends.length - 1] === bytes.length) && ends.every((end, i) => end >= fragmentStart(scan, i));
+  return (ends.length === 0 ? length === 0 : ends[ends.length - 1] === length) && ends.every((end, i) => end >= fragmentStart(scan, i));
 }
 
 /**
