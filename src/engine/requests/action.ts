@@ -53,15 +53,18 @@ export interface ActionValue {
 
 /**
  * A dependency's part of its dependents' action keys (runner/action-unit.ts), computed from its
- * DepInfo when first needed and kept per value: stored nodes do not carry it (it repeats the
- * whole DepInfo, and a no-op build decodes every stored action).
+ * DepInfo when first needed and kept per DepInfo object: stored nodes do not carry it (it repeats
+ * the whole DepInfo, and a no-op build decodes every stored action). Keyed by the DepInfo, not by
+ * the value: a saved action a fresh build let go is read through its kept fields (a new object
+ * holding the same `info`), so the text its own fingerprint computed serves its dependents' keys
+ * too (a cold build's 100 bundles would otherwise hash their 10,000 dependencies' DepInfo again).
  */
-const keyTexts = new WeakMap<Pick<ActionValue, 'info'>, string>();
+const keyTexts = new WeakMap<DepInfo, string>();
 export function keyTextOf(value: Pick<ActionValue, 'info'>): string {
-  let text = keyTexts.get(value);
+  let text = keyTexts.get(value.info);
   if (text === undefined) {
     text = depKeyText(value.info);
-    keyTexts.set(value, text);
+    keyTexts.set(value.info, text);
   }
   return text;
 }
