@@ -263,6 +263,7 @@ export class Builder {
 
     // Materialize.
     await materialize.writeRest(pending, rematerialize);
+    run.releaseFresh();
 
     // Save (in watch mode possibly after the caller announced the outputs).
     if (request.deferSave && watchBuild) this.saveDue = true;
