@@ -144,12 +144,22 @@ export class RunStep {
         this.ranSinceSave = 0;
         tracker.save(this.dropAfterSave);
       }
+      const facts = resultFacts(value);
+      const executed = status === 'executed';
+      // One literal, every key in the order the summary prints them (JSON leaves out the
+      // undefined ones): built by spreads, each of a 10k build's reports had a hidden class of
+      // its own (10,089 maps for 10,100 reports, ~3 MB of descriptors kept to the end).
       done = this.finish({
-        ...base,
+        label,
+        rule: decl.rule,
         status,
-        durationMs: status === 'executed' ? outcome!.durationMs : end - begin,
-        ...(status === 'executed' ? { reasons: outcome?.reasons, ...(outcome?.where ? { ranIn: outcome.where } : {}) } : {}),
-        ...resultFacts(value),
+        durationMs: executed ? outcome!.durationMs : end - begin,
+        outputs: facts.outputs,
+        diagnostics: facts.diagnostics,
+        stats: facts.stats,
+        reasons: executed ? outcome?.reasons : undefined,
+        ranIn: executed ? outcome?.where : undefined,
+        size: facts.size,
       });
     } catch (error) {
       const { diagnostics, stack } = failureDiagnostics(error, decl);
