@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import { requestId, type RequestApi, type RequestKind } from './request-kind.js';
 import { type ReadSet, walkReadSet } from './read-set.js';
 import { ReverseIndex } from './reverse-index.js';
+import { edgesOf, pairsOf, type NodeEdges } from './node-edges.js';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
 
 export type { ReadSet } from './read-set.js';
@@ -20,8 +21,10 @@ export interface AsyncRequestKind<I, T> extends Omit<RequestKind<I, T>, 'run'> {
 
 type AnyKind = RequestKind<unknown, unknown> | AsyncRequestKind<unknown, unknown>;
 
-interface Node extends StoredNode {
+interface Node extends Omit<StoredNode, 'deps'> {
   id: string;
+  /** Its dependencies, flat: id, the fingerprint seen, id, … (node-edges.ts). */
+  edges: NodeEdges;
   /** Build epoch in which this node was last run or verified; -1: must be verified again. */
   verified: number;
   /** Folders whose structure this node depends on (in-memory only: needs file events). */
@@ -46,8 +49,8 @@ const NO_TREES: string[] = Object.freeze([]) as unknown as string[];
  * 40,000 nodes of a 10k build share one hidden class with in-object fields instead of a chain of
  * shapes and a property array each as `error`, `forced`, `dropped` and `kept` come and go.
  */
-function makeNode(id: string, kind: string, input: unknown, value: unknown, fingerprint: string, deps: [string, string][], trees: string[], error: unknown, verified: number, unsaved: boolean): Node {
-  return { id, kind, input, value, fingerprint, deps, verified, trees: trees.length === 0 ? NO_TREES : trees, error, unsaved, forced: undefined, dropped: undefined, kept: undefined };
+function makeNode(id: string, kind: string, input: unknown, value: unknown, fingerprint: string, edges: NodeEdges, trees: string[], error: unknown, verified: number, unsaved: boolean): Node {
+  return { id, kind, input, value, fingerprint, edges, verified, trees: trees.length === 0 ? NO_TREES : trees, error, unsaved, forced: undefined, dropped: undefined, kept: undefined };
 }
 
 export interface TrackerStats {
@@ -272,7 +275,7 @@ export class RequestTracker {
       node.unsaved = false;
       const kind = this.kinds.get(node.kind);
       if (node.error !== undefined || kind?.persistent === false) continue;
-      batch.set(node.id, { kind: node.kind, input: node.input, value: node.value, fingerprint: node.fingerprint, deps: node.deps });
+      batch.set(node.id, { kind: node.kind, input: node.input, value: node.value, fingerprint: node.fingerprint, deps: pairsOf(node.edges) });
       if (drop?.has(node.kind)) saved.push(node);
     }
     this.unsavedIds.clear();
@@ -354,8 +357,11 @@ export class RequestTracker {
     const kind = this.kinds.get(node.kind);
     if (!kind) return false;
     if (node.trees.length > 0) return false;
-    if (node.deps.length === 0 && !kind.check) return false;
-    for (const [depId, seen] of node.deps) {
+    const edges = node.edges;
+    if (edges.length === 0 && !kind.check) return false;
+    for (let i = 0; i < edges.length; i += 2) {
+      const depId = edges[i]!;
+      const seen = edges[i + 1]!;
       let dep = this.node(depId);
       if (!dep) return false;
       if (dep.verified !== this.epoch) {
@@ -397,7 +403,7 @@ export class RequestTracker {
   private finish(kind: AnyKind, id: string, input: unknown, old: Node | undefined, api: RunApi, value: unknown, error: unknown): Node {
     this.running.delete(id);
     const fingerprint = error !== undefined ? `error:${errorText(error)}` : kind.fingerprint ? kind.fingerprint(value) : hashJson(value);
-    const node = makeNode(id, kind.name, input, value, fingerprint, api.deps, api.trees, error, this.epoch, true);
+    const node = makeNode(id, kind.name, input, value, fingerprint, api.settledEdges(), api.trees, error, this.epoch, true);
     api.done();
     this.reverse?.link(node, old);
     this.nodes.set(id, node);
@@ -426,7 +432,7 @@ export class RequestTracker {
     const stored = this.store.get(id);
     if (!stored) return undefined;
     this.stats.loaded++;
-    node = makeNode(id, stored.kind, stored.input, stored.value, stored.fingerprint, stored.deps, NO_TREES, undefined, -1, false);
+    node = makeNode(id, stored.kind, stored.input, stored.value, stored.fingerprint, edgesOf(stored.deps), NO_TREES, undefined, -1, false);
     this.reverse?.link(node, undefined);
     this.nodes.set(id, node);
     return node;
@@ -461,7 +467,7 @@ const LINEAR_DEDUP = 16;
  * promoted (this was ~7 MB of a 10k cold build's old-space growth).
  */
 class RunApi implements RequestApi {
-  readonly deps: [string, string][] = [];
+  readonly edges: NodeEdges = [];
   trees: string[] = NO_TREES;
   /** Ids already recorded, once there are more than LINEAR_DEDUP (a bundle reading 100 dependencies). */
   private seen: Set<string> | undefined;
@@ -490,22 +496,33 @@ class RunApi implements RequestApi {
     return old && old.error === undefined ? (this.tracker.valueFor(old) as U) : undefined;
   }
 
-  /** The run ended: its edges are the node's now (a late read still adds to them, as before). */
+  /**
+   * The edges for the node, copied at their length: an array grown by `push` keeps room for 17
+   * elements, ~120 bytes too many for the usual node of one to three edges (40,000 nodes at 10k).
+   */
+  settledEdges(): NodeEdges {
+    return this.edges.slice();
+  }
+
+  /** The run ended. */
   done(): void {
     this.seen = undefined;
   }
 
   private read(kind: AnyKind, input: unknown): Node {
     const dep = this.tracker.ensureFor(kind, input);
-    const deps = this.deps;
+    const edges = this.edges;
     if (this.seen) {
       if (this.seen.has(dep.id)) return dep;
       this.seen.add(dep.id);
     } else {
-      for (let i = 0; i < deps.length; i++) if (deps[i]![0] === dep.id) return dep;
-      if (deps.length >= LINEAR_DEDUP) this.seen = new Set(deps.map(([depId]) => depId)).add(dep.id);
+      for (let i = 0; i < edges.length; i += 2) if (edges[i] === dep.id) return dep;
+      if (edges.length >= 2 * LINEAR_DEDUP) {
+        this.seen = new Set([dep.id]);
+        for (let i = 0; i < edges.length; i += 2) this.seen.add(edges[i]!);
+      }
     }
-    deps.push([dep.id, dep.fingerprint]);
+    edges.push(dep.id, dep.fingerprint);
     return dep;
   }
 }
