@@ -17,6 +17,7 @@ import { reportUnchanged } from './report-unchanged.js';
 import { actionKey, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { FreshSources } from './fresh-sources.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { rulesOf } from './rules-of.js';
 import { runDag, type NodeOutcome } from './run-dag.js';
 import { RunStep } from './run-step.js';
@@ -79,6 +80,8 @@ export class Builder {
   private readonly inputCache = new WeakMap<TargetGraph, GraphInputs>();
 
   constructor(options: BuilderOptions) {
+    // A build's peak memory is mostly heap V8 let grow past the live data (heap-growth.ts).
+    limitHeapGrowth();
     this.current = options.workspace;
     this.cache = options.cache;
     const config = options.workspace.config;
@@ -263,6 +266,7 @@ export class Builder {
 
     // Materialize.
     await materialize.writeRest(pending, rematerialize);
+    run.releaseFresh();
 
     // Save (in watch mode possibly after the caller announced the outputs).
     if (request.deferSave && watchBuild) this.saveDue = true;

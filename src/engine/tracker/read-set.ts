@@ -11,7 +11,8 @@ export interface ReadSetNode {
   kind: string;
   input: unknown;
   value: unknown;
-  deps: [string, string][];
+  /** Flat: id, fingerprint, id, … (node-edges.ts). */
+  edges: readonly string[];
   trees: string[];
   error?: unknown;
   verified: number;
@@ -40,7 +41,8 @@ export function walkReadSet(
     if (!node || node.error !== undefined || node.verified !== epoch) return undefined;
     if (node.kind === fileKind) into.files.set(node.input as string, node.value);
     for (const dir of node.trees) into.trees.add(dir);
-    for (const [dep] of node.deps) if (!stop(dep)) stack.push(dep);
+    const edges = node.edges;
+    for (let i = 0; i < edges.length; i += 2) if (!stop(edges[i]!)) stack.push(edges[i]!);
   }
   return into;
 }

@@ -5,7 +5,8 @@ export interface IndexedNode {
   id: string;
   kind: string;
   input: unknown;
-  deps: [string, string][];
+  /** Flat: id, fingerprint, id, … (node-edges.ts). */
+  edges: readonly string[];
   trees: string[];
 }
 
@@ -25,10 +26,10 @@ export class ReverseIndex {
   link(node: IndexedNode, old: IndexedNode | undefined): void {
     if (node.kind === this.fileKind) add(this.filesByDir, parentOf(node.input as string), node.id);
     if (old) {
-      for (const [dep] of old.deps) this.dependents.get(dep)?.delete(old.id);
+      for (let i = 0; i < old.edges.length; i += 2) this.dependents.get(old.edges[i]!)?.delete(old.id);
       for (const dir of old.trees) this.treeWatchers.get(dir)?.delete(old.id);
     }
-    for (const [dep] of node.deps) add(this.dependents, dep, node.id);
+    for (let i = 0; i < node.edges.length; i += 2) add(this.dependents, node.edges[i]!, node.id);
     for (const dir of node.trees) add(this.treeWatchers, dir, node.id);
   }
 
