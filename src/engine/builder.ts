@@ -17,7 +17,6 @@ import { reportUnchanged } from './report-unchanged.js';
 import { actionKey, type ActionValue } from './requests/action.js';
 import { engineKinds, type EngineKinds } from './requests/engine-kinds.js';
 import { FreshSources } from './fresh-sources.js';
-import { limitHeapGrowth } from './heap-growth.js';
 import { rulesOf } from './rules-of.js';
 import { runDag, type NodeOutcome } from './run-dag.js';
 import { RunStep } from './run-step.js';
@@ -80,8 +79,6 @@ export class Builder {
   private readonly inputCache = new WeakMap<TargetGraph, GraphInputs>();
 
   constructor(options: BuilderOptions) {
-    // A build's peak memory is mostly heap V8 let grow past the live data (heap-growth.ts).
-    limitHeapGrowth();
     this.current = options.workspace;
     this.cache = options.cache;
     const config = options.workspace.config;
