@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 
 /**
  * Content address of a blob: the SHA-256 of the bytes (64 lowercase hex) plus their size, exactly
@@ -37,7 +37,7 @@ export function isDigest(value: unknown): value is Digest {
 const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'hex') => string }).hash;
 
 export function sha256Hex(data: Uint8Array | string): string {
-  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 export function digestOf(bytes: Uint8Array): Digest {
@@ -46,7 +46,7 @@ export function digestOf(bytes: Uint8Array): Digest {
 
 /** Incremental digest for data that arrives in pieces (files read in chunks, streamed downloads). */
 export class Digester {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash = crypto.createHash('sha256');
   private size = 0;
 
   update(chunk: Uint8Array): this {

@@ -5,6 +5,7 @@ import { requestId, type RequestApi, type RequestKind } from './request-kind.js'
 import { type ReadSet, walkReadSet } from './read-set.js';
 import { ReverseIndex } from './reverse-index.js';
 import { edgesOf, pairsOf, type NodeEdges } from './node-edges.js';
+import { NO_TREES, RunApi, type RunDependencies } from './run-api.js';
 import type { StoredNode, TrackerStore } from './tracker-store.js';
 
 export type { ReadSet } from './read-set.js';
@@ -41,9 +42,6 @@ interface Node extends Omit<StoredNode, 'deps'> {
   kept?: Record<string, unknown>;
 }
 
-/** `trees` of the (nearly all) nodes that watch no folder: one shared array, never written to. */
-const NO_TREES: string[] = Object.freeze([]) as unknown as string[];
-
 /**
  * Every node is made here, with every field in the same order (unset ones undefined), so all
  * 40,000 nodes of a 10k build share one hidden class with in-object fields instead of a chain of
@@ -78,7 +76,7 @@ export interface TrackerStats {
  *   levels); asynchronous ones (actions) are brought up to date by the builder in dependency
  *   order, so a 10,000-long chain of actions never deepens the stack.
  */
-export class RequestTracker {
+export class RequestTracker implements RunDependencies<Node> {
   private readonly nodes = new Map<string, Node>();
   private readonly kinds = new Map<string, AnyKind>();
   private readonly running = new Set<string>();
@@ -400,7 +398,7 @@ export class RequestTracker {
   }
 
   /** A run ended: its node, with the edges its api recorded. */
-  private finish(kind: AnyKind, id: string, input: unknown, old: Node | undefined, api: RunApi, value: unknown, error: unknown): Node {
+  private finish(kind: AnyKind, id: string, input: unknown, old: Node | undefined, api: RunApi<Node>, value: unknown, error: unknown): Node {
     this.running.delete(id);
     const fingerprint = error !== undefined ? `error:${errorText(error)}` : kind.fingerprint ? kind.fingerprint(value) : hashJson(value);
     const node = makeNode(id, kind.name, input, value, fingerprint, api.settledEdges(), api.trees, error, this.epoch, true);
@@ -454,76 +452,6 @@ export class RequestTracker {
       for (const parent of this.reverse?.dependentsOf(id) ?? []) stack.push(parent);
     }
     return count;
-  }
-}
-
-/** Edges past which a run looks its dependencies up in a set instead of its edge list. */
-const LINEAR_DEDUP = 16;
-
-/**
- * What one run reads through (RequestApi), recording each dependency once with the fingerprint
- * it saw. One object with methods per run, not four closures, an api object and a `Set`: an
- * action's run waits on I/O, so whatever it allocates up front outlives a scavenge and is
- * promoted (this was ~7 MB of a 10k cold build's old-space growth).
- */
-class RunApi implements RequestApi {
-  readonly edges: NodeEdges = [];
-  trees: string[] = NO_TREES;
-  /** Ids already recorded, once there are more than LINEAR_DEDUP (a bundle reading 100 dependencies). */
-  private seen: Set<string> | undefined;
-
-  constructor(
-    private readonly tracker: RequestTracker,
-    private readonly old: Node | undefined,
-  ) {}
-
-  get<J, U>(kind: RequestKind<J, U>, input: J): U {
-    return this.tracker.valueFor(this.read(kind as unknown as AnyKind, input)) as U;
-  }
-
-  getKept<J, U, K extends keyof U & string>(kind: RequestKind<J, U> & { readonly kept: readonly K[] }, input: J): Pick<U, K> {
-    const dep = this.read(kind as unknown as AnyKind, input);
-    return (dep.dropped && dep.kept && dep.error === undefined ? dep.kept : this.tracker.valueFor(dep)) as Pick<U, K>;
-  }
-
-  watchTree(dir: string): void {
-    if (this.trees === NO_TREES) this.trees = [];
-    this.trees.push(dir);
-  }
-
-  previous<U>(): U | undefined {
-    const old = this.old;
-    return old && old.error === undefined ? (this.tracker.valueFor(old) as U) : undefined;
-  }
-
-  /**
-   * The edges for the node, copied at their length: an array grown by `push` keeps room for 17
-   * elements, ~120 bytes too many for the usual node of one to three edges (40,000 nodes at 10k).
-   */
-  settledEdges(): NodeEdges {
-    return this.edges.slice();
-  }
-
-  /** The run ended. */
-  done(): void {
-    this.seen = undefined;
-  }
-
-  private read(kind: AnyKind, input: unknown): Node {
-    const dep = this.tracker.ensureFor(kind, input);
-    const edges = this.edges;
-    if (this.seen) {
-      if (this.seen.has(dep.id)) return dep;
-      this.seen.add(dep.id);
-    } else {
-      for (let i = 0; i < edges.length; i += 2) if (edges[i] === dep.id) return dep;
-      if (edges.length >= 2 * LINEAR_DEDUP) {
-        this.seen = new Set([dep.id]);
-        for (let i = 0; i < edges.length; i += 2) this.seen.add(edges[i]!);
-      }
-    }
-    edges.push(dep.id, dep.fingerprint);
-    return dep;
   }
 }
 
